@@ -1,0 +1,144 @@
+//! Customer accounts: registering one, and checking an email and password against it.
+
+use sea_orm::{ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set};
+
+use crate::CoreError;
+use crate::clock;
+use crate::db::entities::user;
+use crate::password::{Password, PasswordHash, PasswordHasher, check_new_password};
+
+const MAX_NAME_CHARS: usize = 100;
+/// RFC 5321 caps a forward path at 256 octets including the angle brackets.
+const MAX_EMAIL_CHARS: usize = 254;
+
+/// Input a customer can correct, with the words to tell them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidInput {
+    #[error("Enter your name.")]
+    MissingName,
+    #[error("Use at most {MAX_NAME_CHARS} characters for your name.")]
+    NameTooLong,
+    #[error("Enter a valid email address, like name@example.com.")]
+    InvalidEmail,
+}
+
+/// An account as the rest of the portal sees it: never with its password hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+}
+
+impl From<user::Model> for Account {
+    fn from(model: user::Model) -> Self {
+        Self { id: model.id, name: model.name, email: model.email }
+    }
+}
+
+#[derive(Clone)]
+pub struct Accounts {
+    db: DatabaseConnection,
+    hasher: PasswordHasher,
+}
+
+impl Accounts {
+    pub fn new(db: DatabaseConnection, hasher: PasswordHasher) -> Self {
+        Self { db, hasher }
+    }
+
+    /// Creates an account. The email is the sign-in name: trimmed, lower-cased, unique.
+    pub async fn register(&self, name: &str, email: &str, password: Password) -> Result<Account, CoreError> {
+        let name = normalize_name(name)?;
+        let email = normalize_email(email)?;
+        check_new_password(&password, &email)?;
+        if self.find_by_email(&email).await?.is_some() {
+            return Err(CoreError::EmailTaken);
+        }
+        let PasswordHash(password_hash) = self.hasher.hash(password).await?;
+        let inserted = user::ActiveModel {
+            email: Set(email),
+            name: Set(name),
+            password_hash: Set(password_hash),
+            created_at: Set(clock::now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await;
+        match inserted {
+            Ok(model) => Ok(model.into()),
+            // Two registrations raced past the check above; the unique index decided.
+            Err(error) if is_unique_violation(&error) => Err(CoreError::EmailTaken),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The account with this email and password. An unknown email and a wrong
+    /// password give the same error after the same work (one Argon2 verification).
+    pub async fn authenticate(&self, email: &str, password: Password) -> Result<Account, CoreError> {
+        let email = email.trim().to_lowercase();
+        let found = self.find_by_email(&email).await?;
+        let stored = found.as_ref().map(|model| PasswordHash(model.password_hash.clone()));
+        match (self.hasher.verify(password, stored).await?, found) {
+            (true, Some(model)) => Ok(model.into()),
+            _ => Err(CoreError::InvalidCredentials),
+        }
+    }
+
+    async fn find_by_email(&self, email: &str) -> Result<Option<user::Model>, CoreError> {
+        Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await?)
+    }
+}
+
+fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+fn normalize_name(name: &str) -> Result<String, InvalidInput> {
+    let name: String = name.trim().chars().filter(|c| !c.is_control()).collect();
+    match name.chars().count() {
+        0 => Err(InvalidInput::MissingName),
+        n if n > MAX_NAME_CHARS => Err(InvalidInput::NameTooLong),
+        _ => Ok(name),
+    }
+}
+
+/// Trims and lower-cases an email, and checks it has the shape `local@domain.tld`.
+/// Deliverability is the mail server's business; this only catches typing slips.
+pub fn normalize_email(email: &str) -> Result<String, InvalidInput> {
+    let email = email.trim().to_lowercase();
+    let well_formed = email.len() <= MAX_EMAIL_CHARS
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.split('.').count() >= 2
+                && domain.split('.').all(|label| !label.is_empty())
+        });
+    if well_formed { Ok(email) } else { Err(InvalidInput::InvalidEmail) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        assert_eq!(normalize_email("  Ana.Lim@Example.COM "), Ok("ana.lim@example.com".into()));
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for email in ["", "ana", "ana@", "@example.com", "ana@example", "ana@@example.com", "a na@example.com", "ana@example..com"] {
+            assert_eq!(normalize_email(email), Err(InvalidInput::InvalidEmail), "{email:?}");
+        }
+        assert_eq!(normalize_email(&format!("{}@example.com", "a".repeat(250))), Err(InvalidInput::InvalidEmail));
+    }
+
+    #[test]
+    fn names_are_required_and_bounded() {
+        assert_eq!(normalize_name("  Ana Lim "), Ok("Ana Lim".into()));
+        assert_eq!(normalize_name(" \t "), Err(InvalidInput::MissingName));
+        assert_eq!(normalize_name(&"n".repeat(101)), Err(InvalidInput::NameTooLong));
+    }
+}

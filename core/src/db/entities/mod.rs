@@ -1,0 +1,4 @@
+//! The tables, one entity a file.
+
+pub mod session;
+pub mod user;

@@ -1,0 +1,15 @@
+//! Schema migrations, applied in order at start-up. A migration, once released, is
+//! never edited: a change is a new file.
+
+mod m20261122_000001_accounts;
+
+use sea_orm_migration::{MigrationTrait, MigratorTrait};
+
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_accounts::Migration)]
+    }
+}

@@ -1,0 +1,67 @@
+//! The database: connecting (SQLite by default, PostgreSQL in production), the
+//! schema's migrations, and the entities the services read and write.
+
+pub mod entities;
+mod migrations;
+
+use std::path::Path;
+
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait as _;
+
+/// The embedded default: a SQLite file under `./data`, created on first run.
+pub const DEFAULT_URL: &str = "sqlite://data/portal.db?mode=rwc";
+
+/// Opens a pool on `url`. For a SQLite file it creates the parent folder and turns
+/// on write-ahead logging, so readers never wait for a writer.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options.sqlx_logging(false);
+    if let Some(path) = sqlite_file(url) {
+        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|error| DbErr::Custom(format!("cannot create {}: {error}", parent.display())))?;
+        }
+        options.map_sqlx_sqlite_opts(|sqlite| sqlite.journal_mode(SqliteJournalMode::Wal));
+    }
+    Database::connect(options).await
+}
+
+/// Applies every migration not yet applied. Safe to run from several servers at once
+/// on PostgreSQL, where each migration runs in a transaction.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    migrations::Migrator::up(db, None).await
+}
+
+/// The file path of a `sqlite:` URL, or `None` for other databases and in-memory ones.
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let path = rest.trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_file_of_a_sqlite_url() {
+        assert_eq!(sqlite_file(DEFAULT_URL), Some("data/portal.db"));
+        assert_eq!(sqlite_file("sqlite:///var/lib/portal.db"), Some("/var/lib/portal.db"));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://localhost/portal"), None);
+    }
+
+    #[tokio::test]
+    async fn creates_the_database_and_its_folder_on_first_run() {
+        let folder = std::env::temp_dir().join(format!("portal-db-{}", std::process::id()));
+        let url = format!("sqlite://{}/nested/portal.db?mode=rwc", folder.display());
+        let db = connect(&url).await.unwrap();
+        migrate(&db).await.unwrap();
+        migrate(&db).await.unwrap();
+        assert!(folder.join("nested/portal.db").exists());
+        std::fs::remove_dir_all(folder).unwrap();
+    }
+}

@@ -1,0 +1,174 @@
+//! Server-side sessions. The browser holds a 256-bit random token in a cookie; the
+//! database holds its SHA-256 with the account, the last activity and an absolute
+//! expiry. Any server behind the load balancer can resolve any session.
+
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set,
+    sea_query::Condition,
+};
+use sha2::{Digest as _, Sha256};
+
+use crate::CoreError;
+use crate::accounts::Account;
+use crate::clock::{self, UnixTime};
+use crate::db::entities::{session, user};
+
+const TOKEN_BYTES: usize = 32;
+/// Last activity is written at most this often, so reading pages costs no writes.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+/// How long a session lives.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionPolicy {
+    /// Ended after this long without a request.
+    pub idle: Duration,
+    /// Ended this long after sign-in, however active.
+    pub absolute: Duration,
+}
+
+/// The secret a browser presents. It is never printed and never stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    fn generate() -> Result<Self, CoreError> {
+        let mut bytes = [0u8; TOKEN_BYTES];
+        getrandom::fill(&mut bytes).map_err(|error| CoreError::Worker(error.to_string()))?;
+        Ok(Self(URL_SAFE_NO_PAD.encode(bytes)))
+    }
+
+    /// A token from a cookie, if it has a token's shape.
+    pub fn parse(value: &str) -> Option<Self> {
+        let decoded = URL_SAFE_NO_PAD.decode(value).ok()?;
+        (decoded.len() == TOKEN_BYTES).then(|| Self(value.to_owned()))
+    }
+
+    /// The value to put in the cookie.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key the session is stored under.
+    fn digest(&self) -> String {
+        Sha256::digest(self.0.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionToken(<redacted>)")
+    }
+}
+
+#[derive(Clone)]
+pub struct Sessions {
+    db: DatabaseConnection,
+    policy: SessionPolicy,
+}
+
+impl Sessions {
+    pub fn new(db: DatabaseConnection, policy: SessionPolicy) -> Self {
+        Self { db, policy }
+    }
+
+    pub fn policy(&self) -> SessionPolicy {
+        self.policy
+    }
+
+    /// Signs `account` in: a new session with a new token.
+    pub async fn start(&self, account: &Account) -> Result<SessionToken, CoreError> {
+        let token = SessionToken::generate()?;
+        let now = clock::now();
+        session::ActiveModel {
+            id: Set(token.digest()),
+            user_id: Set(account.id),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now.saturating_add(clock::seconds(self.policy.absolute))),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(token)
+    }
+
+    /// The account signed in with `token`, if its session is still alive.
+    pub async fn resolve(&self, token: &SessionToken) -> Result<Option<Account>, CoreError> {
+        let id = token.digest();
+        let Some((found, Some(account))) = session::Entity::find_by_id(id.clone())
+            .find_also_related(user::Entity)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let now = clock::now();
+        if !self.is_alive(&found, now) {
+            session::Entity::delete_by_id(id).exec(&self.db).await?;
+            return Ok(None);
+        }
+        if now - found.last_seen_at >= TOUCH_INTERVAL_SECS {
+            let mut touched: session::ActiveModel = found.into();
+            touched.last_seen_at = Set(now);
+            touched.update(&self.db).await?;
+        }
+        Ok(Some(account.into()))
+    }
+
+    /// Signs the browser holding `token` out. Ending a session that is gone is fine.
+    pub async fn end(&self, token: &SessionToken) -> Result<(), CoreError> {
+        session::Entity::delete_by_id(token.digest()).exec(&self.db).await?;
+        Ok(())
+    }
+
+    /// Deletes every expired session; returns how many. Run now and then by a worker.
+    pub async fn purge_expired(&self) -> Result<u64, CoreError> {
+        let now = clock::now();
+        let result = session::Entity::delete_many()
+            .filter(
+                Condition::any()
+                    .add(session::Column::ExpiresAt.lte(now))
+                    .add(session::Column::LastSeenAt.lte(now - clock::seconds(self.policy.idle))),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected)
+    }
+
+    fn is_alive(&self, found: &session::Model, now: UnixTime) -> bool {
+        now < found.expires_at && now < found.last_seen_at.saturating_add(clock::seconds(self.policy.idle))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_carry_256_random_bits() {
+        let first = SessionToken::generate().unwrap();
+        let second = SessionToken::generate().unwrap();
+        assert_ne!(first, second);
+        assert_eq!(URL_SAFE_NO_PAD.decode(first.as_str()).unwrap().len(), 32);
+        assert_eq!(SessionToken::parse(first.as_str()), Some(first));
+    }
+
+    #[test]
+    fn malformed_cookies_are_not_tokens() {
+        assert_eq!(SessionToken::parse(""), None);
+        assert_eq!(SessionToken::parse("not base64!"), None);
+        assert_eq!(SessionToken::parse(&URL_SAFE_NO_PAD.encode([0u8; 16])), None);
+    }
+
+    #[test]
+    fn the_stored_key_is_not_the_token() {
+        let token = SessionToken::generate().unwrap();
+        assert_eq!(token.digest().len(), 64);
+        assert!(!token.digest().contains(token.as_str()));
+        assert!(!format!("{token:?}").contains(token.as_str()));
+    }
+}
