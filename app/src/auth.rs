@@ -1,0 +1,32 @@
+//! Who is signed in, as the pages see it: the sign-in, registration and sign-out
+//! actions, and the signed-in account, fetched again whenever one of them completes.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::functions::auth::{AccountView, Register, SignIn, SignOut, current_account};
+
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub sign_in: ServerAction<SignIn>,
+    pub register: ServerAction<Register>,
+    pub sign_out: ServerAction<SignOut>,
+    /// `Ok(None)` for a visitor.
+    pub account: Resource<Result<Option<AccountView>, AppError>>,
+}
+
+/// Creates the auth state for the whole app; call once, at its root.
+pub fn provide_auth() {
+    let sign_in = ServerAction::<SignIn>::new();
+    let register = ServerAction::<Register>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let account = Resource::new(
+        move || (sign_in.version().get(), register.version().get(), sign_out.version().get()),
+        |_| current_account(),
+    );
+    provide_context(Auth { sign_in, register, sign_out, account });
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

@@ -1,0 +1,11 @@
+//! Registering, signing in and out, and who is signed in.
+
+mod current_account;
+mod register;
+mod sign_in;
+mod sign_out;
+
+pub use current_account::{AccountView, CurrentAccount, current_account};
+pub use register::{Register, register};
+pub use sign_in::{SignIn, safe_next, sign_in};
+pub use sign_out::{SignOut, sign_out};

@@ -1,0 +1,52 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Where a customer lands after signing in when no page asked for it.
+const HOME: &str = "/account";
+
+/// Signs in with email and password, then goes to `next` (a page of this portal).
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use portal_core::password::Password;
+
+    let state = crate::ssr::state()?;
+    let account = state.portal.accounts.authenticate(&email, Password::new(password)).await?;
+    crate::ssr::start_session(&state, &account).await?;
+    tracing::info!(account = account.id, "signed in");
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// `next` if it is a path on this site, else the account page: a sign-in link must
+/// not become a way to send customers to another site (open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    let is_local_path = |path: &str| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && path.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"/-_.~?=&%".contains(&byte))
+    };
+    match next {
+        Some(path) if is_local_path(path) => path.to_owned(),
+        _ => HOME.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_local_paths() {
+        assert_eq!(safe_next(Some("/account/security")), "/account/security");
+        assert_eq!(safe_next(Some("/account?tab=1")), "/account?tab=1");
+    }
+
+    #[test]
+    fn refuses_other_sites_and_odd_paths() {
+        for next in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/a b", ""] {
+            assert_eq!(safe_next(Some(next)), HOME, "{next:?}");
+        }
+        assert_eq!(safe_next(None), HOME);
+    }
+}

@@ -1,0 +1,4 @@
+//! Server functions, one a file, grouped by what they act on. Each is thin: it reads
+//! the session, calls the security core and maps its errors.
+
+pub mod auth;

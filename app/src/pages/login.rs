@@ -1,0 +1,33 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::auth::use_auth;
+use crate::components::FormError;
+
+/// `/login`: email and password. `?next=` names the page to return to.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let pending = auth.sign_in.pending();
+
+    view! {
+        <Title text="Sign in"/>
+        <section class="card narrow">
+            <h1>"Sign in"</h1>
+            <ActionForm action=auth.sign_in>
+                <input type="hidden" name="next" prop:value=next/>
+                <label for="email">"Email"</label>
+                <input id="email" type="email" name="email" autocomplete="username" required/>
+                <label for="password">"Password"</label>
+                <input id="password" type="password" name="password" autocomplete="current-password" required/>
+                <FormError action=auth.sign_in/>
+                <button type="submit" class="primary" disabled=pending>"Sign in"</button>
+            </ActionForm>
+            <p class="aside">"New to the Customer Portal? " <A href="/register">"Create an account"</A></p>
+        </section>
+    }
+}

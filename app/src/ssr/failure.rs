@@ -1,0 +1,38 @@
+//! Turning failures into answers: the status code from [`AppError::status`], and
+//! core errors mapped to what a customer may be told.
+
+use http::StatusCode;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use portal_core::CoreError;
+
+use crate::error::AppError;
+
+/// Sets the response's status for `error`. Server functions otherwise answer 500
+/// for every error, which would call a customer's typo a server fault.
+pub fn respond_with(error: &AppError) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    }
+}
+
+/// `error`, with the response's status set to match.
+pub fn reject(error: AppError) -> AppError {
+    respond_with(&error);
+    error
+}
+
+impl From<CoreError> for AppError {
+    fn from(error: CoreError) -> Self {
+        reject(match error {
+            CoreError::InvalidCredentials => AppError::InvalidCredentials,
+            CoreError::EmailTaken => AppError::EmailTaken,
+            CoreError::InvalidInput(invalid) => AppError::Invalid(invalid.to_string()),
+            CoreError::PasswordRejected(rejected) => AppError::Invalid(rejected.to_string()),
+            CoreError::Database(_) | CoreError::Worker(_) => {
+                tracing::error!(%error, "server function failed");
+                AppError::Internal
+            }
+        })
+    }
+}

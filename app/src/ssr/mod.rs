@@ -1,0 +1,13 @@
+//! Server-only helpers for the server functions: the state they share, the session
+//! cookie, who is signed in, and how a core error becomes an HTTP answer.
+//! Nothing here is compiled into the WASM.
+
+mod failure;
+mod session_cookie;
+mod signed_in;
+mod state;
+
+pub use failure::{reject, respond_with};
+pub use session_cookie::SessionCookie;
+pub use signed_in::{SignedIn, end_session, require_signed_in, signed_in, start_session};
+pub use state::{AppState, state};

@@ -1,0 +1,65 @@
+//! Who is signed in, and signing in and out, for the request being served.
+
+use http::header::SET_COOKIE;
+use http::request::Parts;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use portal_core::accounts::Account;
+use portal_core::sessions::SessionToken;
+
+use super::{AppState, reject, state};
+use crate::error::AppError;
+
+/// The signed-in account and the token of its session.
+pub struct SignedIn {
+    pub token: SessionToken,
+    pub account: Account,
+}
+
+/// The account this request is signed in as, if any.
+pub async fn signed_in() -> Result<Option<SignedIn>, AppError> {
+    let state = state()?;
+    let Some(token) = presented_token(&state) else {
+        return Ok(None);
+    };
+    let account = state.portal.sessions.resolve(&token).await?;
+    Ok(account.map(|account| SignedIn { token, account }))
+}
+
+/// The signed-in account, or a 401 for a request with no live session.
+pub async fn require_signed_in() -> Result<SignedIn, AppError> {
+    signed_in().await?.ok_or_else(|| reject(AppError::SignInRequired))
+}
+
+/// Signs `account` in with a brand-new session, ending the one the browser had, so
+/// a session id planted before sign-in is worthless after it (session fixation).
+pub async fn start_session(state: &AppState, account: &Account) -> Result<(), AppError> {
+    end_presented_session(state).await?;
+    let token = state.portal.sessions.start(account).await?;
+    set_cookie(state.cookie.issue(&token));
+    Ok(())
+}
+
+/// Ends the browser's session on the server and clears its cookie.
+pub async fn end_session(state: &AppState) -> Result<(), AppError> {
+    end_presented_session(state).await?;
+    set_cookie(state.cookie.clear());
+    Ok(())
+}
+
+async fn end_presented_session(state: &AppState) -> Result<(), AppError> {
+    if let Some(token) = presented_token(state) {
+        state.portal.sessions.end(&token).await?;
+    }
+    Ok(())
+}
+
+fn presented_token(state: &AppState) -> Option<SessionToken> {
+    use_context::<Parts>().and_then(|parts| state.cookie.read(&parts.headers))
+}
+
+fn set_cookie(value: http::HeaderValue) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.append_header(SET_COOKIE, value);
+    }
+}

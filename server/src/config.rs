@@ -1,0 +1,108 @@
+//! Configuration from environment variables, each with a default that serves the
+//! portal locally on SQLite. The README lists them all.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use leptos::config::LeptosOptions;
+use portal_core::PortalConfig;
+use portal_core::sessions::SessionPolicy;
+use url::Url;
+
+/// What the server needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub leptos: LeptosOptions,
+    pub portal: PortalConfig,
+    /// The address customers use, e.g. `https://portal.example.com`. Decides the
+    /// session cookie's `Secure` flag and which `Origin` may call server functions.
+    pub site_url: Url,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name}: {problem}")]
+    Invalid { name: &'static str, problem: String },
+    #[error("Leptos settings: {0}")]
+    Leptos(String),
+}
+
+impl Config {
+    /// Reads the configuration from the environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mut leptos = leptos::config::get_configuration(None)
+            .map_err(|error| ConfigError::Leptos(error.to_string()))?
+            .leptos_options;
+        // Built without cargo-leptos (plain `cargo test`), the name is unset.
+        if leptos.output_name.is_empty() {
+            leptos.output_name = "portal".into();
+        }
+        let site_url = match var("SITE_URL") {
+            Some(text) => parse_site_url(&text)?,
+            None => default_site_url(leptos.site_addr),
+        };
+        let defaults = PortalConfig::default();
+        let portal = PortalConfig {
+            database_url: var("DATABASE_URL").unwrap_or(defaults.database_url),
+            session: SessionPolicy {
+                idle: minutes("SESSION_IDLE_MINUTES")?.unwrap_or(defaults.session.idle),
+                absolute: minutes("SESSION_ABSOLUTE_MINUTES")?.unwrap_or(defaults.session.absolute),
+            },
+            hashing_concurrency: number("PASSWORD_HASH_CONCURRENCY")?.unwrap_or(defaults.hashing_concurrency),
+        };
+        Ok(Self { leptos, portal, site_url })
+    }
+
+    /// Whether customers reach the portal over https.
+    pub fn is_https(&self) -> bool {
+        self.site_url.scheme() == "https"
+    }
+}
+
+pub fn default_site_url(addr: SocketAddr) -> Url {
+    Url::parse(&format!("http://{addr}")).expect("a socket address makes a valid URL")
+}
+
+fn parse_site_url(text: &str) -> Result<Url, ConfigError> {
+    let invalid = |problem: &str| ConfigError::Invalid { name: "SITE_URL", problem: problem.to_owned() };
+    let url = Url::parse(text).map_err(|error| invalid(&error.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(invalid("use an http:// or https:// address, like https://portal.example.com"));
+    }
+    Ok(url)
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+fn number(name: &'static str) -> Result<Option<usize>, ConfigError> {
+    var(name)
+        .map(|text| match text.trim().parse::<usize>() {
+            Ok(value) if value > 0 => Ok(value),
+            _ => Err(ConfigError::Invalid { name, problem: format!("expected a positive whole number, got {text:?}") }),
+        })
+        .transpose()
+}
+
+fn minutes(name: &'static str) -> Result<Option<Duration>, ConfigError> {
+    Ok(number(name)?.map(|minutes| Duration::from_secs(minutes as u64 * 60)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_urls_must_be_web_addresses() {
+        assert!(parse_site_url("https://portal.example.com").is_ok());
+        assert!(parse_site_url("ftp://portal.example.com").is_err());
+        assert!(parse_site_url("portal.example.com").is_err());
+    }
+
+    #[test]
+    fn the_default_site_is_the_listening_address() {
+        let url = default_site_url("127.0.0.1:3000".parse().unwrap());
+        assert_eq!(url.as_str(), "http://127.0.0.1:3000/");
+    }
+}

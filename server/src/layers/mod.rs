@@ -1,0 +1,5 @@
+//! Middleware around every request, one concern a module.
+
+pub mod account_guard;
+pub mod cross_origin;
+pub mod security_headers;

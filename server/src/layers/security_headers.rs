@@ -1,0 +1,79 @@
+//! Headers on every response: a Content Security Policy that lets only the portal's
+//! own scripts and WASM run (the inline hydration script carries a per-response
+//! nonce), no framing, no MIME sniffing, no referrer, and no caching of pages.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine as _;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
+
+use crate::Config;
+
+/// The nonce of the response being rendered, handed from this layer to Leptos.
+#[derive(Clone)]
+struct CspNonce(String);
+
+#[derive(Clone)]
+pub struct Policy {
+    /// Where `cargo leptos watch` serves its reload socket, when it does.
+    reload_socket: Option<String>,
+}
+
+impl Policy {
+    pub fn new(config: &Config) -> Self {
+        let watching = std::env::var_os("LEPTOS_WATCH").is_some();
+        let reload_socket = watching.then(|| {
+            let host = config.site_url.host_str().unwrap_or("127.0.0.1");
+            format!("ws://{host}:{}", config.leptos.reload_port)
+        });
+        Self { reload_socket }
+    }
+
+    fn content_security_policy(&self, nonce: &str) -> HeaderValue {
+        let connect = self.reload_socket.as_deref().map_or("'self'".to_owned(), |socket| format!("'self' {socket}"));
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data:; connect-src {connect}; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'"
+        );
+        HeaderValue::from_str(&policy).expect("the policy is ASCII")
+    }
+}
+
+pub async fn add(State(policy): State<Policy>, mut request: Request, next: Next) -> Response {
+    let nonce = new_nonce();
+    // Static files are the same for everyone and may be cached; pages may not.
+    let is_static = request.uri().path().starts_with("/pkg/") || request.uri().path().starts_with("/favicon");
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy.content_security_policy(&nonce));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !is_static {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Gives Leptos this response's nonce, for the scripts it writes into the page.
+/// Called in the context of each render and server function.
+pub fn provide_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(nonce)) = nonce {
+        provide_context(Nonce::from_value(nonce));
+    }
+}
+
+/// 128 random bits, base64: unguessable for each response.
+fn new_nonce() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

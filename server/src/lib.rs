@@ -1,0 +1,11 @@
+//! The Customer Portal's server: configuration, the router and its layers, and the
+//! background workers. Wiring only; what the portal does lives in `app` and
+//! `portal-core`.
+
+pub mod config;
+mod layers;
+mod router;
+pub mod workers;
+
+pub use config::Config;
+pub use router::router;

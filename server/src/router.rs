@@ -1,0 +1,53 @@
+//! The HTTP router: the Leptos pages and server functions, the health check, the
+//! static files, and the security layers around them all.
+
+use app::ssr::{AppState, SessionCookie};
+use app::{App, shell};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes as _, generate_route_list};
+use portal_core::Portal;
+use tower_http::trace::TraceLayer;
+
+use crate::Config;
+use crate::layers::{account_guard, cross_origin, security_headers};
+
+/// The whole portal as one axum router.
+pub fn router(config: &Config, portal: Portal) -> Router {
+    let options = config.leptos.clone();
+    let state = AppState { portal: portal.clone(), cookie: SessionCookie::new(config.is_https()) };
+    let headers = security_headers::Policy::new(config);
+    let origin = cross_origin::SiteOrigin::new(&config.site_url);
+
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            security_headers::provide_nonce();
+        }
+    };
+    let pages = Router::new()
+        .leptos_routes_with_context(&options, generate_route_list(App), context, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options);
+
+    Router::new()
+        .route("/healthz", get(health).with_state(portal))
+        .merge(pages)
+        .layer(middleware::from_fn_with_state(state, account_guard::redirect_visitors))
+        .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(headers, security_headers::add))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn health(State(portal): State<Portal>) -> StatusCode {
+    if portal.is_healthy().await { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }
+}
