@@ -1,1 +1,60 @@
-fn main(){}
+//! Starts the Customer Portal: reads the configuration, opens and migrates the
+//! database, starts the workers and serves until Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+use portal_core::Portal;
+use server::{Config, router, workers};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+    let config = Config::from_env()?;
+    let portal = Portal::start(&config.portal)
+        .await
+        .map_err(|error| format!("cannot open the database: {error}"))?;
+    tokio::spawn(workers::purge_expired_sessions(portal.clone()));
+
+    let listener = tokio::net::TcpListener::bind(config.leptos.site_addr)
+        .await
+        .map_err(|error| format!("cannot listen on {}: {error}", config.leptos.site_addr))?;
+    tracing::info!("Customer Portal listening on http://{} (site URL {})", config.leptos.site_addr, config.site_url);
+    axum::serve(listener, router(&config, portal)).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before exit.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

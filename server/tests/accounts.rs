@@ -1,0 +1,197 @@
+//! Registering, signing in and out, over HTTP against the real router, on SQLite
+//! and on PostgreSQL.
+
+mod support;
+
+use support::{PASSWORD, TestApp, session_cookie, set_cookie_header};
+
+on_each_database!(
+    registering_signs_the_new_account_in,
+    a_taken_email_is_refused,
+    weak_passwords_are_refused_with_a_reason,
+    signing_in_starts_a_new_session,
+    a_wrong_password_is_refused,
+    an_unknown_email_gets_the_same_answer_as_a_wrong_password,
+    the_session_cookie_is_http_only_and_same_site,
+    signing_out_ends_the_session_on_the_server,
+    account_pages_send_visitors_to_sign_in_and_back,
+    a_cross_origin_post_is_refused,
+    pages_carry_the_security_headers,
+    malformed_requests_are_bad_requests_not_server_errors,
+    the_health_check_answers,
+);
+
+async fn registering_signs_the_new_account_in(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"));
+    assert_eq!(app.get("/account/security", Some(&session)).await.status(), 200);
+}
+
+async fn a_taken_email_is_refused(app: TestApp) {
+    app.register("ana@example.com").await;
+    let again = app
+        .post("/api/register", &[("name", "Imposter"), ("email", " ANA@example.com "), ("password", PASSWORD)], None)
+        .await;
+    assert_eq!(again.status(), 409);
+    assert!(session_cookie(again.headers()).is_none());
+    assert!(again.text().await.unwrap().contains("EmailTaken"));
+}
+
+async fn weak_passwords_are_refused_with_a_reason(app: TestApp) {
+    for (password, reason) in [("short", "at least 8"), ("password123", "too common"), ("ana@example.com", "email")] {
+        let response = app
+            .post("/api/register", &[("name", "Ana"), ("email", "ana@example.com"), ("password", password)], None)
+            .await;
+        assert_eq!(response.status(), 422, "{password}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains(reason), "{password}: {body}");
+    }
+    assert_eq!(app.sign_in("ana@example.com", "password123").await.status(), 401, "no account was created");
+}
+
+async fn signing_in_starts_a_new_session(app: TestApp) {
+    let registered = app.register("ana@example.com").await;
+    let response = app.post("/api/sign_in", &[("email", "Ana@Example.com"), ("password", PASSWORD)], Some(&registered)).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["location"], "/account");
+    let signed_in = session_cookie(response.headers()).expect("a session cookie");
+    assert_ne!(signed_in, registered, "the session id changes at sign-in");
+    assert_eq!(app.signed_in_name(&signed_in).await.as_deref(), Some("Ana Lim"));
+    assert_eq!(app.signed_in_name(&registered).await, None, "the session presented at sign-in is ended");
+}
+
+async fn a_wrong_password_is_refused(app: TestApp) {
+    app.register("ana@example.com").await;
+    let response = app.sign_in("ana@example.com", "tangerine orchestra 43").await;
+    assert_eq!(response.status(), 401);
+    assert!(session_cookie(response.headers()).is_none());
+}
+
+async fn an_unknown_email_gets_the_same_answer_as_a_wrong_password(app: TestApp) {
+    app.register("ana@example.com").await;
+    let wrong_password = app.sign_in("ana@example.com", "not the password").await;
+    let unknown_email = app.sign_in("nobody@example.com", "not the password").await;
+    assert_eq!(wrong_password.status(), unknown_email.status());
+    assert_eq!(wrong_password.text().await.unwrap(), unknown_email.text().await.unwrap());
+}
+
+async fn the_session_cookie_is_http_only_and_same_site(app: TestApp) {
+    app.register("ana@example.com").await;
+    let response = app.sign_in("ana@example.com", PASSWORD).await;
+    let header = set_cookie_header(response.headers()).unwrap();
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(header.contains(flag), "{flag} missing: {header}");
+    }
+    assert!(!header.contains("Secure"), "plain http cannot keep a Secure cookie: {header}");
+    let token = header.split(';').next().unwrap().split('=').nth(1).unwrap();
+    assert!(token.len() >= 22, "at least 128 bits: {token}");
+
+    let https = TestApp::start_with(support::Backend::Sqlite, |config| {
+        config.site_url = "https://portal.example.com".parse().unwrap();
+    })
+    .await
+    .unwrap();
+    https.register("ana@example.com").await;
+    let response = https
+        .client_post_from("https://portal.example.com", "/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD)])
+        .await;
+    let header = set_cookie_header(response.headers()).unwrap();
+    assert!(header.starts_with("__Host-portal_session=") && header.contains("Secure"), "{header}");
+}
+
+async fn signing_out_ends_the_session_on_the_server(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    let response = app.post("/api/sign_out", &[], Some(&session)).await;
+    assert_eq!(response.status(), 200);
+    assert!(set_cookie_header(response.headers()).unwrap().contains("Max-Age=0"), "the browser is told to forget it");
+    // A copy of the old cookie is worth nothing now.
+    assert_eq!(app.signed_in_name(&session).await, None);
+    assert_eq!(app.get("/account", Some(&session)).await.status(), 303);
+}
+
+async fn account_pages_send_visitors_to_sign_in_and_back(app: TestApp) {
+    for (path, next) in [("/account", "%2Faccount"), ("/account/security", "%2Faccount%2Fsecurity")] {
+        let response = app.get(path, None).await;
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(response.headers()["location"], format!("/login?next={next}"));
+    }
+    let forged = "portal_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    assert_eq!(app.get("/account", Some(forged)).await.status(), 303);
+
+    app.register("ana@example.com").await;
+    let response = app
+        .post("/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD), ("next", "/account/security")], None)
+        .await;
+    assert_eq!(response.headers()["location"], "/account/security");
+    let response = app
+        .post("/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD), ("next", "//evil.example")], None)
+        .await;
+    assert_eq!(response.headers()["location"], "/account", "no open redirect");
+}
+
+async fn a_cross_origin_post_is_refused(app: TestApp) {
+    app.register("ana@example.com").await;
+    let response = app
+        .client_post_from("https://evil.example", "/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(response.status(), 403);
+    assert!(session_cookie(response.headers()).is_none());
+
+    let session = app.register("bo@example.com").await;
+    let response = app.client_post_with_cookie_from("https://evil.example", "/api/sign_out", &session).await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"), "still signed in");
+}
+
+async fn pages_carry_the_security_headers(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    let response = app.get("/account/security", Some(&session)).await;
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    let csp = headers["content-security-policy"].to_str().unwrap().to_owned();
+    for directive in ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "'wasm-unsafe-eval'"] {
+        assert!(csp.contains(directive), "{directive} missing: {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["cache-control"], "no-store");
+
+    // Only scripts carrying this response's nonce may run.
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+    let page = response.text().await.unwrap();
+    assert!(page.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")), "{page}");
+    let other = app.get("/login", None).await;
+    assert!(!other.headers()["content-security-policy"].to_str().unwrap().contains(&nonce), "a nonce is used once");
+}
+
+async fn malformed_requests_are_bad_requests_not_server_errors(app: TestApp) {
+    let missing_password = app.post("/api/sign_in", &[("email", "ana@example.com")], None).await;
+    assert_eq!(missing_password.status(), 400);
+    let nothing = app.post("/api/register", &[], None).await;
+    assert_eq!(nothing.status(), 400);
+    let garbage_cookie = app.post("/api/current_account", &[], Some("portal_session=%%%; other=1")).await;
+    assert_eq!(garbage_cookie.status(), 200);
+    assert_eq!(garbage_cookie.text().await.unwrap(), "null");
+}
+
+async fn the_health_check_answers(app: TestApp) {
+    assert_eq!(app.get("/healthz", None).await.status(), 200);
+}
+
+impl TestApp {
+    /// A POST as a page on `origin` would send it.
+    async fn client_post_from(&self, origin: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        reqwest::Client::new().post(self.url(path)).header("origin", origin).form(form).send().await.unwrap()
+    }
+
+    async fn client_post_with_cookie_from(&self, origin: &str, path: &str, session: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(path))
+            .header("origin", origin)
+            .header("cookie", session)
+            .send()
+            .await
+            .unwrap()
+    }
+}

@@ -1,0 +1,185 @@
+//! A real portal for each test: the production router on a loopback port, over a
+//! fresh SQLite file or a fresh PostgreSQL schema, and an HTTP client that keeps
+//! cookies in view so tests can check what a browser would be given.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use leptos::config::LeptosOptions;
+use portal_core::{Portal, PortalConfig};
+use reqwest::header::{HeaderMap, ORIGIN, SET_COOKIE};
+use reqwest::redirect::Policy;
+use sea_orm::ConnectionTrait as _;
+use server::Config;
+
+pub const PASSWORD: &str = "tangerine orchestra 42";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub config: Config,
+    pub portal: Portal,
+    client: reqwest::Client,
+    _folder: Option<TempFolder>,
+}
+
+/// Runs each listed `async fn(TestApp)` once on SQLite and once on PostgreSQL.
+/// PostgreSQL runs need `TEST_DATABASE_URL` (the README's test command sets it up).
+#[macro_export]
+macro_rules! on_each_database {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::TestApp::start($crate::support::Backend::Sqlite).await.unwrap()).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    match $crate::support::TestApp::start($crate::support::Backend::Postgres).await {
+                        Some(app) => super::$name(app).await,
+                        None => eprintln!("skipped: TEST_DATABASE_URL is not set"),
+                    }
+                }
+            )+
+        }
+    };
+}
+
+impl TestApp {
+    /// A running portal, or `None` for PostgreSQL when no server is configured.
+    pub async fn start(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    /// Like [`start`](Self::start), with the configuration adjusted first.
+    pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
+        let (database_url, folder) = match backend {
+            Backend::Sqlite => {
+                let folder = TempFolder::new();
+                (format!("sqlite://{}/portal.db?mode=rwc", folder.0.display()), Some(folder))
+            }
+            Backend::Postgres => (fresh_postgres_schema().await?, None),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = Config {
+            leptos: LeptosOptions::builder().output_name("portal").site_addr(addr).build(),
+            portal: PortalConfig { database_url, ..PortalConfig::default() },
+            site_url: server::config::default_site_url(addr),
+        };
+        adjust(&mut config);
+        let portal = Portal::start(&config.portal).await.unwrap();
+        let router = server::router(&config, portal.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        Some(Self { addr, config, portal, client, _folder: folder })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A GET with the given session cookie, if any.
+    pub async fn get(&self, path: &str, session: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(cookie) = session {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// A form POST as the portal's own pages send it: from its own origin.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)], session: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).header(ORIGIN, self.origin()).form(form);
+        if let Some(cookie) = session {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Registers an account; returns the session cookie (`name=value`) it was given.
+    pub async fn register(&self, email: &str) -> String {
+        let response =
+            self.post("/api/register", &[("name", "Ana Lim"), ("email", email), ("password", PASSWORD)], None).await;
+        assert_eq!(response.status(), 200, "register: {}", response.text().await.unwrap());
+        session_cookie(response.headers()).expect("registration signs in")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post("/api/sign_in", &[("email", email), ("password", password)], None).await
+    }
+
+    /// The name of the account the cookie is signed in as, asked of the server.
+    pub async fn signed_in_name(&self, session: &str) -> Option<String> {
+        let response = self.post("/api/current_account", &[], Some(session)).await;
+        assert_eq!(response.status(), 200);
+        let body = response.text().await.unwrap();
+        (body != "null").then(|| body.split("\"name\":\"").nth(1).unwrap().split('"').next().unwrap().to_owned())
+    }
+}
+
+/// The `name=value` of the session cookie a response sets, unless it clears it.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    set_cookie_header(headers)
+        .map(|header| header.split(';').next().unwrap().to_owned())
+        .filter(|pair| !pair.ends_with('='))
+}
+
+/// The whole `Set-Cookie` header for the session cookie.
+pub fn set_cookie_header(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .find(|value| value.contains("portal_session="))
+}
+
+/// A schema of its own in the `TEST_DATABASE_URL` database, so tests running at the
+/// same time never see each other's rows.
+async fn fresh_postgres_schema() -> Option<String> {
+    let base = std::env::var("TEST_DATABASE_URL").ok().filter(|url| !url.is_empty())?;
+    let schema = format!("test_{}", random_suffix());
+    let admin = sea_orm::Database::connect(&base).await.expect("TEST_DATABASE_URL must accept connections");
+    admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.unwrap();
+    admin.close().await.unwrap();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{separator}options=-c%20search_path%3D{schema}"))
+}
+
+fn random_suffix() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// A folder under the system's temp dir, removed when the test ends.
+struct TempFolder(std::path::PathBuf);
+
+impl TempFolder {
+    fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("portal-test-{}", random_suffix()));
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
