@@ -42,6 +42,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_auth();
+    // Effects run only in the browser: this marks the page as interactive once the
+    // WASM has hydrated it, which the browser tests wait for before clicking.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
 
     view! {
         <Stylesheet id="portal" href="/pkg/portal.css"/>

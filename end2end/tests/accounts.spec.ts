@@ -1,0 +1,57 @@
+import { expect, test } from "@playwright/test";
+import { open, register, signIn, signOut, uniqueEmail } from "./helpers";
+
+test("a customer registers, signs in and finds Account Security with 2FA off", async ({ page }) => {
+  const email = uniqueEmail("ana");
+  await register(page, "Ana Lim", email);
+  await signOut(page, "Ana Lim");
+
+  await signIn(page, email);
+  await expect(page).toHaveURL(/\/account$/);
+
+  // The seed's path: user menu → "My Account" → "Account Security".
+  await page.getByRole("button", { name: "Ana Lim" }).click();
+  await page.getByRole("menuitem", { name: "My Account" }).click();
+  await expect(page.getByRole("heading", { name: "My Account" })).toBeVisible();
+  await page.getByRole("tab", { name: "Account Security" }).click();
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page.getByText("Two-factor authentication is off")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Setup Two-Factor Authentication" })).toBeVisible();
+
+  await signOut(page, "Ana Lim");
+  await expect(page.getByRole("button", { name: "Ana Lim" })).toHaveCount(0);
+});
+
+test("a wrong password is refused with the same words as an unknown email", async ({ page }) => {
+  const email = uniqueEmail("bo");
+  await register(page, "Bo Tan", email);
+  await signOut(page, "Bo Tan");
+
+  await signIn(page, email, "not the password");
+  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await signIn(page, uniqueEmail("nobody"), "not the password");
+  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("an account page sends a visitor to sign in, and back after it", async ({ page }) => {
+  const email = uniqueEmail("cy");
+  await register(page, "Cy Ong", email);
+  await signOut(page, "Cy Ong");
+
+  await open(page, "/account/security");
+  await expect(page).toHaveURL(/\/login\?next=%2Faccount%2Fsecurity$/);
+  await signIn(page, email);
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page.getByText("Two-factor authentication is off")).toBeVisible();
+});
+
+test("a weak password is refused with a reason", async ({ page }) => {
+  await open(page, "/register");
+  await page.getByLabel("Name").fill("Di Wong");
+  await page.getByLabel("Email").fill(uniqueEmail("di"));
+  await page.getByLabel("Password").fill("password123");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("alert")).toContainText("too common");
+  await expect(page).toHaveURL(/\/register$/);
+});
