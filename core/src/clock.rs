@@ -8,9 +8,7 @@ pub type UnixTime = i64;
 
 /// The current time in seconds since the Unix epoch.
 pub fn now() -> UnixTime {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs() as UnixTime)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs() as UnixTime)
 }
 
 /// A duration as whole seconds, saturating instead of wrapping.

@@ -25,10 +25,7 @@ impl Default for PortalConfig {
     fn default() -> Self {
         Self {
             database_url: db::DEFAULT_URL.to_owned(),
-            session: SessionPolicy {
-                idle: Duration::from_secs(30 * 60),
-                absolute: Duration::from_secs(12 * 60 * 60),
-            },
+            session: SessionPolicy { idle: Duration::from_secs(30 * 60), absolute: Duration::from_secs(12 * 60 * 60) },
             hashing_concurrency: std::thread::available_parallelism().map_or(2, usize::from),
         }
     }
@@ -53,11 +50,7 @@ impl Portal {
     /// Builds the services over a database that is already migrated.
     pub fn with_database(db: DatabaseConnection, config: &PortalConfig) -> Self {
         let hasher = PasswordHasher::new(config.hashing_concurrency);
-        Self {
-            accounts: Accounts::new(db.clone(), hasher),
-            sessions: Sessions::new(db.clone(), config.session),
-            db,
-        }
+        Self { accounts: Accounts::new(db.clone(), hasher), sessions: Sessions::new(db.clone(), config.session), db }
     }
 
     /// Whether the database answers; for health checks.

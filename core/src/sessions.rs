@@ -99,10 +99,8 @@ impl Sessions {
     /// The account signed in with `token`, if its session is still alive.
     pub async fn resolve(&self, token: &SessionToken) -> Result<Option<Account>, CoreError> {
         let id = token.digest();
-        let Some((found, Some(account))) = session::Entity::find_by_id(id.clone())
-            .find_also_related(user::Entity)
-            .one(&self.db)
-            .await?
+        let Some((found, Some(account))) =
+            session::Entity::find_by_id(id.clone()).find_also_related(user::Entity).one(&self.db).await?
         else {
             return Ok(None);
         };

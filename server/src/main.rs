@@ -23,9 +23,7 @@ async fn main() -> ExitCode {
 
 async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
-    let portal = Portal::start(&config.portal)
-        .await
-        .map_err(|error| format!("cannot open the database: {error}"))?;
+    let portal = Portal::start(&config.portal).await.map_err(|error| format!("cannot open the database: {error}"))?;
     tokio::spawn(workers::purge_expired_sessions(portal.clone()));
 
     let listener = tokio::net::TcpListener::bind(config.leptos.site_addr)

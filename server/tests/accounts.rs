@@ -51,7 +51,8 @@ async fn weak_passwords_are_refused_with_a_reason(app: TestApp) {
 
 async fn signing_in_starts_a_new_session(app: TestApp) {
     let registered = app.register("ana@example.com").await;
-    let response = app.post("/api/sign_in", &[("email", "Ana@Example.com"), ("password", PASSWORD)], Some(&registered)).await;
+    let response =
+        app.post("/api/sign_in", &[("email", "Ana@Example.com"), ("password", PASSWORD)], Some(&registered)).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["location"], "/account");
     let signed_in = session_cookie(response.headers()).expect("a session cookie");
@@ -93,7 +94,11 @@ async fn the_session_cookie_is_http_only_and_same_site(app: TestApp) {
     .unwrap();
     https.register("ana@example.com").await;
     let response = https
-        .client_post_from("https://portal.example.com", "/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD)])
+        .client_post_from(
+            "https://portal.example.com",
+            "/api/sign_in",
+            &[("email", "ana@example.com"), ("password", PASSWORD)],
+        )
         .await;
     let header = set_cookie_header(response.headers()).unwrap();
     assert!(header.starts_with("__Host-portal_session=") && header.contains("Secure"), "{header}");
@@ -120,7 +125,11 @@ async fn account_pages_send_visitors_to_sign_in_and_back(app: TestApp) {
 
     app.register("ana@example.com").await;
     let response = app
-        .post("/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD), ("next", "/account/security")], None)
+        .post(
+            "/api/sign_in",
+            &[("email", "ana@example.com"), ("password", PASSWORD), ("next", "/account/security")],
+            None,
+        )
         .await;
     assert_eq!(response.headers()["location"], "/account/security");
     let response = app
@@ -132,7 +141,11 @@ async fn account_pages_send_visitors_to_sign_in_and_back(app: TestApp) {
 async fn a_cross_origin_post_is_refused(app: TestApp) {
     app.register("ana@example.com").await;
     let response = app
-        .client_post_from("https://evil.example", "/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD)])
+        .client_post_from(
+            "https://evil.example",
+            "/api/sign_in",
+            &[("email", "ana@example.com"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(response.status(), 403);
     assert!(session_cookie(response.headers()).is_none());

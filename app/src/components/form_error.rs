@@ -13,9 +13,7 @@ where
     T::Output: Send + Sync + 'static,
 {
     let message = move || {
-        action
-            .value()
-            .with(|last| last.as_ref().and_then(|result| result.as_ref().err()).map(ToString::to_string))
+        action.value().with(|last| last.as_ref().and_then(|result| result.as_ref().err()).map(ToString::to_string))
     };
     view! {
         <Show when=move || message().is_some()>

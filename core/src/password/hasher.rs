@@ -32,17 +32,13 @@ pub struct PasswordHasher {
 }
 
 fn argon2() -> Argon2<'static> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None)
-        .expect("OWASP's Argon2 parameters are valid");
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("OWASP's Argon2 parameters are valid");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
 impl PasswordHasher {
     pub fn new(concurrency: usize) -> Self {
-        Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
-            decoy: Arc::new(OnceCell::new()),
-        }
+        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), decoy: Arc::new(OnceCell::new()) }
     }
 
     /// Hashes a new password with a fresh random salt.
@@ -59,11 +55,7 @@ impl PasswordHasher {
 
     /// Whether `password` matches `stored`. With no stored hash (unknown account)
     /// it checks a decoy instead and answers `false`, taking the same time.
-    pub async fn verify(
-        &self,
-        password: Password,
-        stored: Option<PasswordHash>,
-    ) -> Result<bool, CoreError> {
+    pub async fn verify(&self, password: Password, stored: Option<PasswordHash>) -> Result<bool, CoreError> {
         let known = stored.is_some();
         let stored = match stored {
             Some(stored) => stored,
@@ -71,11 +63,8 @@ impl PasswordHasher {
         };
         let matches = self
             .run(move || {
-                argon2::PasswordHash::new(&stored.0).is_ok_and(|parsed| {
-                    argon2()
-                        .verify_password(password.expose().as_bytes(), &parsed)
-                        .is_ok()
-                })
+                argon2::PasswordHash::new(&stored.0)
+                    .is_ok_and(|parsed| argon2().verify_password(password.expose().as_bytes(), &parsed).is_ok())
             })
             .await?;
         Ok(known && matches)
@@ -95,14 +84,9 @@ impl PasswordHasher {
 
     /// Runs `work` on the blocking pool once a permit is free; the permit is held
     /// until the work is done, even if the caller stops waiting.
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, CoreError> {
-        let permit = Arc::clone(&self.permits)
-            .acquire_owned()
-            .await
-            .map_err(|error| CoreError::Worker(error.to_string()))?;
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, CoreError> {
+        let permit =
+            Arc::clone(&self.permits).acquire_owned().await.map_err(|error| CoreError::Worker(error.to_string()))?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()

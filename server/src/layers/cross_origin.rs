@@ -72,7 +72,10 @@ mod tests {
     fn other_origins_are_refused() {
         assert!(!is_same_site(&site(), &request(&[("origin", "https://evil.example")])));
         assert!(!is_same_site(&site(), &request(&[("origin", "null")])));
-        assert!(!is_same_site(&site(), &request(&[("origin", "https://evil.example"), ("host", "portal.example.com")])));
+        assert!(!is_same_site(
+            &site(),
+            &request(&[("origin", "https://evil.example"), ("host", "portal.example.com")])
+        ));
         assert!(!is_same_site(&site(), &request(&[("sec-fetch-site", "cross-site")])));
     }
 

@@ -64,8 +64,7 @@ pub async fn add(State(policy): State<Policy>, mut request: Request, next: Next)
 /// Gives Leptos this response's nonce, for the scripts it writes into the page.
 /// Called in the context of each render and server function.
 pub fn provide_nonce() {
-    let nonce = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    let nonce = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
     if let Some(CspNonce(nonce)) = nonce {
         provide_context(Nonce::from_value(nonce));
     }
