@@ -162,6 +162,86 @@ mod tests {
         assert_eq!(SessionToken::parse(&URL_SAFE_NO_PAD.encode([0u8; 16])), None);
     }
 
+    async fn signed_in_session(policy: SessionPolicy) -> (Sessions, SessionToken, DatabaseConnection) {
+        let db = crate::db::for_tests().await;
+        let account = crate::db::entities::user::ActiveModel {
+            email: Set("ana@example.com".into()),
+            name: Set("Ana Lim".into()),
+            password_hash: Set("unused".into()),
+            created_at: Set(clock::now()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        let sessions = Sessions::new(db.clone(), policy);
+        let token = sessions.start(&account.into()).await.unwrap();
+        (sessions, token, db)
+    }
+
+    /// Moves the session's clock back, as if `seconds` had passed.
+    async fn age(db: &DatabaseConnection, token: &SessionToken, seconds: i64) {
+        let found = session::Entity::find_by_id(token.digest()).one(db).await.unwrap().unwrap();
+        let mut aged: session::ActiveModel = found.clone().into();
+        aged.created_at = Set(found.created_at - seconds);
+        aged.last_seen_at = Set(found.last_seen_at - seconds);
+        aged.expires_at = Set(found.expires_at - seconds);
+        aged.update(db).await.unwrap();
+    }
+
+    const POLICY: SessionPolicy =
+        SessionPolicy { idle: Duration::from_secs(30 * 60), absolute: Duration::from_secs(12 * 60 * 60) };
+
+    #[tokio::test]
+    async fn a_fresh_session_resolves_to_its_account() {
+        let (sessions, token, _db) = signed_in_session(POLICY).await;
+        let account = sessions.resolve(&token).await.unwrap().unwrap();
+        assert_eq!(account.email, "ana@example.com");
+    }
+
+    #[tokio::test]
+    async fn an_idle_session_ends() {
+        let (sessions, token, db) = signed_in_session(POLICY).await;
+        age(&db, &token, 29 * 60).await;
+        assert!(sessions.resolve(&token).await.unwrap().is_some(), "29 idle minutes are fine");
+        age(&db, &token, 31 * 60).await;
+        assert!(sessions.resolve(&token).await.unwrap().is_none());
+        assert!(session::Entity::find_by_id(token.digest()).one(&db).await.unwrap().is_none(), "and is deleted");
+    }
+
+    #[tokio::test]
+    async fn activity_does_not_extend_a_session_past_its_absolute_expiry() {
+        let (sessions, token, db) = signed_in_session(POLICY).await;
+        // Active a minute ago, but signed in 12 hours ago.
+        let found = session::Entity::find_by_id(token.digest()).one(&db).await.unwrap().unwrap();
+        let mut old: session::ActiveModel = found.clone().into();
+        old.expires_at = Set(clock::now() - 1);
+        old.last_seen_at = Set(clock::now() - 60);
+        old.update(&db).await.unwrap();
+        assert!(sessions.resolve(&token).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn use_moves_the_idle_clock_forward() {
+        let (sessions, token, db) = signed_in_session(POLICY).await;
+        age(&db, &token, 20 * 60).await;
+        sessions.resolve(&token).await.unwrap().unwrap();
+        age(&db, &token, 20 * 60).await;
+        assert!(sessions.resolve(&token).await.unwrap().is_some(), "idle 20 minutes since the last request");
+    }
+
+    #[tokio::test]
+    async fn ended_and_purged_sessions_are_gone() {
+        let (sessions, token, db) = signed_in_session(POLICY).await;
+        sessions.end(&token).await.unwrap();
+        assert!(sessions.resolve(&token).await.unwrap().is_none());
+
+        let account: Account = user::Entity::find().one(&db).await.unwrap().unwrap().into();
+        let other = sessions.start(&account).await.unwrap();
+        age(&db, &other, 31 * 60).await;
+        assert_eq!(sessions.purge_expired().await.unwrap(), 1);
+    }
+
     #[test]
     fn the_stored_key_is_not_the_token() {
         let token = SessionToken::generate().unwrap();

@@ -42,6 +42,15 @@ fn sqlite_file(url: &str) -> Option<&str> {
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
+/// A migrated in-memory SQLite database of its own, for the core's unit tests
+/// (sqlx gives each `sqlite::memory:` pool a private database its connections share).
+#[cfg(test)]
+pub(crate) async fn for_tests() -> DatabaseConnection {
+    let db = connect("sqlite::memory:").await.unwrap();
+    migrate(&db).await.unwrap();
+    db
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
