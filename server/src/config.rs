@@ -53,6 +53,15 @@ impl Config {
         Ok(Self { leptos, portal, site_url })
     }
 
+    /// Defaults for a portal on `addr` over `database_url`: what tests and benchmarks run.
+    pub fn local(addr: SocketAddr, database_url: String) -> Self {
+        Self {
+            leptos: LeptosOptions::builder().output_name("portal").site_addr(addr).build(),
+            portal: PortalConfig { database_url, ..PortalConfig::default() },
+            site_url: default_site_url(addr),
+        }
+    }
+
     /// Whether customers reach the portal over https.
     pub fn is_https(&self) -> bool {
         self.site_url.scheme() == "https"

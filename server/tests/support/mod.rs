@@ -6,8 +6,7 @@
 
 use std::net::SocketAddr;
 
-use leptos::config::LeptosOptions;
-use portal_core::{Portal, PortalConfig};
+use portal_core::Portal;
 use reqwest::header::{HeaderMap, ORIGIN, SET_COOKIE};
 use reqwest::redirect::Policy;
 use sea_orm::ConnectionTrait as _;
@@ -73,11 +72,7 @@ impl TestApp {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let mut config = Config {
-            leptos: LeptosOptions::builder().output_name("portal").site_addr(addr).build(),
-            portal: PortalConfig { database_url, ..PortalConfig::default() },
-            site_url: server::config::default_site_url(addr),
-        };
+        let mut config = Config::local(addr, database_url);
         adjust(&mut config);
         let portal = Portal::start(&config.portal).await.unwrap();
         let router = server::router(&config, portal.clone());
