@@ -47,6 +47,11 @@ impl Accounts {
         Self { db, hasher }
     }
 
+    /// Readies what sign-in needs before the first customer arrives.
+    pub async fn warm_up(&self) -> Result<(), CoreError> {
+        self.hasher.warm_up().await
+    }
+
     /// Creates an account. The email is the sign-in name: trimmed, lower-cased, unique.
     pub async fn register(&self, name: &str, email: &str, password: Password) -> Result<Account, CoreError> {
         let name = normalize_name(name)?;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
+use crate::CoreError;
 use crate::accounts::Accounts;
 use crate::db;
 use crate::password::PasswordHasher;
@@ -41,14 +42,16 @@ pub struct Portal {
 
 impl Portal {
     /// Connects to the database, brings its schema up to date and builds the services.
-    pub async fn start(config: &PortalConfig) -> Result<Self, sea_orm::DbErr> {
+    pub async fn start(config: &PortalConfig) -> Result<Self, CoreError> {
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
-        Ok(Self::with_database(db, config))
+        let portal = Self::with_database(db, config);
+        portal.accounts.warm_up().await?;
+        Ok(portal)
     }
 
     /// Builds the services over a database that is already migrated.
-    pub fn with_database(db: DatabaseConnection, config: &PortalConfig) -> Self {
+    fn with_database(db: DatabaseConnection, config: &PortalConfig) -> Self {
         let hasher = PasswordHasher::new(config.hashing_concurrency);
         Self { accounts: Accounts::new(db.clone(), hasher), sessions: Sessions::new(db.clone(), config.session), db }
     }

@@ -70,6 +70,12 @@ impl PasswordHasher {
         Ok(known && matches)
     }
 
+    /// Prepares the decoy hash now, so that even the first sign-in with an unknown
+    /// email costs one verification, like every other.
+    pub async fn warm_up(&self) -> Result<(), CoreError> {
+        self.decoy().await.map(drop)
+    }
+
     async fn decoy(&self) -> Result<PasswordHash, CoreError> {
         self.decoy
             .get_or_try_init(|| async {

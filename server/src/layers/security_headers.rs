@@ -24,11 +24,9 @@ pub struct Policy {
 
 impl Policy {
     pub fn new(config: &Config) -> Self {
+        // The reload script connects to whichever host the page was loaded from.
         let watching = std::env::var_os("LEPTOS_WATCH").is_some();
-        let reload_socket = watching.then(|| {
-            let host = config.site_url.host_str().unwrap_or("127.0.0.1");
-            format!("ws://{host}:{}", config.leptos.reload_port)
-        });
+        let reload_socket = watching.then(|| format!("ws://*:{}", config.leptos.reload_port));
         Self { reload_socket }
     }
 
