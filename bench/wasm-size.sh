@@ -12,7 +12,7 @@ const zlib = require("zlib");
 const kb = (bytes) => (bytes / 1000).toFixed(1).padStart(8) + " kB";
 let raw = 0, brotli = 0;
 console.log("file".padEnd(28) + "raw".padStart(11) + "brotli".padStart(11));
-for (const file of ["target/site/pkg/portal_bg.wasm", "target/site/pkg/portal.js"]) {
+for (const file of ["target/site/pkg/portal.wasm", "target/site/pkg/portal.js"]) {
   const bytes = fs.readFileSync(file);
   const compressed = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   raw += bytes.length; brotli += compressed;
