@@ -18,6 +18,24 @@ pub enum AppError {
     EmailTaken,
     #[error("Please sign in to continue.")]
     SignInRequired,
+    #[error("The password is incorrect.")]
+    WrongPassword,
+    #[error("For your security, confirm your password first.")]
+    PasswordConfirmationRequired,
+    #[error("That code is not right, or it has expired. Enter the current code from your app.")]
+    InvalidCode,
+    #[error("That code has already been used. Wait for the next code in your app.")]
+    CodeAlreadyUsed,
+    #[error("Too many wrong attempts. Try again in {retry_after_secs} seconds.")]
+    TooManyAttempts { retry_after_secs: i64 },
+    #[error("Too many wrong codes: the code step is locked. Contact support to unlock it.")]
+    Locked,
+    #[error("This setup has expired. Please start again.")]
+    SetupExpired,
+    #[error("Two-factor authentication is already on.")]
+    TwoFactorAlreadyOn,
+    #[error("Two-factor authentication is off.")]
+    TwoFactorOff,
     /// A request the portal's own pages never send (missing or malformed fields).
     #[error("The request was not understood. Please reload the page and try again.")]
     BadRequest,
@@ -33,8 +51,15 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Invalid(_) => 422,
-            Self::InvalidCredentials | Self::SignInRequired => 401,
-            Self::EmailTaken => 409,
+            Self::InvalidCredentials | Self::SignInRequired | Self::WrongPassword | Self::InvalidCode => 401,
+            Self::PasswordConfirmationRequired => 403,
+            Self::EmailTaken
+            | Self::CodeAlreadyUsed
+            | Self::SetupExpired
+            | Self::TwoFactorAlreadyOn
+            | Self::TwoFactorOff => 409,
+            Self::Locked => 423,
+            Self::TooManyAttempts { .. } => 429,
             Self::BadRequest => 400,
             Self::Unreachable => 503,
             Self::Internal => 500,

@@ -90,6 +90,13 @@ impl Accounts {
         }
     }
 
+    /// Whether `password` is the account's password (re-confirmation before a change).
+    pub async fn check_password(&self, account: &Account, password: Password) -> Result<bool, CoreError> {
+        let found = user::Entity::find_by_id(account.id).one(&self.db).await?;
+        let stored = found.map(|model| PasswordHash(model.password_hash));
+        self.hasher.verify(password, stored).await
+    }
+
     async fn find_by_email(&self, email: &str) -> Result<Option<user::Model>, CoreError> {
         Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await?)
     }

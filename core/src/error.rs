@@ -3,6 +3,7 @@
 
 use crate::accounts::InvalidInput;
 use crate::password::PasswordRejected;
+use crate::secrets::SealError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -16,6 +17,29 @@ pub enum CoreError {
     InvalidInput(#[from] InvalidInput),
     #[error(transparent)]
     PasswordRejected(#[from] PasswordRejected),
+    /// The password typed to confirm a change is wrong.
+    #[error("wrong password")]
+    WrongPassword,
+    /// A security change without a recent password re-confirmation in this session.
+    #[error("the password must be confirmed first")]
+    PasswordConfirmationRequired,
+    #[error("the code is wrong or expired")]
+    InvalidCode,
+    #[error("the code was already used")]
+    CodeAlreadyUsed,
+    #[error("too many wrong attempts; retry in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: i64 },
+    #[error("the code step is locked after too many wrong codes")]
+    CodeStepLocked,
+    /// No setup in progress, or it expired (10 minutes).
+    #[error("no authenticator setup is in progress")]
+    SetupExpired,
+    #[error("two-factor authentication is already on")]
+    TwoFactorAlreadyOn,
+    #[error("two-factor authentication is off")]
+    TwoFactorOff,
+    #[error(transparent)]
+    Sealing(#[from] SealError),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     /// A blocking task (password hashing) panicked or was cancelled.

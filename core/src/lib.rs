@@ -1,7 +1,8 @@
 //! The security core of the Customer Portal.
 //!
 //! Everything that decides who a customer is lives here, in plain Rust with no UI:
-//! accounts and their passwords, sessions, and the database they are kept in. The
+//! accounts and their passwords, sessions, two-factor authentication, secrets sealed
+//! at rest, the outbox of messages to customers, and the database they are kept in. The
 //! Leptos app calls it from its server functions; the `server` crate wires it up.
 //! Nothing in this crate ever reaches the browser's WASM.
 
@@ -9,9 +10,15 @@ pub mod accounts;
 pub mod clock;
 pub mod db;
 mod error;
+pub mod outbox;
 pub mod password;
 mod portal;
+mod qr;
+pub mod secrets;
 pub mod sessions;
+pub mod step_up;
+pub mod totp;
+pub mod two_factor;
 
 pub use error::CoreError;
-pub use portal::{Portal, PortalConfig};
+pub use portal::{KeySource, Portal, PortalConfig, StartError};

@@ -1,6 +1,7 @@
 //! The services of the core bundled with the database they share: what the app's
 //! server functions and the server's wiring hold on to.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
@@ -8,8 +9,29 @@ use sea_orm::DatabaseConnection;
 use crate::CoreError;
 use crate::accounts::Accounts;
 use crate::db;
+use crate::outbox::{MailConfig, Mailer, Outbox};
 use crate::password::PasswordHasher;
+use crate::secrets::{KeyError, MasterKey};
 use crate::sessions::{SessionPolicy, Sessions};
+use crate::step_up::StepUp;
+use crate::two_factor::{CodeThrottle, TwoFactor};
+
+/// Where the master key that seals secrets comes from.
+#[derive(Clone, Debug)]
+pub enum KeySource {
+    Key(MasterKey),
+    /// A key file, created on first run with mode 0600.
+    File(PathBuf),
+}
+
+impl KeySource {
+    fn load(&self) -> Result<MasterKey, KeyError> {
+        match self {
+            Self::Key(key) => Ok(key.clone()),
+            Self::File(path) => MasterKey::load_or_create(path),
+        }
+    }
+}
 
 /// How the core is set up. Everything has a default; the server fills it from the
 /// environment.
@@ -20,6 +42,10 @@ pub struct PortalConfig {
     /// How many passwords may be hashed at once. Each Argon2 hash holds 19 MiB, so
     /// this bounds memory when many customers sign in together.
     pub hashing_concurrency: usize,
+    pub master_key: KeySource,
+    /// The issuer name authenticator apps show.
+    pub totp_issuer: String,
+    pub mail: MailConfig,
 }
 
 impl Default for PortalConfig {
@@ -28,8 +54,24 @@ impl Default for PortalConfig {
             database_url: db::DEFAULT_URL.to_owned(),
             session: SessionPolicy { idle: Duration::from_secs(30 * 60), absolute: Duration::from_secs(12 * 60 * 60) },
             hashing_concurrency: std::thread::available_parallelism().map_or(2, usize::from),
+            master_key: KeySource::File(PathBuf::from("data/master.key")),
+            totp_issuer: "Customer Portal".to_owned(),
+            mail: MailConfig::default(),
         }
     }
+}
+
+/// Why the portal could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("master key: {0}")]
+    MasterKey(#[from] KeyError),
+    #[error("mail: {0}")]
+    Mail(String),
+    #[error(transparent)]
+    Core(#[from] CoreError),
 }
 
 /// The core's services, cheap to clone.
@@ -38,22 +80,33 @@ pub struct Portal {
     pub db: DatabaseConnection,
     pub accounts: Accounts,
     pub sessions: Sessions,
+    pub step_up: StepUp,
+    pub two_factor: TwoFactor,
+    pub outbox: Outbox,
 }
 
 impl Portal {
     /// Connects to the database, brings its schema up to date and builds the services.
-    pub async fn start(config: &PortalConfig) -> Result<Self, CoreError> {
+    pub async fn start(config: &PortalConfig) -> Result<Self, StartError> {
+        let key = config.master_key.load()?;
+        let mailer = Mailer::new(&config.mail).map_err(StartError::Mail)?;
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
-        let portal = Self::with_database(db, config);
-        portal.accounts.warm_up().await?;
-        Ok(portal)
-    }
 
-    /// Builds the services over a database that is already migrated.
-    fn with_database(db: DatabaseConnection, config: &PortalConfig) -> Self {
-        let hasher = PasswordHasher::new(config.hashing_concurrency);
-        Self { accounts: Accounts::new(db.clone(), hasher), sessions: Sessions::new(db.clone(), config.session), db }
+        let accounts = Accounts::new(db.clone(), PasswordHasher::new(config.hashing_concurrency));
+        accounts.warm_up().await?;
+        let sessions = Sessions::new(db.clone(), config.session);
+        let outbox = Outbox::new(db.clone(), mailer);
+        let support = config.mail.support_contact.clone();
+        let throttle = CodeThrottle::new(db.clone(), outbox.clone(), support.clone());
+        Ok(Self {
+            step_up: StepUp::new(accounts.clone(), sessions.clone(), throttle.clone()),
+            two_factor: TwoFactor::new(db.clone(), key, config.totp_issuer.clone(), outbox.clone(), throttle, support),
+            accounts,
+            sessions,
+            outbox,
+            db,
+        })
     }
 
     /// Whether the database answers; for health checks.

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set,
-    sea_query::Condition,
+    sea_query::{Condition, Expr},
 };
 use sha2::{Digest as _, Sha256};
 
@@ -19,6 +19,10 @@ use crate::clock::{self, UnixTime};
 use crate::db::entities::{session, user};
 
 const TOKEN_BYTES: usize = 32;
+/// How long the half-way state between password and code may last.
+const AWAITING_CODE_SECS: i64 = 5 * 60;
+/// How long a re-typed password authorises security changes.
+const PASSWORD_CONFIRMATION_SECS: i64 = 10 * 60;
 /// Last activity is written at most this often, so reading pages costs no writes.
 const TOUCH_INTERVAL_SECS: i64 = 60;
 
@@ -82,6 +86,23 @@ impl Sessions {
 
     /// Signs `account` in: a new session with a new token.
     pub async fn start(&self, account: &Account) -> Result<SessionToken, CoreError> {
+        let now = clock::now();
+        self.insert(account, now.saturating_add(clock::seconds(self.policy.absolute)), None).await
+    }
+
+    /// A session for an account whose password was right but whose second factor is
+    /// still to come. It signs nobody in, and ends after five minutes.
+    pub async fn start_awaiting_code(&self, account: &Account) -> Result<SessionToken, CoreError> {
+        let now = clock::now();
+        self.insert(account, now + AWAITING_CODE_SECS, Some(now)).await
+    }
+
+    async fn insert(
+        &self,
+        account: &Account,
+        expires_at: UnixTime,
+        awaiting_code_since: Option<UnixTime>,
+    ) -> Result<SessionToken, CoreError> {
         let token = SessionToken::generate()?;
         let now = clock::now();
         session::ActiveModel {
@@ -89,15 +110,45 @@ impl Sessions {
             user_id: Set(account.id),
             created_at: Set(now),
             last_seen_at: Set(now),
-            expires_at: Set(now.saturating_add(clock::seconds(self.policy.absolute))),
+            expires_at: Set(expires_at),
+            awaiting_code_since: Set(awaiting_code_since),
+            password_confirmed_at: Set(None),
         }
         .insert(&self.db)
         .await?;
         Ok(token)
     }
 
-    /// The account signed in with `token`, if its session is still alive.
+    /// The account signed in with `token`, if its session is alive and complete.
     pub async fn resolve(&self, token: &SessionToken) -> Result<Option<Account>, CoreError> {
+        let alive = self.find_alive(token).await?;
+        Ok(alive.filter(|(found, _)| found.awaiting_code_since.is_none()).map(|(_, account)| account))
+    }
+
+    /// The account whose second factor `token`'s session is waiting for.
+    pub async fn resolve_awaiting_code(&self, token: &SessionToken) -> Result<Option<Account>, CoreError> {
+        let alive = self.find_alive(token).await?;
+        Ok(alive.filter(|(found, _)| found.awaiting_code_since.is_some()).map(|(_, account)| account))
+    }
+
+    /// Notes that the customer re-typed their password in this session just now.
+    pub async fn mark_password_confirmed(&self, token: &SessionToken) -> Result<(), CoreError> {
+        session::Entity::update_many()
+            .col_expr(session::Column::PasswordConfirmedAt, Expr::value(clock::now()))
+            .filter(session::Column::Id.eq(token.digest()))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the password was re-typed in this session within the last ten minutes.
+    pub async fn password_recently_confirmed(&self, token: &SessionToken) -> Result<bool, CoreError> {
+        let found = session::Entity::find_by_id(token.digest()).one(&self.db).await?;
+        let since = clock::now() - PASSWORD_CONFIRMATION_SECS;
+        Ok(found.and_then(|found| found.password_confirmed_at).is_some_and(|confirmed| confirmed > since))
+    }
+
+    async fn find_alive(&self, token: &SessionToken) -> Result<Option<(session::Model, Account)>, CoreError> {
         let id = token.digest();
         let Some((found, Some(account))) =
             session::Entity::find_by_id(id.clone()).find_also_related(user::Entity).one(&self.db).await?
@@ -110,11 +161,11 @@ impl Sessions {
             return Ok(None);
         }
         if now - found.last_seen_at >= TOUCH_INTERVAL_SECS {
-            let mut touched: session::ActiveModel = found.into();
+            let mut touched: session::ActiveModel = found.clone().into();
             touched.last_seen_at = Set(now);
             touched.update(&self.db).await?;
         }
-        Ok(Some(account.into()))
+        Ok(Some((found, account.into())))
     }
 
     /// Signs the browser holding `token` out. Ending a session that is gone is fine.

@@ -5,8 +5,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use leptos::config::LeptosOptions;
-use portal_core::PortalConfig;
+use portal_core::outbox::{MailConfig, MailTransport};
+use portal_core::secrets::MasterKey;
 use portal_core::sessions::SessionPolicy;
+use portal_core::{KeySource, PortalConfig};
 use url::Url;
 
 /// What the server needs to start.
@@ -49,15 +51,35 @@ impl Config {
                 absolute: minutes("SESSION_ABSOLUTE_MINUTES")?.unwrap_or(defaults.session.absolute),
             },
             hashing_concurrency: number("PASSWORD_HASH_CONCURRENCY")?.unwrap_or(defaults.hashing_concurrency),
+            master_key: master_key()?.unwrap_or(defaults.master_key),
+            totp_issuer: var("TOTP_ISSUER").unwrap_or(defaults.totp_issuer),
+            mail: MailConfig {
+                from: var("MAIL_FROM").unwrap_or(defaults.mail.from),
+                transport: match var("SMTP_URL") {
+                    Some(url) => MailTransport::Smtp(url),
+                    None => var("OUTBOX_DIR").map_or(defaults.mail.transport, |dir| MailTransport::Files(dir.into())),
+                },
+                support_contact: var("SUPPORT_CONTACT").unwrap_or(defaults.mail.support_contact),
+            },
         };
         Ok(Self { leptos, portal, site_url })
     }
 
-    /// Defaults for a portal on `addr` over `database_url`: what tests and benchmarks run.
+    /// A portal on `addr` over `database_url` with a fresh master key and mail written
+    /// to a temporary folder: what tests and benchmarks run. Nothing goes to `./data`.
     pub fn local(addr: SocketAddr, database_url: String) -> Self {
+        let mail = MailConfig {
+            transport: MailTransport::Files(std::env::temp_dir().join("portal-outbox")),
+            ..MailConfig::default()
+        };
         Self {
             leptos: LeptosOptions::builder().output_name("portal").site_addr(addr).build(),
-            portal: PortalConfig { database_url, ..PortalConfig::default() },
+            portal: PortalConfig {
+                database_url,
+                master_key: KeySource::Key(MasterKey::generate()),
+                mail,
+                ..PortalConfig::default()
+            },
             site_url: default_site_url(addr),
         }
     }
@@ -79,6 +101,16 @@ fn parse_site_url(text: &str) -> Result<Url, ConfigError> {
         return Err(invalid("use an http:// or https:// address, like https://portal.example.com"));
     }
     Ok(url)
+}
+
+/// `SECRETS_MASTER_KEY` (base64) if set, else `MASTER_KEY_FILE` if set.
+fn master_key() -> Result<Option<KeySource>, ConfigError> {
+    if let Some(text) = var("SECRETS_MASTER_KEY") {
+        let key = MasterKey::from_base64(&text)
+            .map_err(|error| ConfigError::Invalid { name: "SECRETS_MASTER_KEY", problem: error.to_string() })?;
+        return Ok(Some(KeySource::Key(key)));
+    }
+    Ok(var("MASTER_KEY_FILE").map(|path| KeySource::File(path.into())))
 }
 
 fn var(name: &str) -> Option<String> {

@@ -24,7 +24,7 @@ async fn main() -> ExitCode {
 async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
     let portal = Portal::start(&config.portal).await.map_err(|error| format!("cannot open the database: {error}"))?;
-    tokio::spawn(workers::purge_expired_sessions(portal.clone()));
+    workers::spawn_all(&portal);
 
     let listener = tokio::net::TcpListener::bind(config.leptos.site_addr)
         .await

@@ -7,8 +7,16 @@ use portal_core::Portal;
 
 const PURGE_EVERY: Duration = Duration::from_secs(10 * 60);
 
+/// Starts every worker of this server on the current runtime.
+pub fn spawn_all(portal: &Portal) {
+    tokio::spawn(purge_expired_sessions(portal.clone()));
+    // Emails stored by any server; delivery is claimed per message, so several
+    // servers never send the same one twice at once.
+    tokio::spawn(portal.outbox.clone().run());
+}
+
 /// Deletes expired sessions now and then, so the table holds live ones only.
-pub async fn purge_expired_sessions(portal: Portal) {
+async fn purge_expired_sessions(portal: Portal) {
     let mut ticks = tokio::time::interval(PURGE_EVERY);
     loop {
         ticks.tick().await;

@@ -2,6 +2,7 @@
 //! core errors mapped to what a customer may be told.
 
 use http::StatusCode;
+use http::header::{HeaderValue, RETRY_AFTER};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use portal_core::CoreError;
@@ -13,6 +14,9 @@ use crate::error::AppError;
 pub fn respond_with(error: &AppError) {
     if let Some(response) = use_context::<ResponseOptions>() {
         response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        if let AppError::TooManyAttempts { retry_after_secs } = error {
+            response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
     }
 }
 
@@ -29,7 +33,16 @@ impl From<CoreError> for AppError {
             CoreError::EmailTaken => AppError::EmailTaken,
             CoreError::InvalidInput(invalid) => AppError::Invalid(invalid.to_string()),
             CoreError::PasswordRejected(rejected) => AppError::Invalid(rejected.to_string()),
-            CoreError::Database(_) | CoreError::Worker(_) => {
+            CoreError::WrongPassword => AppError::WrongPassword,
+            CoreError::PasswordConfirmationRequired => AppError::PasswordConfirmationRequired,
+            CoreError::InvalidCode => AppError::InvalidCode,
+            CoreError::CodeAlreadyUsed => AppError::CodeAlreadyUsed,
+            CoreError::TooManyAttempts { retry_after_secs } => AppError::TooManyAttempts { retry_after_secs },
+            CoreError::CodeStepLocked => AppError::Locked,
+            CoreError::SetupExpired => AppError::SetupExpired,
+            CoreError::TwoFactorAlreadyOn => AppError::TwoFactorAlreadyOn,
+            CoreError::TwoFactorOff => AppError::TwoFactorOff,
+            CoreError::Database(_) | CoreError::Worker(_) | CoreError::Sealing(_) => {
                 tracing::error!(%error, "server function failed");
                 AppError::Internal
             }

@@ -2,12 +2,14 @@
 //!
 //! A hash takes tens of milliseconds of CPU and 19 MiB of memory, so it never runs
 //! on the async workers (it would stall every other request) and only a fixed
-//! number run at once (so memory stays flat when hundreds sign in together).
+//! number run at once. Each of those slots owns one 19 MiB buffer that Argon2
+//! reuses, so memory stays flat at `concurrency` × 19 MiB when hundreds sign in
+//! together, whatever the allocator would otherwise keep of freed buffers.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, Salt, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::{OnceCell, Semaphore};
 
 use super::Password;
@@ -26,28 +28,33 @@ pub struct PasswordHash(pub String);
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    /// Argon2's working memory, one buffer per slot in use, kept for reuse.
+    buffers: Arc<Mutex<Vec<Vec<Block>>>>,
     /// A hash of a random password, checked when the email is unknown so that
     /// "no such account" costs the same time as "wrong password".
     decoy: Arc<OnceCell<PasswordHash>>,
 }
 
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("OWASP's Argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+fn owasp_params() -> Params {
+    Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("OWASP's Argon2 parameters are valid")
 }
 
 impl PasswordHasher {
     pub fn new(concurrency: usize) -> Self {
-        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), decoy: Arc::new(OnceCell::new()) }
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            buffers: Arc::new(Mutex::new(Vec::new())),
+            decoy: Arc::new(OnceCell::new()),
+        }
     }
 
     /// Hashes a new password with a fresh random salt.
     pub async fn hash(&self, password: Password) -> Result<PasswordHash, CoreError> {
-        self.run(move || {
+        self.run(move |memory| {
             let salt = SaltString::generate(&mut OsRng);
-            argon2()
-                .hash_password(password.expose().as_bytes(), &salt)
-                .map(|hash| PasswordHash(hash.to_string()))
+            let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, owasp_params());
+            compute(&argon, password.expose().as_bytes(), salt.as_salt(), memory)
+                .map(|(hash, _)| PasswordHash(hash))
                 .map_err(|error| CoreError::Worker(error.to_string()))
         })
         .await?
@@ -61,12 +68,7 @@ impl PasswordHasher {
             Some(stored) => stored,
             None => self.decoy().await?,
         };
-        let matches = self
-            .run(move || {
-                argon2::PasswordHash::new(&stored.0)
-                    .is_ok_and(|parsed| argon2().verify_password(password.expose().as_bytes(), &parsed).is_ok())
-            })
-            .await?;
+        let matches = self.run(move |memory| matches(password.expose().as_bytes(), &stored.0, memory)).await?;
         Ok(known && matches)
     }
 
@@ -88,18 +90,77 @@ impl PasswordHasher {
             .cloned()
     }
 
-    /// Runs `work` on the blocking pool once a permit is free; the permit is held
-    /// until the work is done, even if the caller stops waiting.
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, CoreError> {
+    /// Runs `work` on the blocking pool once a slot is free, lending it the slot's
+    /// buffer. The slot is held until the work is done, even if the caller stops
+    /// waiting.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
+    ) -> Result<T, CoreError> {
         let permit =
             Arc::clone(&self.permits).acquire_owned().await.map_err(|error| CoreError::Worker(error.to_string()))?;
+        let buffers = Arc::clone(&self.buffers);
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            work()
+            let taken = buffers.lock().ok().and_then(|mut free| free.pop());
+            let mut memory = taken.unwrap_or_else(|| vec![Block::default(); MEMORY_KIB as usize]);
+            let result = work(&mut memory);
+            if let Ok(mut free) = buffers.lock() {
+                free.push(memory);
+            }
+            result
         })
         .await
         .map_err(|error| CoreError::Worker(error.to_string()))
     }
+}
+
+/// Argon2 over `memory`, as `argon2::PasswordHasher::hash_password` computes it;
+/// returns the PHC string and the raw output.
+fn compute(
+    argon: &Argon2<'_>,
+    password: &[u8],
+    salt: Salt<'_>,
+    memory: &mut [Block],
+) -> argon2::password_hash::Result<(String, Output)> {
+    let mut salt_bytes = [0u8; 64];
+    let raw_salt = salt.decode_b64(&mut salt_bytes)?;
+    let output_len = argon.params().output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    let output = Output::init_with(output_len, |out| {
+        argon.hash_password_into_with_memory(password, raw_salt, out, &mut *memory).map_err(Into::into)
+    })?;
+    let phc = argon2::PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon.params())?,
+        salt: Some(salt),
+        hash: Some(output),
+    };
+    Ok((phc.to_string(), output))
+}
+
+/// Whether `password` hashes to the PHC string `stored`, with its own parameters.
+/// A hash made with more memory than a slot holds (older, stronger settings) gets a
+/// buffer of its own; a corrupt one never matches.
+fn matches(password: &[u8], stored: &str, memory: &mut [Block]) -> bool {
+    let Ok(parsed) = argon2::PasswordHash::new(stored) else { return false };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed)) else {
+        return false;
+    };
+    if algorithm != Algorithm::Argon2id {
+        return false;
+    }
+    let argon = Argon2::new(algorithm, Version::V0x13, params);
+    let mut larger;
+    let memory = if argon.params().block_count() <= memory.len() {
+        memory
+    } else {
+        larger = vec![Block::default(); argon.params().block_count()];
+        &mut larger[..]
+    };
+    // `Output`'s equality is constant-time.
+    compute(&argon, password, salt, memory).is_ok_and(|(_, output)| output == expected)
 }
 
 #[cfg(test)]
@@ -131,6 +192,30 @@ mod tests {
     async fn an_unknown_account_never_verifies() {
         let hasher = PasswordHasher::new(1);
         assert!(!hasher.verify(password("anything at all"), None).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn verifies_hashes_made_by_the_argon2_crate_itself() {
+        use argon2::password_hash::PasswordHasher as _;
+        let salt = SaltString::generate(&mut OsRng);
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, owasp_params());
+        let theirs = argon.hash_password(b"tangerine orchestra", &salt).unwrap().to_string();
+        let hasher = PasswordHasher::new(1);
+        assert!(hasher.verify(password("tangerine orchestra"), Some(PasswordHash(theirs))).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn verifies_older_hashes_that_need_more_memory() {
+        use argon2::password_hash::PasswordHasher as _;
+        let salt = SaltString::generate(&mut OsRng);
+        let stronger = Params::new(MEMORY_KIB * 2, 1, 1, None).unwrap();
+        let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, stronger)
+            .hash_password(b"tangerine orchestra", &salt)
+            .unwrap()
+            .to_string();
+        let hasher = PasswordHasher::new(1);
+        assert!(hasher.verify(password("tangerine orchestra"), Some(PasswordHash(theirs.clone()))).await.unwrap());
+        assert!(!hasher.verify(password("tangerine"), Some(PasswordHash(theirs))).await.unwrap());
     }
 
     #[tokio::test]

@@ -75,6 +75,7 @@ impl TestApp {
         let mut config = Config::local(addr, database_url);
         adjust(&mut config);
         let portal = Portal::start(&config.portal).await.unwrap();
+        server::workers::spawn_all(&portal);
         let router = server::router(&config, portal.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();

@@ -15,6 +15,12 @@ pub struct Model {
     pub last_seen_at: i64,
     /// The absolute expiry: no activity extends a session past it.
     pub expires_at: i64,
+    /// Set while the password was right but the second factor is still to come:
+    /// such a session signs nobody in, and lives five minutes.
+    pub awaiting_code_since: Option<i64>,
+    /// When the customer last re-typed their password in this session; security
+    /// changes need it within the last ten minutes.
+    pub password_confirmed_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 //! never edited: a change is a new file.
 
 mod m20261122_000001_accounts;
+mod m20261122_000002_two_factor;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -10,6 +11,6 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_accounts::Migration)]
+        vec![Box::new(m20261122_000001_accounts::Migration), Box::new(m20261122_000002_two_factor::Migration)]
     }
 }

@@ -1,0 +1,28 @@
+//! A message to deliver. Written in the same transaction as the change it reports,
+//! delivered by the outbox worker, kept with its delivery time once sent.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `email`.
+    pub channel: String,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub body_text: String,
+    pub body_html: Option<String>,
+    pub created_at: i64,
+    pub attempts: i32,
+    /// Not tried before this time: the retry backoff, or a worker's lease on it.
+    pub next_attempt_at: i64,
+    pub sent_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

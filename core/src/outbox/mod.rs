@@ -1,0 +1,146 @@
+//! Messages to customers, stored before they are sent. A message is written in the
+//! same transaction as the change it reports, so a security change is never undone
+//! by a mail server being down, and nothing is lost when one is or a server restarts:
+//! a worker on every server delivers what is due, with retries and backoff.
+
+mod mailer;
+pub mod notices;
+
+pub use mailer::{MailConfig, MailTransport, Mailer};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Set,
+};
+use tokio::sync::Notify;
+
+use crate::CoreError;
+use crate::clock;
+use crate::db::entities::outbox_message;
+
+/// How often the worker looks for due messages when nobody wakes it.
+const POLL_EVERY: Duration = Duration::from_secs(5);
+/// A message being sent is not picked up by another worker for this long.
+const LEASE_SECS: i64 = 60;
+const MAX_BACKOFF_SECS: i64 = 300;
+const BATCH: u64 = 20;
+
+/// An email, in plain text and HTML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Clone)]
+pub struct Outbox {
+    db: DatabaseConnection,
+    mailer: Mailer,
+    wake: Arc<Notify>,
+}
+
+impl Outbox {
+    pub fn new(db: DatabaseConnection, mailer: Mailer) -> Self {
+        Self { db, mailer, wake: Arc::new(Notify::new()) }
+    }
+
+    /// Stores `email` for delivery, on `connection`: pass the transaction of the
+    /// change it reports. Call [`wake`](Self::wake) once that has committed.
+    pub async fn enqueue(connection: &impl ConnectionTrait, email: Email) -> Result<(), CoreError> {
+        let now = clock::now();
+        outbox_message::ActiveModel {
+            channel: Set("email".into()),
+            recipient: Set(email.to),
+            subject: Set(Some(email.subject)),
+            body_text: Set(email.text),
+            body_html: Set(Some(email.html)),
+            created_at: Set(now),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            sent_at: Set(None),
+            last_error: Set(None),
+            ..Default::default()
+        }
+        .insert(connection)
+        .await?;
+        Ok(())
+    }
+
+    /// Tells this server's worker that a message is waiting, so it goes out at once.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Delivers messages forever: whenever woken, and every few seconds for retries
+    /// and for messages other servers stored.
+    pub async fn run(self) {
+        loop {
+            if let Err(error) = self.deliver_due().await {
+                tracing::warn!(%error, "outbox: cannot read due messages");
+            }
+            let _ = tokio::time::timeout(POLL_EVERY, self.wake.notified()).await;
+        }
+    }
+
+    /// One pass: sends every message that is due; returns how many went out.
+    pub async fn deliver_due(&self) -> Result<usize, CoreError> {
+        let now = clock::now();
+        let due = outbox_message::Entity::find()
+            .filter(outbox_message::Column::SentAt.is_null())
+            .filter(outbox_message::Column::NextAttemptAt.lte(now))
+            .order_by_asc(outbox_message::Column::Id)
+            .limit(BATCH)
+            .all(&self.db)
+            .await?;
+        let mut sent = 0;
+        for message in due {
+            if self.claim(&message, now).await? {
+                sent += usize::from(self.deliver(message).await?);
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Takes a lease on `message`, unless another worker just did.
+    async fn claim(&self, message: &outbox_message::Model, now: clock::UnixTime) -> Result<bool, CoreError> {
+        let claimed = outbox_message::Entity::update_many()
+            .col_expr(outbox_message::Column::NextAttemptAt, Expr::value(now + LEASE_SECS))
+            .filter(outbox_message::Column::Id.eq(message.id))
+            .filter(outbox_message::Column::NextAttemptAt.eq(message.next_attempt_at))
+            .filter(outbox_message::Column::SentAt.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(claimed.rows_affected == 1)
+    }
+
+    async fn deliver(&self, message: outbox_message::Model) -> Result<bool, CoreError> {
+        let outcome = self.mailer.send(&message).await;
+        let attempts = message.attempts + 1;
+        let now = clock::now();
+        let mut update: outbox_message::ActiveModel = message.into();
+        update.attempts = Set(attempts);
+        let delivered = match outcome {
+            Ok(()) => {
+                update.sent_at = Set(Some(now));
+                update.last_error = Set(None);
+                true
+            }
+            Err(error) => {
+                let backoff =
+                    1_i64.checked_shl(attempts.unsigned_abs()).unwrap_or(MAX_BACKOFF_SECS).min(MAX_BACKOFF_SECS);
+                tracing::warn!(%error, attempts, retry_in_secs = backoff, "outbox: delivery failed");
+                update.next_attempt_at = Set(now + backoff);
+                update.last_error = Set(Some(error));
+                false
+            }
+        };
+        update.update(&self.db).await?;
+        Ok(delivered)
+    }
+}

@@ -1,0 +1,43 @@
+/// A second factor a customer can sign in with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// TOTP codes from an app such as Google Authenticator or Authy.
+    AuthenticatorApp,
+}
+
+impl Method {
+    /// The value in the `two_factor.method` column.
+    pub(crate) fn stored(self) -> &'static str {
+        match self {
+            Self::AuthenticatorApp => "totp",
+        }
+    }
+
+    pub(crate) fn from_stored(text: &str) -> Option<Self> {
+        match text {
+            "totp" => Some(Self::AuthenticatorApp),
+            _ => None,
+        }
+    }
+
+    /// The name customers see, in the seeds' words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AuthenticatorApp => "Authenticator App",
+        }
+    }
+
+    /// The method as emails state it.
+    pub fn described(self) -> &'static str {
+        match self {
+            Self::AuthenticatorApp => "TOTP (Authenticator App)",
+        }
+    }
+
+    /// Where the customer finds their codes.
+    pub fn code_source(self) -> &'static str {
+        match self {
+            Self::AuthenticatorApp => "your authenticator app",
+        }
+    }
+}

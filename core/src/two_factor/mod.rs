@@ -1,0 +1,112 @@
+//! Two-factor authentication: which method an account has on, setting one up,
+//! turning it off, and checking the code at sign-in. Codes are single-use and
+//! failures are throttled per account ([`throttle`]).
+
+mod method;
+pub mod throttle;
+mod totp_setup;
+
+pub use method::Method;
+pub use throttle::CodeThrottle;
+pub use totp_setup::TotpSetup;
+
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
+
+use crate::CoreError;
+use crate::accounts::Account;
+use crate::clock;
+use crate::db::entities::two_factor;
+use crate::outbox::{Outbox, notices};
+use crate::secrets::{MasterKey, SealedSecret};
+use crate::totp::TotpSecret;
+
+#[derive(Clone)]
+pub struct TwoFactor {
+    db: DatabaseConnection,
+    key: MasterKey,
+    /// The issuer authenticator apps show beside the account, e.g. "Customer Portal".
+    issuer: String,
+    outbox: Outbox,
+    throttle: CodeThrottle,
+    support: String,
+}
+
+impl TwoFactor {
+    pub fn new(
+        db: DatabaseConnection,
+        key: MasterKey,
+        issuer: String,
+        outbox: Outbox,
+        throttle: CodeThrottle,
+        support: String,
+    ) -> Self {
+        Self { db, key, issuer, outbox, throttle, support }
+    }
+
+    /// The method the account signs in with, or `None` when 2FA is off.
+    pub async fn method(&self, account_id: i32) -> Result<Option<Method>, CoreError> {
+        let found = two_factor::Entity::find_by_id(account_id).one(&self.db).await?;
+        Ok(found.and_then(|row| Method::from_stored(&row.method)))
+    }
+
+    /// Turns 2FA off and tells the customer by email, in one transaction. The caller
+    /// checks that the password was re-confirmed.
+    pub async fn disable(&self, account: &Account) -> Result<(), CoreError> {
+        let transaction = self.db.begin().await?;
+        let Some(row) = two_factor::Entity::find_by_id(account.id).one(&transaction).await? else {
+            return Err(CoreError::TwoFactorOff);
+        };
+        two_factor::Entity::delete_by_id(account.id).exec(&transaction).await?;
+        let method = Method::from_stored(&row.method).unwrap_or(Method::AuthenticatorApp);
+        Outbox::enqueue(&transaction, notices::two_factor_disabled(account, method, clock::now(), &self.support))
+            .await?;
+        transaction.commit().await?;
+        self.outbox.wake();
+        tracing::info!(account = account.id, "two-factor authentication turned off");
+        Ok(())
+    }
+
+    /// Checks the sign-in code of an account with 2FA on. A code is accepted once:
+    /// the step it belongs to must be later than the last accepted one, and moving
+    /// that mark is one conditional UPDATE, so of two requests racing with the same
+    /// code exactly one wins, on any number of servers.
+    pub async fn verify_sign_in_code(&self, account: &Account, code: &str) -> Result<(), CoreError> {
+        self.throttle.check(account.id).await?;
+        let row = two_factor::Entity::find_by_id(account.id).one(&self.db).await?.ok_or(CoreError::TwoFactorOff)?;
+        let secret = self.open_secret(account.id, row.sealed_secret)?;
+        let Some(step) = secret.verify(code, clock::now()) else {
+            return Err(self.throttle.record_failure(account, CoreError::InvalidCode).await?);
+        };
+        let accepted = two_factor::Entity::update_many()
+            .col_expr(two_factor::Column::LastUsedStep, Expr::value(step.0))
+            .filter(two_factor::Column::UserId.eq(account.id))
+            .filter(
+                Condition::any()
+                    .add(two_factor::Column::LastUsedStep.is_null())
+                    .add(two_factor::Column::LastUsedStep.lt(step.0)),
+            )
+            .exec(&self.db)
+            .await?;
+        if accepted.rows_affected != 1 {
+            // A right code, already used: not a guess, so not counted as one.
+            return Err(CoreError::CodeAlreadyUsed);
+        }
+        self.throttle.reset(account.id).await
+    }
+
+    pub fn throttle(&self) -> &CodeThrottle {
+        &self.throttle
+    }
+
+    fn open_secret(&self, account_id: i32, sealed: Option<String>) -> Result<TotpSecret, CoreError> {
+        let sealed = SealedSecret::from_stored(sealed.ok_or(CoreError::TwoFactorOff)?);
+        let bytes = sealed.open(&self.key, &secret_context(account_id))?;
+        Ok(TotpSecret::from_bytes(bytes))
+    }
+}
+
+/// What a sealed TOTP secret is bound to: its account.
+fn secret_context(account_id: i32) -> String {
+    format!("totp:user:{account_id}")
+}
