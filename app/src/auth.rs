@@ -4,13 +4,15 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::functions::auth::{AccountView, Register, SignIn, SignOut, current_account};
+use crate::functions::auth::{AccountView, Register, SignIn, SignOut, VerifySignInCode, current_account};
 
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub sign_in: ServerAction<SignIn>,
     pub register: ServerAction<Register>,
     pub sign_out: ServerAction<SignOut>,
+    /// The second step of sign-in, when 2FA is on.
+    pub verify_code: ServerAction<VerifySignInCode>,
     /// `Ok(None)` for a visitor.
     pub account: Resource<Result<Option<AccountView>, AppError>>,
 }
@@ -20,11 +22,14 @@ pub fn provide_auth() {
     let sign_in = ServerAction::<SignIn>::new();
     let register = ServerAction::<Register>::new();
     let sign_out = ServerAction::<SignOut>::new();
+    let verify_code = ServerAction::<VerifySignInCode>::new();
     let account = Resource::new(
-        move || (sign_in.version().get(), register.version().get(), sign_out.version().get()),
+        move || {
+            (sign_in.version().get(), register.version().get(), sign_out.version().get(), verify_code.version().get())
+        },
         |_| current_account(),
     );
-    provide_context(Auth { sign_in, register, sign_out, account });
+    provide_context(Auth { sign_in, register, sign_out, verify_code, account });
 }
 
 pub fn use_auth() -> Auth {

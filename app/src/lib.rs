@@ -16,7 +16,7 @@ use leptos_router::path;
 
 use crate::components::PortalHeader;
 use crate::pages::account::{AccountPage, AccountSecurityTab, ProfileTab};
-use crate::pages::{HomePage, LoginPage, NotFound, RegisterPage};
+use crate::pages::{HomePage, LoginCodePage, LoginPage, NotFound, RegisterPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/login/code") view=LoginCodePage/>
                     <Route path=path!("/register") view=RegisterPage/>
                     <ParentRoute path=path!("/account") view=AccountPage>
                         <Route path=path!("") view=ProfileTab/>

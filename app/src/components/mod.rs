@@ -1,9 +1,15 @@
 //! Pieces the pages are made of.
 
+mod code_input;
 mod form_error;
+mod manage_two_factor;
 mod portal_header;
+mod setup_wizard;
 mod user_menu;
 
+pub use code_input::CodeInput;
 pub use form_error::FormError;
+pub use manage_two_factor::ManageTwoFactor;
 pub use portal_header::PortalHeader;
+pub use setup_wizard::SetupWizard;
 pub use user_menu::UserMenu;

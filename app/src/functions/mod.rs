@@ -2,3 +2,4 @@
 //! the session, calls the security core and maps its errors.
 
 pub mod auth;
+pub mod two_factor;

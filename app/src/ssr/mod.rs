@@ -9,5 +9,7 @@ mod state;
 
 pub use failure::{reject, respond_with};
 pub use session_cookie::SessionCookie;
-pub use signed_in::{SignedIn, end_session, require_signed_in, signed_in, start_session};
+pub use signed_in::{
+    SignedIn, awaiting_code, end_session, require_signed_in, signed_in, start_code_session, start_session,
+};
 pub use state::{AppState, state};

@@ -31,11 +31,30 @@ pub async fn require_signed_in() -> Result<SignedIn, AppError> {
     signed_in().await?.ok_or_else(|| reject(AppError::SignInRequired))
 }
 
+/// The account whose sign-in waits for its second factor in this browser, if any.
+pub async fn awaiting_code() -> Result<Option<SignedIn>, AppError> {
+    let state = state()?;
+    let Some(token) = presented_token(&state) else {
+        return Ok(None);
+    };
+    let account = state.portal.sessions.resolve_awaiting_code(&token).await?;
+    Ok(account.map(|account| SignedIn { token, account }))
+}
+
 /// Signs `account` in with a brand-new session, ending the one the browser had, so
 /// a session id planted before sign-in is worthless after it (session fixation).
 pub async fn start_session(state: &AppState, account: &Account) -> Result<(), AppError> {
     end_presented_session(state).await?;
     let token = state.portal.sessions.start(account).await?;
+    set_cookie(state.cookie.issue(&token));
+    Ok(())
+}
+
+/// Like [`start_session`], for an account whose password was right and whose second
+/// factor is still to come: the new session signs nobody in until the code is.
+pub async fn start_code_session(state: &AppState, account: &Account) -> Result<(), AppError> {
+    end_presented_session(state).await?;
+    let token = state.portal.sessions.start_awaiting_code(account).await?;
     set_cookie(state.cookie.issue(&token));
     Ok(())
 }

@@ -12,11 +12,20 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 
     let state = crate::ssr::state()?;
     let account = state.portal.accounts.authenticate(&email, Password::new(password)).await?;
+    let next = safe_next(next.as_deref());
+    if state.portal.two_factor.method(account.id).await?.is_some() {
+        crate::ssr::start_code_session(&state, &account).await?;
+        leptos_axum::redirect(&format!("{CODE_PAGE}?next={}", crate::pages::encode_query(&next)));
+        return Ok(());
+    }
     crate::ssr::start_session(&state, &account).await?;
     tracing::info!(account = account.id, "signed in");
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    leptos_axum::redirect(&next);
     Ok(())
 }
+
+/// Where sign-in asks for the second factor.
+pub const CODE_PAGE: &str = "/login/code";
 
 /// `next` if it is a path on this site, else the account page: a sign-in link must
 /// not become a way to send customers to another site (open redirect).

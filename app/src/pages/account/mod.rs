@@ -53,18 +53,7 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// `/login?next=<path>`, with the few characters a path may hold that a query may not
-/// escaped.
+/// `/login?next=<path>`.
 fn sign_in_path(next: &str) -> String {
-    let escaped: String = next
-        .chars()
-        .map(|c| match c {
-            '&' => "%26".to_owned(),
-            '?' => "%3F".to_owned(),
-            '#' => "%23".to_owned(),
-            '%' => "%25".to_owned(),
-            c => c.to_string(),
-        })
-        .collect();
-    format!("/login?next={escaped}")
+    format!("/login?next={}", super::encode_query(next))
 }

@@ -1,0 +1,19 @@
+use leptos::prelude::*;
+
+use super::safe_next;
+use crate::error::AppError;
+
+/// The second step of sign-in: the code from the authenticator app. Only when it is
+/// right does the browser get a signed-in session (with a new id).
+#[server(endpoint = "verify_sign_in_code")]
+pub async fn verify_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::{awaiting_code, reject, start_session, state};
+
+    let state = state()?;
+    let pending = awaiting_code().await?.ok_or_else(|| reject(AppError::SignInRequired))?;
+    state.portal.two_factor.verify_sign_in_code(&pending.account, &code).await?;
+    start_session(&state, &pending.account).await?;
+    tracing::info!(account = pending.account.id, "signed in with a second factor");
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
