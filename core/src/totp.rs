@@ -34,6 +34,13 @@ impl TotpSecret {
         Self(bytes)
     }
 
+    /// A secret from its setup key (base32; spaces and case do not matter).
+    pub fn from_base32(key: &str) -> Option<Self> {
+        let compact: String = key.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let secret = Secret::try_from_base32(compact).ok()?;
+        Some(Self(Zeroizing::new(secret.as_bytes().to_vec())))
+    }
+
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
@@ -138,6 +145,20 @@ mod tests {
         for bad in ["", "12345", "1234567", "abcdef", "００５９２４"] {
             assert_eq!(secret.verify(bad, 1_234_567_890), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn setup_keys_read_back_as_the_secret() {
+        let secret = TotpSecret::generate();
+        let spaced = secret
+            .to_base32()
+            .as_bytes()
+            .chunks(4)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(TotpSecret::from_base32(&spaced.to_lowercase()).unwrap().as_bytes(), secret.as_bytes());
+        assert!(TotpSecret::from_base32("not base32!").is_none());
     }
 
     #[test]

@@ -66,7 +66,10 @@ impl CodeThrottle {
             OnConflict::column(code_failure::Column::UserId)
                 .value(
                     code_failure::Column::Consecutive,
-                    sea_orm::sea_query::ExprTrait::add(Expr::col(code_failure::Column::Consecutive), 1),
+                    sea_orm::sea_query::ExprTrait::add(
+                        Expr::col((code_failure::Entity, code_failure::Column::Consecutive)),
+                        1,
+                    ),
                 )
                 .value(code_failure::Column::LastFailedAt, now)
                 .to_owned(),

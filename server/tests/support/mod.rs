@@ -4,13 +4,18 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+pub mod two_factor;
+
 use std::net::SocketAddr;
 
 use portal_core::Portal;
+use portal_core::outbox::MailTransport;
 use reqwest::header::{HeaderMap, ORIGIN, SET_COOKIE};
 use reqwest::redirect::Policy;
 use sea_orm::ConnectionTrait as _;
 use server::Config;
+use smtp::SmtpServer;
 
 pub const PASSWORD: &str = "tangerine orchestra 42";
 
@@ -24,6 +29,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub config: Config,
     pub portal: Portal,
+    /// The mail server the portal sends to (unless a test pointed it elsewhere).
+    pub smtp: SmtpServer,
     client: reqwest::Client,
     _folder: Option<TempFolder>,
 }
@@ -73,13 +80,15 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config::local(addr, database_url);
+        let smtp = SmtpServer::start().await;
+        config.portal.mail.transport = MailTransport::Smtp(smtp.url());
         adjust(&mut config);
         let portal = Portal::start(&config.portal).await.unwrap();
         server::workers::spawn_all(&portal);
         let router = server::router(&config, portal.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        Some(Self { addr, config, portal, client, _folder: folder })
+        Some(Self { addr, config, portal, smtp, client, _folder: folder })
     }
 
     pub fn url(&self, path: &str) -> String {

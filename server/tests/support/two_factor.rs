@@ -1,0 +1,65 @@
+//! Steps of two-factor authentication as a browser would take them, and the clock
+//! and database tricks tests need around them.
+
+use portal_core::clock;
+use portal_core::totp::TotpSecret;
+
+use super::{PASSWORD, TestApp, session_cookie};
+
+impl TestApp {
+    pub async fn confirm_password(&self, session: &str) -> reqwest::Response {
+        self.post("/api/confirm_password", &[("password", PASSWORD)], Some(session)).await
+    }
+
+    /// "Sync Authenticator": the secret, read back from the setup key the page shows.
+    pub async fn begin_totp_setup(&self, session: &str) -> TotpSecret {
+        let response = self.post("/api/begin_totp_setup", &[], Some(session)).await;
+        assert_eq!(response.status(), 200, "begin: {}", response.text().await.unwrap());
+        let body = response.text().await.unwrap();
+        assert!(body.contains("data:image/svg+xml;base64,"), "a QR code: {body}");
+        let key = body.split("\"setup_key\":\"").nth(1).unwrap().split('"').next().unwrap();
+        TotpSecret::from_base32(key).expect("the setup key is base32")
+    }
+
+    pub async fn confirm_totp_setup(&self, session: &str, code: &str) -> reqwest::Response {
+        self.post("/api/confirm_totp_setup", &[("code", code)], Some(session)).await
+    }
+
+    /// Registers `email` and turns the authenticator app on; returns the session and
+    /// the secret.
+    pub async fn register_with_totp(&self, email: &str) -> (String, TotpSecret) {
+        let session = self.register(email).await;
+        assert_eq!(self.confirm_password(&session).await.status(), 200);
+        let secret = self.begin_totp_setup(&session).await;
+        let response = self.confirm_totp_setup(&session, &secret.code_at(clock::now())).await;
+        assert_eq!(response.status(), 200, "enable: {}", response.text().await.unwrap());
+        (session, secret)
+    }
+
+    /// The password step of sign-in for an account with 2FA on: the half-way cookie.
+    pub async fn sign_in_awaiting_code(&self, email: &str) -> String {
+        let response = self.sign_in(email, PASSWORD).await;
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["location"].to_str().unwrap().starts_with("/login/code?next="));
+        session_cookie(response.headers()).expect("a half-way session")
+    }
+
+    pub async fn verify_sign_in_code(&self, awaiting: &str, code: &str) -> reqwest::Response {
+        self.post("/api/verify_sign_in_code", &[("code", code)], Some(awaiting)).await
+    }
+}
+
+/// The code of the step after the current one: accepted (one step of skew), and
+/// later than the step that enabling used.
+pub fn next_code(secret: &TotpSecret) -> String {
+    secret.code_at(clock::now() + 30)
+}
+
+/// Waits until the current 30-second step has a few seconds left, so a code made
+/// now is still checked in the same step.
+pub async fn settle_in_step() {
+    let into_step = clock::now().rem_euclid(30);
+    if into_step >= 26 {
+        tokio::time::sleep(std::time::Duration::from_secs((31 - into_step) as u64)).await;
+    }
+}
