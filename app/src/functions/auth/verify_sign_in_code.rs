@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
-use super::safe_next;
 use crate::error::AppError;
 
 /// The second step of sign-in: the code from the authenticator app. Only when it is
 /// right does the browser get a signed-in session (with a new id).
 #[server(endpoint = "verify_sign_in_code")]
 pub async fn verify_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use super::safe_next;
     use crate::ssr::{awaiting_code, reject, start_session, state};
 
     let state = state()?;
