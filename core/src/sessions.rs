@@ -195,6 +195,8 @@ impl Sessions {
 
 #[cfg(test)]
 mod tests {
+    use sea_orm::ConnectionTrait as _;
+
     use super::*;
 
     #[test]
@@ -291,6 +293,34 @@ mod tests {
         let other = sessions.start(&account).await.unwrap();
         age(&db, &other, 31 * 60).await;
         assert_eq!(sessions.purge_expired().await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_session_awaiting_its_code_signs_nobody_in_and_lasts_five_minutes() {
+        let (sessions, full, db) = signed_in_session(POLICY).await;
+        let account = sessions.resolve(&full).await.unwrap().unwrap();
+        let halfway = sessions.start_awaiting_code(&account).await.unwrap();
+        assert!(sessions.resolve(&halfway).await.unwrap().is_none(), "not signed in");
+        assert!(sessions.resolve_awaiting_code(&full).await.unwrap().is_none(), "a full session awaits nothing");
+        age(&db, &halfway, 4 * 60).await;
+        assert_eq!(sessions.resolve_awaiting_code(&halfway).await.unwrap(), Some(account));
+        age(&db, &halfway, 61).await;
+        assert!(sessions.resolve_awaiting_code(&halfway).await.unwrap().is_none(), "gone after five minutes");
+    }
+
+    #[tokio::test]
+    async fn a_password_confirmation_lasts_ten_minutes_in_its_session_only() {
+        let (sessions, token, db) = signed_in_session(POLICY).await;
+        assert!(!sessions.password_recently_confirmed(&token).await.unwrap());
+        sessions.mark_password_confirmed(&token).await.unwrap();
+        assert!(sessions.password_recently_confirmed(&token).await.unwrap());
+        let account: Account = user::Entity::find().one(&db).await.unwrap().unwrap().into();
+        let other = sessions.start(&account).await.unwrap();
+        assert!(!sessions.password_recently_confirmed(&other).await.unwrap());
+        db.execute_unprepared(&format!("UPDATE sessions SET password_confirmed_at = {}", clock::now() - 601))
+            .await
+            .unwrap();
+        assert!(!sessions.password_recently_confirmed(&token).await.unwrap());
     }
 
     #[test]
