@@ -18,12 +18,7 @@ pub struct SignedIn {
 
 /// The account this request is signed in as, if any.
 pub async fn signed_in() -> Result<Option<SignedIn>, AppError> {
-    let state = state()?;
-    let Some(token) = presented_token(&state) else {
-        return Ok(None);
-    };
-    let account = state.portal.sessions.resolve(&token).await?;
-    Ok(account.map(|account| SignedIn { token, account }))
+    presented_session(Stage::SignedIn).await
 }
 
 /// The signed-in account, or a 401 for a request with no live session.
@@ -33,12 +28,7 @@ pub async fn require_signed_in() -> Result<SignedIn, AppError> {
 
 /// The account whose sign-in waits for its second factor in this browser, if any.
 pub async fn awaiting_code() -> Result<Option<SignedIn>, AppError> {
-    let state = state()?;
-    let Some(token) = presented_token(&state) else {
-        return Ok(None);
-    };
-    let account = state.portal.sessions.resolve_awaiting_code(&token).await?;
-    Ok(account.map(|account| SignedIn { token, account }))
+    presented_session(Stage::AwaitingCode).await
 }
 
 /// Signs `account` in with a brand-new session, ending the one the browser had, so
@@ -71,6 +61,25 @@ async fn end_presented_session(state: &AppState) -> Result<(), AppError> {
         state.portal.sessions.end(&token).await?;
     }
     Ok(())
+}
+
+/// How far the browser's session has got.
+enum Stage {
+    AwaitingCode,
+    SignedIn,
+}
+
+async fn presented_session(stage: Stage) -> Result<Option<SignedIn>, AppError> {
+    let state = state()?;
+    let Some(token) = presented_token(&state) else {
+        return Ok(None);
+    };
+    let sessions = &state.portal.sessions;
+    let account = match stage {
+        Stage::SignedIn => sessions.resolve(&token).await?,
+        Stage::AwaitingCode => sessions.resolve_awaiting_code(&token).await?,
+    };
+    Ok(account.map(|account| SignedIn { token, account }))
 }
 
 fn presented_token(state: &AppState) -> Option<SessionToken> {
