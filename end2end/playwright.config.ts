@@ -40,6 +40,8 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: join(root, "target/site"),
       DATABASE_URL: `sqlite://${process.env.E2E_DATA_DIR}/portal.db?mode=rwc`,
+      MASTER_KEY_FILE: join(process.env.E2E_DATA_DIR, "master.key"),
+      OUTBOX_DIR: join(process.env.E2E_DATA_DIR, "outbox"),
       RUST_LOG: process.env.RUST_LOG ?? "warn",
     },
   },
