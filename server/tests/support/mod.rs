@@ -91,6 +91,24 @@ impl TestApp {
         Some(Self { addr, config, portal, smtp, client, _folder: folder })
     }
 
+    /// A second server on the same database and master key, as behind a load
+    /// balancer: sessions, codes and counters are shared through the database.
+    pub async fn another_server(&self) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = self.config.clone();
+        config.leptos.site_addr = addr;
+        config.site_url = server::config::default_site_url(addr);
+        let smtp = SmtpServer::start().await;
+        config.portal.mail.transport = MailTransport::Smtp(smtp.url());
+        let portal = Portal::start(&config.portal).await.unwrap();
+        server::workers::spawn_all(&portal);
+        let router = server::router(&config, portal.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        TestApp { addr, config, portal, smtp, client, _folder: None }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
