@@ -10,7 +10,9 @@ use portal_core::sessions::SessionToken;
 use super::{AppState, reject, state};
 use crate::error::AppError;
 
-/// The signed-in account and the token of its session.
+/// The signed-in account and the token of its session. The server's account guard
+/// puts it in the request's extensions, so a page render looks the session up once.
+#[derive(Clone)]
 pub struct SignedIn {
     pub token: SessionToken,
     pub account: Account,
@@ -70,6 +72,11 @@ enum Stage {
 }
 
 async fn presented_session(stage: Stage) -> Result<Option<SignedIn>, AppError> {
+    if let Stage::SignedIn = stage
+        && let Some(known) = use_context::<Parts>().and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
+    {
+        return Ok(Some(known));
+    }
     let state = state()?;
     let Some(token) = presented_token(&state) else {
         return Ok(None);
