@@ -6,6 +6,7 @@ use crate::CoreError;
 use crate::clock;
 use crate::db::entities::user;
 use crate::password::{Password, PasswordHash, PasswordHasher, check_new_password};
+use crate::sign_in_throttle::SignInThrottle;
 
 const MAX_NAME_CHARS: usize = 100;
 /// RFC 5321 caps a forward path at 256 octets including the angle brackets.
@@ -40,11 +41,17 @@ impl From<user::Model> for Account {
 pub struct Accounts {
     db: DatabaseConnection,
     hasher: PasswordHasher,
+    throttle: SignInThrottle,
 }
 
 impl Accounts {
     pub fn new(db: DatabaseConnection, hasher: PasswordHasher) -> Self {
-        Self { db, hasher }
+        Self { throttle: SignInThrottle::new(db.clone()), db, hasher }
+    }
+
+    /// The throttle on wrong passwords at sign-in, for the purge worker.
+    pub fn sign_in_throttle(&self) -> &SignInThrottle {
+        &self.throttle
     }
 
     /// Readies what sign-in needs before the first customer arrives.
@@ -79,14 +86,19 @@ impl Accounts {
     }
 
     /// The account with this email and password. An unknown email and a wrong
-    /// password give the same error after the same work (one Argon2 verification).
+    /// password give the same error after the same work (one Argon2 verification),
+    /// and are slowed down alike after a few in a row.
     pub async fn authenticate(&self, email: &str, password: Password) -> Result<Account, CoreError> {
         let email = email.trim().to_lowercase();
+        self.throttle.check(&email).await?;
         let found = self.find_by_email(&email).await?;
         let stored = found.as_ref().map(|model| PasswordHash(model.password_hash.clone()));
         match (self.hasher.verify(password, stored).await?, found) {
-            (true, Some(model)) => Ok(model.into()),
-            _ => Err(CoreError::InvalidCredentials),
+            (true, Some(model)) => {
+                self.throttle.reset(&email).await?;
+                Ok(model.into())
+            }
+            _ => Err(self.throttle.record_failure(&email).await?),
         }
     }
 

@@ -7,6 +7,7 @@
 //! Nothing in this crate ever reaches the browser's WASM.
 
 pub mod accounts;
+mod backoff;
 pub mod clock;
 pub mod db;
 mod error;
@@ -16,6 +17,7 @@ mod portal;
 mod qr;
 pub mod secrets;
 pub mod sessions;
+pub mod sign_in_throttle;
 pub mod step_up;
 pub mod totp;
 pub mod two_factor;

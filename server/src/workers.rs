@@ -9,14 +9,15 @@ const PURGE_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// Starts every worker of this server on the current runtime.
 pub fn spawn_all(portal: &Portal) {
-    tokio::spawn(purge_expired_sessions(portal.clone()));
+    tokio::spawn(purge_expired(portal.clone()));
     // Emails stored by any server; delivery is claimed per message, so several
     // servers never send the same one twice at once.
     tokio::spawn(portal.outbox.clone().run());
 }
 
-/// Deletes expired sessions now and then, so the table holds live ones only.
-async fn purge_expired_sessions(portal: Portal) {
+/// Deletes expired sessions and stale sign-in failure counts now and then, so the
+/// tables hold what is live only.
+async fn purge_expired(portal: Portal) {
     let mut ticks = tokio::time::interval(PURGE_EVERY);
     loop {
         ticks.tick().await;
@@ -24,6 +25,9 @@ async fn purge_expired_sessions(portal: Portal) {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "expired sessions purged"),
             Err(error) => tracing::warn!(%error, "cannot purge expired sessions"),
+        }
+        if let Err(error) = portal.accounts.sign_in_throttle().purge_stale().await {
+            tracing::warn!(%error, "cannot purge stale sign-in failures");
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+use sea_orm::ConnectionTrait as _;
 use support::{PASSWORD, TestApp, session_cookie, set_cookie_header};
 
 on_each_database!(
@@ -12,6 +13,7 @@ on_each_database!(
     signing_in_starts_a_new_session,
     a_wrong_password_is_refused,
     an_unknown_email_gets_the_same_answer_as_a_wrong_password,
+    repeated_wrong_passwords_slow_sign_in_down_alike_for_every_email,
     the_session_cookie_is_http_only_and_same_site,
     signing_out_ends_the_session_on_the_server,
     account_pages_send_visitors_to_sign_in_and_back,
@@ -74,6 +76,29 @@ async fn an_unknown_email_gets_the_same_answer_as_a_wrong_password(app: TestApp)
     let unknown_email = app.sign_in("nobody@example.com", "not the password").await;
     assert_eq!(wrong_password.status(), unknown_email.status());
     assert_eq!(wrong_password.text().await.unwrap(), unknown_email.text().await.unwrap());
+}
+
+async fn repeated_wrong_passwords_slow_sign_in_down_alike_for_every_email(app: TestApp) {
+    app.register("ana@example.com").await;
+    for email in ["ana@example.com", "nobody@example.com"] {
+        let mut statuses = Vec::new();
+        for _ in 0..5 {
+            statuses.push(app.sign_in(email, "not the password").await.status().as_u16());
+        }
+        assert_eq!(statuses, [401, 401, 401, 401, 429], "{email}");
+        let waiting = app.sign_in(email, PASSWORD).await;
+        assert_eq!(waiting.status(), 429, "{email}: even the right password waits");
+        assert!(waiting.headers().contains_key("retry-after"));
+    }
+    // Once the wait is over, the right password works and starts the count afresh.
+    let long_ago = portal_core::clock::now() - 3_600;
+    app.portal
+        .db
+        .execute_unprepared(&format!("UPDATE sign_in_failures SET last_failed_at = {long_ago}"))
+        .await
+        .unwrap();
+    assert_eq!(app.sign_in("ana@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(app.sign_in("ana@example.com", "not the password").await.status(), 401);
 }
 
 async fn the_session_cookie_is_http_only_and_same_site(app: TestApp) {

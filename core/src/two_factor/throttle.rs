@@ -1,31 +1,19 @@
 //! Failed codes, counted per account in the database so that every session and
-//! every server sees the same count. After [`FREE_FAILURES`] in a row each attempt
-//! waits longer; at [`LOCKOUT_FAILURES`] the code step locks until support clears
-//! it, and the customer is told by email. A success starts the count afresh.
+//! every server sees the same count. After a few in a row each attempt waits longer
+//! ([`crate::backoff`]); at [`LOCKOUT_FAILURES`] the code step locks until support
+//! clears it, and the customer is told by email. A success starts the count afresh.
 
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set};
 
 use crate::CoreError;
 use crate::accounts::Account;
+use crate::backoff::delay_after;
 use crate::clock::{self, UnixTime};
 use crate::db::entities::code_failure;
 use crate::outbox::{Outbox, notices};
 
-pub const FREE_FAILURES: i32 = 5;
 pub const LOCKOUT_FAILURES: i32 = 20;
-const FIRST_DELAY_SECS: i64 = 10;
-const MAX_DELAY_SECS: i64 = 15 * 60;
-
-/// How long after the last failure the next attempt may come, having failed
-/// `consecutive` times in a row: nothing for the first few, then doubling.
-pub fn delay_after(consecutive: i32) -> i64 {
-    if consecutive < FREE_FAILURES {
-        return 0;
-    }
-    let doublings = u32::try_from(consecutive - FREE_FAILURES).unwrap_or(u32::MAX).min(20);
-    (FIRST_DELAY_SECS << doublings).min(MAX_DELAY_SECS)
-}
 
 #[derive(Clone)]
 pub struct CodeThrottle {
@@ -112,21 +100,5 @@ impl CodeThrottle {
             self.outbox.wake();
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn delays_start_after_five_failures_and_double_up_to_fifteen_minutes() {
-        assert_eq!((0..5).map(delay_after).collect::<Vec<_>>(), [0; 5]);
-        assert_eq!(delay_after(5), 10);
-        assert_eq!(delay_after(6), 20);
-        assert_eq!(delay_after(7), 40);
-        assert_eq!(delay_after(12), 900);
-        assert_eq!(delay_after(19), 900);
-        assert_eq!(delay_after(i32::MAX), 900);
     }
 }

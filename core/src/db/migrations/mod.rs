@@ -3,6 +3,7 @@
 
 mod m20261122_000001_accounts;
 mod m20261122_000002_two_factor;
+mod m20261122_000003_sign_in_failures;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -11,6 +12,10 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_accounts::Migration), Box::new(m20261122_000002_two_factor::Migration)]
+        vec![
+            Box::new(m20261122_000001_accounts::Migration),
+            Box::new(m20261122_000002_two_factor::Migration),
+            Box::new(m20261122_000003_sign_in_failures::Migration),
+        ]
     }
 }
