@@ -132,8 +132,7 @@ impl Outbox {
                 true
             }
             Err(error) => {
-                let backoff =
-                    1_i64.checked_shl(attempts.unsigned_abs()).unwrap_or(MAX_BACKOFF_SECS).min(MAX_BACKOFF_SECS);
+                let backoff = retry_delay(attempts);
                 tracing::warn!(%error, attempts, retry_in_secs = backoff, "outbox: delivery failed");
                 update.next_attempt_at = Set(now + backoff);
                 update.last_error = Set(Some(error));
@@ -142,5 +141,23 @@ impl Outbox {
         };
         update.update(&self.db).await?;
         Ok(delivered)
+    }
+}
+
+/// Seconds before the next try of a message that failed `attempts` times: 2, 4, 8, …
+/// up to five minutes.
+fn retry_delay(attempts: i32) -> i64 {
+    (1_i64 << attempts.clamp(1, 16)).min(MAX_BACKOFF_SECS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_five_minutes() {
+        assert_eq!([1, 2, 3, 8, 9].map(retry_delay), [2, 4, 8, 256, 300]);
+        assert_eq!(retry_delay(63), 300);
+        assert_eq!(retry_delay(i32::MAX), 300);
     }
 }
