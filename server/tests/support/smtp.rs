@@ -17,9 +17,10 @@ pub struct Received {
 }
 
 impl Received {
-    /// The data with quoted-printable soft line breaks undone, for matching text.
+    /// The data with quoted-printable soft line breaks and `=3D` undone, enough to
+    /// match the ASCII text of the portal's emails.
     pub fn text(&self) -> String {
-        self.data.replace("=\r\n", "").replace("=3D", "=").replace("=E2=80=99", "’")
+        self.data.replace("=\r\n", "").replace("=3D", "=")
     }
 }
 
