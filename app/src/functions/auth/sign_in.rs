@@ -6,6 +6,8 @@ use crate::error::AppError;
 const HOME: &str = "/account";
 
 /// Signs in with email and password, then goes to `next` (a page of this portal).
+/// With two-factor authentication on, the browser gets a half-way session instead
+/// and goes to the code page, which carries `next` on.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use portal_core::password::Password;
@@ -24,8 +26,8 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     Ok(())
 }
 
-/// Where sign-in asks for the second factor.
-pub const CODE_PAGE: &str = "/login/code";
+/// Where sign-in asks for the second factor (the `LoginCodePage` route).
+const CODE_PAGE: &str = "/login/code";
 
 /// `next` if it is a path on this site, else the account page: a sign-in link must
 /// not become a way to send customers to another site (open redirect).
