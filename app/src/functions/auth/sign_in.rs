@@ -11,6 +11,8 @@ const HOME: &str = "/account";
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use portal_core::password::Password;
+    /// Where sign-in asks for the second factor (the `LoginCodePage` route).
+    const CODE_PAGE: &str = "/login/code";
 
     let state = crate::ssr::state()?;
     let account = state.portal.accounts.authenticate(&email, Password::new(password)).await?;
@@ -25,9 +27,6 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     leptos_axum::redirect(&next);
     Ok(())
 }
-
-/// Where sign-in asks for the second factor (the `LoginCodePage` route).
-const CODE_PAGE: &str = "/login/code";
 
 /// `next` if it is a path on this site, else the account page: a sign-in link must
 /// not become a way to send customers to another site (open redirect).
