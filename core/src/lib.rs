@@ -11,6 +11,7 @@ mod backoff;
 pub mod clock;
 pub mod db;
 mod error;
+mod failure_counts;
 pub mod outbox;
 pub mod password;
 mod portal;

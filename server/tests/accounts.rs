@@ -92,11 +92,7 @@ async fn repeated_wrong_passwords_slow_sign_in_down_alike_for_every_email(app: T
     }
     // Once the wait is over, the right password works and starts the count afresh.
     let long_ago = portal_core::clock::now() - 3_600;
-    app.portal
-        .db
-        .execute_unprepared(&format!("UPDATE sign_in_failures SET last_failed_at = {long_ago}"))
-        .await
-        .unwrap();
+    app.portal.db.execute_unprepared(&format!("UPDATE failure_counts SET last_failed_at = {long_ago}")).await.unwrap();
     assert_eq!(app.sign_in("ana@example.com", PASSWORD).await.status(), 200);
     assert_eq!(app.sign_in("ana@example.com", "not the password").await.status(), 401);
 }

@@ -5,7 +5,7 @@
 mod support;
 
 use portal_core::clock;
-use portal_core::db::entities::{code_failure, totp_enrollment, two_factor};
+use portal_core::db::entities::{failure_count, totp_enrollment, two_factor};
 use sea_orm::{ConnectionTrait as _, EntityTrait as _, Statement};
 use support::two_factor::{next_code, settle_in_step};
 use support::{TestApp, session_cookie};
@@ -213,14 +213,14 @@ async fn turning_it_off_needs_the_password(app: TestApp) {
     let wrong = app.post("/api/disable_two_factor", &[("password", "not the password")], Some(&session)).await;
     assert_eq!(wrong.status(), 401);
     assert!(app.two_factor_method("ana@example.com").await.is_some(), "still on");
-    assert_eq!(code_failure::Entity::find().all(&app.portal.db).await.unwrap().len(), 1, "the wrong password counted");
+    assert_eq!(failure_count::Entity::find().all(&app.portal.db).await.unwrap().len(), 1, "the wrong password counted");
     let none = app.post("/api/disable_two_factor", &[], Some(&session)).await;
     assert_eq!(none.status(), 400);
 
     let right = app.post("/api/disable_two_factor", &[("password", support::PASSWORD)], Some(&session)).await;
     assert_eq!(right.status(), 200);
     assert!(app.two_factor_method("ana@example.com").await.is_none());
-    assert!(code_failure::Entity::find().all(&app.portal.db).await.unwrap().is_empty(), "the right one reset it");
+    assert!(failure_count::Entity::find().all(&app.portal.db).await.unwrap().is_empty(), "the right one reset it");
     // Signing in needs the password only again.
     assert_eq!(app.sign_in("ana@example.com", support::PASSWORD).await.headers()["location"], "/account");
 }
@@ -238,7 +238,7 @@ impl TestApp {
         let long_ago = clock::now() - 3_600;
         self.portal
             .db
-            .execute_unprepared(&format!("UPDATE code_failures SET last_failed_at = {long_ago}"))
+            .execute_unprepared(&format!("UPDATE failure_counts SET last_failed_at = {long_ago}"))
             .await
             .unwrap();
     }

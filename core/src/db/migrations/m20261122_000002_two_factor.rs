@@ -1,6 +1,6 @@
 //! Two-factor authentication: the method an account has on, a setup in progress,
-//! the failed-code counter, the outbox of messages to send, and the two session
-//! facts 2FA needs (awaiting a code; when the password was last re-confirmed).
+//! the outbox of messages to send, and the two session facts 2FA needs (awaiting a
+//! code; when the password was last re-confirmed).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -33,19 +33,6 @@ impl MigrationTrait for Migration {
                     .col(string(TotpEnrollments::SealedSecret))
                     .col(big_integer(TotpEnrollments::ExpiresAt))
                     .foreign_key(&mut user_key(TotpEnrollments::Table, TotpEnrollments::UserId))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(CodeFailures::Table)
-                    .if_not_exists()
-                    .col(integer(CodeFailures::UserId).primary_key())
-                    .col(integer(CodeFailures::Consecutive))
-                    .col(big_integer(CodeFailures::LastFailedAt))
-                    .col(big_integer_null(CodeFailures::LockedAt))
-                    .foreign_key(&mut user_key(CodeFailures::Table, CodeFailures::UserId))
                     .to_owned(),
             )
             .await?;
@@ -119,15 +106,6 @@ enum TotpEnrollments {
     UserId,
     SealedSecret,
     ExpiresAt,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum CodeFailures {
-    Table,
-    UserId,
-    Consecutive,
-    LastFailedAt,
-    LockedAt,
 }
 
 #[derive(DeriveIden)]

@@ -3,7 +3,7 @@
 
 mod m20261122_000001_accounts;
 mod m20261122_000002_two_factor;
-mod m20261122_000003_sign_in_failures;
+mod m20261122_000003_failure_counts;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -15,7 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261122_000002_two_factor::Migration),
-            Box::new(m20261122_000003_sign_in_failures::Migration),
+            Box::new(m20261122_000003_failure_counts::Migration),
         ]
     }
 }
