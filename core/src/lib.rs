@@ -10,6 +10,7 @@ pub mod accounts;
 mod backoff;
 pub mod clock;
 pub mod db;
+mod digest;
 mod error;
 mod failure_counts;
 pub mod outbox;

@@ -11,7 +11,6 @@ use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set,
     sea_query::{Condition, Expr},
 };
-use sha2::{Digest as _, Sha256};
 
 use crate::CoreError;
 use crate::accounts::Account;
@@ -59,7 +58,7 @@ impl SessionToken {
 
     /// The key the session is stored under.
     fn digest(&self) -> String {
-        Sha256::digest(self.0.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+        crate::digest::sha256_hex(&self.0)
     }
 }
 
@@ -78,10 +77,6 @@ pub struct Sessions {
 impl Sessions {
     pub fn new(db: DatabaseConnection, policy: SessionPolicy) -> Self {
         Self { db, policy }
-    }
-
-    pub fn policy(&self) -> SessionPolicy {
-        self.policy
     }
 
     /// Signs `account` in: a new session with a new token.

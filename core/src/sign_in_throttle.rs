@@ -5,7 +5,6 @@
 //! a customer down, never shut them out.
 
 use sea_orm::DatabaseConnection;
-use sha2::{Digest as _, Sha256};
 
 use crate::CoreError;
 use crate::clock;
@@ -48,5 +47,5 @@ impl SignInThrottle {
 
 /// The table keeps no email in clear: it says nothing of who tried.
 fn digest(email: &str) -> String {
-    Sha256::digest(email.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::digest::sha256_hex(email)
 }

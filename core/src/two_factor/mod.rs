@@ -95,10 +95,6 @@ impl TwoFactor {
         self.throttle.reset(account.id).await
     }
 
-    pub fn throttle(&self) -> &CodeThrottle {
-        &self.throttle
-    }
-
     fn open_secret(&self, account_id: i32, sealed: Option<String>) -> Result<TotpSecret, CoreError> {
         let sealed = SealedSecret::from_stored(sealed.ok_or(CoreError::TwoFactorOff)?);
         let bytes = sealed.open(&self.key, &secret_context(account_id))?;

@@ -25,7 +25,6 @@ pub struct TotpSetup {
     pub qr_svg: String,
     /// The secret in base32, in groups of four, for typing in by hand.
     pub setup_key: String,
-    pub expires_at: UnixTime,
 }
 
 impl TwoFactor {
@@ -55,11 +54,7 @@ impl TwoFactor {
         let pending = self.pending_enrollment(account.id, now).await?.ok_or(CoreError::SetupExpired)?;
         let secret = self.open_secret(account.id, Some(pending.sealed_secret))?;
         let uri = secret.otpauth_uri(&self.issuer, &account.email);
-        Ok(TotpSetup {
-            qr_svg: crate::qr::svg(&uri),
-            setup_key: grouped(&secret.to_base32()),
-            expires_at: pending.expires_at,
-        })
+        Ok(TotpSetup { qr_svg: crate::qr::svg(&uri), setup_key: grouped(&secret.to_base32()) })
     }
 
     /// Turns the authenticator app on if `code` is right for the pending secret: in
