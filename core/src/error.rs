@@ -3,6 +3,7 @@
 
 use crate::accounts::InvalidInput;
 use crate::password::PasswordRejected;
+use crate::phone::InvalidPhone;
 use crate::secrets::SealError;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +30,11 @@ pub enum CoreError {
     CodeAlreadyUsed,
     #[error("too many wrong attempts; retry in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: i64 },
+    /// Another SMS code would come too soon after the last, or past the hourly cap.
+    #[error("an SMS code can be sent again in {retry_after_secs} s")]
+    SmsResendTooSoon { retry_after_secs: i64 },
+    #[error(transparent)]
+    InvalidPhone(#[from] InvalidPhone),
     #[error("the code step is locked after too many wrong codes")]
     CodeStepLocked,
     /// No setup in progress, or it expired (10 minutes).

@@ -15,6 +15,7 @@ mod error;
 mod failure_counts;
 pub mod outbox;
 pub mod password;
+pub mod phone;
 mod portal;
 mod qr;
 pub mod secrets;

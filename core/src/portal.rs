@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 use crate::CoreError;
 use crate::accounts::Accounts;
 use crate::db;
-use crate::outbox::{MailConfig, Mailer, Outbox};
+use crate::outbox::{MailConfig, Mailer, Outbox, SmsTransport};
 use crate::password::PasswordHasher;
 use crate::secrets::{KeyError, MasterKey};
 use crate::sessions::{SessionPolicy, Sessions};
@@ -46,6 +46,7 @@ pub struct PortalConfig {
     /// The issuer name authenticator apps show.
     pub totp_issuer: String,
     pub mail: MailConfig,
+    pub sms: SmsTransport,
 }
 
 impl Default for PortalConfig {
@@ -57,6 +58,7 @@ impl Default for PortalConfig {
             master_key: KeySource::File(PathBuf::from("data/master.key")),
             totp_issuer: "Customer Portal".to_owned(),
             mail: MailConfig::default(),
+            sms: SmsTransport::default(),
         }
     }
 }
@@ -70,6 +72,8 @@ pub enum StartError {
     MasterKey(#[from] KeyError),
     #[error("mail: {0}")]
     Mail(String),
+    #[error("SMS: {0}")]
+    Sms(String),
     #[error(transparent)]
     Core(#[from] CoreError),
 }
@@ -90,13 +94,14 @@ impl Portal {
     pub async fn start(config: &PortalConfig) -> Result<Self, StartError> {
         let key = config.master_key.load()?;
         let mailer = Mailer::new(&config.mail).map_err(StartError::Mail)?;
+        let sms = config.sms.gateway().map_err(StartError::Sms)?;
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
 
         let accounts = Accounts::new(db.clone(), PasswordHasher::new(config.hashing_concurrency));
         accounts.warm_up().await?;
         let sessions = Sessions::new(db.clone(), config.session);
-        let outbox = Outbox::new(db.clone(), mailer);
+        let outbox = Outbox::new(db.clone(), mailer, sms, key.clone());
         let support = config.mail.support_contact.clone();
         let throttle = CodeThrottle::new(db.clone(), outbox.clone(), support.clone());
         Ok(Self {

@@ -1,12 +1,15 @@
 //! Messages to customers, stored before they are sent. A message is written in the
 //! same transaction as the change it reports, so a security change is never undone
 //! by a mail server being down, and nothing is lost when one is or a server restarts:
-//! a worker on every server delivers what is due, with retries and backoff.
+//! a worker on every server delivers what is due, with retries and backoff. A text
+//! message carries a code, so it is stored sealed and erased once sent.
 
 mod mailer;
 pub mod notices;
+pub mod sms;
 
 pub use mailer::{MailConfig, MailTransport, Mailer};
+pub use sms::{SmsGateway, SmsTransport};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +24,11 @@ use tokio::sync::Notify;
 use crate::CoreError;
 use crate::clock;
 use crate::db::entities::outbox_message;
+use crate::phone::PhoneNumber;
+use crate::secrets::{MasterKey, SealedSecret};
+
+const EMAIL: &str = "email";
+const SMS: &str = "sms";
 
 /// How often the worker looks for due messages when nobody wakes it.
 const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -42,33 +50,34 @@ pub struct Email {
 pub struct Outbox {
     db: DatabaseConnection,
     mailer: Mailer,
+    sms: Arc<dyn SmsGateway>,
+    key: MasterKey,
     wake: Arc<Notify>,
 }
 
 impl Outbox {
-    pub fn new(db: DatabaseConnection, mailer: Mailer) -> Self {
-        Self { db, mailer, wake: Arc::new(Notify::new()) }
+    pub fn new(db: DatabaseConnection, mailer: Mailer, sms: Arc<dyn SmsGateway>, key: MasterKey) -> Self {
+        Self { db, mailer, sms, key, wake: Arc::new(Notify::new()) }
     }
 
     /// Stores `email` for delivery, on `connection`: pass the transaction of the
     /// change it reports. Call [`wake`](Self::wake) once that has committed.
     pub async fn enqueue(connection: &impl ConnectionTrait, email: Email) -> Result<(), CoreError> {
-        let now = clock::now();
-        outbox_message::ActiveModel {
-            channel: Set("email".into()),
-            recipient: Set(email.to),
-            subject: Set(Some(email.subject)),
-            body_text: Set(email.text),
-            body_html: Set(Some(email.html)),
-            created_at: Set(now),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            sent_at: Set(None),
-            last_error: Set(None),
-            ..Default::default()
-        }
-        .insert(connection)
-        .await?;
+        let message = new_message(EMAIL, email.to, Some(email.subject), email.text, Some(email.html));
+        message.insert(connection).await?;
+        Ok(())
+    }
+
+    /// Stores a text message to `to`, sealed under `key` (it holds a code), on
+    /// `connection`. Call [`wake`](Self::wake) once that has committed.
+    pub async fn enqueue_sms(
+        connection: &impl ConnectionTrait,
+        key: &MasterKey,
+        to: &PhoneNumber,
+        text: &str,
+    ) -> Result<(), CoreError> {
+        let sealed = SealedSecret::seal(key, &sms_context(to.e164()), text.as_bytes()).into_stored();
+        new_message(SMS, to.e164().to_owned(), None, sealed, None).insert(connection).await?;
         Ok(())
     }
 
@@ -120,15 +129,24 @@ impl Outbox {
     }
 
     async fn deliver(&self, message: outbox_message::Model) -> Result<bool, CoreError> {
-        let outcome = self.mailer.send(&message).await;
+        let outcome = match message.channel.as_str() {
+            EMAIL => self.mailer.send(&message).await,
+            SMS => self.send_sms(&message).await,
+            other => Err(format!("unknown channel {other:?}")),
+        };
         let attempts = message.attempts + 1;
         let now = clock::now();
+        let is_sms = message.channel == SMS;
         let mut update: outbox_message::ActiveModel = message.into();
         update.attempts = Set(attempts);
         let delivered = match outcome {
             Ok(()) => {
                 update.sent_at = Set(Some(now));
                 update.last_error = Set(None);
+                if is_sms {
+                    // The code has reached the phone; the database keeps no copy.
+                    update.body_text = Set(String::new());
+                }
                 true
             }
             Err(error) => {
@@ -142,6 +160,42 @@ impl Outbox {
         update.update(&self.db).await?;
         Ok(delivered)
     }
+
+    async fn send_sms(&self, message: &outbox_message::Model) -> Result<(), String> {
+        let sealed = SealedSecret::from_stored(message.body_text.clone());
+        let text = sealed.open(&self.key, &sms_context(&message.recipient)).map_err(|error| error.to_string())?;
+        let text = std::str::from_utf8(&text).map_err(|error| error.to_string())?;
+        self.sms.send(&message.recipient, text).await
+    }
+}
+
+/// A message due at once.
+fn new_message(
+    channel: &str,
+    recipient: String,
+    subject: Option<String>,
+    text: String,
+    html: Option<String>,
+) -> outbox_message::ActiveModel {
+    let now = clock::now();
+    outbox_message::ActiveModel {
+        channel: Set(channel.into()),
+        recipient: Set(recipient),
+        subject: Set(subject),
+        body_text: Set(text),
+        body_html: Set(html),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        sent_at: Set(None),
+        last_error: Set(None),
+        ..Default::default()
+    }
+}
+
+/// What a sealed text message is bound to: its recipient.
+fn sms_context(e164: &str) -> String {
+    format!("sms:to:{e164}")
 }
 
 /// Seconds before the next try of a message that failed `attempts` times: 2, 4, 8, …

@@ -8,18 +8,41 @@ use crate::two_factor::Method;
 
 const PRODUCT: &str = "Customer Portal";
 
-/// Two-factor authentication was turned on.
-pub fn two_factor_enabled(account: &Account, method: Method, at: UnixTime, support: &str) -> Email {
+/// Two-factor authentication was turned on with `method`, or switched to it from
+/// `previous`. Either way the email states the method it has been updated to, in
+/// the words of seed 003.
+pub fn two_factor_enabled(
+    account: &Account,
+    method: Method,
+    previous: Option<Method>,
+    at: UnixTime,
+    support: &str,
+) -> Email {
+    let when = clock::format_utc(at);
+    let (subject, what) = match previous {
+        None => (
+            "Two-factor authentication is on for your account",
+            format!(
+                "Two-factor authentication was turned on for your {PRODUCT} account ({}) on {when}.",
+                account.email
+            ),
+        ),
+        Some(previous) => (
+            "Your account's security method has been updated",
+            format!(
+                "The two-factor authentication of your {PRODUCT} account ({}) was switched from {} to {} on {when}.",
+                account.email,
+                previous.described(),
+                method.described()
+            ),
+        ),
+    };
     notice(
         account,
-        "Two-factor authentication is on for your account",
+        subject,
         &[
-            format!(
-                "Two-factor authentication was turned on for your {PRODUCT} account ({}) on {}.",
-                account.email,
-                clock::format_utc(at)
-            ),
-            format!("Your account's security method is now {}.", method.described()),
+            what,
+            format!("Your account's security method has been updated to {}.", method.described()),
             format!(
                 "From now on, every sign-in asks for the six-digit code from {}. Keep it at hand.",
                 method.code_source()
@@ -100,12 +123,13 @@ mod tests {
 
     #[test]
     fn the_enabled_notice_names_event_method_time_and_what_to_do() {
-        let email = two_factor_enabled(&account(), Method::AuthenticatorApp, 1_795_336_200, "support@example.com");
+        let email =
+            two_factor_enabled(&account(), Method::AuthenticatorApp, None, 1_795_336_200, "support@example.com");
         assert_eq!(email.to, "ana@example.com");
         assert!(email.subject.contains("Two-factor authentication is on"));
         for part in [
             "turned on",
-            "TOTP (Authenticator App)",
+            "security method has been updated to TOTP (Authenticator App)",
             "2026-11-22 08:30 UTC",
             "If this wasn't you",
             "support@example.com",
@@ -113,6 +137,14 @@ mod tests {
             assert!(email.text.contains(part), "{part} missing from the text");
             assert!(email.html.contains(part), "{part} missing from the HTML");
         }
+    }
+
+    #[test]
+    fn a_switch_names_both_methods() {
+        let email = two_factor_enabled(&account(), Method::AuthenticatorApp, Some(Method::Sms), 0, "support");
+        assert!(email.subject.contains("security method has been updated"));
+        assert!(email.text.contains("switched from SMS (text message codes) to TOTP (Authenticator App)"));
+        assert!(email.text.contains("security method has been updated to TOTP (Authenticator App)."));
     }
 
     #[test]

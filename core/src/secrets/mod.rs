@@ -1,8 +1,10 @@
-//! Secrets at rest: the master key, and secrets sealed under it so that the
-//! database never holds them in clear.
+//! Secrets at rest: the master key, secrets sealed under it, and keyed digests of
+//! short codes, so that the database never holds either in clear.
 
+mod keyed_digest;
 mod master_key;
 mod sealed;
 
+pub use keyed_digest::keyed_digest;
 pub use master_key::{KeyError, MasterKey};
 pub use sealed::{SealError, SealedSecret};

@@ -3,6 +3,8 @@
 pub enum Method {
     /// TOTP codes from an app such as Google Authenticator or Authy.
     AuthenticatorApp,
+    /// Codes sent by text message to the account's mobile number.
+    Sms,
 }
 
 impl Method {
@@ -10,12 +12,14 @@ impl Method {
     pub(crate) fn stored(self) -> &'static str {
         match self {
             Self::AuthenticatorApp => "totp",
+            Self::Sms => "sms",
         }
     }
 
     pub(crate) fn from_stored(text: &str) -> Option<Self> {
         match text {
             "totp" => Some(Self::AuthenticatorApp),
+            "sms" => Some(Self::Sms),
             _ => None,
         }
     }
@@ -24,6 +28,7 @@ impl Method {
     pub fn label(self) -> &'static str {
         match self {
             Self::AuthenticatorApp => "Authenticator App",
+            Self::Sms => "SMS",
         }
     }
 
@@ -31,6 +36,7 @@ impl Method {
     pub fn described(self) -> &'static str {
         match self {
             Self::AuthenticatorApp => "TOTP (Authenticator App)",
+            Self::Sms => "SMS (text message codes)",
         }
     }
 
@@ -38,6 +44,7 @@ impl Method {
     pub fn code_source(self) -> &'static str {
         match self {
             Self::AuthenticatorApp => "your authenticator app",
+            Self::Sms => "the text message we send to your mobile phone",
         }
     }
 }

@@ -1,23 +1,33 @@
-//! Two-factor authentication: which method an account has on, setting one up,
-//! turning it off, and checking the code at sign-in. Codes are single-use and
-//! failures are throttled per account ([`throttle`]).
+//! Two-factor authentication: which method an account has on, setting one up (or
+//! switching to it from the other), turning it off, and checking the code at
+//! sign-in. Codes are single-use and failures are throttled per account
+//! ([`throttle`]).
 
 mod method;
+mod sign_in;
+pub mod sms_codes;
+mod sms_setup;
 pub mod throttle;
 mod totp_setup;
 
 pub use method::Method;
+pub use sign_in::Challenge;
+pub use sms_codes::SmsSent;
 pub use throttle::CodeThrottle;
 pub use totp_setup::TotpSetup;
 
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
+    QueryFilter as _, Set, TransactionTrait as _,
+};
 
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock;
 use crate::db::entities::two_factor;
 use crate::outbox::{Outbox, notices};
+use crate::phone::PhoneNumber;
 use crate::secrets::{MasterKey, SealedSecret};
 use crate::totp::TotpSecret;
 
@@ -58,6 +68,7 @@ impl TwoFactor {
             return Err(CoreError::TwoFactorOff);
         };
         two_factor::Entity::delete_by_id(account.id).exec(&transaction).await?;
+        Self::forget_sms_code(&transaction, account.id).await?;
         let method = Method::from_stored(&row.method).unwrap_or(Method::AuthenticatorApp);
         Outbox::enqueue(&transaction, notices::two_factor_disabled(account, method, clock::now(), &self.support))
             .await?;
@@ -67,13 +78,37 @@ impl TwoFactor {
         Ok(())
     }
 
-    /// Checks the sign-in code of an account with 2FA on. A code is accepted once:
-    /// the step it belongs to must be later than the last accepted one, and moving
-    /// that mark is one conditional UPDATE, so of two requests racing with the same
-    /// code exactly one wins, on any number of servers.
-    pub async fn verify_sign_in_code(&self, account: &Account, code: &str) -> Result<(), CoreError> {
-        self.throttle.check(account.id).await?;
-        let row = two_factor::Entity::find_by_id(account.id).one(&self.db).await?.ok_or(CoreError::TwoFactorOff)?;
+    /// In `transaction`: makes `factor` the account's second factor, replacing the
+    /// one it had (a switch), and stores the email that says which method it now is.
+    async fn turn_on(
+        &self,
+        transaction: &DatabaseTransaction,
+        account: &Account,
+        factor: NewFactor,
+        now: clock::UnixTime,
+    ) -> Result<(), CoreError> {
+        let previous = two_factor::Entity::find_by_id(account.id).one(transaction).await?;
+        let previous = previous.and_then(|row| Method::from_stored(&row.method));
+        two_factor::Entity::delete_by_id(account.id).exec(transaction).await?;
+        let method = factor.method();
+        factor.into_row(account.id, now).insert(transaction).await?;
+        Self::forget_sms_code(transaction, account.id).await?;
+        let notice = notices::two_factor_enabled(account, method, previous, now, &self.support);
+        Outbox::enqueue(transaction, notice).await?;
+        tracing::info!(account = account.id, method = method.stored(), ?previous, "two-factor method turned on");
+        Ok(())
+    }
+
+    /// Checks an authenticator-app code at sign-in. A code is accepted once: the
+    /// step it belongs to must be later than the last accepted one, and moving that
+    /// mark is one conditional UPDATE, so of two requests racing with the same code
+    /// exactly one wins, on any number of servers.
+    async fn verify_totp_sign_in(
+        &self,
+        account: &Account,
+        row: two_factor::Model,
+        code: &str,
+    ) -> Result<(), CoreError> {
         let secret = self.open_secret(account.id, row.sealed_secret)?;
         let Some(step) = secret.verify(code, clock::now()) else {
             return Err(self.throttle.record_failure(account, CoreError::InvalidCode).await?);
@@ -92,13 +127,50 @@ impl TwoFactor {
             // A right code, already used: not a guess, so not counted as one.
             return Err(CoreError::CodeAlreadyUsed);
         }
-        self.throttle.reset(account.id).await
+        Ok(())
     }
 
     fn open_secret(&self, account_id: i32, sealed: Option<String>) -> Result<TotpSecret, CoreError> {
         let sealed = SealedSecret::from_stored(sealed.ok_or(CoreError::TwoFactorOff)?);
         let bytes = sealed.open(&self.key, &secret_context(account_id))?;
         Ok(TotpSecret::from_bytes(bytes))
+    }
+}
+
+/// A second factor about to be turned on, with what it needs stored.
+enum NewFactor {
+    AuthenticatorApp {
+        sealed_secret: String,
+        /// The step of the code that proved the setup, so it cannot sign in as well.
+        used_step: i64,
+    },
+    Sms {
+        phone: PhoneNumber,
+    },
+}
+
+impl NewFactor {
+    fn method(&self) -> Method {
+        match self {
+            Self::AuthenticatorApp { .. } => Method::AuthenticatorApp,
+            Self::Sms { .. } => Method::Sms,
+        }
+    }
+
+    fn into_row(self, account_id: i32, now: clock::UnixTime) -> two_factor::ActiveModel {
+        let method = Set(self.method().stored().to_owned());
+        let (sealed_secret, last_used_step, phone) = match self {
+            Self::AuthenticatorApp { sealed_secret, used_step } => (Some(sealed_secret), Some(used_step), None),
+            Self::Sms { phone } => (None, None, Some(phone.e164().to_owned())),
+        };
+        two_factor::ActiveModel {
+            user_id: Set(account_id),
+            method,
+            sealed_secret: Set(sealed_secret),
+            last_used_step: Set(last_used_step),
+            phone: Set(phone),
+            enabled_at: Set(now),
+        }
     }
 }
 

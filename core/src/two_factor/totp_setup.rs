@@ -1,17 +1,15 @@
 //! Setting up an authenticator app: a pending secret shown as a QR code, then turned
-//! on by its first correct code.
+//! on by its first correct code. With SMS on, this is the switch: SMS stays until
+//! the app's first code is right, so the account is never without a second factor.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, QueryFilter as _, Set, TransactionTrait as _,
-};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, Set, TransactionTrait as _};
 
-use super::{Method, TwoFactor, secret_context};
+use super::{Method, NewFactor, TwoFactor, secret_context};
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock::{self, UnixTime};
-use crate::db::entities::{totp_enrollment, two_factor};
-use crate::outbox::{Outbox, notices};
+use crate::db::entities::totp_enrollment;
 use crate::secrets::SealedSecret;
 use crate::totp::TotpSecret;
 
@@ -31,7 +29,7 @@ impl TwoFactor {
     /// The pending authenticator-app secret of `account`: the one already pending,
     /// or a new one. The caller checks that the password was re-confirmed.
     pub async fn begin_totp_setup(&self, account: &Account) -> Result<TotpSetup, CoreError> {
-        if self.method(account.id).await?.is_some() {
+        if self.method(account.id).await? == Some(Method::AuthenticatorApp) {
             return Err(CoreError::TwoFactorAlreadyOn);
         }
         let now = clock::now();
@@ -58,8 +56,8 @@ impl TwoFactor {
     }
 
     /// Turns the authenticator app on if `code` is right for the pending secret: in
-    /// one transaction the secret becomes the account's, the pending one is gone and
-    /// the confirmation email is stored.
+    /// one transaction the secret becomes the account's (replacing SMS, if that was
+    /// on), the pending one is gone and the confirmation email is stored.
     pub async fn confirm_totp_setup(&self, account: &Account, code: &str) -> Result<(), CoreError> {
         self.throttle.check(account.id).await?;
         let now = clock::now();
@@ -75,21 +73,10 @@ impl TwoFactor {
         if taken.rows_affected != 1 {
             return Err(CoreError::SetupExpired);
         }
-        two_factor::ActiveModel {
-            user_id: Set(account.id),
-            method: Set(Method::AuthenticatorApp.stored().into()),
-            sealed_secret: Set(Some(pending.sealed_secret)),
-            // The code that proved the setup cannot sign in as well.
-            last_used_step: Set(Some(step.0)),
-            enabled_at: Set(now),
-        }
-        .insert(&transaction)
-        .await?;
-        let notice = notices::two_factor_enabled(account, Method::AuthenticatorApp, now, &self.support);
-        Outbox::enqueue(&transaction, notice).await?;
+        let factor = NewFactor::AuthenticatorApp { sealed_secret: pending.sealed_secret, used_step: step.0 };
+        self.turn_on(&transaction, account, factor, now).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        tracing::info!(account = account.id, "authenticator app turned on");
         self.throttle.reset(account.id).await
     }
 

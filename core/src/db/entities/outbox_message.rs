@@ -8,10 +8,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    /// `email`.
+    /// `email` or `sms`.
     pub channel: String,
     pub recipient: String,
     pub subject: Option<String>,
+    /// For `sms`: sealed under the master key while waiting, empty once sent.
     pub body_text: String,
     pub body_html: Option<String>,
     pub created_at: i64,

@@ -1,0 +1,28 @@
+//! The one live SMS code of an account (a new code replaces the old), with the
+//! counts that limit how often codes are sent to it.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sms_codes")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: i32,
+    /// `sign_in`, or `setup` (the number being set up, not yet the account's).
+    pub purpose: String,
+    /// Where the code went, in E.164.
+    pub phone: String,
+    /// HMAC of the code under the master key; `None` once used.
+    pub code_hash: Option<String>,
+    pub expires_at: i64,
+    /// The last send, for the resend cooldown.
+    pub sent_at: i64,
+    /// The hour the send count belongs to started here.
+    pub window_started_at: i64,
+    pub sends_in_window: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

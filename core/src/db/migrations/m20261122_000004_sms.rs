@@ -1,0 +1,63 @@
+//! SMS as a second factor: the number an account receives codes at, and the one
+//! live code of each account with the counts that limit how often codes are sent.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(Table::alter().table(TwoFactor::Table).add_column(string_null(TwoFactor::Phone)).to_owned())
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(SmsCodes::Table)
+                    .if_not_exists()
+                    .col(integer(SmsCodes::UserId).primary_key())
+                    .col(string(SmsCodes::Purpose))
+                    .col(string(SmsCodes::Phone))
+                    .col(string_null(SmsCodes::CodeHash))
+                    .col(big_integer(SmsCodes::ExpiresAt))
+                    .col(big_integer(SmsCodes::SentAt))
+                    .col(big_integer(SmsCodes::WindowStartedAt))
+                    .col(integer(SmsCodes::SendsInWindow))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(SmsCodes::Table, SmsCodes::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum TwoFactor {
+    Table,
+    Phone,
+}
+
+#[derive(DeriveIden)]
+enum SmsCodes {
+    Table,
+    UserId,
+    Purpose,
+    Phone,
+    CodeHash,
+    ExpiresAt,
+    SentAt,
+    WindowStartedAt,
+    SendsInWindow,
+}

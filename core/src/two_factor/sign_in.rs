@@ -1,0 +1,65 @@
+//! The code step of sign-in: what it asks for, sending the SMS, checking the code.
+
+use sea_orm::EntityTrait as _;
+
+use super::sms_codes::Purpose;
+use super::{Method, SmsSent, TwoFactor};
+use crate::CoreError;
+use crate::accounts::Account;
+use crate::clock;
+use crate::db::entities::two_factor;
+use crate::phone::PhoneNumber;
+
+/// What the code step asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Challenge {
+    pub method: Method,
+    /// For SMS: where the code went (masked) and when another may be sent.
+    pub sms: Option<SmsSent>,
+}
+
+impl TwoFactor {
+    /// Sends a sign-in code by SMS when that is the account's method (after the
+    /// password, and for "Resend code"). Refused while the cooldown or the hourly
+    /// cap says to wait.
+    pub async fn send_sign_in_code(&self, account: &Account) -> Result<SmsSent, CoreError> {
+        let phone = self.sms_phone(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
+        self.send_sms_code(account, Purpose::SignIn, &phone).await
+    }
+
+    /// What the code page shows.
+    pub async fn sign_in_challenge(&self, account: &Account) -> Result<Challenge, CoreError> {
+        let method = self.method(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
+        let sms = match self.sms_phone(account.id).await? {
+            Some(phone) => Some(SmsSent {
+                masked_phone: phone.masked(),
+                resend_in_secs: self.sms_wait(account.id, clock::now()).await?,
+            }),
+            None => None,
+        };
+        Ok(Challenge { method, sms })
+    }
+
+    /// Checks the sign-in code of an account with 2FA on, with its method. Every
+    /// wrong code counts toward the account's failure throttle; a right one starts
+    /// the count afresh.
+    pub async fn verify_sign_in_code(&self, account: &Account, code: &str) -> Result<(), CoreError> {
+        self.throttle.check(account.id).await?;
+        let row = two_factor::Entity::find_by_id(account.id).one(&self.db).await?.ok_or(CoreError::TwoFactorOff)?;
+        match Method::from_stored(&row.method) {
+            Some(Method::AuthenticatorApp) => self.verify_totp_sign_in(account, row, code).await?,
+            Some(Method::Sms) => drop(self.take_sms_code(account, Purpose::SignIn, code).await?),
+            None => return Err(CoreError::TwoFactorOff),
+        }
+        self.throttle.reset(account.id).await
+    }
+
+    /// The account's SMS number, when SMS is its method.
+    pub async fn sms_phone(&self, account_id: i32) -> Result<Option<PhoneNumber>, CoreError> {
+        let row = two_factor::Entity::find_by_id(account_id).one(&self.db).await?;
+        Ok(row
+            .filter(|row| Method::from_stored(&row.method) == Some(Method::Sms))
+            .and_then(|row| row.phone)
+            .and_then(|phone| PhoneNumber::from_stored(&phone)))
+    }
+}

@@ -1,0 +1,35 @@
+//! Setting up SMS: a code sent to the number typed, then SMS turned on by that
+//! code. With the authenticator app on, this is the switch: the app stays until
+//! the SMS code is right, so the account is never without a second factor.
+
+use sea_orm::TransactionTrait as _;
+
+use super::sms_codes::Purpose;
+use super::{Method, NewFactor, SmsSent, TwoFactor};
+use crate::CoreError;
+use crate::accounts::Account;
+use crate::clock;
+use crate::phone::PhoneNumber;
+
+impl TwoFactor {
+    /// Sends a code to `phone`, the number being set up ("Send code", and again for
+    /// "Resend code"). The caller checks that the password was re-confirmed.
+    pub async fn begin_sms_setup(&self, account: &Account, phone: &PhoneNumber) -> Result<SmsSent, CoreError> {
+        if self.method(account.id).await? == Some(Method::Sms) {
+            return Err(CoreError::TwoFactorAlreadyOn);
+        }
+        self.send_sms_code(account, Purpose::Setup, phone).await
+    }
+
+    /// Turns SMS on for the number the code went to, if `code` is right: in one
+    /// transaction the number becomes the account's (replacing the authenticator
+    /// app, if that was on) and the confirmation email is stored.
+    pub async fn confirm_sms_setup(&self, account: &Account, code: &str) -> Result<(), CoreError> {
+        let phone = self.take_sms_code(account, Purpose::Setup, code).await?;
+        let transaction = self.db.begin().await?;
+        self.turn_on(&transaction, account, NewFactor::Sms { phone }, clock::now()).await?;
+        transaction.commit().await?;
+        self.outbox.wake();
+        self.throttle.reset(account.id).await
+    }
+}
