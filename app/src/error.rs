@@ -22,12 +22,15 @@ pub enum AppError {
     WrongPassword,
     #[error("For your security, confirm your password first.")]
     PasswordConfirmationRequired,
-    #[error("That code is not right, or it has expired. Enter the current code from your app.")]
+    #[error("That code is not right, or it has expired. Check it, or get a new code, and try again.")]
     InvalidCode,
     #[error("That code has already been used. Wait for the next code in your app.")]
     CodeAlreadyUsed,
     #[error("Too many wrong attempts. Try again in {retry_after_secs} seconds.")]
     TooManyAttempts { retry_after_secs: i64 },
+    /// Another SMS code was asked for too soon after the last, or past the hourly cap.
+    #[error("A new code can be sent in {retry_after_secs} seconds.")]
+    ResendTooSoon { retry_after_secs: i64 },
     #[error("Too many wrong codes: the code step is locked. Contact support to unlock it.")]
     Locked,
     #[error("This setup has expired. Please start again.")]
@@ -47,6 +50,16 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Seconds to wait before trying again, for the `Retry-After` header.
+    pub fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            Self::TooManyAttempts { retry_after_secs } | Self::ResendTooSoon { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
     /// The HTTP status a server function answers with when it fails this way.
     pub fn status(&self) -> u16 {
         match self {
@@ -59,7 +72,7 @@ impl AppError {
             | Self::TwoFactorAlreadyOn
             | Self::TwoFactorOff => 409,
             Self::Locked => 423,
-            Self::TooManyAttempts { .. } => 429,
+            Self::TooManyAttempts { .. } | Self::ResendTooSoon { .. } => 429,
             Self::BadRequest => 400,
             Self::Unreachable => 503,
             Self::Internal => 500,

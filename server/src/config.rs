@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use leptos::config::LeptosOptions;
-use portal_core::outbox::{MailConfig, MailTransport};
+use portal_core::outbox::sms::{TWILIO_API_BASE, TwilioConfig};
+use portal_core::outbox::{MailConfig, MailTransport, SmsTransport};
 use portal_core::secrets::MasterKey;
 use portal_core::sessions::SessionPolicy;
 use portal_core::{KeySource, PortalConfig};
@@ -61,6 +62,7 @@ impl Config {
                 },
                 support_contact: var("SUPPORT_CONTACT").unwrap_or(defaults.mail.support_contact),
             },
+            sms: sms_transport()?.unwrap_or(defaults.sms),
         };
         Ok(Self { leptos, portal, site_url })
     }
@@ -72,12 +74,14 @@ impl Config {
             transport: MailTransport::Files(std::env::temp_dir().join("portal-outbox")),
             ..MailConfig::default()
         };
+        let sms = SmsTransport::LogFile(std::env::temp_dir().join("portal-outbox/sms.log"));
         Self {
             leptos: LeptosOptions::builder().output_name("portal").site_addr(addr).build(),
             portal: PortalConfig {
                 database_url,
                 master_key: KeySource::Key(MasterKey::generate()),
                 mail,
+                sms,
                 ..PortalConfig::default()
             },
             site_url: default_site_url(addr),
@@ -111,6 +115,28 @@ fn master_key() -> Result<Option<KeySource>, ConfigError> {
         return Ok(Some(KeySource::Key(key)));
     }
     Ok(var("MASTER_KEY_FILE").map(|path| KeySource::File(path.into())))
+}
+
+/// Twilio when `TWILIO_ACCOUNT_SID` is set (then its token and sender must be too),
+/// else `SMS_LOG_FILE` if set.
+fn sms_transport() -> Result<Option<SmsTransport>, ConfigError> {
+    let Some(account_sid) = var("TWILIO_ACCOUNT_SID") else {
+        return Ok(var("SMS_LOG_FILE").map(|path| SmsTransport::LogFile(path.into())));
+    };
+    let required = |name: &'static str| {
+        var(name).ok_or(ConfigError::Invalid { name, problem: "required when TWILIO_ACCOUNT_SID is set".into() })
+    };
+    let api_base = var("TWILIO_API_BASE").unwrap_or_else(|| TWILIO_API_BASE.to_owned());
+    if !api_base.starts_with("https://") && !api_base.starts_with("http://") {
+        let problem = format!("expected an http(s):// address, got {api_base:?}");
+        return Err(ConfigError::Invalid { name: "TWILIO_API_BASE", problem });
+    }
+    Ok(Some(SmsTransport::Twilio(TwilioConfig {
+        api_base,
+        account_sid,
+        auth_token: required("TWILIO_AUTH_TOKEN")?,
+        from: required("TWILIO_FROM")?,
+    })))
 }
 
 fn var(name: &str) -> Option<String> {

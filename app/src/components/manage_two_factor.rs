@@ -1,17 +1,27 @@
 use leptos::prelude::*;
 
 use crate::components::FormError;
-use crate::functions::two_factor::DisableTwoFactor;
+use crate::functions::two_factor::{DisableTwoFactor, TwoFactorMethod};
 
-/// "Manage two-factor authentication": the password, then "Disable 2FA" (seed 003).
+/// "Manage two-factor authentication": the password, then "Disable 2FA" (seed 003);
+/// or "Switch to …" the other method, which keeps this one on until the new one's
+/// first code is right.
 #[component]
-pub fn ManageTwoFactor(on_disabled: Callback<()>, on_close: Callback<()>) -> impl IntoView {
+pub fn ManageTwoFactor(
+    /// The method that is on now.
+    current: TwoFactorMethod,
+    on_disabled: Callback<()>,
+    /// "Switch to …" was chosen: set up this method in its place.
+    on_switch: Callback<TwoFactorMethod>,
+    on_close: Callback<()>,
+) -> impl IntoView {
     let disable = ServerAction::<DisableTwoFactor>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = disable.value().get() {
             on_disabled.run(());
         }
     });
+    let other = current.other();
     view! {
         <section class="manage" aria-labelledby="manage-title">
             <h3 id="manage-title">"Manage two-factor authentication"</h3>
@@ -25,6 +35,23 @@ pub fn ManageTwoFactor(on_disabled: Callback<()>, on_close: Callback<()>) -> imp
                     <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
                 </p>
             </ActionForm>
+            <h4>"Use another method"</h4>
+            <p>
+                {format!(
+                    "Set up {} instead. {} stays on until the new method's first code is verified.",
+                    in_a_sentence(other),
+                    current.label(),
+                )}
+            </p>
+            <button type="button" on:click=move |_| on_switch.run(other)>{format!("Switch to {}", other.label())}</button>
         </section>
+    }
+}
+
+/// How the sentence above names the method to switch to.
+fn in_a_sentence(method: TwoFactorMethod) -> &'static str {
+    match method {
+        TwoFactorMethod::AuthenticatorApp => "an authenticator app",
+        TwoFactorMethod::Sms => "SMS codes to your mobile phone",
     }
 }

@@ -4,6 +4,7 @@ mod code_input;
 mod form_error;
 mod manage_two_factor;
 mod portal_header;
+mod resend_code;
 mod setup_wizard;
 mod user_menu;
 
@@ -11,5 +12,6 @@ pub use code_input::CodeInput;
 pub use form_error::FormError;
 pub use manage_two_factor::ManageTwoFactor;
 pub use portal_header::PortalHeader;
+pub use resend_code::ResendCode;
 pub use setup_wizard::SetupWizard;
 pub use user_menu::UserMenu;

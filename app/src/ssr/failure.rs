@@ -14,8 +14,8 @@ use crate::error::AppError;
 pub fn respond_with(error: &AppError) {
     if let Some(response) = use_context::<ResponseOptions>() {
         response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-        if let AppError::TooManyAttempts { retry_after_secs } = error {
-            response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        if let Some(seconds) = error.retry_after_secs() {
+            response.insert_header(RETRY_AFTER, HeaderValue::from(seconds));
         }
     }
 }
@@ -38,6 +38,8 @@ impl From<CoreError> for AppError {
             CoreError::InvalidCode => AppError::InvalidCode,
             CoreError::CodeAlreadyUsed => AppError::CodeAlreadyUsed,
             CoreError::TooManyAttempts { retry_after_secs } => AppError::TooManyAttempts { retry_after_secs },
+            CoreError::SmsResendTooSoon { retry_after_secs } => AppError::ResendTooSoon { retry_after_secs },
+            CoreError::InvalidPhone(invalid) => AppError::Invalid(invalid.to_string()),
             CoreError::CodeStepLocked => AppError::Locked,
             CoreError::SetupExpired => AppError::SetupExpired,
             CoreError::TwoFactorAlreadyOn => AppError::TwoFactorAlreadyOn,

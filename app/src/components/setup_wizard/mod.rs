@@ -1,72 +1,106 @@
-//! "Setup Two-Factor Authentication": the stepwise wizard of seed 000, with its
-//! steps shown as a progress indicator. Each step's rule (password first, then the
-//! secret, then a correct code) is enforced by the server functions it calls.
+//! "Setup Two-Factor Authentication": the stepwise wizard of seeds 000 and 003, with
+//! its steps shown as a progress indicator. The same steps switch an account from
+//! one method to the other. Each step's rule (password first, then the secret or the
+//! number, then a correct code) is enforced by the server functions it calls.
 
+mod phone_step;
 mod qr_modal;
 
 use leptos::prelude::*;
 
+use self::phone_step::PhoneStep;
 use self::qr_modal::QrModal;
 use crate::components::FormError;
-use crate::functions::two_factor::{BeginTotpSetup, ConfirmPassword, ConfirmTotpSetup};
+use crate::functions::two_factor::{
+    BeginTotpSetup, ConfirmPassword, ConfirmSmsSetup, ConfirmTotpSetup, TwoFactorMethod,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Step {
     SelectMethod,
     VerifyIdentity,
-    SyncAuthenticator,
+    /// "Sync Authenticator", or "Verify Phone Number" for SMS.
+    Connect,
     ConfirmActivation,
 }
 
-const STEPS: [(Step, &str); 4] = [
-    (Step::SelectMethod, "Select Method"),
-    (Step::VerifyIdentity, "Verify Identity"),
-    (Step::SyncAuthenticator, "Sync Authenticator"),
-    (Step::ConfirmActivation, "Confirm Activation"),
-];
+impl Step {
+    fn label(self, method: Option<TwoFactorMethod>) -> &'static str {
+        match self {
+            Self::SelectMethod => "Select Method",
+            Self::VerifyIdentity => "Verify Identity",
+            Self::Connect if method == Some(TwoFactorMethod::Sms) => "Verify Phone Number",
+            Self::Connect => "Sync Authenticator",
+            Self::ConfirmActivation => "Confirm Activation",
+        }
+    }
+}
+
+const STEPS: [Step; 4] = [Step::SelectMethod, Step::VerifyIdentity, Step::Connect, Step::ConfirmActivation];
 
 #[component]
 pub fn SetupWizard(
-    /// "Okay" was clicked on the last step: 2FA is on.
-    on_done: Callback<()>,
+    /// The method to set up, when already chosen (switching from the other one):
+    /// the wizard starts at "Verify Identity".
+    #[prop(optional)]
+    preset: Option<TwoFactorMethod>,
+    /// "Okay" was clicked on the last step: 2FA is on with this method.
+    on_done: Callback<TwoFactorMethod>,
     /// The customer left the wizard before the end.
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let step = RwSignal::new(Step::SelectMethod);
+    let method = RwSignal::new(preset);
+    let step = RwSignal::new(if preset.is_some() { Step::VerifyIdentity } else { Step::SelectMethod });
     let confirm_password = ServerAction::<ConfirmPassword>::new();
     let begin = ServerAction::<BeginTotpSetup>::new();
     let confirm_code = ServerAction::<ConfirmTotpSetup>::new();
+    let confirm_sms = ServerAction::<ConfirmSmsSetup>::new();
 
-    // Password accepted: fetch the secret; secret here: show it; code accepted: done.
+    // Password accepted: on to the app's secret or the phone number; a code accepted: done.
     Effect::new(move |_| {
         if let Some(Ok(())) = confirm_password.value().get() {
-            begin.dispatch(BeginTotpSetup {});
+            match method.get_untracked() {
+                Some(TwoFactorMethod::Sms) => step.set(Step::Connect),
+                _ => {
+                    begin.dispatch(BeginTotpSetup {});
+                }
+            }
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = begin.value().get() {
-            step.set(Step::SyncAuthenticator);
+            step.set(Step::Connect);
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(())) = confirm_code.value().get() {
+        if let (Some(Ok(())), _) | (_, Some(Ok(()))) = (confirm_code.value().get(), confirm_sms.value().get()) {
             step.set(Step::ConfirmActivation);
         }
     });
+    let choose = move |chosen| {
+        method.set(Some(chosen));
+        step.set(Step::VerifyIdentity);
+    };
     let cancel = move |_| on_cancel.run(());
 
-    let body = move || match step.get() {
-        Step::SelectMethod => view! {
+    let body = move || match (step.get(), method.get()) {
+        (Step::SelectMethod, _) => view! {
             <h4>"Select Method"</h4>
             <p>"Choose how you want to receive your sign-in codes."</p>
-            <button type="button" class="method" on:click=move |_| step.set(Step::VerifyIdentity)>
-                <strong>"Authenticator App"</strong>
-                <span>"Google Authenticator, Authy or a similar app"</span>
-            </button>
+            <div class="methods">
+                <button type="button" class="method" on:click=move |_| choose(TwoFactorMethod::AuthenticatorApp)>
+                    <strong>"Authenticator App"</strong>
+                    <span>"Google Authenticator, Authy or a similar app"</span>
+                </button>
+                <button type="button" class="method" on:click=move |_| choose(TwoFactorMethod::Sms)>
+                    <strong>"SMS"</strong>
+                    <span>"A text message to your mobile phone"</span>
+                </button>
+            </div>
             <p class="actions"><button type="button" on:click=cancel>"Cancel"</button></p>
         }
         .into_any(),
-        Step::VerifyIdentity => view! {
+        (Step::VerifyIdentity, _) => view! {
             <h4>"Verify Identity"</h4>
             <p>"Key in your account password to authorize this security change."</p>
             <ActionForm action=confirm_password>
@@ -81,7 +115,12 @@ pub fn SetupWizard(
             </ActionForm>
         }
         .into_any(),
-        Step::SyncAuthenticator => match begin.value().get() {
+        (Step::Connect, Some(TwoFactorMethod::Sms)) => view! {
+            <h4>"Verify Phone Number"</h4>
+            <PhoneStep confirm=confirm_sms on_cancel/>
+        }
+        .into_any(),
+        (Step::Connect, _) => match begin.value().get() {
             Some(Ok(setup)) => view! {
                 <h4>"Sync Authenticator"</h4>
                 <QrModal setup confirm=confirm_code on_cancel/>
@@ -89,12 +128,19 @@ pub fn SetupWizard(
             .into_any(),
             _ => ().into_any(),
         },
-        Step::ConfirmActivation => view! {
-            <h4>"Confirm Activation"</h4>
-            <p>"Your authenticator app is verified. Click Okay to finish."</p>
-            <button type="button" class="primary" on:click=move |_| on_done.run(())>"Okay"</button>
+        (Step::ConfirmActivation, chosen) => {
+            let chosen = chosen.unwrap_or(TwoFactorMethod::AuthenticatorApp);
+            let verified = match chosen {
+                TwoFactorMethod::AuthenticatorApp => "Your authenticator app is verified. Click Okay to finish.",
+                TwoFactorMethod::Sms => "Your mobile number is verified. Click Okay to finish.",
+            };
+            view! {
+                <h4>"Confirm Activation"</h4>
+                <p>{verified}</p>
+                <button type="button" class="primary" on:click=move |_| on_done.run(chosen)>"Okay"</button>
+            }
+            .into_any()
         }
-        .into_any(),
     };
 
     view! {
@@ -103,11 +149,11 @@ pub fn SetupWizard(
             <ol class="wizard-steps">
                 {STEPS
                     .into_iter()
-                    .map(|(this, label)| view! {
+                    .map(|this| view! {
                         <li
                             aria-current=move || (step.get() == this).then_some("step")
                             class=move || { if step.get() > this { "done" } else { "" } }
-                        >{label}</li>
+                        >{move || this.label(method.get())}</li>
                     })
                     .collect_view()}
             </ol>

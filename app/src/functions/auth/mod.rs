@@ -1,14 +1,18 @@
-//! Registering, signing in (password, then the second factor if on) and out, and
-//! who is signed in.
+//! Registering, signing in (password, then the second factor if on: the code page's
+//! challenge, SMS resends, the code) and out, and who is signed in.
 
 mod current_account;
 mod register;
+mod resend_sign_in_code;
 mod sign_in;
+mod sign_in_challenge;
 mod sign_out;
 mod verify_sign_in_code;
 
 pub use current_account::{AccountView, CurrentAccount, current_account};
 pub use register::{Register, register};
+pub use resend_sign_in_code::{ResendSignInCode, resend_sign_in_code};
 pub use sign_in::{SignIn, safe_next, sign_in};
+pub use sign_in_challenge::{ChallengeView, SignInChallenge, sign_in_challenge};
 pub use sign_out::{SignOut, sign_out};
 pub use verify_sign_in_code::{VerifySignInCode, verify_sign_in_code};

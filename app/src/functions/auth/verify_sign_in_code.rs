@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// The second step of sign-in: the code from the authenticator app. Only when it is
+/// The second step of sign-in: the code from the app or the SMS. Only when it is
 /// right does the browser get a signed-in session (with a new id).
 #[server(endpoint = "verify_sign_in_code")]
 pub async fn verify_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {

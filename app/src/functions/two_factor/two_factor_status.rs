@@ -3,17 +3,56 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+/// A second factor, as the pages name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TwoFactorMethod {
+    AuthenticatorApp,
+    Sms,
+}
+
+impl TwoFactorMethod {
+    /// The seeds' words: "Authenticator App", "SMS".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AuthenticatorApp => "Authenticator App",
+            Self::Sms => "SMS",
+        }
+    }
+
+    /// The method to switch to from this one.
+    pub fn other(self) -> Self {
+        match self {
+            Self::AuthenticatorApp => Self::Sms,
+            Self::Sms => Self::AuthenticatorApp,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<portal_core::two_factor::Method> for TwoFactorMethod {
+    fn from(method: portal_core::two_factor::Method) -> Self {
+        match method {
+            portal_core::two_factor::Method::AuthenticatorApp => Self::AuthenticatorApp,
+            portal_core::two_factor::Method::Sms => Self::Sms,
+        }
+    }
+}
+
 /// Whether 2FA is on, and with what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoFactorState {
-    /// The method's name in the seeds' words ("Authenticator App"), `None` when off.
-    pub method: Option<String>,
+    /// `None` when off.
+    pub method: Option<TwoFactorMethod>,
+    /// For SMS, the number codes go to, masked: `+60 •••• ••88`.
+    pub masked_phone: Option<String>,
 }
 
 #[server(endpoint = "two_factor_status")]
 pub async fn two_factor_status() -> Result<TwoFactorState, AppError> {
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
-    let method = state.portal.two_factor.method(signed_in.account.id).await?;
-    Ok(TwoFactorState { method: method.map(|method| method.label().to_owned()) })
+    let two_factor = &state.portal.two_factor;
+    let method = two_factor.method(signed_in.account.id).await?;
+    let phone = two_factor.sms_phone(signed_in.account.id).await?;
+    Ok(TwoFactorState { method: method.map(Into::into), masked_phone: phone.map(|phone| phone.masked()) })
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::{ManageTwoFactor, SetupWizard};
-use crate::functions::two_factor::{TwoFactorState, two_factor_status};
+use crate::functions::two_factor::{TwoFactorMethod, TwoFactorState, two_factor_status};
 
 /// What the tab shows below the status.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -9,28 +9,30 @@ enum Panel {
     Closed,
     Setup,
     Manage,
+    /// The wizard for the other method, while the current one stays on.
+    Switch(TwoFactorMethod),
 }
 
-const ENABLED: &str = "Two-factor authentication is now on. From now on, every sign-in asks for the \
-     six-digit code from your authenticator app. We have sent a confirmation email to your registered address.";
-const DISABLED: &str = "Two-factor authentication is now off. We have sent a confirmation email to your \
-     registered address.";
+const CONFIRMATION_SENT: &str = "We have sent a confirmation email to your registered address.";
 
 /// "Account Security": the state of two-factor authentication, the wizard that sets
-/// it up, and "Manage two-factor authentication" when it is on.
+/// it up, and "Manage two-factor authentication" (turn off, or switch) when it is on.
 #[component]
 pub fn AccountSecurityTab() -> impl IntoView {
     let panel = RwSignal::new(Panel::Closed);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<String>);
     let changes = RwSignal::new(0);
     let status = Resource::new(move || changes.get(), |_| two_factor_status());
-    let finish = move |message| {
+    let finish = move |message: String| {
         panel.set(Panel::Closed);
         notice.set(Some(message));
         changes.update(|n| *n += 1);
     };
-    let on_done = Callback::new(move |()| finish(ENABLED));
-    let on_disabled = Callback::new(move |()| finish(DISABLED));
+    let on_done = Callback::new(move |method| finish(enabled_notice(method, false)));
+    let on_switched = Callback::new(move |method| finish(enabled_notice(method, true)));
+    let on_disabled =
+        Callback::new(move |()| finish(format!("Two-factor authentication is now off. {CONFIRMATION_SENT}")));
+    let on_switch = Callback::new(move |method| panel.set(Panel::Switch(method)));
     let on_close = Callback::new(move |()| panel.set(Panel::Closed));
 
     view! {
@@ -39,26 +41,35 @@ pub fn AccountSecurityTab() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match status.await {
-                    Ok(TwoFactorState { method: Some(method) }) => view! {
-                        <p class="status status-on">"Two-factor authentication is on with the " {method}</p>
-                        <p>"Every sign-in asks for the six-digit code from your authenticator app."</p>
-                        <Show
-                            when=move || panel.get() == Panel::Manage
-                            fallback=move || view! {
-                                <button type="button" on:click=move |_| panel.set(Panel::Manage)>
+                    Ok(TwoFactorState { method: Some(method), masked_phone }) => view! {
+                        <p class="status status-on">"Two-factor authentication is on with " {method.label()}</p>
+                        <p>{codes_come_from(method, masked_phone.as_deref())}</p>
+                        {move || match panel.get() {
+                            Panel::Manage => view! {
+                                <ManageTwoFactor current=method on_disabled on_switch on_close/>
+                            }
+                            .into_any(),
+                            Panel::Switch(to) => view! {
+                                <SetupWizard preset=to on_done=on_switched on_cancel=on_close/>
+                            }
+                            .into_any(),
+                            _ => view! {
+                                <button type="button" on:click=move |_| {
+                                    notice.set(None);
+                                    panel.set(Panel::Manage);
+                                }>
                                     "Manage two-factor authentication"
                                 </button>
                             }
-                        >
-                            <ManageTwoFactor on_disabled on_close/>
-                        </Show>
+                            .into_any(),
+                        }}
                     }
                     .into_any(),
-                    Ok(TwoFactorState { method: None }) => view! {
+                    Ok(TwoFactorState { method: None, .. }) => view! {
                         <p class="status status-off">"Two-factor authentication is off"</p>
                         <p>
-                            "Protect your account with a six-digit code from an authenticator app, such as "
-                            "Google Authenticator or Authy, every time you sign in."
+                            "Protect your account with a six-digit code, from an authenticator app such as "
+                            "Google Authenticator or Authy, or by SMS, every time you sign in."
                         </p>
                         <Show
                             when=move || panel.get() == Panel::Setup
@@ -84,4 +95,34 @@ pub fn AccountSecurityTab() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// Where sign-in codes come from, as the status says it.
+fn codes_come_from(method: TwoFactorMethod, masked_phone: Option<&str>) -> String {
+    match method {
+        TwoFactorMethod::AuthenticatorApp => {
+            "Every sign-in asks for the six-digit code from your authenticator app.".to_owned()
+        }
+        TwoFactorMethod::Sms => format!(
+            "Every sign-in asks for the six-digit code we send by SMS to {}.",
+            masked_phone.unwrap_or("your mobile phone")
+        ),
+    }
+}
+
+/// The success message once `method` is on: turned on, or switched to.
+fn enabled_notice(method: TwoFactorMethod, switched: bool) -> String {
+    let source = match method {
+        TwoFactorMethod::AuthenticatorApp => "from your authenticator app",
+        TwoFactorMethod::Sms => "we send to your mobile phone by SMS",
+    };
+    let what = if switched {
+        match method {
+            TwoFactorMethod::AuthenticatorApp => "Your security method has been updated to TOTP (Authenticator App).",
+            TwoFactorMethod::Sms => "Your security method has been updated to SMS.",
+        }
+    } else {
+        "Two-factor authentication is now on."
+    };
+    format!("{what} From now on, every sign-in asks for the six-digit code {source}. {CONFIRMATION_SENT}")
 }

@@ -1,0 +1,14 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::functions::two_factor::SmsSentView;
+
+/// "Resend code" on the code page: a new SMS code, replacing the last one.
+#[server(endpoint = "resend_sign_in_code")]
+pub async fn resend_sign_in_code() -> Result<SmsSentView, AppError> {
+    use crate::ssr::{awaiting_code, reject, state};
+
+    let state = state()?;
+    let pending = awaiting_code().await?.ok_or_else(|| reject(AppError::SignInRequired))?;
+    Ok(state.portal.two_factor.send_sign_in_code(&pending.account).await?.into())
+}

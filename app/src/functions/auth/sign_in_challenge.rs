@@ -1,0 +1,24 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::functions::two_factor::{SmsSentView, TwoFactorMethod};
+
+/// What the code page asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeView {
+    pub method: TwoFactorMethod,
+    /// For SMS: where the code went, and when another may be sent.
+    pub sms: Option<SmsSentView>,
+}
+
+/// The second step of sign-in, as the code page shows it.
+#[server(endpoint = "sign_in_challenge")]
+pub async fn sign_in_challenge() -> Result<ChallengeView, AppError> {
+    use crate::ssr::{awaiting_code, reject, state};
+
+    let state = state()?;
+    let pending = awaiting_code().await?.ok_or_else(|| reject(AppError::SignInRequired))?;
+    let challenge = state.portal.two_factor.sign_in_challenge(&pending.account).await?;
+    Ok(ChallengeView { method: challenge.method.into(), sms: challenge.sms.map(Into::into) })
+}
