@@ -92,6 +92,9 @@ pub struct Portal {
 impl Portal {
     /// Connects to the database, brings its schema up to date and builds the services.
     pub async fn start(config: &PortalConfig) -> Result<Self, StartError> {
+        // One TLS crypto provider for the whole process (ring, which lettre uses too),
+        // so that any rustls client built later finds it. A second call finds it set.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let key = config.master_key.load()?;
         let mailer = Mailer::new(&config.mail).map_err(StartError::Mail)?;
         let sms = config.sms.gateway().map_err(StartError::Sms)?;

@@ -34,7 +34,7 @@ async fn the_wizard_in_order_turns_the_app_on(app: TestApp) {
     let right = app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await;
     assert_eq!(right.status(), 200);
     let status = app.post("/api/two_factor_status", &[], Some(&session)).await.text().await.unwrap();
-    assert!(status.contains("Authenticator App"), "{status}");
+    assert!(status.contains("\"method\":\"AuthenticatorApp\""), "{status}");
 }
 
 async fn steps_out_of_order_are_refused(app: TestApp) {
@@ -226,13 +226,6 @@ async fn turning_it_off_needs_the_password(app: TestApp) {
 }
 
 impl TestApp {
-    async fn two_factor_method(&self, email: &str) -> Option<String> {
-        let rows = two_factor::Entity::find().all(&self.portal.db).await.unwrap();
-        let users = portal_core::db::entities::user::Entity::find().all(&self.portal.db).await.unwrap();
-        let user = users.iter().find(|user| user.email == email)?;
-        rows.into_iter().find(|row| row.user_id == user.id).map(|row| row.method)
-    }
-
     /// Moves the last failure back past any delay, as if the customer had waited.
     async fn let_the_delay_pass(&self) {
         let long_ago = clock::now() - 3_600;

@@ -4,18 +4,22 @@
 
 #![allow(dead_code)]
 
+pub mod sms;
 pub mod smtp;
+pub mod twilio;
 pub mod two_factor;
 
 use std::net::SocketAddr;
 
 use portal_core::Portal;
 use portal_core::outbox::MailTransport;
+use portal_core::outbox::SmsTransport;
 use reqwest::header::{HeaderMap, ORIGIN, SET_COOKIE};
 use reqwest::redirect::Policy;
 use sea_orm::ConnectionTrait as _;
 use server::Config;
 use smtp::SmtpServer;
+use twilio::TwilioStandIn;
 
 pub const PASSWORD: &str = "tangerine orchestra 42";
 
@@ -31,6 +35,8 @@ pub struct TestApp {
     pub portal: Portal,
     /// The mail server the portal sends to (unless a test pointed it elsewhere).
     pub smtp: SmtpServer,
+    /// The SMS gateway the portal sends to.
+    pub twilio: TwilioStandIn,
     client: reqwest::Client,
     _folder: Option<TempFolder>,
 }
@@ -82,17 +88,19 @@ impl TestApp {
         let mut config = Config::local(addr, database_url);
         let smtp = SmtpServer::start().await;
         config.portal.mail.transport = MailTransport::Smtp(smtp.url());
+        let twilio = TwilioStandIn::start().await;
+        config.portal.sms = SmsTransport::Twilio(twilio.config());
         adjust(&mut config);
         let portal = Portal::start(&config.portal).await.unwrap();
         server::workers::spawn_all(&portal);
         let router = server::router(&config, portal.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        Some(Self { addr, config, portal, smtp, client, _folder: folder })
+        Some(Self { addr, config, portal, smtp, twilio, client, _folder: folder })
     }
 
-    /// A second server on the same database and master key, as behind a load
-    /// balancer: sessions, codes and counters are shared through the database.
+    /// A second server on the same database, master key and SMS gateway, as behind a
+    /// load balancer: sessions, codes and counters are shared through the database.
     pub async fn another_server(&self) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -106,7 +114,7 @@ impl TestApp {
         let router = server::router(&config, portal.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        TestApp { addr, config, portal, smtp, client, _folder: None }
+        TestApp { addr, config, portal, smtp, twilio: self.twilio.clone(), client, _folder: None }
     }
 
     pub fn url(&self, path: &str) -> String {

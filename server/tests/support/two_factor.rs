@@ -2,7 +2,9 @@
 //! and database tricks tests need around them.
 
 use portal_core::clock;
+use portal_core::db::entities::{two_factor, user};
 use portal_core::totp::TotpSecret;
+use sea_orm::EntityTrait as _;
 
 use super::{PASSWORD, TestApp, session_cookie};
 
@@ -42,6 +44,14 @@ impl TestApp {
         assert_eq!(response.status(), 200);
         assert!(response.headers()["location"].to_str().unwrap().starts_with("/login/code?next="));
         session_cookie(response.headers()).expect("a half-way session")
+    }
+
+    /// The stored method (`totp`, `sms`) of the account with this email, if 2FA is on.
+    pub async fn two_factor_method(&self, email: &str) -> Option<String> {
+        let rows = two_factor::Entity::find().all(&self.portal.db).await.unwrap();
+        let users = user::Entity::find().all(&self.portal.db).await.unwrap();
+        let user = users.iter().find(|user| user.email == email)?;
+        rows.into_iter().find(|row| row.user_id == user.id).map(|row| row.method)
     }
 
     pub async fn verify_sign_in_code(&self, awaiting: &str, code: &str) -> reqwest::Response {

@@ -1,0 +1,280 @@
+//! SMS two-factor authentication over HTTP against the real router, on SQLite and on
+//! PostgreSQL, with a real HTTP server standing in for Twilio and a real SMTP
+//! server: setting SMS up, signing in with it, the resend rules, expiry and single
+//! use, bad numbers, a gateway outage, turning it off, and both switches.
+
+mod support;
+
+use std::time::Duration;
+
+use portal_core::clock;
+use portal_core::db::entities::{outbox_message, sms_code};
+use sea_orm::{ConnectionTrait as _, EntityTrait as _};
+use support::sms::PHONE;
+use support::{PASSWORD, TestApp, session_cookie};
+
+on_each_database!(
+    the_wizard_turns_sms_on_for_the_number_typed,
+    bad_phone_numbers_are_refused_with_a_reason,
+    sign_in_sends_a_code_that_works_once,
+    resends_wait_thirty_seconds_and_stop_at_five_an_hour,
+    a_code_expires_after_five_minutes,
+    wrong_sms_codes_are_throttled,
+    codes_are_never_stored_in_clear,
+    a_gateway_outage_delays_the_sms_until_it_is_back,
+    turning_sms_off_needs_the_password,
+    seed_003_disable_sms_then_set_up_the_app,
+    switching_from_sms_to_the_app_keeps_sms_until_the_app_is_verified,
+    switching_from_the_app_to_sms_keeps_the_app_until_sms_is_verified,
+);
+
+async fn the_wizard_turns_sms_on_for_the_number_typed(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), 403, "the password comes first");
+    assert_eq!(app.confirm_password(&session).await.status(), 200);
+
+    let sent = app.begin_sms_setup(&session, "+60 12-345 6788").await;
+    assert_eq!(sent.status(), 200);
+    let body = sent.text().await.unwrap();
+    assert!(body.contains("+60 •••• ••88") && body.contains("\"resend_in_secs\":30"), "{body}");
+    let code = app.twilio.next_code(PHONE).await;
+    let message = &app.twilio.accepted()[0];
+    assert!(message.body.contains("Customer Portal verification code") && message.body.contains(&code));
+
+    assert_eq!(app.confirm_sms_setup(&session, "000000").await.status(), 401);
+    assert!(app.two_factor_method("ana@example.com").await.is_none(), "not on before the code is right");
+    assert_eq!(app.confirm_sms_setup(&session, &code).await.status(), 200);
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("sms"));
+
+    let status = app.post("/api/two_factor_status", &[], Some(&session)).await.text().await.unwrap();
+    assert!(status.contains("\"Sms\"") && status.contains("+60 •••• ••88"), "{status}");
+    assert!(!status.contains(PHONE), "the whole number is never sent back: {status}");
+    let email = app.smtp.wait_for(1).await.remove(0).text();
+    for part in ["Two-factor authentication is on", "security method has been updated to SMS", "text message"] {
+        assert!(email.contains(part), "{part:?} missing from:\n{email}");
+    }
+}
+
+async fn bad_phone_numbers_are_refused_with_a_reason(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    app.confirm_password(&session).await;
+    for (typed, reason) in [
+        ("012 345 6788", "international format"),
+        ("+999 123 4567", "+999 is not a country calling code"),
+        ("+60 12", "too short"),
+        ("+60 12 345 6788 ext 2", "only digits"),
+        ("+1 415 555 01345", "too long"),
+        ("", "international format"),
+    ] {
+        let refused = app.begin_sms_setup(&session, typed).await;
+        assert_eq!(refused.status(), 422, "{typed:?}");
+        let body = refused.text().await.unwrap();
+        assert!(body.contains(reason), "{typed:?}: {body}");
+    }
+    assert!(!app.twilio.has_unread(PHONE, Duration::from_millis(300)).await);
+    assert!(app.twilio.accepted().is_empty(), "nothing was sent");
+}
+
+async fn sign_in_sends_a_code_that_works_once(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let code = app.twilio.next_code(PHONE).await;
+    let challenge = app.post("/api/sign_in_challenge", &[], Some(&awaiting)).await.text().await.unwrap();
+    assert!(challenge.contains("\"method\":\"Sms\"") && challenge.contains("+60 •••• ••88"), "{challenge}");
+
+    assert_eq!(app.verify_sign_in_code(&awaiting, "000000").await.status(), 401);
+    let signed_in = app.verify_sign_in_code(&awaiting, &format!("{} {}", &code[..3], &code[3..])).await;
+    assert_eq!(signed_in.status(), 200, "a pasted \"123 456\" works");
+    let session = session_cookie(signed_in.headers()).unwrap();
+    assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"));
+
+    // Within the cooldown a new sign-in sends no new code, and the used one is spent.
+    let again = app.sign_in_awaiting_code("ana@example.com").await;
+    assert_eq!(app.verify_sign_in_code(&again, &code).await.status(), 401, "a code works once");
+    assert!(!app.twilio.has_unread(PHONE, Duration::from_millis(300)).await);
+}
+
+async fn resends_wait_thirty_seconds_and_stop_at_five_an_hour(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let first = app.twilio.next_code(PHONE).await;
+
+    let too_soon = app.resend_sign_in_code(&awaiting).await;
+    assert_eq!(too_soon.status(), 429);
+    let wait: i64 = too_soon.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((28..=30).contains(&wait), "{wait}");
+    assert!(too_soon.text().await.unwrap().contains("ResendTooSoon"));
+
+    // Four more sends, each once the cooldown has passed: five in the hour.
+    let mut latest = first.clone();
+    for _ in 0..4 {
+        app.let_the_cooldown_pass().await;
+        assert_eq!(app.resend_sign_in_code(&awaiting).await.status(), 200);
+        latest = app.twilio.next_code(PHONE).await;
+    }
+    app.let_the_cooldown_pass().await;
+    let capped = app.resend_sign_in_code(&awaiting).await;
+    assert_eq!(capped.status(), 429, "the sixth send in an hour is refused");
+    let wait: i64 = capped.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(wait > 30 * 60, "until the hour is over: {wait}");
+
+    if first != latest {
+        assert_eq!(app.verify_sign_in_code(&awaiting, &first).await.status(), 401, "a new code replaces the old");
+    }
+    assert_eq!(app.verify_sign_in_code(&awaiting, &latest).await.status(), 200);
+
+    // An hour later the count starts afresh.
+    let long_ago = clock::now() - 3_601;
+    app.portal
+        .db
+        .execute_unprepared(&format!("UPDATE sms_codes SET window_started_at = {long_ago}, sent_at = {long_ago}"))
+        .await
+        .unwrap();
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    app.twilio.next_code(PHONE).await;
+    assert_eq!(app.resend_sign_in_code(&awaiting).await.status(), 429, "cooldown again");
+}
+
+async fn a_code_expires_after_five_minutes(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let code = app.twilio.next_code(PHONE).await;
+    let row = sms_code::Entity::find().one(&app.portal.db).await.unwrap().unwrap();
+    assert_eq!(row.expires_at - row.sent_at, 5 * 60);
+    app.portal.db.execute_unprepared(&format!("UPDATE sms_codes SET expires_at = {}", clock::now())).await.unwrap();
+    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 401, "expired");
+}
+
+async fn wrong_sms_codes_are_throttled(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let code = app.twilio.next_code(PHONE).await;
+    let wrong = if code == "111111" { "222222" } else { "111111" };
+    for attempt in 1..=4 {
+        assert_eq!(app.verify_sign_in_code(&awaiting, wrong).await.status(), 401, "attempt {attempt}");
+    }
+    let fifth = app.verify_sign_in_code(&awaiting, wrong).await;
+    assert_eq!(fifth.status(), 429, "the same throttle as authenticator codes");
+    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 429, "even the right code waits");
+}
+
+async fn codes_are_never_stored_in_clear(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    app.twilio.set_down(true);
+    app.sign_in_awaiting_code("ana@example.com").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let row = sms_code::Entity::find().one(&app.portal.db).await.unwrap().unwrap();
+    let waiting = sms_outbox(&app).await.pop().unwrap();
+    app.twilio.set_down(false);
+    let code = app.twilio.next_code(PHONE).await;
+    let digest = row.code_hash.unwrap();
+    assert_eq!(digest.len(), 64);
+    assert!(!digest.contains(&code));
+    assert!(waiting.body_text.starts_with("v1:") && !waiting.body_text.contains(&code), "sealed while waiting");
+    let sent = sms_outbox(&app).await.pop().unwrap();
+    assert!(sent.sent_at.is_some() && sent.body_text.is_empty(), "erased once sent: {sent:?}");
+}
+
+async fn a_gateway_outage_delays_the_sms_until_it_is_back(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    app.twilio.set_down(true);
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let stored = sms_outbox(&app).await.pop().unwrap();
+    assert!(stored.sent_at.is_none() && stored.attempts >= 1, "{stored:?}");
+    assert!(stored.last_error.as_deref().unwrap_or_default().contains("503"), "{stored:?}");
+
+    app.twilio.set_down(false);
+    let code = app.twilio.next_code(PHONE).await;
+    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
+    let messages = app.twilio.accepted();
+    assert_eq!(messages.iter().filter(|message| message.body.contains(&code)).count(), 1, "sent once");
+}
+
+async fn turning_sms_off_needs_the_password(app: TestApp) {
+    let session = app.register_with_sms("ana@example.com").await;
+    let wrong = app.post("/api/disable_two_factor", &[("password", "not the password")], Some(&session)).await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("sms"));
+
+    let off = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
+    assert_eq!(off.status(), 200);
+    assert!(app.two_factor_method("ana@example.com").await.is_none());
+    assert!(sms_code::Entity::find().all(&app.portal.db).await.unwrap().is_empty());
+    let email = app.smtp.wait_for(2).await.remove(1).text();
+    assert!(email.contains("turned off") && email.contains("SMS"), "{email}");
+    let signed_in = app.sign_in("ana@example.com", PASSWORD).await;
+    assert_eq!(signed_in.headers()["location"], "/account", "no code step");
+}
+
+async fn seed_003_disable_sms_then_set_up_the_app(app: TestApp) {
+    let session = app.register_with_sms("ana@example.com").await;
+    let off = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
+    assert_eq!(off.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    let secret = app.begin_totp_setup(&session).await;
+    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"));
+
+    let email = app.smtp.wait_for(3).await.remove(2).text();
+    assert!(email.contains("security method has been updated to TOTP (Authenticator App)"), "{email}");
+    let response = app.sign_in("ana@example.com", PASSWORD).await;
+    assert!(response.headers()["location"].to_str().unwrap().starts_with("/login/code"));
+    assert!(!app.twilio.has_unread(PHONE, Duration::from_millis(300)).await, "no SMS for an app sign-in");
+}
+
+async fn switching_from_sms_to_the_app_keeps_sms_until_the_app_is_verified(app: TestApp) {
+    let session = app.register_with_sms("ana@example.com").await;
+    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    let secret = app.begin_totp_setup(&session).await;
+    assert_eq!(app.confirm_totp_setup(&session, "000000").await.status(), 401);
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("sms"), "SMS stays meanwhile");
+
+    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"));
+    let email = app.smtp.wait_for(2).await.remove(1);
+    let text = email.text();
+    for part in [
+        "Subject: Customer Portal: Your account's security method has been updated",
+        "switched from SMS (text message codes) to TOTP (Authenticator App)",
+        "security method has been updated to TOTP (Authenticator App)",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+    let status = app.post("/api/two_factor_status", &[], Some(&session)).await.text().await.unwrap();
+    assert!(status.contains("AuthenticatorApp") && !status.contains("+60"), "{status}");
+}
+
+async fn switching_from_the_app_to_sms_keeps_the_app_until_sms_is_verified(app: TestApp) {
+    let (session, _) = app.register_with_totp("ana@example.com").await;
+    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), 200);
+    let code = app.twilio.next_code(PHONE).await;
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"), "the app stays meanwhile");
+
+    assert_eq!(app.confirm_sms_setup(&session, &code).await.status(), 200);
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("sms"));
+    let email = app.smtp.wait_for(2).await.remove(1).text();
+    assert!(email.contains("switched from TOTP (Authenticator App) to SMS"), "{email}");
+    // Setting up the method already on is refused.
+    app.confirm_password(&session).await;
+    assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), 409);
+
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let code = app.twilio.next_code(PHONE).await;
+    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
+}
+
+/// The stored text messages, oldest first.
+async fn sms_outbox(app: &TestApp) -> Vec<outbox_message::Model> {
+    let all = outbox_message::Entity::find().all(&app.portal.db).await.unwrap();
+    all.into_iter().filter(|message| message.channel == "sms").collect()
+}
+
+impl TestApp {
+    /// Moves the last send back past the resend cooldown, as if the customer waited.
+    async fn let_the_cooldown_pass(&self) {
+        let earlier = clock::now() - 31;
+        self.portal.db.execute_unprepared(&format!("UPDATE sms_codes SET sent_at = {earlier}")).await.unwrap();
+    }
+}
