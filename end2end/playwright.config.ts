@@ -42,6 +42,7 @@ export default defineConfig({
       DATABASE_URL: `sqlite://${process.env.E2E_DATA_DIR}/portal.db?mode=rwc`,
       MASTER_KEY_FILE: join(process.env.E2E_DATA_DIR, "master.key"),
       OUTBOX_DIR: join(process.env.E2E_DATA_DIR, "outbox"),
+      SMS_LOG_FILE: join(process.env.E2E_DATA_DIR, "sms.log"),
       RUST_LOG: process.env.RUST_LOG ?? "warn",
     },
   },

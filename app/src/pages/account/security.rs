@@ -42,7 +42,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
             {move || Suspend::new(async move {
                 match status.await {
                     Ok(TwoFactorState { method: Some(method), masked_phone }) => view! {
-                        <p class="status status-on">"Two-factor authentication is on with " {method.label()}</p>
+                        <p class="status status-on">{status_line(method)}</p>
                         <p>{codes_come_from(method, masked_phone.as_deref())}</p>
                         {move || match panel.get() {
                             Panel::Manage => view! {
@@ -94,6 +94,13 @@ pub fn AccountSecurityTab() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+fn status_line(method: TwoFactorMethod) -> &'static str {
+    match method {
+        TwoFactorMethod::AuthenticatorApp => "Two-factor authentication is on with the Authenticator App",
+        TwoFactorMethod::Sms => "Two-factor authentication is on with SMS",
     }
 }
 
