@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::auth::use_auth;
 use crate::components::{CodeInput, FormError, ResendCode};
 use crate::error::AppError;
-use crate::functions::auth::{ResendSignInCode, sign_in_challenge};
+use crate::functions::auth::{ChallengeView, ResendSignInCode, sign_in_challenge};
 use crate::functions::two_factor::{SmsSentView, TwoFactorMethod};
 
 /// `/login/code`: the second step of sign-in for an account with 2FA on. With SMS,
@@ -13,10 +13,6 @@ use crate::functions::two_factor::{SmsSentView, TwoFactorMethod};
 /// "Resend code".
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
-    let auth = use_auth();
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    let pending = auth.verify_code.pending();
     let challenge = Resource::new(|| (), |_| sign_in_challenge());
 
     view! {
@@ -26,27 +22,41 @@ pub fn LoginCodePage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match challenge.await {
-                        Ok(view) if view.method == TwoFactorMethod::Sms => {
-                            view.sms.map(|sent| view! { <SmsSentTo sent/> }).into_any()
+                        Ok(ChallengeView { method: TwoFactorMethod::Sms, sms: Some(sent) }) => {
+                            view! { <SmsCode sent/> }.into_any()
                         }
-                        Ok(_) => view! { <p>"Enter the six-digit code from your authenticator app."</p> }.into_any(),
+                        Ok(_) => view! {
+                            <p>"Enter the six-digit code from your authenticator app."</p>
+                            <CodeForm/>
+                        }
+                        .into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
             </Suspense>
-            <ActionForm action=auth.verify_code>
-                <input type="hidden" name="next" prop:value=next/>
-                <CodeInput id="code"/>
-                <FormError action=auth.verify_code/>
-                <button type="submit" class="primary" disabled=pending>"Verify"</button>
-            </ActionForm>
         </section>
     }
 }
 
-/// Where the SMS code went, and "Resend code" once the wait is over.
+/// The code and "Verify"; a right code signs in and goes on to `next`.
 #[component]
-fn SmsSentTo(sent: SmsSentView) -> impl IntoView {
+fn CodeForm() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    view! {
+        <ActionForm action=auth.verify_code>
+            <input type="hidden" name="next" prop:value=next/>
+            <CodeInput id="code"/>
+            <FormError action=auth.verify_code/>
+            <button type="submit" class="primary" disabled=auth.verify_code.pending()>"Verify"</button>
+        </ActionForm>
+    }
+}
+
+/// Where the SMS code went, the code form, and "Resend code" once the wait is over.
+#[component]
+fn SmsCode(sent: SmsSentView) -> impl IntoView {
     let resend = ServerAction::<ResendSignInCode>::new();
     let wait = RwSignal::new(sent.resend_in_secs);
     let resent = RwSignal::new(false);
@@ -64,7 +74,9 @@ fn SmsSentTo(sent: SmsSentView) -> impl IntoView {
             <strong class="masked-phone">{sent.masked_phone}</strong>
             ". Enter it below; it expires in 5 minutes."
         </p>
+        <CodeForm/>
         <p class="resend">
+            "Didn't get it? "
             <ResendCode
                 wait_secs=wait
                 pending=resend.pending()

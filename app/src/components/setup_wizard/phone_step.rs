@@ -68,12 +68,16 @@ pub fn PhoneStep(confirm: ServerAction<ConfirmSmsSetup>, on_cancel: Callback<()>
             </p>
             <ActionForm action=confirm>
                 <CodeInput id="sms-code" node_ref=code_input/>
+                <p class="resend">
+                    "Didn't get it? "
+                    <ResendCode wait_secs=wait pending=send.pending() on_resend=Callback::new(move |()| send_code())/>
+                    " or "
+                    <button type="button" class="link" on:click=move |_| sent.set(None)>"change the number"</button>
+                </p>
                 <FormError action=confirm/>
                 <FormError action=send/>
                 <p class="actions">
                     <button type="submit" class="primary" disabled=confirm.pending()>"Verify"</button>
-                    <ResendCode wait_secs=wait pending=send.pending() on_resend=Callback::new(move |()| send_code())/>
-                    <button type="button" on:click=move |_| sent.set(None)>"Change number"</button>
                     <button type="button" on:click=cancel>"Cancel"</button>
                 </p>
             </ActionForm>
