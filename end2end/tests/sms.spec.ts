@@ -117,3 +117,41 @@ test("Switch to Authenticator App keeps SMS on until the app's code is verified"
   await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();
   await expectEmail(email, "switched from SMS (text message codes) to TOTP (Authenticator App)");
 });
+
+test("Switch to SMS keeps the authenticator app on until the texted code is verified", async ({ page }) => {
+  const email = uniqueEmail("to-sms");
+  const phone = uniquePhone();
+  await register(page, "Omar Said", email);
+  await openAccountSecurity(page, "Omar Said");
+  await page.getByRole("button", { name: "Setup Two-Factor Authentication" }).click();
+  await page.getByRole("button", { name: "Authenticator App" }).click();
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Confirm" }).click();
+  const dialog = page.getByRole("dialog", { name: "Scan the QR code" });
+  const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
+  await dialog.getByLabel("Verification code").fill(app.generate());
+  await dialog.getByRole("button", { name: "Verify" }).click();
+  await page.getByRole("button", { name: "Okay" }).click();
+
+  await page.getByRole("button", { name: "Manage two-factor authentication" }).click();
+  await page.getByRole("button", { name: "Switch to SMS" }).click();
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(currentStep(page)).toHaveText("Verify Phone Number");
+  await page.getByLabel("Mobile number").fill(phone);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();
+  await page.getByLabel("Verification code").fill(await smsCode(phone, 1));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByRole("button", { name: "Okay" }).click();
+  await expect(page.getByRole("status")).toContainText("Your security method has been updated to SMS");
+  await expect(page.getByText("Two-factor authentication is on with SMS")).toBeVisible();
+  await expectEmail(email, "switched from TOTP (Authenticator App) to SMS");
+
+  await signOut(page, "Omar Said");
+  await signIn(page, email);
+  await expect(page.getByText(`We sent a six-digit code by SMS to ${masked(phone)}`)).toBeVisible();
+  await page.getByLabel("Verification code").fill(await smsCode(phone, 2));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+});
