@@ -26,10 +26,10 @@ pub enum AppError {
     InvalidCode,
     #[error("That code has already been used. Wait for the next code in your app.")]
     CodeAlreadyUsed,
-    #[error("Too many wrong attempts. Try again in {retry_after_secs} seconds.")]
+    #[error("Too many wrong attempts. Try again in {}.", in_words(*retry_after_secs))]
     TooManyAttempts { retry_after_secs: i64 },
     /// Another SMS code was asked for too soon after the last, or past the hourly cap.
-    #[error("A new code can be sent in {retry_after_secs} seconds.")]
+    #[error("A new code can be sent in {}.", in_words(*retry_after_secs))]
     ResendTooSoon { retry_after_secs: i64 },
     #[error("Too many wrong codes: the code step is locked. Contact support to unlock it.")]
     Locked,
@@ -47,6 +47,12 @@ pub enum AppError {
     Unreachable,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
+}
+
+/// A wait as a customer reads it: `25 s`, or `59 min` once it is long (after the
+/// hourly SMS cap, minutes read better than 3540 seconds).
+pub fn in_words(seconds: i64) -> String {
+    if seconds < 120 { format!("{seconds} s") } else { format!("{} min", (seconds + 59) / 60) }
 }
 
 impl AppError {
@@ -95,5 +101,22 @@ impl FromServerFnError for AppError {
         #[cfg(feature = "ssr")]
         crate::ssr::respond_with(&app_error);
         app_error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_read_in_seconds_then_minutes() {
+        assert_eq!(in_words(29), "29 s");
+        assert_eq!(in_words(119), "119 s");
+        assert_eq!(in_words(120), "2 min");
+        assert_eq!(in_words(3_541), "60 min");
+        assert_eq!(
+            AppError::ResendTooSoon { retry_after_secs: 3_000 }.to_string(),
+            "A new code can be sent in 50 min."
+        );
     }
 }

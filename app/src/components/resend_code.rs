@@ -2,6 +2,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::error::in_words;
+
 /// "Resend code": disabled, with the seconds left, until the server's wait is over.
 /// The server enforces the wait; this only saves the customer a refused click.
 #[component]
@@ -23,7 +25,7 @@ pub fn ResendCode(
     });
     let label = move || match remaining.get() {
         0 => "Resend code".to_owned(),
-        seconds => format!("Resend code in {seconds} s"),
+        seconds => format!("Resend code in {}", in_words(seconds)),
     };
     let waiting = move || pending.get() || remaining.get() > 0;
     view! {
