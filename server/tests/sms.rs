@@ -16,6 +16,7 @@ use support::{PASSWORD, TestApp, session_cookie};
 on_each_database!(
     the_wizard_turns_sms_on_for_the_number_typed,
     bad_phone_numbers_are_refused_with_a_reason,
+    the_code_step_answers_only_a_half_way_session,
     sign_in_sends_a_code_that_works_once,
     resends_wait_thirty_seconds_and_stop_at_five_an_hour,
     a_code_expires_after_five_minutes,
@@ -71,8 +72,24 @@ async fn bad_phone_numbers_are_refused_with_a_reason(app: TestApp) {
         let body = refused.text().await.unwrap();
         assert!(body.contains(reason), "{typed:?}: {body}");
     }
+    let huge = format!("+60{}", "1".repeat(10_000));
+    assert_eq!(app.begin_sms_setup(&session, &huge).await.status(), 422);
+    assert_eq!(app.post("/api/begin_sms_setup", &[], Some(&session)).await.status(), 400, "no phone field");
     assert!(!app.twilio.has_unread(PHONE, Duration::from_millis(300)).await);
     assert!(app.twilio.accepted().is_empty(), "nothing was sent");
+}
+
+async fn the_code_step_answers_only_a_half_way_session(app: TestApp) {
+    let session = app.register_with_sms("ana@example.com").await;
+    for endpoint in ["/api/sign_in_challenge", "/api/resend_sign_in_code"] {
+        assert_eq!(app.post(endpoint, &[], None).await.status(), 401, "{endpoint} signed out");
+        assert_eq!(app.post(endpoint, &[], Some(&session)).await.status(), 401, "{endpoint} signed in");
+    }
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    app.twilio.next_code(PHONE).await;
+    let long_code = "1".repeat(5_000);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &long_code).await.status(), 401, "a wrong code, not a 500");
+    assert_eq!(app.begin_sms_setup(&awaiting, PHONE).await.status(), 401, "a half-way session changes nothing");
 }
 
 async fn sign_in_sends_a_code_that_works_once(app: TestApp) {

@@ -16,10 +16,8 @@ pub use sms_codes::SmsSent;
 pub use throttle::CodeThrottle;
 pub use totp_setup::TotpSetup;
 
-use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
-    QueryFilter as _, Set, TransactionTrait as _,
+    ActiveModelTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _, Set, TransactionTrait as _,
 };
 
 use crate::CoreError;
@@ -96,37 +94,6 @@ impl TwoFactor {
         let notice = notices::two_factor_enabled(account, method, previous, now, &self.support);
         Outbox::enqueue(transaction, notice).await?;
         tracing::info!(account = account.id, method = method.stored(), ?previous, "two-factor method turned on");
-        Ok(())
-    }
-
-    /// Checks an authenticator-app code at sign-in. A code is accepted once: the
-    /// step it belongs to must be later than the last accepted one, and moving that
-    /// mark is one conditional UPDATE, so of two requests racing with the same code
-    /// exactly one wins, on any number of servers.
-    async fn verify_totp_sign_in(
-        &self,
-        account: &Account,
-        row: two_factor::Model,
-        code: &str,
-    ) -> Result<(), CoreError> {
-        let secret = self.open_secret(account.id, row.sealed_secret)?;
-        let Some(step) = secret.verify(code, clock::now()) else {
-            return Err(self.throttle.record_failure(account, CoreError::InvalidCode).await?);
-        };
-        let accepted = two_factor::Entity::update_many()
-            .col_expr(two_factor::Column::LastUsedStep, Expr::value(step.0))
-            .filter(two_factor::Column::UserId.eq(account.id))
-            .filter(
-                Condition::any()
-                    .add(two_factor::Column::LastUsedStep.is_null())
-                    .add(two_factor::Column::LastUsedStep.lt(step.0)),
-            )
-            .exec(&self.db)
-            .await?;
-        if accepted.rows_affected != 1 {
-            // A right code, already used: not a guess, so not counted as one.
-            return Err(CoreError::CodeAlreadyUsed);
-        }
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! The code step of sign-in: what it asks for, sending the SMS, checking the code.
 
-use sea_orm::EntityTrait as _;
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 
 use super::sms_codes::Purpose;
 use super::{Method, SmsSent, TwoFactor};
@@ -52,6 +53,37 @@ impl TwoFactor {
             None => return Err(CoreError::TwoFactorOff),
         }
         self.throttle.reset(account.id).await
+    }
+
+    /// Checks an authenticator-app code at sign-in. A code is accepted once: the
+    /// step it belongs to must be later than the last accepted one, and moving that
+    /// mark is one conditional UPDATE, so of two requests racing with the same code
+    /// exactly one wins, on any number of servers.
+    async fn verify_totp_sign_in(
+        &self,
+        account: &Account,
+        row: two_factor::Model,
+        code: &str,
+    ) -> Result<(), CoreError> {
+        let secret = self.open_secret(account.id, row.sealed_secret)?;
+        let Some(step) = secret.verify(code, clock::now()) else {
+            return Err(self.throttle.record_failure(account, CoreError::InvalidCode).await?);
+        };
+        let accepted = two_factor::Entity::update_many()
+            .col_expr(two_factor::Column::LastUsedStep, Expr::value(step.0))
+            .filter(two_factor::Column::UserId.eq(account.id))
+            .filter(
+                Condition::any()
+                    .add(two_factor::Column::LastUsedStep.is_null())
+                    .add(two_factor::Column::LastUsedStep.lt(step.0)),
+            )
+            .exec(&self.db)
+            .await?;
+        if accepted.rows_affected != 1 {
+            // A right code, already used: not a guess, so not counted as one.
+            return Err(CoreError::CodeAlreadyUsed);
+        }
+        Ok(())
     }
 
     /// The account's SMS number, when SMS is its method.
