@@ -19,7 +19,7 @@ pub struct TwilioConfig {
     pub api_base: String,
     pub account_sid: String,
     pub auth_token: String,
-    /// The sender: a Twilio number in E.164, or a messaging service or sender id.
+    /// The sender: a Twilio number in E.164, or an alphanumeric sender id.
     pub from: String,
 }
 
@@ -87,4 +87,21 @@ fn tls_config() -> Result<rustls::ClientConfig, String> {
         .map_err(|error| format!("TLS: {error}"))?
         .with_root_certificates(roots)
         .with_no_client_auth())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_auth_token_never_reaches_the_logs() {
+        let config = TwilioConfig {
+            api_base: TWILIO_API_BASE.into(),
+            account_sid: "AC123".into(),
+            auth_token: "very-secret".into(),
+            from: "+15005550006".into(),
+        };
+        let printed = format!("{config:?}");
+        assert!(printed.contains("AC123") && !printed.contains("very-secret"), "{printed}");
+    }
 }
