@@ -10,13 +10,13 @@ const PURGE_EVERY: Duration = Duration::from_secs(10 * 60);
 /// Starts every worker of this server on the current runtime.
 pub fn spawn_all(portal: &Portal) {
     tokio::spawn(purge_expired(portal.clone()));
-    // Emails stored by any server; delivery is claimed per message, so several
-    // servers never send the same one twice at once.
+    // Emails and text messages stored by any server; delivery is claimed per
+    // message, so several servers never send the same one twice at once.
     tokio::spawn(portal.outbox.clone().run());
 }
 
-/// Deletes expired sessions and stale sign-in failure counts now and then, so the
-/// tables hold what is live only.
+/// Deletes expired sessions, stale sign-in failure counts, finished 2FA setups and
+/// SMS codes, and old sent messages now and then, so the tables hold what is live.
 async fn purge_expired(portal: Portal) {
     let mut ticks = tokio::time::interval(PURGE_EVERY);
     loop {
@@ -28,6 +28,12 @@ async fn purge_expired(portal: Portal) {
         }
         if let Err(error) = portal.accounts.sign_in_throttle().purge_stale().await {
             tracing::warn!(%error, "cannot purge stale sign-in failures");
+        }
+        if let Err(error) = portal.two_factor.purge_stale().await {
+            tracing::warn!(%error, "cannot purge stale 2FA setups and SMS codes");
+        }
+        if let Err(error) = portal.outbox.purge_sent().await {
+            tracing::warn!(%error, "cannot purge old sent messages");
         }
     }
 }

@@ -27,6 +27,7 @@ on_each_database!(
     seed_003_disable_sms_then_set_up_the_app,
     switching_from_sms_to_the_app_keeps_sms_until_the_app_is_verified,
     switching_from_the_app_to_sms_keeps_the_app_until_sms_is_verified,
+    finished_codes_and_old_messages_are_purged,
 );
 
 async fn the_wizard_turns_sms_on_for_the_number_typed(app: TestApp) {
@@ -280,6 +281,25 @@ async fn switching_from_the_app_to_sms_keeps_the_app_until_sms_is_verified(app: 
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let code = app.twilio.next_code(PHONE).await;
     assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
+}
+
+async fn finished_codes_and_old_messages_are_purged(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    app.sign_in_awaiting_code("ana@example.com").await;
+    app.twilio.next_code(PHONE).await;
+    assert_eq!(app.portal.two_factor.purge_stale().await.unwrap(), 0, "a live code stays");
+    assert_eq!(app.portal.outbox.purge_sent().await.unwrap(), 0, "recent messages stay");
+
+    let long_ago = clock::now() - 31 * 24 * 60 * 60;
+    let db = &app.portal.db;
+    db.execute_unprepared(&format!("UPDATE sms_codes SET expires_at = {long_ago}, window_started_at = {long_ago}"))
+        .await
+        .unwrap();
+    db.execute_unprepared(&format!("UPDATE outbox SET sent_at = {long_ago} WHERE sent_at IS NOT NULL")).await.unwrap();
+    assert_eq!(app.portal.two_factor.purge_stale().await.unwrap(), 1);
+    assert!(sms_code::Entity::find().all(db).await.unwrap().is_empty());
+    assert!(app.portal.outbox.purge_sent().await.unwrap() >= 2, "the setup SMS, the sign-in SMS, the email");
+    assert!(outbox_message::Entity::find().all(db).await.unwrap().iter().all(|message| message.sent_at.is_none()));
 }
 
 /// The stored text messages, oldest first.

@@ -35,6 +35,9 @@ const POLL_EVERY: Duration = Duration::from_secs(5);
 /// A message being sent is not picked up by another worker for this long.
 const LEASE_SECS: i64 = 60;
 const MAX_BACKOFF_SECS: i64 = 300;
+/// Sent messages are kept this long (for an operator asking "did it go out?"), then
+/// deleted: the table is a queue, not an archive of who was told what.
+const KEEP_SENT_SECS: i64 = 30 * 24 * 60 * 60;
 const BATCH: u64 = 20;
 
 /// An email, in plain text and HTML.
@@ -114,6 +117,15 @@ impl Outbox {
             }
         }
         Ok(sent)
+    }
+
+    /// Deletes messages sent more than 30 days ago; returns how many.
+    pub async fn purge_sent(&self) -> Result<u64, CoreError> {
+        let result = outbox_message::Entity::delete_many()
+            .filter(outbox_message::Column::SentAt.lte(clock::now() - KEEP_SENT_SECS))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected)
     }
 
     /// Takes a lease on `message`, unless another worker just did.

@@ -17,13 +17,14 @@ pub use throttle::CodeThrottle;
 pub use totp_setup::TotpSetup;
 
 use sea_orm::{
-    ActiveModelTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _, Set, TransactionTrait as _,
+    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
+    QueryFilter as _, Set, TransactionTrait as _,
 };
 
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock;
-use crate::db::entities::two_factor;
+use crate::db::entities::{sms_code, totp_enrollment, two_factor};
 use crate::outbox::{Outbox, notices};
 use crate::phone::PhoneNumber;
 use crate::secrets::{MasterKey, SealedSecret};
@@ -74,6 +75,23 @@ impl TwoFactor {
         self.outbox.wake();
         tracing::info!(account = account.id, "two-factor authentication turned off");
         Ok(())
+    }
+
+    /// Deletes what no longer counts for anything: authenticator setups past their
+    /// ten minutes, and SMS codes that expired in an hour that is over (so neither
+    /// the cooldown nor the hourly cap needs them). Returns how many rows went.
+    pub async fn purge_stale(&self) -> Result<u64, CoreError> {
+        let now = clock::now();
+        let enrollments = totp_enrollment::Entity::delete_many()
+            .filter(totp_enrollment::Column::ExpiresAt.lte(now))
+            .exec(&self.db)
+            .await?;
+        let codes = sms_code::Entity::delete_many()
+            .filter(sms_code::Column::ExpiresAt.lte(now))
+            .filter(sms_code::Column::WindowStartedAt.lte(now - sms_codes::HOUR))
+            .exec(&self.db)
+            .await?;
+        Ok(enrollments.rows_affected + codes.rows_affected)
     }
 
     /// In `transaction`: makes `factor` the account's second factor, replacing the

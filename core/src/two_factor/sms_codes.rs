@@ -20,7 +20,7 @@ use crate::totp::normalize_code;
 pub const CODE_VALID_SECS: i64 = 5 * 60;
 pub const RESEND_COOLDOWN_SECS: i64 = 30;
 pub const SENDS_PER_HOUR: i32 = 5;
-const HOUR: i64 = 60 * 60;
+pub(super) const HOUR: i64 = 60 * 60;
 
 /// What a code is for: signing in, or proving a number being set up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
