@@ -28,6 +28,7 @@ on_each_database!(
     switching_from_sms_to_the_app_keeps_sms_until_the_app_is_verified,
     switching_from_the_app_to_sms_keeps_the_app_until_sms_is_verified,
     finished_codes_and_old_messages_are_purged,
+    a_number_gets_at_most_ten_texts_an_hour_whichever_accounts_ask,
 );
 
 async fn the_wizard_turns_sms_on_for_the_number_typed(app: TestApp) {
@@ -300,6 +301,24 @@ async fn finished_codes_and_old_messages_are_purged(app: TestApp) {
     assert!(sms_code::Entity::find().all(db).await.unwrap().is_empty());
     assert!(app.portal.outbox.purge_sent().await.unwrap() >= 2, "the setup SMS, the sign-in SMS, the email");
     assert!(outbox_message::Entity::find().all(db).await.unwrap().iter().all(|message| message.sent_at.is_none()));
+}
+
+async fn a_number_gets_at_most_ten_texts_an_hour_whichever_accounts_ask(app: TestApp) {
+    for email in ["one@example.com", "two@example.com"] {
+        let session = app.register(email).await;
+        app.confirm_password(&session).await;
+        for _ in 0..5 {
+            app.let_the_cooldown_pass().await;
+            assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), 200, "{email}");
+        }
+    }
+    let third = app.register("three@example.com").await;
+    app.confirm_password(&third).await;
+    let refused = app.begin_sms_setup(&third, PHONE).await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "3600");
+    assert_eq!(app.begin_sms_setup(&third, "+60123456799").await.status(), 200, "other numbers are not affected");
+    assert_eq!(app.twilio.count_to(PHONE, 10).await, 10);
 }
 
 /// The stored text messages, oldest first.

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
+    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
 };
 use tokio::sync::Notify;
 
@@ -82,6 +82,21 @@ impl Outbox {
         let sealed = SealedSecret::seal(key, &sms_context(to.e164()), text.as_bytes()).into_stored();
         new_message(SMS, to.e164().to_owned(), None, sealed, None).insert(connection).await?;
         Ok(())
+    }
+
+    /// How many text messages to `to` were stored since `since`.
+    pub async fn sms_sent_to_since(
+        connection: &impl ConnectionTrait,
+        to: &PhoneNumber,
+        since: clock::UnixTime,
+    ) -> Result<u64, CoreError> {
+        let count = outbox_message::Entity::find()
+            .filter(outbox_message::Column::Channel.eq(SMS))
+            .filter(outbox_message::Column::Recipient.eq(to.e164()))
+            .filter(outbox_message::Column::CreatedAt.gt(since))
+            .count(connection)
+            .await?;
+        Ok(count)
     }
 
     /// Tells this server's worker that a message is waiting, so it goes out at once.

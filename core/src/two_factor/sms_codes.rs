@@ -2,7 +2,8 @@
 //! as a keyed digest. An account has one live code, and a new one replaces the old.
 //! A send waits [`RESEND_COOLDOWN_SECS`] after the last one and an account gets at
 //! most [`SENDS_PER_HOUR`]: both are the condition of one upsert, so servers racing
-//! to send agree without a lock.
+//! to send agree without a lock. A number gets at most [`TEXTS_PER_NUMBER_PER_HOUR`]
+//! texts whichever accounts ask.
 
 use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, Set, TransactionTrait as _};
@@ -20,6 +21,10 @@ use crate::totp::normalize_code;
 pub const CODE_VALID_SECS: i64 = 5 * 60;
 pub const RESEND_COOLDOWN_SECS: i64 = 30;
 pub const SENDS_PER_HOUR: i32 = 5;
+/// Texts one number may receive in an hour, whichever accounts ask: accounts are
+/// free to open, so without it a script could run up the SMS bill by texting
+/// premium-rate numbers from many of them ("SMS pumping").
+pub const TEXTS_PER_NUMBER_PER_HOUR: u64 = 10;
 pub(super) const HOUR: i64 = 60 * 60;
 
 /// What a code is for: signing in, or proving a number being set up.
@@ -58,6 +63,10 @@ impl TwoFactor {
         phone: &PhoneNumber,
     ) -> Result<SmsSent, CoreError> {
         let now = clock::now();
+        if Outbox::sms_sent_to_since(&self.db, phone, now - HOUR).await? >= TEXTS_PER_NUMBER_PER_HOUR {
+            tracing::warn!(account = account.id, to = ?phone, "SMS refused: the number's hourly cap is reached");
+            return Err(CoreError::SmsResendTooSoon { retry_after_secs: HOUR });
+        }
         let code = random_code();
         let transaction = self.db.begin().await?;
         let stored = Entity::insert(sms_code::ActiveModel {

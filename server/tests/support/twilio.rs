@@ -83,6 +83,19 @@ impl TwilioStandIn {
         panic!("no SMS to {to} arrived; malformed requests: {:?}", self.inner.malformed.lock().unwrap());
     }
 
+    /// How many messages `to` received, once there are at least `expected` (or after
+    /// 15 s, whichever comes first).
+    pub async fn count_to(&self, to: &str, expected: usize) -> usize {
+        let count = || self.accepted().iter().filter(|message| message.to == to).count();
+        for _ in 0..300 {
+            if count() >= expected {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        count()
+    }
+
     /// Whether a message to `to` arrives within `wait` that the test has not read.
     pub async fn has_unread(&self, to: &str, wait: Duration) -> bool {
         tokio::time::sleep(wait).await;

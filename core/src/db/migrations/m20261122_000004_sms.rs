@@ -1,5 +1,6 @@
-//! SMS as a second factor: the number an account receives codes at, and the one
-//! live code of each account with the counts that limit how often codes are sent.
+//! SMS as a second factor: the number an account receives codes at, the one live
+//! code of each account with the counts that limit how often codes are sent, and
+//! an index to count the texts each number received.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -33,6 +34,18 @@ impl MigrationTrait for Migration {
                     )
                     .to_owned(),
             )
+            .await?;
+        // Counting the texts a number received in the last hour (the per-number cap).
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("outbox_recipient_created")
+                    .table(Outbox::Table)
+                    .col(Outbox::Recipient)
+                    .col(Outbox::CreatedAt)
+                    .to_owned(),
+            )
             .await
     }
 }
@@ -41,6 +54,13 @@ impl MigrationTrait for Migration {
 enum Users {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+enum Outbox {
+    Table,
+    Recipient,
+    CreatedAt,
 }
 
 #[derive(DeriveIden)]
