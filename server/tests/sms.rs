@@ -1,7 +1,8 @@
 //! SMS two-factor authentication over HTTP against the real router, on SQLite and on
 //! PostgreSQL, with a real HTTP server standing in for Twilio and a real SMTP
-//! server: setting SMS up, signing in with it, the resend rules, expiry and single
-//! use, bad numbers, a gateway outage, turning it off, and both switches.
+//! server: setting SMS up, signing in with it, the resend and per-number rules,
+//! expiry and single use, bad numbers, a gateway outage, turning it off, purging.
+//! Switching between methods is in `switching.rs`.
 
 mod support;
 
@@ -24,9 +25,6 @@ on_each_database!(
     codes_are_never_stored_in_clear,
     a_gateway_outage_delays_the_sms_until_it_is_back,
     turning_sms_off_needs_the_password,
-    seed_003_disable_sms_then_set_up_the_app,
-    switching_from_sms_to_the_app_keeps_sms_until_the_app_is_verified,
-    switching_from_the_app_to_sms_keeps_the_app_until_sms_is_verified,
     finished_codes_and_old_messages_are_purged,
     a_number_gets_at_most_ten_texts_an_hour_whichever_accounts_ask,
 );
@@ -224,64 +222,6 @@ async fn turning_sms_off_needs_the_password(app: TestApp) {
     assert!(email.contains("turned off") && email.contains("SMS"), "{email}");
     let signed_in = app.sign_in("ana@example.com", PASSWORD).await;
     assert_eq!(signed_in.headers()["location"], "/account", "no code step");
-}
-
-async fn seed_003_disable_sms_then_set_up_the_app(app: TestApp) {
-    let session = app.register_with_sms("ana@example.com").await;
-    let off = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
-    assert_eq!(off.status(), 200);
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
-    let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
-    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"));
-
-    let email = app.smtp.wait_for(3).await.remove(2).text();
-    assert!(email.contains("security method has been updated to TOTP (Authenticator App)"), "{email}");
-    let response = app.sign_in("ana@example.com", PASSWORD).await;
-    assert!(response.headers()["location"].to_str().unwrap().starts_with("/login/code"));
-    assert!(!app.twilio.has_unread(PHONE, Duration::from_millis(300)).await, "no SMS for an app sign-in");
-}
-
-async fn switching_from_sms_to_the_app_keeps_sms_until_the_app_is_verified(app: TestApp) {
-    let session = app.register_with_sms("ana@example.com").await;
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
-    let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, "000000").await.status(), 401);
-    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("sms"), "SMS stays meanwhile");
-
-    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
-    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"));
-    let email = app.smtp.wait_for(2).await.remove(1);
-    let text = email.text();
-    for part in [
-        "Subject: Customer Portal: Your account's security method has been updated",
-        "switched from SMS (text message codes) to TOTP (Authenticator App)",
-        "security method has been updated to TOTP (Authenticator App)",
-    ] {
-        assert!(text.contains(part), "{part:?} missing from:\n{text}");
-    }
-    let status = app.post("/api/two_factor_status", &[], Some(&session)).await.text().await.unwrap();
-    assert!(status.contains("AuthenticatorApp") && !status.contains("+60"), "{status}");
-}
-
-async fn switching_from_the_app_to_sms_keeps_the_app_until_sms_is_verified(app: TestApp) {
-    let (session, _) = app.register_with_totp("ana@example.com").await;
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
-    assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), 200);
-    let code = app.twilio.next_code(PHONE).await;
-    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"), "the app stays meanwhile");
-
-    assert_eq!(app.confirm_sms_setup(&session, &code).await.status(), 200);
-    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("sms"));
-    let email = app.smtp.wait_for(2).await.remove(1).text();
-    assert!(email.contains("switched from TOTP (Authenticator App) to SMS"), "{email}");
-    // Setting up the method already on is refused.
-    app.confirm_password(&session).await;
-    assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), 409);
-
-    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
-    let code = app.twilio.next_code(PHONE).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
 }
 
 async fn finished_codes_and_old_messages_are_purged(app: TestApp) {
