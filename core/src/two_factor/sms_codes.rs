@@ -87,8 +87,9 @@ impl TwoFactor {
             return Err(CoreError::SmsResendTooSoon { retry_after_secs: self.sms_wait(account.id, now).await? });
         }
         let text = format!(
-            "{code} is your {} verification code. It expires in 5 minutes. Never share it: we will not ask for it.",
-            self.issuer
+            "{code} is your {} verification code. It expires in {} minutes. Never share it: we will not ask for it.",
+            self.issuer,
+            CODE_VALID_SECS / 60
         );
         Outbox::enqueue_sms(&transaction, &self.key, phone, &text).await?;
         transaction.commit().await?;
