@@ -24,6 +24,7 @@ on_each_database!(
     wrong_sms_codes_are_throttled,
     codes_are_never_stored_in_clear,
     a_gateway_outage_delays_the_sms_until_it_is_back,
+    a_text_still_waiting_when_its_code_expires_is_dropped,
     turning_sms_off_needs_the_password,
     finished_codes_and_old_messages_are_purged,
     a_number_gets_at_most_ten_texts_an_hour_whichever_accounts_ask,
@@ -206,6 +207,38 @@ async fn a_gateway_outage_delays_the_sms_until_it_is_back(app: TestApp) {
     assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
     let messages = app.twilio.accepted();
     assert_eq!(messages.iter().filter(|message| message.body.contains(&code)).count(), 1, "sent once");
+}
+
+async fn a_text_still_waiting_when_its_code_expires_is_dropped(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    app.twilio.set_down(true);
+    app.sign_in_awaiting_code("ana@example.com").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let waiting = sms_outbox(&app).await.pop().unwrap();
+    assert!(waiting.sent_at.is_none());
+    assert_eq!(waiting.deliver_by, Some(waiting.created_at + 5 * 60), "as long as its code is valid");
+
+    // The outage outlasts the code; when the gateway is back, the text is due again.
+    let now = clock::now();
+    app.portal
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE outbox SET deliver_by = {now}, next_attempt_at = {now} WHERE id = {}",
+            waiting.id
+        ))
+        .await
+        .unwrap();
+    app.twilio.set_down(false);
+    app.portal.outbox.deliver_due().await.unwrap();
+    // This server's worker may have taken it first: give it a moment to finish.
+    for _ in 0..50 {
+        if sms_outbox(&app).await.iter().all(|message| message.id != waiting.id) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(sms_outbox(&app).await.iter().all(|message| message.id != waiting.id), "dropped unsent");
+    assert!(!app.twilio.has_unread(PHONE, Duration::from_millis(300)).await, "no dead code arrives late");
 }
 
 async fn turning_sms_off_needs_the_password(app: TestApp) {

@@ -72,15 +72,20 @@ impl Outbox {
     }
 
     /// Stores a text message to `to`, sealed under `key` (it holds a code), on
-    /// `connection`. Call [`wake`](Self::wake) once that has committed.
+    /// `connection`; it is dropped unsent if still waiting at `deliver_by` (when its
+    /// code expires: a dead code arriving late only confuses). Call
+    /// [`wake`](Self::wake) once that has committed.
     pub async fn enqueue_sms(
         connection: &impl ConnectionTrait,
         key: &MasterKey,
         to: &PhoneNumber,
         text: &str,
+        deliver_by: clock::UnixTime,
     ) -> Result<(), CoreError> {
         let sealed = SealedSecret::seal(key, &sms_context(to.e164()), text.as_bytes()).into_stored();
-        new_message(SMS, to.e164().to_owned(), None, sealed, None).insert(connection).await?;
+        let mut message = new_message(SMS, to.e164().to_owned(), None, sealed, None);
+        message.deliver_by = Set(Some(deliver_by));
+        message.insert(connection).await?;
         Ok(())
     }
 
@@ -156,6 +161,12 @@ impl Outbox {
     }
 
     async fn deliver(&self, message: outbox_message::Model) -> Result<bool, CoreError> {
+        if message.deliver_by.is_some_and(|deadline| deadline <= clock::now()) {
+            let (id, channel, attempts) = (message.id, &message.channel, message.attempts);
+            tracing::warn!(id, channel, attempts, "outbox: dropped unsent, it would arrive too late to use");
+            outbox_message::Entity::delete_by_id(message.id).exec(&self.db).await?;
+            return Ok(false);
+        }
         let outcome = match message.channel.as_str() {
             EMAIL => self.mailer.send(&message).await,
             SMS => self.send_sms(&message).await,
@@ -214,6 +225,7 @@ fn new_message(
         created_at: Set(now),
         attempts: Set(0),
         next_attempt_at: Set(now),
+        deliver_by: Set(None),
         sent_at: Set(None),
         last_error: Set(None),
         ..Default::default()

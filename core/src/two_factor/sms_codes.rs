@@ -91,7 +91,7 @@ impl TwoFactor {
             self.issuer,
             CODE_VALID_SECS / 60
         );
-        Outbox::enqueue_sms(&transaction, &self.key, phone, &text).await?;
+        Outbox::enqueue_sms(&transaction, &self.key, phone, &text, now + CODE_VALID_SECS).await?;
         transaction.commit().await?;
         self.outbox.wake();
         tracing::info!(account = account.id, purpose = purpose.stored(), to = ?phone, "SMS code stored for sending");

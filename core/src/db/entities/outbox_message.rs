@@ -19,6 +19,8 @@ pub struct Model {
     pub attempts: i32,
     /// Not tried before this time: the retry backoff, or a worker's lease on it.
     pub next_attempt_at: i64,
+    /// Dropped unsent if still waiting then (a text whose code has expired).
+    pub deliver_by: Option<i64>,
     pub sent_at: Option<i64>,
     pub last_error: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! SMS as a second factor: the number an account receives codes at, the one live
-//! code of each account with the counts that limit how often codes are sent, and
-//! an index to count the texts each number received.
+//! code of each account with the counts that limit how often codes are sent, the
+//! time after which a waiting text is not worth sending, and an index to count the
+//! texts each number received.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -35,6 +36,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .alter_table(Table::alter().table(Outbox::Table).add_column(big_integer_null(Outbox::DeliverBy)).to_owned())
+            .await?;
         // Counting the texts a number received in the last hour (the per-number cap).
         manager
             .create_index(
@@ -61,6 +65,7 @@ enum Outbox {
     Table,
     Recipient,
     CreatedAt,
+    DeliverBy,
 }
 
 #[derive(DeriveIden)]
