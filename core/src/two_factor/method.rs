@@ -24,14 +24,6 @@ impl Method {
         }
     }
 
-    /// The name customers see, in the seeds' words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::AuthenticatorApp => "Authenticator App",
-            Self::Sms => "SMS",
-        }
-    }
-
     /// The method as emails state it.
     pub fn described(self) -> &'static str {
         match self {

@@ -5,7 +5,7 @@
 
 mod method;
 mod sign_in;
-pub mod sms_codes;
+mod sms_codes;
 mod sms_setup;
 pub mod throttle;
 mod totp_setup;
@@ -53,10 +53,19 @@ impl TwoFactor {
         Self { db, key, issuer, outbox, throttle, support }
     }
 
+    /// The second factor the account has on, or `None` when 2FA is off.
+    pub async fn enabled(&self, account_id: i32) -> Result<Option<Enabled>, CoreError> {
+        let found = two_factor::Entity::find_by_id(account_id).one(&self.db).await?;
+        Ok(found.and_then(|row| {
+            let method = Method::from_stored(&row.method)?;
+            let phone = row.phone.as_deref().and_then(PhoneNumber::from_stored);
+            Some(Enabled { method, phone })
+        }))
+    }
+
     /// The method the account signs in with, or `None` when 2FA is off.
     pub async fn method(&self, account_id: i32) -> Result<Option<Method>, CoreError> {
-        let found = two_factor::Entity::find_by_id(account_id).one(&self.db).await?;
-        Ok(found.and_then(|row| Method::from_stored(&row.method)))
+        Ok(self.enabled(account_id).await?.map(|enabled| enabled.method))
     }
 
     /// Turns 2FA off and tells the customer by email, in one transaction. The caller
@@ -120,6 +129,14 @@ impl TwoFactor {
         let bytes = sealed.open(&self.key, &secret_context(account_id))?;
         Ok(TotpSecret::from_bytes(bytes))
     }
+}
+
+/// The second factor an account has on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enabled {
+    pub method: Method,
+    /// Where SMS codes go (SMS only).
+    pub phone: Option<PhoneNumber>,
 }
 
 /// A second factor about to be turned on, with what it needs stored.

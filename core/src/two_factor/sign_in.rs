@@ -9,7 +9,6 @@ use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock;
 use crate::db::entities::two_factor;
-use crate::phone::PhoneNumber;
 
 /// What the code step asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,25 +19,41 @@ pub struct Challenge {
 }
 
 impl TwoFactor {
-    /// Sends a sign-in code by SMS when that is the account's method (after the
-    /// password, and for "Resend code"). Refused while the cooldown or the hourly
-    /// cap says to wait.
-    pub async fn send_sign_in_code(&self, account: &Account) -> Result<SmsSent, CoreError> {
-        let phone = self.sms_phone(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
+    /// After a right password: the method the code step asks for, or `None` when 2FA
+    /// is off. With SMS the code is sent now, unless one went out moments ago: that
+    /// one is still valid, and the code page shows the wait.
+    pub async fn begin_sign_in(&self, account: &Account) -> Result<Option<Method>, CoreError> {
+        let Some(enabled) = self.enabled(account.id).await? else {
+            return Ok(None);
+        };
+        if let Some(phone) = &enabled.phone {
+            match self.send_sms_code(account, Purpose::SignIn, phone).await {
+                Ok(_) | Err(CoreError::SmsResendTooSoon { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(Some(enabled.method))
+    }
+
+    /// "Resend code": a new sign-in code by SMS, refused while the cooldown or the
+    /// hourly cap says to wait.
+    pub async fn resend_sign_in_code(&self, account: &Account) -> Result<SmsSent, CoreError> {
+        let enabled = self.enabled(account.id).await?;
+        let phone = enabled.and_then(|enabled| enabled.phone).ok_or(CoreError::TwoFactorOff)?;
         self.send_sms_code(account, Purpose::SignIn, &phone).await
     }
 
     /// What the code page shows.
     pub async fn sign_in_challenge(&self, account: &Account) -> Result<Challenge, CoreError> {
-        let method = self.method(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
-        let sms = match self.sms_phone(account.id).await? {
+        let enabled = self.enabled(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
+        let sms = match enabled.phone {
             Some(phone) => Some(SmsSent {
                 masked_phone: phone.masked(),
                 resend_in_secs: self.sms_wait(account.id, clock::now()).await?,
             }),
             None => None,
         };
-        Ok(Challenge { method, sms })
+        Ok(Challenge { method: enabled.method, sms })
     }
 
     /// Checks the sign-in code of an account with 2FA on, with its method. Every
@@ -84,14 +99,5 @@ impl TwoFactor {
             return Err(CoreError::CodeAlreadyUsed);
         }
         Ok(())
-    }
-
-    /// The account's SMS number, when SMS is its method.
-    pub async fn sms_phone(&self, account_id: i32) -> Result<Option<PhoneNumber>, CoreError> {
-        let row = two_factor::Entity::find_by_id(account_id).one(&self.db).await?;
-        Ok(row
-            .filter(|row| Method::from_stored(&row.method) == Some(Method::Sms))
-            .and_then(|row| row.phone)
-            .and_then(|phone| PhoneNumber::from_stored(&phone)))
     }
 }

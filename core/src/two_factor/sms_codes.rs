@@ -100,14 +100,14 @@ impl TwoFactor {
 
     /// Takes the live code for `purpose` if `code` is it: the one call that clears
     /// its digest wins, so a code works once. Returns the number it was sent to. A
-    /// wrong, used or expired code counts toward the account's failure throttle.
+    /// wrong, used or expired code counts toward the account's failure throttle;
+    /// callers check that throttle first.
     pub(super) async fn take_sms_code(
         &self,
         account: &Account,
         purpose: Purpose,
         code: &str,
     ) -> Result<PhoneNumber, CoreError> {
-        self.throttle.check(account.id).await?;
         let now = clock::now();
         let live = Entity::find_by_id(account.id)
             .one(&self.db)

@@ -25,6 +25,7 @@ impl TwoFactor {
     /// transaction the number becomes the account's (replacing the authenticator
     /// app, if that was on) and the confirmation email is stored.
     pub async fn confirm_sms_setup(&self, account: &Account, code: &str) -> Result<(), CoreError> {
+        self.throttle.check(account.id).await?;
         let phone = self.take_sms_code(account, Purpose::Setup, code).await?;
         let transaction = self.db.begin().await?;
         self.turn_on(&transaction, account, NewFactor::Sms { phone }, clock::now()).await?;

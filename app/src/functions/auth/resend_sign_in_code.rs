@@ -10,5 +10,5 @@ pub async fn resend_sign_in_code() -> Result<SmsSentView, AppError> {
 
     let state = state()?;
     let pending = awaiting_code().await?.ok_or_else(|| reject(AppError::SignInRequired))?;
-    Ok(state.portal.two_factor.send_sign_in_code(&pending.account).await?.into())
+    Ok(state.portal.two_factor.resend_sign_in_code(&pending.account).await?.into())
 }

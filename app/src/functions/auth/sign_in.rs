@@ -10,24 +10,15 @@ const HOME: &str = "/account";
 /// and goes to the code page, which carries `next` on; with SMS, the code is sent.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use portal_core::CoreError;
     use portal_core::password::Password;
-    use portal_core::two_factor::Method;
     /// Where sign-in asks for the second factor (the `LoginCodePage` route).
     const CODE_PAGE: &str = "/login/code";
 
     let state = crate::ssr::state()?;
     let account = state.portal.accounts.authenticate(&email, Password::new(password)).await?;
     let next = safe_next(next.as_deref());
-    if let Some(method) = state.portal.two_factor.method(account.id).await? {
+    if state.portal.two_factor.begin_sign_in(&account).await?.is_some() {
         crate::ssr::start_code_session(&state, &account).await?;
-        if method == Method::Sms {
-            match state.portal.two_factor.send_sign_in_code(&account).await {
-                // A code sent moments ago is still valid; the code page shows the wait.
-                Ok(_) | Err(CoreError::SmsResendTooSoon { .. }) => {}
-                Err(error) => return Err(error.into()),
-            }
-        }
         leptos_axum::redirect(&format!("{CODE_PAGE}?next={}", crate::pages::encode_query(&next)));
         return Ok(());
     }

@@ -51,8 +51,9 @@ pub struct TwoFactorState {
 pub async fn two_factor_status() -> Result<TwoFactorState, AppError> {
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
-    let two_factor = &state.portal.two_factor;
-    let method = two_factor.method(signed_in.account.id).await?;
-    let phone = two_factor.sms_phone(signed_in.account.id).await?;
-    Ok(TwoFactorState { method: method.map(Into::into), masked_phone: phone.map(|phone| phone.masked()) })
+    let enabled = state.portal.two_factor.enabled(signed_in.account.id).await?;
+    Ok(TwoFactorState {
+        method: enabled.as_ref().map(|enabled| enabled.method.into()),
+        masked_phone: enabled.and_then(|enabled| enabled.phone).map(|phone| phone.masked()),
+    })
 }
