@@ -1,29 +1,13 @@
-import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, open, register, signIn, signOut, uniqueEmail } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { PASSWORD, currentStep, open, openQrModal, register, signIn, signOut, uniqueEmail } from "./helpers";
 import { authenticatorFor, nextCode } from "./totp";
-
-/** Seed 000, steps 1 to 6: from the user menu to the QR code. */
-async function openQrModal(page: Page, name: string) {
-  await page.getByRole("button", { name }).click();
-  await page.getByRole("menuitem", { name: "My Account" }).click();
-  await page.getByRole("tab", { name: "Account Security" }).click();
-  await page.getByRole("button", { name: "Setup Two-Factor Authentication" }).click();
-  await expect(page.locator('.wizard-steps [aria-current="step"]')).toHaveText("Select Method");
-  await page.getByRole("button", { name: "Authenticator App" }).click();
-  await expect(page.locator('.wizard-steps [aria-current="step"]')).toHaveText("Verify Identity");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Confirm" }).click();
-  const dialog = page.getByRole("dialog", { name: "Scan the QR code" });
-  await expect(dialog).toBeVisible();
-  return dialog;
-}
 
 test("seed 000: turn on the authenticator app, then every sign-in asks for its code", async ({ page }) => {
   const email = uniqueEmail("seed000");
   await register(page, "Sam Lee", email);
 
   const dialog = await openQrModal(page, "Sam Lee");
-  await expect(page.locator('.wizard-steps [aria-current="step"]')).toHaveText("Sync Authenticator");
+  await expect(currentStep(page)).toHaveText("Sync Authenticator");
   await expect(dialog.getByRole("img", { name: /QR code/ })).toBeVisible();
   await expect(dialog.getByText("Can't scan it? Enter this setup key")).toBeVisible();
   const setupKey = await dialog.getByTestId("setup-key").innerText();
@@ -44,7 +28,7 @@ test("seed 000: turn on the authenticator app, then every sign-in asks for its c
   await codeField.fill(`${code.slice(0, 3)} ${code.slice(3)}`);
   await dialog.getByRole("button", { name: "Verify" }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.locator('.wizard-steps [aria-current="step"]')).toHaveText("Confirm Activation");
+  await expect(currentStep(page)).toHaveText("Confirm Activation");
   await page.getByRole("button", { name: "Okay" }).click();
   await expect(page.getByRole("status")).toContainText("Two-factor authentication is now on");
   await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();

@@ -33,3 +33,27 @@ export async function signOut(page: Page, name: string): Promise<void> {
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
 }
+
+/** The wizard step the progress indicator marks as current. */
+export const currentStep = (page: Page) => page.locator('.wizard-steps [aria-current="step"]');
+
+/** User menu → "My Account" → "Account Security" (seeds 000 and 003, steps 1 to 3). */
+export async function openAccountSecurity(page: Page, name: string): Promise<void> {
+  await page.getByRole("button", { name }).click();
+  await page.getByRole("menuitem", { name: "My Account" }).click();
+  await page.getByRole("tab", { name: "Account Security" }).click();
+}
+
+/** Seed 000, steps 1 to 6: from the user menu to the QR code. */
+export async function openQrModal(page: Page, name: string) {
+  await openAccountSecurity(page, name);
+  await page.getByRole("button", { name: "Setup Two-Factor Authentication" }).click();
+  await expect(currentStep(page)).toHaveText("Select Method");
+  await page.getByRole("button", { name: "Authenticator App" }).click();
+  await expect(currentStep(page)).toHaveText("Verify Identity");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Confirm" }).click();
+  const dialog = page.getByRole("dialog", { name: "Scan the QR code" });
+  await expect(dialog).toBeVisible();
+  return dialog;
+}

@@ -1,17 +1,18 @@
 import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, register, signIn, signOut, uniqueEmail } from "./helpers";
+import {
+  PASSWORD,
+  currentStep,
+  openAccountSecurity,
+  openQrModal,
+  register,
+  signIn,
+  signOut,
+  uniqueEmail,
+} from "./helpers";
 import { expectEmail, smsCode, uniquePhone } from "./outbox";
 import { authenticatorFor, nextCode } from "./totp";
 
-const currentStep = (page: Page) => page.locator('.wizard-steps [aria-current="step"]');
 const masked = (phone: string) => `+60 •••• ••${phone.slice(-2)}`;
-
-/** User menu → "My Account" → "Account Security" (seeds 000 and 003, steps 1 to 3). */
-async function openAccountSecurity(page: Page, name: string) {
-  await page.getByRole("button", { name }).click();
-  await page.getByRole("menuitem", { name: "My Account" }).click();
-  await page.getByRole("tab", { name: "Account Security" }).click();
-}
 
 /** The wizard's SMS path, through the UI: the account ends with SMS 2FA on. */
 async function setUpSms(page: Page, name: string, phone: string) {
@@ -122,12 +123,7 @@ test("Switch to SMS keeps the authenticator app on until the texted code is veri
   const email = uniqueEmail("to-sms");
   const phone = uniquePhone();
   await register(page, "Omar Said", email);
-  await openAccountSecurity(page, "Omar Said");
-  await page.getByRole("button", { name: "Setup Two-Factor Authentication" }).click();
-  await page.getByRole("button", { name: "Authenticator App" }).click();
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Confirm" }).click();
-  const dialog = page.getByRole("dialog", { name: "Scan the QR code" });
+  const dialog = await openQrModal(page, "Omar Said");
   const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
   await dialog.getByLabel("Verification code").fill(app.generate());
   await dialog.getByRole("button", { name: "Verify" }).click();
