@@ -26,13 +26,28 @@ pub enum AppError {
     InvalidCode,
     #[error("That code has already been used. Wait for the next code in your app.")]
     CodeAlreadyUsed,
-    #[error("Too many wrong attempts. Try again in {}.", in_words(*retry_after_secs))]
-    TooManyAttempts { retry_after_secs: i64 },
+    #[error("Too many wrong passwords. Try again in {}.", in_words(*retry_after_secs))]
+    TooManyPasswords { retry_after_secs: i64 },
+    #[error("Too many wrong codes. Try again in {}.", in_words(*retry_after_secs))]
+    TooManyCodes { retry_after_secs: i64 },
     /// Another SMS code was asked for too soon after the last, or past the hourly cap.
     #[error("A new code can be sent in {}.", in_words(*retry_after_secs))]
     ResendTooSoon { retry_after_secs: i64 },
-    #[error("Too many wrong codes: the code step is locked. Contact support to unlock it.")]
-    Locked,
+    /// The code step is locked for this browser; browsers that signed in before
+    /// have counts of their own.
+    #[error(
+        "Too many wrong codes: signing in from this browser is locked. Sign in from a browser you have used \
+         before, or contact support to unlock it."
+    )]
+    CodesLocked,
+    #[error("Too many wrong passwords: security changes are locked. Contact support to unlock them.")]
+    ChangesLocked,
+    /// The stored second factor cannot be read: nothing proceeds until support looks.
+    #[error(
+        "Two-factor authentication on this account cannot be checked right now. Please contact support; \
+         they can help you sign in."
+    )]
+    TwoFactorUnreadable,
     #[error("This setup has expired. Please start again.")]
     SetupExpired,
     #[error("Two-factor authentication is already on.")]
@@ -59,9 +74,9 @@ impl AppError {
     /// Seconds to wait before trying again, for the `Retry-After` header.
     pub fn retry_after_secs(&self) -> Option<i64> {
         match self {
-            Self::TooManyAttempts { retry_after_secs } | Self::ResendTooSoon { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            Self::TooManyPasswords { retry_after_secs }
+            | Self::TooManyCodes { retry_after_secs }
+            | Self::ResendTooSoon { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -77,11 +92,12 @@ impl AppError {
             | Self::SetupExpired
             | Self::TwoFactorAlreadyOn
             | Self::TwoFactorOff => 409,
-            Self::Locked => 423,
-            Self::TooManyAttempts { .. } | Self::ResendTooSoon { .. } => 429,
+            Self::CodesLocked | Self::ChangesLocked => 423,
+            Self::TooManyPasswords { .. } | Self::TooManyCodes { .. } | Self::ResendTooSoon { .. } => 429,
             Self::BadRequest => 400,
             Self::Unreachable => 503,
-            Self::Internal => 500,
+            // Not the customer's doing: a fault in what the server stores.
+            Self::TwoFactorUnreadable | Self::Internal => 500,
         }
     }
 }

@@ -5,8 +5,9 @@ use sea_orm::{ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, Entit
 use crate::CoreError;
 use crate::clock;
 use crate::db::entities::user;
+use crate::devices::{Client, Devices};
 use crate::password::{Password, PasswordHash, PasswordHasher, check_new_password};
-use crate::sign_in_throttle::SignInThrottle;
+use crate::throttle::{Bucket, Throttle};
 
 const MAX_NAME_CHARS: usize = 100;
 /// RFC 5321 caps a forward path at 256 octets including the angle brackets.
@@ -41,17 +42,24 @@ impl From<user::Model> for Account {
 pub struct Accounts {
     db: DatabaseConnection,
     hasher: PasswordHasher,
-    throttle: SignInThrottle,
+    devices: Devices,
+    /// Built for [`crate::throttle::Rule::SIGN_IN`].
+    throttle: Throttle,
 }
 
 impl Accounts {
-    pub fn new(db: DatabaseConnection, hasher: PasswordHasher) -> Self {
-        Self { throttle: SignInThrottle::new(db.clone()), db, hasher }
+    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, devices: Devices, throttle: Throttle) -> Self {
+        Self { db, hasher, devices, throttle }
     }
 
     /// The throttle on wrong passwords at sign-in, for the purge worker.
-    pub fn sign_in_throttle(&self) -> &SignInThrottle {
+    pub fn sign_in_throttle(&self) -> &Throttle {
         &self.throttle
+    }
+
+    /// How many passwords this server has checked since it started.
+    pub fn passwords_checked(&self) -> u64 {
+        self.hasher.verifications()
     }
 
     /// Readies what sign-in needs before the first customer arrives.
@@ -85,20 +93,29 @@ impl Accounts {
         }
     }
 
-    /// The account with this email and password. An unknown email and a wrong
-    /// password give the same error after the same work (one Argon2 verification),
-    /// and are slowed down alike after a few in a row.
-    pub async fn authenticate(&self, email: &str, password: Password) -> Result<Account, CoreError> {
+    /// The account with this email and password, typed in the browser presenting
+    /// `device_cookie`. An unknown email and a wrong password give the same error
+    /// after the same work (one Argon2 verification), and are slowed down alike
+    /// after a few in a row: for the email, or, in a browser that signed in to the
+    /// account before, for that browser alone. The attempt is counted before the
+    /// password is checked.
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: Password,
+        device_cookie: Option<&str>,
+    ) -> Result<Account, CoreError> {
         let email = email.trim().to_lowercase();
-        self.throttle.check(&email).await?;
         let found = self.find_by_email(&email).await?;
+        let client = found.as_ref().map_or(Client::Untrusted, |model| self.devices.recognise(device_cookie, model.id));
+        let attempt = self.throttle.reserve(&Bucket::sign_in(client, &email), None).await?;
         let stored = found.as_ref().map(|model| PasswordHash(model.password_hash.clone()));
         match (self.hasher.verify(password, stored).await?, found) {
             (true, Some(model)) => {
-                self.throttle.reset(&email).await?;
+                attempt.succeeded().await?;
                 Ok(model.into())
             }
-            _ => Err(self.throttle.record_failure(&email).await?),
+            _ => Err(attempt.failed(CoreError::InvalidCredentials).await?),
         }
     }
 

@@ -3,7 +3,7 @@
 
 pub const FREE_FAILURES: i32 = 5;
 const FIRST_DELAY_SECS: i64 = 10;
-const MAX_DELAY_SECS: i64 = 15 * 60;
+pub const MAX_DELAY_SECS: i64 = 15 * 60;
 
 /// Seconds the next attempt must wait after the last failure, having failed
 /// `consecutive` times in a row.
@@ -13,6 +13,15 @@ pub fn delay_after(consecutive: i32) -> i64 {
     }
     let doublings = u32::try_from(consecutive - FREE_FAILURES).unwrap_or(u32::MAX).min(20);
     (FIRST_DELAY_SECS << doublings).min(MAX_DELAY_SECS)
+}
+
+/// The counts at which the delay grows, with the delay each brings, up to the first
+/// that reaches the cap: `(5, 10), (6, 20), …, (12, 900)`. The database states the
+/// same schedule in SQL from this list.
+pub fn steps() -> impl Iterator<Item = (i32, i64)> {
+    (FREE_FAILURES..)
+        .map(|consecutive| (consecutive, delay_after(consecutive)))
+        .take_while(|&(consecutive, _)| consecutive == FREE_FAILURES || delay_after(consecutive - 1) < MAX_DELAY_SECS)
 }
 
 #[cfg(test)]
@@ -28,5 +37,13 @@ mod tests {
         assert_eq!(delay_after(12), 900);
         assert_eq!(delay_after(19), 900);
         assert_eq!(delay_after(i32::MAX), 900);
+    }
+
+    #[test]
+    fn the_steps_list_every_change_of_delay_up_to_the_cap() {
+        let steps: Vec<_> = steps().collect();
+        assert_eq!(steps.first(), Some(&(5, 10)));
+        assert_eq!(steps.last(), Some(&(12, 900)));
+        assert!(steps.iter().all(|&(consecutive, delay)| delay_after(consecutive) == delay));
     }
 }

@@ -5,6 +5,7 @@ use crate::accounts::InvalidInput;
 use crate::password::PasswordRejected;
 use crate::phone::InvalidPhone;
 use crate::secrets::SealError;
+use crate::vocabulary::Guess;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -28,15 +29,16 @@ pub enum CoreError {
     InvalidCode,
     #[error("the code was already used")]
     CodeAlreadyUsed,
-    #[error("too many wrong attempts; retry in {retry_after_secs} s")]
-    TooManyAttempts { retry_after_secs: i64 },
+    #[error("too many wrong {guess:?} attempts; retry in {retry_after_secs} s")]
+    TooManyAttempts { guess: Guess, retry_after_secs: i64 },
+    /// Too many wrong codes (or step-up passwords) in a row: only support unlocks.
+    #[error("locked after too many wrong {0:?} attempts")]
+    Locked(Guess),
     /// Another SMS code would come too soon after the last, or past the hourly cap.
     #[error("an SMS code can be sent again in {retry_after_secs} s")]
     SmsResendTooSoon { retry_after_secs: i64 },
     #[error(transparent)]
     InvalidPhone(#[from] InvalidPhone),
-    #[error("the code step is locked after too many wrong codes")]
-    CodeStepLocked,
     /// No setup in progress, or it expired (10 minutes).
     #[error("no authenticator setup is in progress")]
     SetupExpired,
@@ -44,6 +46,11 @@ pub enum CoreError {
     TwoFactorAlreadyOn,
     #[error("two-factor authentication is off")]
     TwoFactorOff,
+    /// The stored second factor cannot be read (a method this server does not know,
+    /// a missing field, a secret that does not open): nothing is allowed until
+    /// support looks at it.
+    #[error("the stored second factor of account {account_id} cannot be read")]
+    TwoFactorUnreadable { account_id: i32 },
     #[error(transparent)]
     Sealing(#[from] SealError),
     #[error("database: {0}")]

@@ -9,12 +9,14 @@ use sea_orm::DatabaseConnection;
 use crate::CoreError;
 use crate::accounts::Accounts;
 use crate::db;
+use crate::devices::Devices;
 use crate::outbox::{MailConfig, Mailer, Outbox, SmsTransport};
 use crate::password::PasswordHasher;
 use crate::secrets::{KeyError, MasterKey};
 use crate::sessions::{SessionPolicy, Sessions};
 use crate::step_up::StepUp;
-use crate::two_factor::{CodeThrottle, TwoFactor};
+use crate::throttle::{Rule, Throttle};
+use crate::two_factor::TwoFactor;
 
 /// Where the master key that seals secrets comes from.
 #[derive(Clone, Debug)]
@@ -87,6 +89,8 @@ pub struct Portal {
     pub step_up: StepUp,
     pub two_factor: TwoFactor,
     pub outbox: Outbox,
+    /// Signs and checks the device cookies the throttles recognise browsers by.
+    pub devices: Devices,
 }
 
 impl Portal {
@@ -101,20 +105,19 @@ impl Portal {
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
 
-        let accounts = Accounts::new(db.clone(), PasswordHasher::new(config.hashing_concurrency));
-        accounts.warm_up().await?;
-        let sessions = Sessions::new(db.clone(), config.session);
         let outbox = Outbox::new(db.clone(), mailer, sms, key.clone());
         let support = config.mail.support_contact.clone();
-        let throttle = CodeThrottle::new(db.clone(), outbox.clone(), support.clone());
-        Ok(Self {
-            step_up: StepUp::new(accounts.clone(), sessions.clone(), throttle.clone()),
-            two_factor: TwoFactor::new(db.clone(), key, config.totp_issuer.clone(), outbox.clone(), throttle, support),
-            accounts,
-            sessions,
-            outbox,
-            db,
-        })
+        let throttle = |rule| Throttle::new(db.clone(), rule, outbox.clone(), support.clone());
+        let devices = Devices::new(key.clone());
+        let hasher = PasswordHasher::new(config.hashing_concurrency);
+        let accounts = Accounts::new(db.clone(), hasher, devices.clone(), throttle(Rule::SIGN_IN));
+        accounts.warm_up().await?;
+        let sessions = Sessions::new(db.clone(), config.session);
+        let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
+        let issuer = config.totp_issuer.clone();
+        let two_factor =
+            TwoFactor::new(db.clone(), key, issuer, outbox.clone(), throttle(Rule::CODE), devices.clone(), support);
+        Ok(Self { accounts, sessions, step_up, two_factor, outbox, devices, db })
     }
 
     /// Whether the database answers; for health checks.

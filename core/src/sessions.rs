@@ -8,7 +8,8 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    Set,
     sea_query::{Condition, Expr},
 };
 
@@ -66,6 +67,14 @@ impl fmt::Debug for SessionToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SessionToken(<redacted>)")
     }
+}
+
+/// A signed-in account and the token of the session it is signed in with: who asks
+/// for a security change, and which of the account's sessions the change keeps.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub token: SessionToken,
+    pub account: Account,
 }
 
 #[derive(Clone)]
@@ -167,6 +176,19 @@ impl Sessions {
     pub async fn end(&self, token: &SessionToken) -> Result<(), CoreError> {
         session::Entity::delete_by_id(token.digest()).exec(&self.db).await?;
         Ok(())
+    }
+
+    /// Ends every session of the account but `keep`, on `connection`: pass the
+    /// transaction of the change that calls for it (a second factor or password
+    /// changed), so a stolen session does not outlive the change. Half-way sessions
+    /// waiting for a code end too. Returns how many ended.
+    pub async fn end_others(connection: &impl ConnectionTrait, keep: &SignedIn) -> Result<u64, CoreError> {
+        let ended = session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(keep.account.id))
+            .filter(session::Column::Id.ne(keep.token.digest()))
+            .exec(connection)
+            .await?;
+        Ok(ended.rows_affected)
     }
 
     /// Deletes every expired session; returns how many. Run now and then by a worker.
@@ -316,6 +338,33 @@ mod tests {
             .await
             .unwrap();
         assert!(!sessions.password_recently_confirmed(&token).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn ending_the_others_keeps_this_session_and_other_accounts() {
+        let (sessions, token, db) = signed_in_session(POLICY).await;
+        let account = sessions.resolve(&token).await.unwrap().unwrap();
+        let other = sessions.start(&account).await.unwrap();
+        let halfway = sessions.start_awaiting_code(&account).await.unwrap();
+        let stranger: Account = crate::db::entities::user::ActiveModel {
+            email: Set("bo@example.com".into()),
+            name: Set("Bo".into()),
+            password_hash: Set("unused".into()),
+            created_at: Set(clock::now()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap()
+        .into();
+        let strangers = sessions.start(&stranger).await.unwrap();
+
+        let keep = SignedIn { token: token.clone(), account };
+        assert_eq!(Sessions::end_others(&db, &keep).await.unwrap(), 2);
+        assert!(sessions.resolve(&token).await.unwrap().is_some(), "this one stays");
+        assert!(sessions.resolve(&other).await.unwrap().is_none());
+        assert!(sessions.resolve_awaiting_code(&halfway).await.unwrap().is_none());
+        assert!(sessions.resolve(&strangers).await.unwrap().is_some(), "other accounts are untouched");
     }
 
     #[test]

@@ -1,39 +1,46 @@
 //! Re-confirming the password before a security change. A signed-in session is not
 //! enough to turn 2FA on or off: the customer types their password again, and for
-//! ten minutes after that the session may make such changes. Wrong passwords count
-//! toward the same per-account throttle as wrong codes.
+//! ten minutes after that the session may make such changes. Wrong passwords have a
+//! throttle of their own ([`crate::throttle::Rule::STEP_UP`]), apart from wrong codes.
 
 use crate::CoreError;
-use crate::accounts::{Account, Accounts};
+use crate::accounts::Accounts;
+use crate::devices::Devices;
 use crate::password::Password;
-use crate::sessions::{SessionToken, Sessions};
-use crate::two_factor::CodeThrottle;
+use crate::sessions::{SessionToken, Sessions, SignedIn};
+use crate::throttle::{Bucket, Throttle};
 
 #[derive(Clone)]
 pub struct StepUp {
     accounts: Accounts,
     sessions: Sessions,
-    throttle: CodeThrottle,
+    devices: Devices,
+    /// Built for [`crate::throttle::Rule::STEP_UP`].
+    throttle: Throttle,
 }
 
 impl StepUp {
-    pub fn new(accounts: Accounts, sessions: Sessions, throttle: CodeThrottle) -> Self {
-        Self { accounts, sessions, throttle }
+    pub fn new(accounts: Accounts, sessions: Sessions, devices: Devices, throttle: Throttle) -> Self {
+        Self { accounts, sessions, devices, throttle }
     }
 
     /// Checks the re-typed password and, if right, marks the session as confirmed.
+    /// The check is reserved in the throttle first, for the browser presenting
+    /// `device_cookie` if the account knows it.
     pub async fn confirm_password(
         &self,
-        token: &SessionToken,
-        account: &Account,
+        signed_in: &SignedIn,
         password: Password,
+        device_cookie: Option<&str>,
     ) -> Result<(), CoreError> {
-        self.throttle.check(account.id).await?;
+        let account = &signed_in.account;
+        let bucket = Bucket::account(self.devices.recognise(device_cookie, account.id), account.id);
+        let attempt = self.throttle.reserve(&bucket, Some(account)).await?;
         if !self.accounts.check_password(account, password).await? {
-            return Err(self.throttle.record_failure(account, CoreError::WrongPassword).await?);
+            return Err(attempt.failed(CoreError::WrongPassword).await?);
         }
-        self.throttle.reset(account.id).await?;
-        self.sessions.mark_password_confirmed(token).await
+        attempt.succeeded().await?;
+        self.sessions.mark_password_confirmed(&signed_in.token).await
     }
 
     /// Fails unless the password was re-confirmed in this session lately.

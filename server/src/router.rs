@@ -1,7 +1,7 @@
 //! The HTTP router: the Leptos pages and server functions, the health check, the
 //! static files, and the security layers around them all.
 
-use app::ssr::{AppState, SessionCookie};
+use app::ssr::{AppState, Cookies};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -14,12 +14,12 @@ use portal_core::Portal;
 use tower_http::trace::TraceLayer;
 
 use crate::Config;
-use crate::layers::{account_guard, cross_origin, security_headers};
+use crate::layers::{account_guard, cross_origin, form_fields, security_headers};
 
 /// The whole portal as one axum router.
 pub fn router(config: &Config, portal: Portal) -> Router {
     let options = config.leptos.clone();
-    let state = AppState { portal: portal.clone(), cookie: SessionCookie::new(config.is_https()) };
+    let state = AppState { portal: portal.clone(), cookies: Cookies::new(config.is_https()) };
     let headers = security_headers::Policy::new(config);
     let origin = cross_origin::SiteOrigin::new(&config.site_url);
 
@@ -42,6 +42,7 @@ pub fn router(config: &Config, portal: Portal) -> Router {
         .route("/healthz", get(health).with_state(portal))
         .merge(pages)
         .layer(middleware::from_fn_with_state(state, account_guard::redirect_visitors))
+        .layer(middleware::from_fn(form_fields::refuse_malformed))
         .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::add))
         .layer(TraceLayer::new_for_http())

@@ -116,7 +116,9 @@ async fn of_fifty_concurrent_sign_ins_on_two_servers_with_one_code_exactly_one_w
         awaiting.iter().enumerate().map(|(index, session)| servers[index % 2].verify_sign_in_code(session, &code));
     let statuses: Vec<u16> = futures::future::join_all(attempts).await.iter().map(|r| r.status().as_u16()).collect();
     assert_eq!(statuses.iter().filter(|&&status| status == 200).count(), 1, "{statuses:?}");
-    assert!(statuses.iter().all(|&status| status == 200 || status == 409), "{statuses:?}");
+    // The rest were already used (409), or refused unchecked (429): each check is
+    // counted before it runs, so only the free tries can be in flight at once.
+    assert!(statuses.iter().all(|&status| [200, 409, 429].contains(&status)), "{statuses:?}");
 }
 
 async fn one_step_of_clock_skew_is_accepted_two_are_not(app: TestApp) {
@@ -148,7 +150,7 @@ async fn failures_are_throttled_then_locked(app: TestApp) {
     assert_eq!(waiting.status(), 429);
     let retry_after: i64 = waiting.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=10).contains(&retry_after), "{retry_after}");
-    assert!(waiting.text().await.unwrap().contains("TooManyAttempts"));
+    assert!(waiting.text().await.unwrap().contains("TooManyCodes"));
 
     // After the wait, the count goes on across sessions: a new half-way session
     // does not start afresh.

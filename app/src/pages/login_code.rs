@@ -4,13 +4,13 @@ use leptos_router::hooks::use_query_map;
 
 use crate::auth::use_auth;
 use crate::components::{CodeInput, FormError, ResendCode};
-use crate::error::AppError;
+use crate::error::{AppError, in_words};
 use crate::functions::auth::{ChallengeView, ResendSignInCode, sign_in_challenge};
-use crate::functions::two_factor::{SmsSentView, TwoFactorMethod};
+use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
 
 /// `/login/code`: the second step of sign-in for an account with 2FA on. With SMS,
-/// the code went out with the password step; the page says where, and offers
-/// "Resend code".
+/// the code went out with the password step (unless a limit said to wait); the page
+/// says where, or why not, and offers "Resend code".
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
     let challenge = Resource::new(|| (), |_| sign_in_challenge());
@@ -22,8 +22,8 @@ pub fn LoginCodePage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match challenge.await {
-                        Ok(ChallengeView { method: TwoFactorMethod::Sms, sms: Some(sent) }) => {
-                            view! { <SmsCode sent/> }.into_any()
+                        Ok(ChallengeView { method: TwoFactorMethod::Sms, sms: Some(status) }) => {
+                            view! { <SmsCode status/> }.into_any()
                         }
                         Ok(_) => view! {
                             <p>"Enter the six-digit code from your authenticator app."</p>
@@ -54,25 +54,27 @@ fn CodeForm() -> impl IntoView {
     }
 }
 
-/// Where the SMS code went, the code form, and "Resend code" once the wait is over.
+/// Where SMS codes go and whether one is on its way (never "we sent" when none
+/// could be), the code form, and "Resend code" once the wait is over.
 #[component]
-fn SmsCode(sent: SmsSentView) -> impl IntoView {
+fn SmsCode(status: SmsStatusView) -> impl IntoView {
     let resend = ServerAction::<ResendSignInCode>::new();
-    let wait = RwSignal::new(sent.resend_in_secs);
-    let resent = RwSignal::new(false);
+    let wait = RwSignal::new(status.resend_in_secs);
+    let line = RwSignal::new(SmsLine::first(&status));
     Effect::new(move |_| match resend.value().get() {
         Some(Ok(view)) => {
             wait.set(view.resend_in_secs);
-            resent.set(true);
+            line.set(SmsLine::Resent { valid_for_secs: view.valid_for_secs.unwrap_or_default() });
         }
         Some(Err(AppError::ResendTooSoon { retry_after_secs })) => wait.set(retry_after_secs),
         _ => {}
     });
+    let masked_phone = status.masked_phone;
     view! {
         <p role="status">
-            {move || if resent.get() { "We sent a new six-digit code by SMS to " } else { "We sent a six-digit code by SMS to " }}
-            <strong class="masked-phone">{sent.masked_phone}</strong>
-            ". Enter it below; it expires in 5 minutes."
+            {move || line.get().before_number()}
+            <strong class="masked-phone">{masked_phone.clone()}</strong>
+            {move || line.get().after_number()}
         </p>
         <CodeForm/>
         <p class="resend">
@@ -86,5 +88,46 @@ fn SmsCode(sent: SmsSentView) -> impl IntoView {
             />
         </p>
         <FormError action=resend/>
+    }
+}
+
+/// What the code page says about the text message.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SmsLine {
+    /// The code sent after the password (or moments before) is live.
+    Sent { valid_for_secs: i64 },
+    /// "Resend code" sent a new one.
+    Resent { valid_for_secs: i64 },
+    /// No code is live and none could be sent now: a limit says to wait.
+    NotSent { wait_secs: i64 },
+}
+
+impl SmsLine {
+    fn first(status: &SmsStatusView) -> Self {
+        match status.valid_for_secs {
+            Some(valid_for_secs) => Self::Sent { valid_for_secs },
+            None => Self::NotSent { wait_secs: status.resend_in_secs },
+        }
+    }
+
+    fn before_number(self) -> &'static str {
+        match self {
+            Self::Sent { .. } => "We sent a six-digit code by SMS to ",
+            Self::Resent { .. } => "We sent a new six-digit code by SMS to ",
+            Self::NotSent { .. } => "We could not send a code to ",
+        }
+    }
+
+    fn after_number(self) -> String {
+        match self {
+            Self::Sent { valid_for_secs } | Self::Resent { valid_for_secs } => {
+                format!(". Enter it below; it expires in {}.", in_words(valid_for_secs))
+            }
+            Self::NotSent { wait_secs: 0 } => " just now. Ask for a new code below.".to_owned(),
+            Self::NotSent { wait_secs } => format!(
+                " just now: too many codes were asked for lately. You can ask for a new one in {}.",
+                in_words(wait_secs)
+            ),
+        }
     }
 }

@@ -6,6 +6,7 @@ use http::header::{HeaderValue, RETRY_AFTER};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use portal_core::CoreError;
+use portal_core::throttle::Guess;
 
 use crate::error::AppError;
 
@@ -37,13 +38,21 @@ impl From<CoreError> for AppError {
             CoreError::PasswordConfirmationRequired => AppError::PasswordConfirmationRequired,
             CoreError::InvalidCode => AppError::InvalidCode,
             CoreError::CodeAlreadyUsed => AppError::CodeAlreadyUsed,
-            CoreError::TooManyAttempts { retry_after_secs } => AppError::TooManyAttempts { retry_after_secs },
+            CoreError::TooManyAttempts { guess: Guess::Password, retry_after_secs } => {
+                AppError::TooManyPasswords { retry_after_secs }
+            }
+            CoreError::TooManyAttempts { guess: Guess::Code, retry_after_secs } => {
+                AppError::TooManyCodes { retry_after_secs }
+            }
+            CoreError::Locked(Guess::Code) => AppError::CodesLocked,
+            CoreError::Locked(Guess::Password) => AppError::ChangesLocked,
             CoreError::SmsResendTooSoon { retry_after_secs } => AppError::ResendTooSoon { retry_after_secs },
             CoreError::InvalidPhone(invalid) => AppError::Invalid(invalid.to_string()),
-            CoreError::CodeStepLocked => AppError::Locked,
             CoreError::SetupExpired => AppError::SetupExpired,
             CoreError::TwoFactorAlreadyOn => AppError::TwoFactorAlreadyOn,
             CoreError::TwoFactorOff => AppError::TwoFactorOff,
+            // Logged where it was found, with the account.
+            CoreError::TwoFactorUnreadable { .. } => AppError::TwoFactorUnreadable,
             CoreError::Database(_) | CoreError::Worker(_) | CoreError::Sealing(_) => {
                 tracing::error!(%error, "server function failed");
                 AppError::Internal

@@ -1,15 +1,16 @@
-//! Server-only helpers for the server functions: the state they share, the session
-//! cookie, who is signed in, and how a core error becomes an HTTP answer.
-//! Nothing here is compiled into the WASM.
+//! Server-only helpers for the server functions: the state they share, the cookies,
+//! who is signed in, and how a core error becomes an HTTP answer. Nothing here is
+//! compiled into the WASM.
 
+mod cookies;
 mod failure;
-mod session_cookie;
 mod signed_in;
 mod state;
 
+pub use cookies::Cookies;
 pub use failure::{reject, respond_with};
-pub use session_cookie::SessionCookie;
 pub use signed_in::{
-    SignedIn, awaiting_code, end_session, require_signed_in, signed_in, start_code_session, start_session,
+    SignedIn, awaiting_code, end_session, presented_device, require_signed_in, signed_in, start_code_session,
+    start_session,
 };
 pub use state::{AppState, state};

@@ -6,19 +6,13 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use portal_core::accounts::Account;
 use portal_core::sessions::SessionToken;
+pub use portal_core::sessions::SignedIn;
 
 use super::{AppState, reject, state};
 use crate::error::AppError;
 
-/// The signed-in account and the token of its session. The server's account guard
+/// The account this request is signed in as, if any. The server's account guard
 /// puts it in the request's extensions, so a page render looks the session up once.
-#[derive(Clone)]
-pub struct SignedIn {
-    pub token: SessionToken,
-    pub account: Account,
-}
-
-/// The account this request is signed in as, if any.
 pub async fn signed_in() -> Result<Option<SignedIn>, AppError> {
     presented_session(Stage::SignedIn).await
 }
@@ -33,12 +27,20 @@ pub async fn awaiting_code() -> Result<Option<SignedIn>, AppError> {
     presented_session(Stage::AwaitingCode).await
 }
 
+/// The device cookie this browser presents, unchecked (the core checks it).
+pub fn presented_device(state: &AppState) -> Option<String> {
+    use_context::<Parts>().and_then(|parts| state.cookies.device(&parts.headers))
+}
+
 /// Signs `account` in with a brand-new session, ending the one the browser had, so
 /// a session id planted before sign-in is worthless after it (session fixation).
+/// The browser's device cookie now names the account too.
 pub async fn start_session(state: &AppState, account: &Account) -> Result<(), AppError> {
     end_presented_session(state).await?;
     let token = state.portal.sessions.start(account).await?;
-    set_cookie(state.cookie.issue(&token));
+    set_cookie(state.cookies.issue_session(&token));
+    let device = state.portal.devices.remember(presented_device(state).as_deref(), account.id);
+    set_cookie(state.cookies.issue_device(device));
     Ok(())
 }
 
@@ -47,14 +49,14 @@ pub async fn start_session(state: &AppState, account: &Account) -> Result<(), Ap
 pub async fn start_code_session(state: &AppState, account: &Account) -> Result<(), AppError> {
     end_presented_session(state).await?;
     let token = state.portal.sessions.start_awaiting_code(account).await?;
-    set_cookie(state.cookie.issue(&token));
+    set_cookie(state.cookies.issue_session(&token));
     Ok(())
 }
 
 /// Ends the browser's session on the server and clears its cookie.
 pub async fn end_session(state: &AppState) -> Result<(), AppError> {
     end_presented_session(state).await?;
-    set_cookie(state.cookie.clear());
+    set_cookie(state.cookies.clear_session());
     Ok(())
 }
 
@@ -90,7 +92,7 @@ async fn presented_session(stage: Stage) -> Result<Option<SignedIn>, AppError> {
 }
 
 fn presented_token(state: &AppState) -> Option<SessionToken> {
-    use_context::<Parts>().and_then(|parts| state.cookie.read(&parts.headers))
+    use_context::<Parts>().and_then(|parts| state.cookies.session(&parts.headers))
 }
 
 fn set_cookie(value: http::HeaderValue) {

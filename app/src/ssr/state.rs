@@ -3,13 +3,13 @@
 use leptos::prelude::use_context;
 use portal_core::Portal;
 
-use super::{SessionCookie, reject};
+use super::{Cookies, reject};
 use crate::error::AppError;
 
 #[derive(Clone)]
 pub struct AppState {
     pub portal: Portal,
-    pub cookie: SessionCookie,
+    pub cookies: Cookies,
 }
 
 /// The server's state. Missing only if the server forgot to provide it: a bug,

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Set,
 };
 use tokio::sync::Notify;
 
@@ -35,6 +35,9 @@ const POLL_EVERY: Duration = Duration::from_secs(5);
 /// A message being sent is not picked up by another worker for this long.
 const LEASE_SECS: i64 = 60;
 const MAX_BACKOFF_SECS: i64 = 300;
+/// A message still failing this long after it was stored is set aside: kept, marked
+/// failed, logged, and tried no more.
+const GIVE_UP_AFTER_SECS: i64 = 24 * 60 * 60;
 /// Sent messages are kept this long (for an operator asking "did it go out?"), then
 /// deleted: the table is a queue, not an archive of who was told what.
 const KEEP_SENT_SECS: i64 = 30 * 24 * 60 * 60;
@@ -89,19 +92,10 @@ impl Outbox {
         Ok(())
     }
 
-    /// How many text messages to `to` were stored since `since`.
-    pub async fn sms_sent_to_since(
-        connection: &impl ConnectionTrait,
-        to: &PhoneNumber,
-        since: clock::UnixTime,
-    ) -> Result<u64, CoreError> {
-        let count = outbox_message::Entity::find()
-            .filter(outbox_message::Column::Channel.eq(SMS))
-            .filter(outbox_message::Column::Recipient.eq(to.e164()))
-            .filter(outbox_message::Column::CreatedAt.gt(since))
-            .count(connection)
-            .await?;
-        Ok(count)
+    /// The database the messages are stored in, for services that store one
+    /// outside a transaction of their own.
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     /// Tells this server's worker that a message is waiting, so it goes out at once.
@@ -120,12 +114,19 @@ impl Outbox {
         }
     }
 
-    /// One pass: sends every message that is due; returns how many went out.
+    /// One pass: sends every message that is due; returns how many went out. Codes
+    /// go first (a text waits with a deadline), then messages that have failed
+    /// least, so a message that keeps failing never holds up newer ones.
     pub async fn deliver_due(&self) -> Result<usize, CoreError> {
+        use sea_orm::sea_query::ExprTrait as _;
+
         let now = clock::now();
         let due = outbox_message::Entity::find()
             .filter(outbox_message::Column::SentAt.is_null())
+            .filter(outbox_message::Column::FailedAt.is_null())
             .filter(outbox_message::Column::NextAttemptAt.lte(now))
+            .order_by_asc(Expr::col(outbox_message::Column::DeliverBy).is_null())
+            .order_by_asc(outbox_message::Column::Attempts)
             .order_by_asc(outbox_message::Column::Id)
             .limit(BATCH)
             .all(&self.db)
@@ -175,6 +176,8 @@ impl Outbox {
         let attempts = message.attempts + 1;
         let now = clock::now();
         let is_sms = message.channel == SMS;
+        let give_up = now - message.created_at >= GIVE_UP_AFTER_SECS;
+        let (id, channel) = (message.id, message.channel.clone());
         let mut update: outbox_message::ActiveModel = message.into();
         update.attempts = Set(attempts);
         let delivered = match outcome {
@@ -187,9 +190,15 @@ impl Outbox {
                 }
                 true
             }
+            Err(error) if give_up => {
+                tracing::error!(id, channel, %error, attempts, "outbox: set aside after failing for a day");
+                update.failed_at = Set(Some(now));
+                update.last_error = Set(Some(error));
+                false
+            }
             Err(error) => {
                 let backoff = retry_delay(attempts);
-                tracing::warn!(%error, attempts, retry_in_secs = backoff, "outbox: delivery failed");
+                tracing::warn!(id, channel, %error, attempts, retry_in_secs = backoff, "outbox: delivery failed");
                 update.next_attempt_at = Set(now + backoff);
                 update.last_error = Set(Some(error));
                 false
@@ -227,6 +236,7 @@ fn new_message(
         next_attempt_at: Set(now),
         deliver_by: Set(None),
         sent_at: Set(None),
+        failed_at: Set(None),
         last_error: Set(None),
         ..Default::default()
     }

@@ -4,9 +4,12 @@
 use super::Email;
 use crate::accounts::Account;
 use crate::clock::{self, UnixTime};
-use crate::two_factor::Method;
+use crate::vocabulary::{Guess, Method};
 
 const PRODUCT: &str = "Customer Portal";
+/// Every change of a second factor ends the account's other sessions.
+const OTHERS_SIGNED_OUT: &str =
+    "For your security, every other device or browser signed in to your account has been signed out.";
 
 /// Two-factor authentication was turned on with `method`, or switched to it from
 /// `previous`. Either way the email states the method it has been updated to, in
@@ -47,6 +50,7 @@ pub fn two_factor_enabled(
                 "From now on, every sign-in asks for the six-digit code from {}. Keep it at hand.",
                 method.code_source()
             ),
+            OTHERS_SIGNED_OUT.into(),
         ],
         support,
     )
@@ -67,23 +71,59 @@ pub fn two_factor_disabled(account: &Account, method: Method, at: UnixTime, supp
             "Sign-ins now ask for your password only. You can set up two-factor authentication again \
              under My Account, Account Security."
                 .into(),
+            OTHERS_SIGNED_OUT.into(),
         ],
         support,
     )
 }
 
-/// Too many wrong codes in a row: the code step of sign-in is locked.
-pub fn code_step_locked(account: &Account, failures: i32, at: UnixTime, support: &str) -> Email {
+/// Too many wrong guesses in a row: codes lock the code step of sign-in (for
+/// browsers the account does not know, or for one browser it does), step-up
+/// passwords lock security changes. The email says which was wrong.
+pub fn locked(
+    account: &Account,
+    guess: Guess,
+    one_known_browser: bool,
+    failures: i32,
+    at: UnixTime,
+    support: &str,
+) -> Email {
+    let when = clock::format_utc(at);
+    let (subject, what, still_works) = match (guess, one_known_browser) {
+        (Guess::Code, false) => (
+            "Sign-in to your account is locked",
+            format!("the code step of sign-in to your {PRODUCT} account ({}) was locked on {when}", account.email),
+            "Browsers you have signed in with before can still sign in.",
+        ),
+        (Guess::Code, true) => (
+            "Sign-in from one of your browsers is locked",
+            format!(
+                "the code step of sign-in to your {PRODUCT} account ({}) was locked on {when} for one browser you \
+                 had signed in with before",
+                account.email
+            ),
+            "Your other browsers can still sign in.",
+        ),
+        (Guess::Password, _) => (
+            "Security changes to your account are locked",
+            format!(
+                "security changes to your {PRODUCT} account ({}), such as turning two-factor authentication off, \
+                 were locked on {when}",
+                account.email
+            ),
+            "You can still sign in and use the portal.",
+        ),
+    };
+    let typed = match guess {
+        Guess::Code => "typed at sign-in or in a setup".to_owned(),
+        Guess::Password => "typed to confirm a security change".to_owned(),
+    };
     notice(
         account,
-        "Sign-in to your account is locked",
+        subject,
         &[
-            format!(
-                "After {failures} wrong verification codes in a row, the code step of sign-in to your {PRODUCT} \
-                 account ({}) was locked on {}.",
-                account.email,
-                clock::format_utc(at)
-            ),
+            format!("After {failures} wrong {} in a row, {typed}, {what}.", guess.plural()),
+            still_works.into(),
             format!("To unlock it, contact {support}."),
         ],
         support,
@@ -145,6 +185,30 @@ mod tests {
         assert!(email.subject.contains("security method has been updated"));
         assert!(email.text.contains("switched from SMS (text message codes) to TOTP (Authenticator App)"));
         assert!(email.text.contains("security method has been updated to TOTP (Authenticator App)."));
+    }
+
+    #[test]
+    fn every_change_says_other_devices_were_signed_out() {
+        for email in [
+            two_factor_enabled(&account(), Method::Sms, None, 0, "support"),
+            two_factor_enabled(&account(), Method::Sms, Some(Method::AuthenticatorApp), 0, "support"),
+            two_factor_disabled(&account(), Method::Sms, 0, "support"),
+        ] {
+            assert!(email.text.contains("every other device or browser signed in to your account has been signed out"));
+        }
+    }
+
+    #[test]
+    fn lockout_emails_say_what_was_wrong() {
+        let codes = locked(&account(), Guess::Code, false, 20, 0, "support@example.com");
+        assert!(codes.text.contains("After 20 wrong verification codes in a row"), "{}", codes.text);
+        assert!(codes.text.contains("Browsers you have signed in with before can still sign in"));
+        let passwords = locked(&account(), Guess::Password, true, 20, 0, "support@example.com");
+        assert!(passwords.subject.contains("Security changes to your account are locked"));
+        assert!(passwords.text.contains("After 20 wrong passwords in a row, typed to confirm a security change"));
+        for email in [codes, passwords] {
+            assert!(email.text.contains("contact support@example.com"));
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! reuses, so memory stays flat at `concurrency` × 19 MiB when hundreds sign in
 //! together, whatever the allocator would otherwise keep of freed buffers.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::{Output, ParamsString, Salt, SaltString, rand_core::OsRng};
@@ -33,6 +34,9 @@ pub struct PasswordHasher {
     /// A hash of a random password, checked when the email is unknown so that
     /// "no such account" costs the same time as "wrong password".
     decoy: Arc<OnceCell<PasswordHash>>,
+    /// Verifications started since this server started: how many password guesses
+    /// got an answer, for an operator (and for tests that race the throttles).
+    verifications: Arc<AtomicU64>,
 }
 
 fn owasp_params() -> Params {
@@ -45,6 +49,7 @@ impl PasswordHasher {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             buffers: Arc::new(Mutex::new(Vec::new())),
             decoy: Arc::new(OnceCell::new()),
+            verifications: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -63,6 +68,7 @@ impl PasswordHasher {
     /// Whether `password` matches `stored`. With no stored hash (unknown account)
     /// it checks a decoy instead and answers `false`, taking the same time.
     pub async fn verify(&self, password: Password, stored: Option<PasswordHash>) -> Result<bool, CoreError> {
+        self.verifications.fetch_add(1, Ordering::Relaxed);
         let known = stored.is_some();
         let stored = match stored {
             Some(stored) => stored,
@@ -70,6 +76,11 @@ impl PasswordHasher {
         };
         let matches = self.run(move |memory| matches(password.expose().as_bytes(), &stored.0, memory)).await?;
         Ok(known && matches)
+    }
+
+    /// How many verifications this hasher has started.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     /// Prepares the decoy hash now, so that even the first sign-in with an unknown

@@ -5,6 +5,6 @@ mod keyed_digest;
 mod master_key;
 mod sealed;
 
-pub use keyed_digest::keyed_digest;
+pub use keyed_digest::{keyed_digest, keyed_digest_matches};
 pub use master_key::{KeyError, MasterKey};
 pub use sealed::{SealError, SealedSecret};

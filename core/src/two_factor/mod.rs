@@ -1,33 +1,35 @@
-//! Two-factor authentication: which method an account has on, setting one up (or
+//! Two-factor authentication: which factor an account has on, setting one up (or
 //! switching to it from the other), turning it off, and checking the code at
-//! sign-in. Codes are single-use and failures are throttled per account
-//! ([`throttle`]).
+//! sign-in. Codes are single-use, every check is throttled ([`crate::throttle`]), and
+//! every change ends the account's other sessions in its own transaction.
 
-mod method;
+mod second_factor;
 mod sign_in;
 mod sms_codes;
 mod sms_setup;
-pub mod throttle;
 mod totp_setup;
 
-pub use method::Method;
+pub use second_factor::SecondFactor;
 pub use sign_in::Challenge;
-pub use sms_codes::SmsSent;
-pub use throttle::CodeThrottle;
+pub use sms_codes::SmsStatus;
 pub use totp_setup::TotpSetup;
+
+pub use crate::vocabulary::Method;
 
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
-    QueryFilter as _, Set, TransactionTrait as _,
+    QueryFilter as _, TransactionTrait as _,
 };
 
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock;
 use crate::db::entities::{sms_code, totp_enrollment, two_factor};
+use crate::devices::Devices;
 use crate::outbox::{Outbox, notices};
-use crate::phone::PhoneNumber;
 use crate::secrets::{MasterKey, SealedSecret};
+use crate::sessions::{Sessions, SignedIn};
+use crate::throttle::{Attempt, Bucket, Throttle};
 use crate::totp::TotpSecret;
 
 #[derive(Clone)]
@@ -37,7 +39,9 @@ pub struct TwoFactor {
     /// The issuer authenticator apps show beside the account, e.g. "Customer Portal".
     issuer: String,
     outbox: Outbox,
-    throttle: CodeThrottle,
+    /// Wrong codes, at sign-in and in setups.
+    codes: Throttle,
+    devices: Devices,
     support: String,
 }
 
@@ -47,48 +51,45 @@ impl TwoFactor {
         key: MasterKey,
         issuer: String,
         outbox: Outbox,
-        throttle: CodeThrottle,
+        codes: Throttle,
+        devices: Devices,
         support: String,
     ) -> Self {
-        Self { db, key, issuer, outbox, throttle, support }
+        Self { db, key, issuer, outbox, codes, devices, support }
     }
 
-    /// The second factor the account has on, or `None` when 2FA is off.
-    pub async fn enabled(&self, account_id: i32) -> Result<Option<Enabled>, CoreError> {
-        let found = two_factor::Entity::find_by_id(account_id).one(&self.db).await?;
-        Ok(found.and_then(|row| {
-            let method = Method::from_stored(&row.method)?;
-            let phone = row.phone.as_deref().and_then(PhoneNumber::from_stored);
-            Some(Enabled { method, phone })
-        }))
+    /// The second factor the account has on, or `None` when 2FA is off. A stored
+    /// factor this server cannot read is an error, never "off".
+    pub async fn second_factor(&self, account_id: i32) -> Result<Option<SecondFactor>, CoreError> {
+        SecondFactor::load(&self.db, account_id).await
     }
 
     /// The method the account signs in with, or `None` when 2FA is off.
     pub async fn method(&self, account_id: i32) -> Result<Option<Method>, CoreError> {
-        Ok(self.enabled(account_id).await?.map(|enabled| enabled.method))
+        Ok(self.second_factor(account_id).await?.map(|factor| factor.method()))
     }
 
-    /// Turns 2FA off and tells the customer by email, in one transaction. The caller
-    /// checks that the password was re-confirmed.
-    pub async fn disable(&self, account: &Account) -> Result<(), CoreError> {
+    /// Turns 2FA off, ends the account's other sessions and tells the customer by
+    /// email, in one transaction. The caller checks that the password was re-confirmed.
+    pub async fn disable(&self, signed_in: &SignedIn) -> Result<(), CoreError> {
+        let account = &signed_in.account;
         let transaction = self.db.begin().await?;
-        let Some(row) = two_factor::Entity::find_by_id(account.id).one(&transaction).await? else {
-            return Err(CoreError::TwoFactorOff);
-        };
+        let factor = SecondFactor::load(&transaction, account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         two_factor::Entity::delete_by_id(account.id).exec(&transaction).await?;
         Self::forget_sms_code(&transaction, account.id).await?;
-        let method = Method::from_stored(&row.method).unwrap_or(Method::AuthenticatorApp);
-        Outbox::enqueue(&transaction, notices::two_factor_disabled(account, method, clock::now(), &self.support))
-            .await?;
+        let ended = Sessions::end_others(&transaction, signed_in).await?;
+        let notice = notices::two_factor_disabled(account, factor.method(), clock::now(), &self.support);
+        Outbox::enqueue(&transaction, notice).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        tracing::info!(account = account.id, "two-factor authentication turned off");
+        tracing::info!(account = account.id, other_sessions_ended = ended, "two-factor authentication turned off");
         Ok(())
     }
 
     /// Deletes what no longer counts for anything: authenticator setups past their
     /// ten minutes, and SMS codes that expired in an hour that is over (so neither
-    /// the cooldown nor the hourly cap needs them). Returns how many rows went.
+    /// the cooldown nor the hourly cap needs them), and the hourly counts of numbers
+    /// once their hour is over. Returns how many rows went.
     pub async fn purge_stale(&self) -> Result<u64, CoreError> {
         let now = clock::now();
         let enrollments = totp_enrollment::Entity::delete_many()
@@ -100,79 +101,53 @@ impl TwoFactor {
             .filter(sms_code::Column::WindowStartedAt.lte(now - sms_codes::HOUR))
             .exec(&self.db)
             .await?;
-        Ok(enrollments.rows_affected + codes.rows_affected)
+        let numbers = sms_codes::purge_number_windows(&self.db, now).await?;
+        Ok(enrollments.rows_affected + codes.rows_affected + numbers)
+    }
+
+    /// Reserves a code check for `account`, counted for the browser presenting
+    /// `device_cookie` or, if the account does not know it, for all such browsers.
+    async fn reserve_code_check(&self, account: &Account, device_cookie: Option<&str>) -> Result<Attempt, CoreError> {
+        let bucket = Bucket::account(self.devices.recognise(device_cookie, account.id), account.id);
+        self.codes.reserve(&bucket, Some(account)).await
     }
 
     /// In `transaction`: makes `factor` the account's second factor, replacing the
-    /// one it had (a switch), and stores the email that says which method it now is.
+    /// one it had (a switch), ends the account's other sessions, and stores the
+    /// email that says which method it now is. A stored factor that cannot be read
+    /// is not replaced: support looks at it first.
     async fn turn_on(
         &self,
         transaction: &DatabaseTransaction,
-        account: &Account,
-        factor: NewFactor,
+        signed_in: &SignedIn,
+        factor: SecondFactor,
         now: clock::UnixTime,
     ) -> Result<(), CoreError> {
-        let previous = two_factor::Entity::find_by_id(account.id).one(transaction).await?;
-        let previous = previous.and_then(|row| Method::from_stored(&row.method));
+        let account = &signed_in.account;
+        let previous = SecondFactor::load(transaction, account.id).await?.map(|previous| previous.method());
         two_factor::Entity::delete_by_id(account.id).exec(transaction).await?;
         let method = factor.method();
         factor.into_row(account.id, now).insert(transaction).await?;
         Self::forget_sms_code(transaction, account.id).await?;
+        let ended = Sessions::end_others(transaction, signed_in).await?;
         let notice = notices::two_factor_enabled(account, method, previous, now, &self.support);
         Outbox::enqueue(transaction, notice).await?;
-        tracing::info!(account = account.id, method = method.stored(), ?previous, "two-factor method turned on");
+        tracing::info!(
+            account = account.id,
+            method = method.stored(),
+            ?previous,
+            other_sessions_ended = ended,
+            "two-factor method turned on"
+        );
         Ok(())
     }
 
-    fn open_secret(&self, account_id: i32, sealed: Option<String>) -> Result<TotpSecret, CoreError> {
-        let sealed = SealedSecret::from_stored(sealed.ok_or(CoreError::TwoFactorOff)?);
-        let bytes = sealed.open(&self.key, &secret_context(account_id))?;
+    fn open_secret(&self, account_id: i32, sealed: &SealedSecret) -> Result<TotpSecret, CoreError> {
+        let bytes = sealed.open(&self.key, &secret_context(account_id)).map_err(|error| {
+            tracing::error!(account = account_id, %error, "a stored authenticator secret does not open");
+            CoreError::TwoFactorUnreadable { account_id }
+        })?;
         Ok(TotpSecret::from_bytes(bytes))
-    }
-}
-
-/// The second factor an account has on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Enabled {
-    pub method: Method,
-    /// Where SMS codes go (SMS only).
-    pub phone: Option<PhoneNumber>,
-}
-
-/// A second factor about to be turned on, with what it needs stored.
-enum NewFactor {
-    AuthenticatorApp {
-        sealed_secret: String,
-        /// The step of the code that proved the setup, so it cannot sign in as well.
-        used_step: i64,
-    },
-    Sms {
-        phone: PhoneNumber,
-    },
-}
-
-impl NewFactor {
-    fn method(&self) -> Method {
-        match self {
-            Self::AuthenticatorApp { .. } => Method::AuthenticatorApp,
-            Self::Sms { .. } => Method::Sms,
-        }
-    }
-
-    fn into_row(self, account_id: i32, now: clock::UnixTime) -> two_factor::ActiveModel {
-        let method = Set(self.method().stored().to_owned());
-        let (sealed_secret, last_used_step, phone) = match self {
-            Self::AuthenticatorApp { sealed_secret, used_step } => (Some(sealed_secret), Some(used_step), None),
-            Self::Sms { phone } => (None, None, Some(phone.e164().to_owned())),
-        };
-        two_factor::ActiveModel {
-            user_id: Set(account_id),
-            method,
-            sealed_secret: Set(sealed_secret),
-            last_used_step: Set(last_used_step),
-            phone: Set(phone),
-            enabled_at: Set(now),
-        }
     }
 }
 

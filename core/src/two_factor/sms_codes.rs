@@ -1,18 +1,26 @@
 //! SMS codes: six digits from the CSPRNG, valid five minutes, used once, stored only
 //! as a keyed digest. An account has one live code, and a new one replaces the old.
-//! A send waits [`RESEND_COOLDOWN_SECS`] after the last one and an account gets at
-//! most [`SENDS_PER_HOUR`]: both are the condition of one upsert, so servers racing
-//! to send agree without a lock. A number gets at most [`TEXTS_PER_NUMBER_PER_HOUR`]
-//! texts whichever accounts ask.
+//!
+//! Every limit on sending is the condition of one upsert that also counts the send,
+//! so servers racing to send agree without a lock: a send waits
+//! [`RESEND_COOLDOWN_SECS`] after the account's last, an account gets at most
+//! [`SENDS_PER_HOUR`], and a number gets at most [`TEXTS_PER_NUMBER_PER_HOUR`] for
+//! each purpose, whichever accounts ask. Sign-in codes to an account's own verified
+//! number have a budget apart from setup codes, so throwaway accounts texting that
+//! number cannot keep its owner from signing in.
 
 use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, Set, TransactionTrait as _};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _,
+    Set, TransactionTrait as _,
+};
 
 use super::TwoFactor;
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock::{self, UnixTime};
 use crate::db::entities::sms_code::{self, Column, Entity};
+use crate::db::entities::sms_number_window;
 use crate::outbox::Outbox;
 use crate::phone::PhoneNumber;
 use crate::secrets::keyed_digest;
@@ -21,10 +29,10 @@ use crate::totp::normalize_code;
 pub const CODE_VALID_SECS: i64 = 5 * 60;
 pub const RESEND_COOLDOWN_SECS: i64 = 30;
 pub const SENDS_PER_HOUR: i32 = 5;
-/// Texts one number may receive in an hour, whichever accounts ask: accounts are
-/// free to open, so without it a script could run up the SMS bill by texting
-/// premium-rate numbers from many of them ("SMS pumping").
-pub const TEXTS_PER_NUMBER_PER_HOUR: u64 = 10;
+/// Texts one number may receive in an hour for one purpose, whichever accounts ask:
+/// accounts are free to open, so without it a script could run up the SMS bill by
+/// texting premium-rate numbers from many of them ("SMS pumping").
+pub const TEXTS_PER_NUMBER_PER_HOUR: i32 = 10;
 pub(super) const HOUR: i64 = 60 * 60;
 
 /// What a code is for: signing in, or proving a number being set up.
@@ -41,50 +49,50 @@ impl Purpose {
             Self::Setup => "setup",
         }
     }
+
+    fn from_stored(text: &str) -> Option<Self> {
+        [Self::SignIn, Self::Setup].into_iter().find(|purpose| purpose.stored() == text)
+    }
 }
 
-/// A code is on its way.
+/// Where codes go, and whether one is on its way.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SmsSent {
-    /// Where it went, masked: `+60 •••• ••88`.
+pub struct SmsStatus {
+    /// The number, masked: `+60 •••• ••88`.
     pub masked_phone: String,
-    /// Seconds before another code may be sent.
+    /// Seconds the last code sent stays valid; `None` when no code is live (none
+    /// could be sent, or it was used or has expired).
+    pub valid_for_secs: Option<i64>,
+    /// Seconds before another code may be sent (0: now).
     pub resend_in_secs: i64,
 }
 
 impl TwoFactor {
-    /// Sends a new code for `purpose` to `phone`, replacing any earlier one, unless
-    /// the cooldown or the hourly cap says to wait. The text message is stored in the
-    /// same transaction, for the outbox worker to deliver.
+    /// Sends a new code for `purpose` to `phone`, replacing any earlier one, unless a
+    /// limit says to wait. The limits are counted and the text message stored in one
+    /// transaction, for the outbox worker to deliver.
     pub(super) async fn send_sms_code(
         &self,
         account: &Account,
         purpose: Purpose,
         phone: &PhoneNumber,
-    ) -> Result<SmsSent, CoreError> {
+    ) -> Result<SmsStatus, CoreError> {
         let now = clock::now();
-        if Outbox::sms_sent_to_since(&self.db, phone, now - HOUR).await? >= TEXTS_PER_NUMBER_PER_HOUR {
-            tracing::warn!(account = account.id, to = ?phone, "SMS refused: the number's hourly cap is reached");
-            return Err(CoreError::SmsResendTooSoon { retry_after_secs: HOUR });
-        }
         let code = random_code();
         let transaction = self.db.begin().await?;
-        let stored = Entity::insert(sms_code::ActiveModel {
-            user_id: Set(account.id),
-            purpose: Set(purpose.stored().into()),
-            phone: Set(phone.e164().into()),
-            code_hash: Set(Some(self.code_digest(account.id, purpose, phone.e164(), &code))),
-            expires_at: Set(now + CODE_VALID_SECS),
-            sent_at: Set(now),
-            window_started_at: Set(now),
-            sends_in_window: Set(1),
-        })
-        .on_conflict(replace_if_allowed(now))
-        .exec_without_returning(&transaction)
-        .await?;
-        if stored != 1 {
+        let digest = self.code_digest(account.id, purpose, phone.e164(), &code);
+        if !(store_code(&transaction, account.id, purpose, phone, digest, now).await?
+            && count_text_to_number(&transaction, purpose, phone, now).await?)
+        {
             transaction.rollback().await?;
-            return Err(CoreError::SmsResendTooSoon { retry_after_secs: self.sms_wait(account.id, now).await? });
+            let wait = self.sms_wait(account.id, purpose, phone, now).await?;
+            tracing::warn!(
+                account = account.id,
+                purpose = purpose.stored(),
+                wait,
+                "SMS code refused: a limit is reached"
+            );
+            return Err(CoreError::SmsResendTooSoon { retry_after_secs: wait.max(1) });
         }
         let text = format!(
             "{code} is your {} verification code. It expires in {} minutes. Never share it: we will not ask for it.",
@@ -95,57 +103,80 @@ impl TwoFactor {
         transaction.commit().await?;
         self.outbox.wake();
         tracing::info!(account = account.id, purpose = purpose.stored(), to = ?phone, "SMS code stored for sending");
-        Ok(SmsSent { masked_phone: phone.masked(), resend_in_secs: RESEND_COOLDOWN_SECS })
+        self.sms_status(account.id, purpose, phone, now).await
     }
 
     /// Takes the live code for `purpose` if `code` is it: the one call that clears
-    /// its digest wins, so a code works once. Returns the number it was sent to. A
-    /// wrong, used or expired code counts toward the account's failure throttle;
-    /// callers check that throttle first.
+    /// its digest wins, so a code works once. The outer result is the database's;
+    /// the inner one is the verdict, with the number the code was sent to. The
+    /// caller holds the attempt in the code throttle.
     pub(super) async fn take_sms_code(
         &self,
-        account: &Account,
+        account_id: i32,
         purpose: Purpose,
         code: &str,
-    ) -> Result<PhoneNumber, CoreError> {
+    ) -> Result<Result<PhoneNumber, CoreError>, CoreError> {
         let now = clock::now();
-        let live = Entity::find_by_id(account.id)
-            .one(&self.db)
-            .await?
-            .filter(|row| row.purpose == purpose.stored() && row.code_hash.is_some() && row.expires_at > now);
+        let live = Entity::find_by_id(account_id).one(&self.db).await?.filter(|row| is_live(row, purpose, now));
         let (Some(live), Some(code)) = (live, normalize_code(code)) else {
-            return Err(self.throttle.record_failure(account, CoreError::InvalidCode).await?);
+            return Ok(Err(CoreError::InvalidCode));
+        };
+        let Some(phone) = PhoneNumber::from_stored(&live.phone) else {
+            return Ok(Err(CoreError::InvalidCode));
         };
         let taken = Entity::update_many()
             .col_expr(Column::CodeHash, Expr::value(None::<String>))
-            .filter(Column::UserId.eq(account.id))
-            .filter(Column::CodeHash.eq(self.code_digest(account.id, purpose, &live.phone, &code)))
+            .filter(Column::UserId.eq(account_id))
+            .filter(Column::Purpose.eq(purpose.stored()))
+            .filter(Column::CodeHash.eq(self.code_digest(account_id, purpose, phone.e164(), &code)))
             .filter(Column::ExpiresAt.gt(now))
             .exec(&self.db)
             .await?;
-        let phone = PhoneNumber::from_stored(&live.phone);
-        match (taken.rows_affected, phone) {
-            (1, Some(phone)) => Ok(phone),
-            _ => Err(self.throttle.record_failure(account, CoreError::InvalidCode).await?),
-        }
+        Ok(if taken.rows_affected == 1 { Ok(phone) } else { Err(CoreError::InvalidCode) })
     }
 
-    /// Seconds until the account may be sent another code (0: now).
-    pub(super) async fn sms_wait(&self, account_id: i32, now: UnixTime) -> Result<i64, CoreError> {
-        let Some(row) = Entity::find_by_id(account_id).one(&self.db).await? else {
-            return Ok(0);
-        };
-        let cooldown = row.sent_at + RESEND_COOLDOWN_SECS - now;
-        let window_ends = row.window_started_at + HOUR - now;
-        let capped = if row.sends_in_window >= SENDS_PER_HOUR { window_ends } else { 0 };
-        Ok(cooldown.max(capped).max(0))
+    /// Where `purpose`'s codes go for the account, whether one is live, and when
+    /// another may be sent.
+    pub(super) async fn sms_status(
+        &self,
+        account_id: i32,
+        purpose: Purpose,
+        phone: &PhoneNumber,
+        now: UnixTime,
+    ) -> Result<SmsStatus, CoreError> {
+        let row = Entity::find_by_id(account_id).one(&self.db).await?;
+        let valid_for_secs =
+            row.filter(|row| is_live(row, purpose, now) && row.phone == phone.e164()).map(|row| row.expires_at - now);
+        let resend_in_secs = self.sms_wait(account_id, purpose, phone, now).await?;
+        Ok(SmsStatus { masked_phone: phone.masked(), valid_for_secs, resend_in_secs })
+    }
+
+    /// Seconds until a code for `purpose` may be sent to `phone` for the account
+    /// (0: now): the longest of the account's cooldown, the account's hourly cap
+    /// and the number's, each computed from its window.
+    async fn sms_wait(
+        &self,
+        account_id: i32,
+        purpose: Purpose,
+        phone: &PhoneNumber,
+        now: UnixTime,
+    ) -> Result<i64, CoreError> {
+        let account = Entity::find_by_id(account_id).one(&self.db).await?;
+        let number = sms_number_window::Entity::find_by_id((phone.e164().to_owned(), purpose.stored().to_owned()))
+            .one(&self.db)
+            .await?;
+        let window_end = |started: UnixTime, sends: i32, cap: i32| if sends >= cap { started + HOUR - now } else { 0 };
+        let account_wait = account.map_or(0, |row| {
+            let cooldown = row.sent_at + RESEND_COOLDOWN_SECS - now;
+            cooldown.max(window_end(row.window_started_at, row.sends_in_window, SENDS_PER_HOUR))
+        });
+        let number_wait =
+            number.map_or(0, |row| window_end(row.window_started_at, row.sends_in_window, TEXTS_PER_NUMBER_PER_HOUR));
+        Ok(account_wait.max(number_wait).max(0))
     }
 
     /// Forgets the account's SMS code, if any (2FA turned off, or the number set up).
-    pub(super) async fn forget_sms_code(
-        connection: &impl sea_orm::ConnectionTrait,
-        account_id: i32,
-    ) -> Result<(), CoreError> {
+    pub(super) async fn forget_sms_code(connection: &impl ConnectionTrait, account_id: i32) -> Result<(), CoreError> {
         Entity::delete_many().filter(Column::UserId.eq(account_id)).exec(connection).await?;
         Ok(())
     }
@@ -156,29 +187,125 @@ impl TwoFactor {
     }
 }
 
-/// The upsert's update: the new code replaces the old only when the cooldown has
-/// passed and the hour's sends are not used up; a new hour starts the count afresh.
-fn replace_if_allowed(now: UnixTime) -> OnConflict {
-    // Imported here only: its `max` and `min` would shadow the integers' elsewhere.
-    use sea_orm::sea_query::ExprTrait as Sql;
+/// Deletes the hourly counts of numbers whose hour is over; returns how many.
+pub(super) async fn purge_number_windows(db: &DatabaseConnection, now: UnixTime) -> Result<u64, CoreError> {
+    let result = sms_number_window::Entity::delete_many()
+        .filter(sms_number_window::Column::WindowStartedAt.lte(now - HOUR))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
 
-    let column = |column: Column| Expr::col((Entity, column));
-    let new_hour = || Sql::lte(column(Column::WindowStartedAt), now - HOUR);
-    OnConflict::column(Column::UserId)
-        .update_columns([Column::Purpose, Column::Phone, Column::CodeHash, Column::ExpiresAt, Column::SentAt])
-        .value(
-            Column::WindowStartedAt,
-            CaseStatement::new().case(new_hour(), now).finally(column(Column::WindowStartedAt)),
-        )
-        .value(
-            Column::SendsInWindow,
-            CaseStatement::new().case(new_hour(), 1).finally(Sql::add(column(Column::SendsInWindow), 1)),
-        )
-        .action_and_where(Sql::and(
-            Sql::lte(column(Column::SentAt), now - RESEND_COOLDOWN_SECS),
-            Sql::or(new_hour(), Sql::lt(column(Column::SendsInWindow), SENDS_PER_HOUR)),
-        ))
-        .to_owned()
+fn is_live(row: &sms_code::Model, purpose: Purpose, now: UnixTime) -> bool {
+    Purpose::from_stored(&row.purpose) == Some(purpose) && row.code_hash.is_some() && row.expires_at > now
+}
+
+/// The account's new code, replacing the old one only when the cooldown has passed
+/// and the account's hour has room; counts the send. False when refused.
+async fn store_code(
+    transaction: &DatabaseTransaction,
+    account_id: i32,
+    purpose: Purpose,
+    phone: &PhoneNumber,
+    digest: String,
+    now: UnixTime,
+) -> Result<bool, CoreError> {
+    use sea_orm::sea_query::ExprTrait as _;
+
+    let window = HourlyWindow {
+        started: Expr::col((Entity, Column::WindowStartedAt)),
+        count: Expr::col((Entity, Column::SendsInWindow)),
+        cap: SENDS_PER_HOUR,
+        now,
+    };
+    let cooled_down = Expr::col((Entity, Column::SentAt)).lte(now - RESEND_COOLDOWN_SECS);
+    let stored = Entity::insert(sms_code::ActiveModel {
+        user_id: Set(account_id),
+        purpose: Set(purpose.stored().into()),
+        phone: Set(phone.e164().into()),
+        code_hash: Set(Some(digest)),
+        expires_at: Set(now + CODE_VALID_SECS),
+        sent_at: Set(now),
+        window_started_at: Set(now),
+        sends_in_window: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(Column::UserId)
+            .update_columns([Column::Purpose, Column::Phone, Column::CodeHash, Column::ExpiresAt, Column::SentAt])
+            .value(Column::WindowStartedAt, window.next_start())
+            .value(Column::SendsInWindow, window.next_count())
+            .action_and_where(cooled_down.and(window.has_room()))
+            .to_owned(),
+    )
+    .exec_without_returning(transaction)
+    .await?;
+    Ok(stored == 1)
+}
+
+/// Counts a text to `phone` for `purpose` in the number's hour, unless it is full.
+async fn count_text_to_number(
+    transaction: &DatabaseTransaction,
+    purpose: Purpose,
+    phone: &PhoneNumber,
+    now: UnixTime,
+) -> Result<bool, CoreError> {
+    use sms_number_window::{ActiveModel, Column, Entity};
+
+    let window = HourlyWindow {
+        started: Expr::col((Entity, Column::WindowStartedAt)),
+        count: Expr::col((Entity, Column::SendsInWindow)),
+        cap: TEXTS_PER_NUMBER_PER_HOUR,
+        now,
+    };
+    let counted = Entity::insert(ActiveModel {
+        phone: Set(phone.e164().into()),
+        purpose: Set(purpose.stored().into()),
+        window_started_at: Set(now),
+        sends_in_window: Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([Column::Phone, Column::Purpose])
+            .value(Column::WindowStartedAt, window.next_start())
+            .value(Column::SendsInWindow, window.next_count())
+            .action_and_where(window.has_room())
+            .to_owned(),
+    )
+    .exec_without_returning(transaction)
+    .await?;
+    Ok(counted == 1)
+}
+
+/// A count of sends in an hour from its first, as the SQL of an upsert: a new hour
+/// starts the count afresh, and a full hour refuses.
+struct HourlyWindow {
+    /// The row's columns: when its hour started, and the sends in it.
+    started: Expr,
+    count: Expr,
+    cap: i32,
+    now: UnixTime,
+}
+
+// SQL's operators are imported in each function only: `ExprTrait`'s `max` and `min`
+// would shadow the integers' in this module.
+impl HourlyWindow {
+    fn new_hour(&self) -> Expr {
+        use sea_orm::sea_query::ExprTrait as _;
+        self.started.clone().lte(self.now - HOUR)
+    }
+
+    fn next_start(&self) -> CaseStatement {
+        CaseStatement::new().case(self.new_hour(), self.now).finally(self.started.clone())
+    }
+
+    fn next_count(&self) -> CaseStatement {
+        use sea_orm::sea_query::ExprTrait as _;
+        CaseStatement::new().case(self.new_hour(), 1).finally(self.count.clone().add(1))
+    }
+
+    fn has_room(&self) -> Expr {
+        use sea_orm::sea_query::ExprTrait as _;
+        self.new_hour().or(self.count.clone().lt(self.cap))
+    }
 }
 
 /// Six digits, uniform: rejection sampling keeps `% 1_000_000` unbiased.
@@ -197,7 +324,7 @@ fn random_code() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::random_code;
+    use super::*;
 
     #[test]
     fn codes_are_six_digits_and_vary() {
@@ -205,5 +332,13 @@ mod tests {
         assert!(codes.iter().all(|code| code.len() == 6 && code.bytes().all(|byte| byte.is_ascii_digit())));
         let distinct: std::collections::HashSet<_> = codes.iter().collect();
         assert!(distinct.len() > 45, "random codes rarely repeat");
+    }
+
+    #[test]
+    fn purposes_read_back_and_unknown_ones_do_not() {
+        for purpose in [Purpose::SignIn, Purpose::Setup] {
+            assert_eq!(Purpose::from_stored(purpose.stored()), Some(purpose));
+        }
+        assert_eq!(Purpose::from_stored("recovery"), None);
     }
 }

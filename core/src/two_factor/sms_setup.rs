@@ -5,16 +5,17 @@
 use sea_orm::TransactionTrait as _;
 
 use super::sms_codes::Purpose;
-use super::{Method, NewFactor, SmsSent, TwoFactor};
+use super::{Method, SecondFactor, SmsStatus, TwoFactor};
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock;
 use crate::phone::PhoneNumber;
+use crate::sessions::SignedIn;
 
 impl TwoFactor {
     /// Sends a code to `phone`, the number being set up ("Send code", and again for
     /// "Resend code"). The caller checks that the password was re-confirmed.
-    pub async fn begin_sms_setup(&self, account: &Account, phone: &PhoneNumber) -> Result<SmsSent, CoreError> {
+    pub async fn begin_sms_setup(&self, account: &Account, phone: &PhoneNumber) -> Result<SmsStatus, CoreError> {
         if self.method(account.id).await? == Some(Method::Sms) {
             return Err(CoreError::TwoFactorAlreadyOn);
         }
@@ -23,14 +24,23 @@ impl TwoFactor {
 
     /// Turns SMS on for the number the code went to, if `code` is right: in one
     /// transaction the number becomes the account's (replacing the authenticator
-    /// app, if that was on) and the confirmation email is stored.
-    pub async fn confirm_sms_setup(&self, account: &Account, code: &str) -> Result<(), CoreError> {
-        self.throttle.check(account.id).await?;
-        let phone = self.take_sms_code(account, Purpose::Setup, code).await?;
+    /// app, if that was on), the other sessions end and the confirmation email is
+    /// stored. The caller checks that the password was re-confirmed.
+    pub async fn confirm_sms_setup(
+        &self,
+        signed_in: &SignedIn,
+        code: &str,
+        device_cookie: Option<&str>,
+    ) -> Result<(), CoreError> {
+        let attempt = self.reserve_code_check(&signed_in.account, device_cookie).await?;
+        let phone = match self.take_sms_code(signed_in.account.id, Purpose::Setup, code).await? {
+            Ok(phone) => phone,
+            Err(failure) => return Err(attempt.failed(failure).await?),
+        };
         let transaction = self.db.begin().await?;
-        self.turn_on(&transaction, account, NewFactor::Sms { phone }, clock::now()).await?;
+        self.turn_on(&transaction, signed_in, SecondFactor::Sms { phone }, clock::now()).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        self.throttle.reset(account.id).await
+        attempt.succeeded().await
     }
 }

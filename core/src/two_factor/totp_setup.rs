@@ -5,12 +5,13 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, Set, TransactionTrait as _};
 
-use super::{Method, NewFactor, TwoFactor, secret_context};
+use super::{Method, SecondFactor, TwoFactor, secret_context};
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock::{self, UnixTime};
 use crate::db::entities::totp_enrollment;
 use crate::secrets::SealedSecret;
+use crate::sessions::SignedIn;
 use crate::totp::TotpSecret;
 
 /// A pending secret lives this long; opening the wizard again within it shows the same one.
@@ -50,43 +51,50 @@ impl TwoFactor {
         .exec_without_returning(&self.db)
         .await?;
         let pending = self.pending_enrollment(account.id, now).await?.ok_or(CoreError::SetupExpired)?;
-        let secret = self.open_secret(account.id, Some(pending.sealed_secret))?;
+        let secret = self.open_secret(account.id, &pending)?;
         let uri = secret.otpauth_uri(&self.issuer, &account.email);
         Ok(TotpSetup { qr_svg: crate::qr::svg(&uri), setup_key: grouped(&secret.to_base32()) })
     }
 
     /// Turns the authenticator app on if `code` is right for the pending secret: in
     /// one transaction the secret becomes the account's (replacing SMS, if that was
-    /// on), the pending one is gone and the confirmation email is stored.
-    pub async fn confirm_totp_setup(&self, account: &Account, code: &str) -> Result<(), CoreError> {
-        self.throttle.check(account.id).await?;
+    /// on), the pending one is gone, the other sessions end and the confirmation
+    /// email is stored. The caller checks that the password was re-confirmed.
+    pub async fn confirm_totp_setup(
+        &self,
+        signed_in: &SignedIn,
+        code: &str,
+        device_cookie: Option<&str>,
+    ) -> Result<(), CoreError> {
+        let account = &signed_in.account;
         let now = clock::now();
         let pending = self.pending_enrollment(account.id, now).await?.ok_or(CoreError::SetupExpired)?;
-        let secret = self.open_secret(account.id, Some(pending.sealed_secret.clone()))?;
+        let secret = self.open_secret(account.id, &pending)?;
+        let attempt = self.reserve_code_check(account, device_cookie).await?;
         let Some(step) = secret.verify(code, now) else {
-            return Err(self.throttle.record_failure(account, CoreError::InvalidCode).await?);
+            return Err(attempt.failed(CoreError::InvalidCode).await?);
         };
 
         let transaction = self.db.begin().await?;
         // Whoever deletes the pending secret enables it; a racing twin finds it gone.
         let taken = totp_enrollment::Entity::delete_by_id(account.id).exec(&transaction).await?;
         if taken.rows_affected != 1 {
+            attempt.not_a_guess().await?;
             return Err(CoreError::SetupExpired);
         }
-        let factor = NewFactor::AuthenticatorApp { sealed_secret: pending.sealed_secret, used_step: step.0 };
-        self.turn_on(&transaction, account, factor, now).await?;
+        let factor = SecondFactor::AuthenticatorApp { sealed_secret: pending, last_used_step: Some(step.0) };
+        self.turn_on(&transaction, signed_in, factor, now).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        self.throttle.reset(account.id).await
+        attempt.succeeded().await
     }
 
-    async fn pending_enrollment(
-        &self,
-        account_id: i32,
-        now: UnixTime,
-    ) -> Result<Option<totp_enrollment::Model>, CoreError> {
+    /// The pending secret of the account, unless it has expired.
+    async fn pending_enrollment(&self, account_id: i32, now: UnixTime) -> Result<Option<SealedSecret>, CoreError> {
         let found = totp_enrollment::Entity::find_by_id(account_id).one(&self.db).await?;
-        Ok(found.filter(|pending| pending.expires_at > now))
+        Ok(found
+            .filter(|pending| pending.expires_at > now)
+            .map(|pending| SealedSecret::from_stored(pending.sealed_secret)))
     }
 }
 

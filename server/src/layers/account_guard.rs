@@ -14,7 +14,7 @@ pub async fn redirect_visitors(State(state): State<AppState>, mut request: Reque
     if !is_account_page || !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
-    if let Some(token) = state.cookie.read(request.headers()) {
+    if let Some(token) = state.cookies.session(request.headers()) {
         match state.portal.sessions.resolve(&token).await {
             Ok(Some(account)) => {
                 // The page's server functions reuse this instead of asking again.

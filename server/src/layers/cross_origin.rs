@@ -9,15 +9,38 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
-use url::Url;
+use url::{Host, Url};
 
-/// The site's own origin, as browsers write it in `Origin`: `scheme://host[:port]`.
+/// The origins that may send state-changing requests: the site's own, compared
+/// exactly (scheme, host and port), as browsers write it in `Origin`. A site on a
+/// loopback address also accepts its other loopback names on the same scheme and
+/// port, so `localhost` and `127.0.0.1` both work in development.
 #[derive(Clone, Debug)]
-pub struct SiteOrigin(String);
+pub struct SiteOrigin {
+    allowed: Vec<String>,
+}
 
 impl SiteOrigin {
     pub fn new(site_url: &Url) -> Self {
-        Self(site_url.origin().ascii_serialization())
+        let mut allowed = vec![site_url.origin().ascii_serialization()];
+        let is_loopback = match site_url.host() {
+            Some(Host::Domain(name)) => name == "localhost",
+            Some(Host::Ipv4(address)) => address.is_loopback(),
+            Some(Host::Ipv6(address)) => address.is_loopback(),
+            None => false,
+        };
+        if is_loopback {
+            let port = site_url.port().map(|port| format!(":{port}")).unwrap_or_default();
+            for host in ["localhost", "127.0.0.1", "[::1]"] {
+                allowed.push(format!("{}://{host}{port}", site_url.scheme()));
+            }
+        }
+        allowed.dedup();
+        Self { allowed }
+    }
+
+    fn allows(&self, origin: &[u8]) -> bool {
+        self.allowed.iter().any(|allowed| allowed.as_bytes() == origin)
     }
 }
 
@@ -33,12 +56,7 @@ pub async fn refuse_cross_site(State(site): State<SiteOrigin>, request: Request,
 fn is_same_site(site: &SiteOrigin, request: &Request) -> bool {
     let headers = request.headers();
     if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or_default();
-        // The configured address, or the host the browser asked for (so that
-        // `localhost` and `127.0.0.1` both work in development).
-        let host = headers.get(header::HOST).and_then(|host| host.to_str().ok());
-        let origin_authority = origin.split_once("://").map(|(_, authority)| authority);
-        return origin == site.0 || (host.is_some() && origin_authority == host);
+        return site.allows(origin.as_bytes());
     }
     match headers.get("sec-fetch-site").map(|value| value.as_bytes()) {
         Some(fetch_site) => matches!(fetch_site, b"same-origin" | b"none"),
@@ -65,18 +83,38 @@ mod tests {
     #[test]
     fn the_sites_own_origin_is_accepted() {
         assert!(is_same_site(&site(), &request(&[("origin", "https://portal.example.com")])));
-        assert!(is_same_site(&site(), &request(&[("origin", "http://localhost:3000"), ("host", "localhost:3000")])));
     }
 
     #[test]
-    fn other_origins_are_refused() {
-        assert!(!is_same_site(&site(), &request(&[("origin", "https://evil.example")])));
-        assert!(!is_same_site(&site(), &request(&[("origin", "null")])));
-        assert!(!is_same_site(
-            &site(),
-            &request(&[("origin", "https://evil.example"), ("host", "portal.example.com")])
-        ));
+    fn other_origins_are_refused_even_on_the_same_host() {
+        for origin in [
+            "https://evil.example",
+            "null",
+            "http://portal.example.com",
+            "https://portal.example.com:8443",
+            "https://portal.example.com.evil.example",
+            "https://sub.portal.example.com",
+            "https://PORTAL.example.com/",
+            "",
+        ] {
+            let refused = request(&[("origin", origin), ("host", "portal.example.com")]);
+            assert!(!is_same_site(&site(), &refused), "{origin}");
+        }
         assert!(!is_same_site(&site(), &request(&[("sec-fetch-site", "cross-site")])));
+    }
+
+    #[test]
+    fn a_loopback_site_accepts_its_loopback_names_on_its_scheme_and_port_only() {
+        let local = SiteOrigin::new(&Url::parse("http://127.0.0.1:3000").unwrap());
+        for origin in ["http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:3000"] {
+            assert!(is_same_site(&local, &request(&[("origin", origin)])), "{origin}");
+        }
+        for origin in
+            ["https://localhost:3000", "http://localhost:3001", "http://localhost", "http://evil.example:3000"]
+        {
+            let refused = request(&[("origin", origin), ("host", origin.split("://").nth(1).unwrap())]);
+            assert!(!is_same_site(&local, &refused), "{origin}");
+        }
     }
 
     #[test]

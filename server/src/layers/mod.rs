@@ -2,4 +2,5 @@
 
 pub mod account_guard;
 pub mod cross_origin;
+pub mod form_fields;
 pub mod security_headers;

@@ -1,6 +1,8 @@
 //! Headers on every response: a Content Security Policy that lets only the portal's
 //! own scripts and WASM run (the inline hydration script carries a per-response
-//! nonce), no framing, no MIME sniffing, no referrer, and no caching of pages.
+//! nonce), no framing, no MIME sniffing, no referrer, no caching of pages, and, when
+//! the portal is served over https, Strict-Transport-Security so browsers never
+//! fall back to plain http (where cookies and codes could be read on the way).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -20,6 +22,9 @@ struct CspNonce(String);
 pub struct Policy {
     /// Where `cargo leptos watch` serves its reload socket, when it does.
     reload_socket: Option<String>,
+    /// Whether to send HSTS: only over https, or a plain-http development server
+    /// would be unreachable afterwards.
+    strict_transport: bool,
 }
 
 impl Policy {
@@ -27,7 +32,7 @@ impl Policy {
         // The reload script connects to whichever host the page was loaded from.
         let watching = std::env::var_os("LEPTOS_WATCH").is_some();
         let reload_socket = watching.then(|| format!("ws://*:{}", config.leptos.reload_port));
-        Self { reload_socket }
+        Self { reload_socket, strict_transport: config.is_https() }
     }
 
     fn content_security_policy(&self, nonce: &str) -> HeaderValue {
@@ -40,6 +45,9 @@ impl Policy {
         HeaderValue::from_str(&policy).expect("the policy is ASCII")
     }
 }
+
+/// A year, subdomains included: the portal's host is https-only for good.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 pub async fn add(State(policy): State<Policy>, mut request: Request, next: Next) -> Response {
     let nonce = new_nonce();
@@ -55,6 +63,9 @@ pub async fn add(State(policy): State<Policy>, mut request: Request, next: Next)
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !is_static {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if policy.strict_transport {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
     response
 }

@@ -121,8 +121,9 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The origin the portal's own pages are served from, as browsers send it.
     pub fn origin(&self) -> String {
-        format!("http://{}", self.addr)
+        self.config.site_url.origin().ascii_serialization()
     }
 
     /// A GET with the given session cookie, if any.

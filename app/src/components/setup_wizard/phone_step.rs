@@ -2,8 +2,8 @@ use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::components::{CodeInput, FormError, ResendCode};
-use crate::error::AppError;
-use crate::functions::two_factor::{BeginSmsSetup, ConfirmSmsSetup, SmsSentView};
+use crate::error::{AppError, in_words};
+use crate::functions::two_factor::{BeginSmsSetup, ConfirmSmsSetup, SmsStatusView};
 
 /// "Verify Phone Number", the SMS step of the wizard: the mobile number and "Send
 /// code", then the code from the text message and "Verify".
@@ -12,7 +12,7 @@ pub fn PhoneStep(confirm: ServerAction<ConfirmSmsSetup>, on_cancel: Callback<()>
     let send = ServerAction::<BeginSmsSetup>::new();
     let phone = RwSignal::new(String::new());
     // The last code that went out; a refused resend keeps it on screen.
-    let sent = RwSignal::new(None::<SmsSentView>);
+    let sent = RwSignal::new(None::<SmsStatusView>);
     let wait = RwSignal::new(0_i64);
     let code_input = NodeRef::<Input>::new();
 
@@ -60,11 +60,11 @@ pub fn PhoneStep(confirm: ServerAction<ConfirmSmsSetup>, on_cancel: Callback<()>
             </form>
         }
     };
-    let code_form = move |sent_to: SmsSentView| {
+    let code_form = move |sent_to: SmsStatusView| {
         view! {
             <p role="status">
                 "We sent a six-digit code by SMS to " <strong class="masked-phone">{sent_to.masked_phone}</strong>
-                ". It expires in 5 minutes."
+                {sent_to.valid_for_secs.map(|secs| format!(". It expires in {}.", in_words(secs)))}
             </p>
             <ActionForm action=confirm>
                 <CodeInput id="sms-code" node_ref=code_input/>

@@ -2,14 +2,14 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::functions::two_factor::{SmsSentView, TwoFactorMethod};
+use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
 
 /// What the code page asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeView {
     pub method: TwoFactorMethod,
-    /// For SMS: where the code went, and when another may be sent.
-    pub sms: Option<SmsSentView>,
+    /// For SMS: where codes go, whether one is on its way, when another may be sent.
+    pub sms: Option<SmsStatusView>,
 }
 
 /// The second step of sign-in, as the code page shows it.

@@ -3,26 +3,29 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// A code is on its way by SMS.
+/// Where SMS codes go, and whether one is on its way.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SmsSentView {
-    /// Where it went: `+60 •••• ••88`.
+pub struct SmsStatusView {
+    /// The number: `+60 •••• ••88`.
     pub masked_phone: String,
+    /// Seconds the code we sent stays valid; `None` when no code is on its way.
+    pub valid_for_secs: Option<i64>,
     /// Seconds before "Resend code" may be used.
     pub resend_in_secs: i64,
 }
 
 #[cfg(feature = "ssr")]
-impl From<portal_core::two_factor::SmsSent> for SmsSentView {
-    fn from(sent: portal_core::two_factor::SmsSent) -> Self {
-        Self { masked_phone: sent.masked_phone, resend_in_secs: sent.resend_in_secs }
+impl From<portal_core::two_factor::SmsStatus> for SmsStatusView {
+    fn from(status: portal_core::two_factor::SmsStatus) -> Self {
+        let portal_core::two_factor::SmsStatus { masked_phone, valid_for_secs, resend_in_secs } = status;
+        Self { masked_phone, valid_for_secs, resend_in_secs }
     }
 }
 
 /// "Send code" (and "Resend code") in the wizard's SMS step: a code to the mobile
 /// number typed, in international format.
 #[server(endpoint = "begin_sms_setup")]
-pub async fn begin_sms_setup(phone: String) -> Result<SmsSentView, AppError> {
+pub async fn begin_sms_setup(phone: String) -> Result<SmsStatusView, AppError> {
     use portal_core::CoreError;
     use portal_core::phone::PhoneNumber;
 

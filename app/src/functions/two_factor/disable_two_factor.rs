@@ -3,14 +3,16 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 /// "Manage two-factor authentication" → "Password" → "Disable 2FA": the password
-/// re-confirms the change and 2FA is off, with an email saying so.
+/// re-confirms the change and 2FA is off, the account's other sessions end, and an
+/// email says so.
 #[server(endpoint = "disable_two_factor")]
 pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
     use portal_core::password::Password;
 
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
-    state.portal.step_up.confirm_password(&signed_in.token, &signed_in.account, Password::new(password)).await?;
-    state.portal.two_factor.disable(&signed_in.account).await?;
+    let device = crate::ssr::presented_device(&state);
+    state.portal.step_up.confirm_password(&signed_in, Password::new(password), device.as_deref()).await?;
+    state.portal.two_factor.disable(&signed_in).await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ mod confirm_totp_setup;
 mod disable_two_factor;
 mod two_factor_status;
 
-pub use begin_sms_setup::{BeginSmsSetup, SmsSentView, begin_sms_setup};
+pub use begin_sms_setup::{BeginSmsSetup, SmsStatusView, begin_sms_setup};
 pub use begin_totp_setup::{BeginTotpSetup, TotpSetupView, begin_totp_setup};
 pub use confirm_password::{ConfirmPassword, confirm_password};
 pub use confirm_sms_setup::{ConfirmSmsSetup, confirm_sms_setup};

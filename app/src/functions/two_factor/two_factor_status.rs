@@ -51,9 +51,9 @@ pub struct TwoFactorState {
 pub async fn two_factor_status() -> Result<TwoFactorState, AppError> {
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
-    let enabled = state.portal.two_factor.enabled(signed_in.account.id).await?;
+    let factor = state.portal.two_factor.second_factor(signed_in.account.id).await?;
     Ok(TwoFactorState {
-        method: enabled.as_ref().map(|enabled| enabled.method.into()),
-        masked_phone: enabled.and_then(|enabled| enabled.phone).map(|phone| phone.masked()),
+        method: factor.as_ref().map(|factor| factor.method().into()),
+        masked_phone: factor.as_ref().and_then(|factor| factor.phone()).map(|phone| phone.masked()),
     })
 }

@@ -7,15 +7,17 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "failure_counts")]
 pub struct Model {
-    /// What failed: `code` (per account) or `sign_in` (per typed email).
+    /// What is tried: `sign_in` (passwords), `code` (second-factor codes) or
+    /// `step_up` (passwords re-typed to confirm a change).
     #[sea_orm(primary_key, auto_increment = false)]
     pub scope: String,
-    /// Who: an account id, or the hex SHA-256 of an email.
+    /// Who tries: `device:<id>` (one browser the account knows), `account:<id>` or
+    /// `email:<hex SHA-256>` (every other browser).
     #[sea_orm(primary_key, auto_increment = false)]
     pub subject: String,
     pub consecutive: i32,
     pub last_failed_at: i64,
-    /// Set when the scope locks at a threshold; only support clears it.
+    /// Set when the subject locks at a threshold; only support clears it.
     pub locked_at: Option<i64>,
 }
 

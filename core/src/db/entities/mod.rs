@@ -4,6 +4,7 @@ pub mod failure_count;
 pub mod outbox_message;
 pub mod session;
 pub mod sms_code;
+pub mod sms_number_window;
 pub mod totp_enrollment;
 pub mod two_factor;
 pub mod user;

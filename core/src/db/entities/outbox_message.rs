@@ -23,6 +23,8 @@ pub struct Model {
     pub deliver_by: Option<i64>,
     pub sent_at: Option<i64>,
     pub last_error: Option<String>,
+    /// Set when delivery was given up after failing for a day: kept for an operator.
+    pub failed_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

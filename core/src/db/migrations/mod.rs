@@ -5,6 +5,7 @@ mod m20261122_000001_accounts;
 mod m20261122_000002_two_factor;
 mod m20261122_000003_failure_counts;
 mod m20261122_000004_sms;
+mod m20261123_000005_abuse;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_two_factor::Migration),
             Box::new(m20261122_000003_failure_counts::Migration),
             Box::new(m20261122_000004_sms::Migration),
+            Box::new(m20261123_000005_abuse::Migration),
         ]
     }
 }

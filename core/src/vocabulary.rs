@@ -1,3 +1,6 @@
+//! Words the services and the emails to customers share: which second factor, and
+//! what was guessed wrong. A leaf: it depends on nothing else in the core.
+
 /// A second factor a customer can sign in with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -37,6 +40,23 @@ impl Method {
         match self {
             Self::AuthenticatorApp => "your authenticator app",
             Self::Sms => "the text message we send to your mobile phone",
+        }
+    }
+}
+
+/// What was guessed wrong, in errors and lockout emails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guess {
+    Password,
+    Code,
+}
+
+impl Guess {
+    /// The plural as a sentence uses it: "wrong passwords", "wrong codes".
+    pub fn plural(self) -> &'static str {
+        match self {
+            Self::Password => "passwords",
+            Self::Code => "verification codes",
         }
     }
 }

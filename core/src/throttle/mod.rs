@@ -1,0 +1,182 @@
+//! Guessing, slowed down. Every password or code check is an [`Attempt`] reserved
+//! *before* the check runs: one atomic statement counts it as a failure and refuses
+//! it when the wait is not over, so N parallel guesses on any number of servers get
+//! at most the free allowance of answers. A right answer starts the count afresh;
+//! an attempt dropped without an answer stays counted.
+//!
+//! Failures are counted per [`Bucket`]: a browser with a valid device cookie for the
+//! account has a count of its own, and everyone else shares one. Someone guessing a
+//! customer's password from elsewhere slows down only the elsewhere; the customer's
+//! own browser signs in at once (OWASP, "Slow Brute Force Protection Using Device
+//! Cookies").
+
+mod failure_counts;
+
+use failure_counts::FailureCounts;
+use sea_orm::DatabaseConnection;
+
+use crate::CoreError;
+use crate::accounts::Account;
+use crate::backoff::delay_after;
+use crate::clock;
+use crate::devices::{Client, DeviceId};
+use crate::outbox::{Outbox, notices};
+pub use crate::vocabulary::Guess;
+
+/// At this many wrong codes (or step-up passwords) in a row, a bucket locks until
+/// support clears it.
+pub const LOCKOUT_FAILURES: i32 = 20;
+/// Sign-in counts nobody added to for a day are forgotten.
+const FORGET_SIGN_IN_AFTER_SECS: i64 = 24 * 60 * 60;
+
+/// What a throttle counts, and whether it locks.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    scope: &'static str,
+    guess: Guess,
+    lock_after: Option<i32>,
+}
+
+impl Rule {
+    /// Passwords at sign-in. Never locks: no one can shut a customer out.
+    pub const SIGN_IN: Self = Self { scope: "sign_in", guess: Guess::Password, lock_after: None };
+    /// Second-factor codes, at sign-in and in setups.
+    pub const CODE: Self = Self { scope: "code", guess: Guess::Code, lock_after: Some(LOCKOUT_FAILURES) };
+    /// Passwords re-typed to confirm a security change.
+    pub const STEP_UP: Self = Self { scope: "step_up", guess: Guess::Password, lock_after: Some(LOCKOUT_FAILURES) };
+}
+
+/// Whose failures count together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bucket {
+    /// One browser that signed in to the account before.
+    Device(DeviceId),
+    /// Everyone trying an email at sign-in (registered or not: the count says
+    /// nothing about which emails exist).
+    UntrustedEmail(String),
+    /// Everyone trying for an account from a browser it does not know.
+    UntrustedAccount(i32),
+}
+
+impl Bucket {
+    /// The bucket of sign-in attempts for `email` (trimmed, lower-cased).
+    pub fn sign_in(client: Client, email: &str) -> Self {
+        match client {
+            Client::Trusted(device) => Self::Device(device),
+            Client::Untrusted => Self::UntrustedEmail(email.to_owned()),
+        }
+    }
+
+    /// The bucket of attempts for a known account.
+    pub fn account(client: Client, account_id: i32) -> Self {
+        match client {
+            Client::Trusted(device) => Self::Device(device),
+            Client::Untrusted => Self::UntrustedAccount(account_id),
+        }
+    }
+
+    /// The key it is stored under; an email only as its hash.
+    fn subject(&self) -> String {
+        match self {
+            Self::Device(device) => format!("device:{}", device.as_str()),
+            Self::UntrustedEmail(email) => format!("email:{}", crate::digest::sha256_hex(email)),
+            Self::UntrustedAccount(id) => format!("account:{id}"),
+        }
+    }
+}
+
+/// A throttle for one [`Rule`]; cheap to clone.
+#[derive(Clone)]
+pub struct Throttle {
+    counts: FailureCounts,
+    rule: Rule,
+    /// Where lockout emails go.
+    outbox: Outbox,
+    support: String,
+}
+
+impl Throttle {
+    pub fn new(db: DatabaseConnection, rule: Rule, outbox: Outbox, support: String) -> Self {
+        Self { counts: FailureCounts::new(db, rule.scope), rule, outbox, support }
+    }
+
+    /// Reserves one attempt for `bucket`, or refuses with the wait (or the lock).
+    /// `account` is told by email if the bucket locks.
+    pub async fn reserve(&self, bucket: &Bucket, account: Option<&Account>) -> Result<Attempt, CoreError> {
+        let subject = bucket.subject();
+        let now = clock::now();
+        let Some(consecutive) = self.counts.reserve(&subject, self.rule.lock_after, now).await? else {
+            return Err(self.refusal(&subject, now).await?);
+        };
+        let trusted = matches!(bucket, Bucket::Device(_));
+        Ok(Attempt { throttle: self.clone(), subject, consecutive, trusted, account: account.cloned() })
+    }
+
+    /// Forgets counts nobody has added to for a day; returns how many. Only sign-in
+    /// counts: a slow guesser of codes must still reach the lock.
+    pub async fn purge_stale(&self) -> Result<u64, CoreError> {
+        if self.rule.lock_after.is_some() {
+            return Ok(0);
+        }
+        self.counts.forget_older_than(clock::now() - FORGET_SIGN_IN_AFTER_SECS).await
+    }
+
+    async fn refusal(&self, subject: &str, now: clock::UnixTime) -> Result<CoreError, CoreError> {
+        let count = self.counts.find(subject).await?;
+        let locked = count.as_ref().is_some_and(|count| {
+            count.locked_at.is_some() || self.rule.lock_after.is_some_and(|limit| count.consecutive >= limit)
+        });
+        if locked {
+            return Ok(CoreError::Locked(self.rule.guess));
+        }
+        // A count reset between the refusal and this read: the next try is free.
+        let wait = count.map_or(1, |count| count.last_failed_at + delay_after(count.consecutive) - now);
+        Ok(CoreError::TooManyAttempts { guess: self.rule.guess, retry_after_secs: wait.max(1) })
+    }
+}
+
+/// An attempt counted in advance as a failure. Answer it: [`succeeded`](Self::succeeded),
+/// [`failed`](Self::failed) or [`not_a_guess`](Self::not_a_guess). Dropped
+/// unanswered (an error on the way), it stays a failure.
+#[must_use = "an attempt stays a failure until it is answered"]
+pub struct Attempt {
+    throttle: Throttle,
+    subject: String,
+    consecutive: i32,
+    trusted: bool,
+    account: Option<Account>,
+}
+
+impl Attempt {
+    /// It was right: the count starts afresh (a lock stays).
+    pub async fn succeeded(self) -> Result<(), CoreError> {
+        self.throttle.counts.reset(&self.subject).await
+    }
+
+    /// It was wrong. Returns the error to answer with: `failure` itself, a wait once
+    /// the free tries are used up, or the lock (emailing the customer once).
+    pub async fn failed(self, failure: CoreError) -> Result<CoreError, CoreError> {
+        let Throttle { counts, rule, outbox, support } = &self.throttle;
+        if rule.lock_after.is_some_and(|limit| self.consecutive >= limit) {
+            let now = clock::now();
+            if counts.lock(&self.subject, now).await? {
+                tracing::warn!(subject = %self.subject, consecutive = self.consecutive, scope = rule.scope, "locked after repeated failures");
+                if let Some(account) = &self.account {
+                    let notice = notices::locked(account, rule.guess, self.trusted, self.consecutive, now, support);
+                    Outbox::enqueue(outbox.db(), notice).await?;
+                    outbox.wake();
+                }
+            }
+            return Ok(CoreError::Locked(rule.guess));
+        }
+        Ok(match delay_after(self.consecutive) {
+            0 => failure,
+            wait => CoreError::TooManyAttempts { guess: rule.guess, retry_after_secs: wait },
+        })
+    }
+
+    /// It was not a guess (a right code, already used): it does not count.
+    pub async fn not_a_guess(self) -> Result<(), CoreError> {
+        self.throttle.counts.refund(&self.subject).await
+    }
+}

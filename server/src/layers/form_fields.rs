@@ -1,0 +1,65 @@
+//! Server-function input the portal's own forms never send, refused before any
+//! server function sees it: a body over [`MAX_BODY_BYTES`] gets `413`, and NUL or any
+//! other control character in any field gets `400` with a message. Names, emails,
+//! passwords, codes and numbers are one line of printable text; and PostgreSQL
+//! refuses NUL in text outright, which would otherwise surface as a server error.
+//!
+//! The portal's server functions take URL-encoded forms, so fields are checked as
+//! such: raw in the body, and percent-decoded.
+
+use app::error::AppError;
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse as _, Response};
+use leptos::server_fn::error::FromServerFnError as _;
+
+/// Far more than any form of the portal sends.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub async fn refuse_malformed(request: Request, next: Next) -> Response {
+    if request.method() != Method::POST || !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        let error = AppError::Invalid(format!("The request is too large: at most {} kB.", MAX_BODY_BYTES / 1024));
+        return answer(StatusCode::PAYLOAD_TOO_LARGE, &error);
+    };
+    if has_control_characters(&bytes) {
+        let error = AppError::Invalid("Fields cannot contain control characters such as NUL or line breaks.".into());
+        return answer(StatusCode::BAD_REQUEST, &error);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+fn has_control_characters(body: &Bytes) -> bool {
+    body.iter().any(u8::is_ascii_control)
+        || url::form_urlencoded::parse(body)
+            .any(|(name, value)| name.chars().chain(value.chars()).any(char::is_control))
+}
+
+/// The error as a server function would answer it, so the page shows its message.
+fn answer(status: StatusCode, error: &AppError) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], error.ser()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_found_raw_or_percent_encoded() {
+        for body in ["code=12%003456", "name=Ana%0ALim", "email=a\0b", "password=x%7F", "x%01=1", "next=%C2%85"] {
+            assert!(has_control_characters(&Bytes::from(body)), "{body}");
+        }
+    }
+
+    #[test]
+    fn ordinary_fields_pass() {
+        for body in ["email=ana%40example.com&password=tangerine+orchestra+42", "name=Zo%C3%AB", "phone=%2B60+12", ""] {
+            assert!(!has_control_characters(&Bytes::from(body)), "{body}");
+        }
+    }
+}
