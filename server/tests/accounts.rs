@@ -3,7 +3,7 @@
 
 mod support;
 
-use sea_orm::ConnectionTrait as _;
+use sea_orm::EntityTrait as _;
 use support::{PASSWORD, TestApp, session_cookie, set_cookie_header};
 
 on_each_database!(
@@ -20,6 +20,9 @@ on_each_database!(
     a_cross_origin_post_is_refused,
     pages_carry_the_security_headers,
     malformed_requests_are_bad_requests_not_server_errors,
+    control_characters_in_any_field_are_refused_with_a_message,
+    huge_requests_are_refused,
+    https_sites_are_https_only_and_take_requests_from_their_exact_origin,
     the_health_check_answers,
 );
 
@@ -91,8 +94,7 @@ async fn repeated_wrong_passwords_slow_sign_in_down_alike_for_every_email(app: T
         assert!(waiting.headers().contains_key("retry-after"));
     }
     // Once the wait is over, the right password works and starts the count afresh.
-    let long_ago = portal_core::clock::now() - 3_600;
-    app.portal.db.execute_unprepared(&format!("UPDATE failure_counts SET last_failed_at = {long_ago}")).await.unwrap();
+    app.let_the_delay_pass().await;
     assert_eq!(app.sign_in("ana@example.com", PASSWORD).await.status(), 200);
     assert_eq!(app.sign_in("ana@example.com", "not the password").await.status(), 401);
 }
@@ -207,6 +209,54 @@ async fn malformed_requests_are_bad_requests_not_server_errors(app: TestApp) {
     let garbage_cookie = app.post("/api/current_account", &[], Some("portal_session=%%%; other=1")).await;
     assert_eq!(garbage_cookie.status(), 200);
     assert_eq!(garbage_cookie.text().await.unwrap(), "null");
+}
+
+async fn control_characters_in_any_field_are_refused_with_a_message(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    let forms: [(&str, &[(&str, &str)]); 6] = [
+        ("/api/register", &[("name", "Bo\0Lim"), ("email", "bo@example.com"), ("password", PASSWORD)]),
+        ("/api/sign_in", &[("email", "ana@example.com\0"), ("password", PASSWORD)]),
+        ("/api/sign_in", &[("email", "ana@example.com"), ("password", "tangerine\0orchestra 42")]),
+        ("/api/confirm_password", &[("password", "\u{7}")]),
+        ("/api/begin_sms_setup", &[("phone", "+60\n123456788")]),
+        ("/api/verify_sign_in_code", &[("code", "123\u{85}456")]),
+    ];
+    for (path, form) in forms {
+        let response = app.post(path, form, Some(&session)).await;
+        assert_eq!(response.status(), 400, "{path} {form:?}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("Fields cannot contain control characters"), "{path}: {body}");
+    }
+    let counted = portal_core::db::entities::failure_count::Entity::find().all(&app.portal.db).await.unwrap();
+    assert!(counted.is_empty(), "no password was tried: {counted:?}");
+    assert_eq!(app.sign_in("bo@example.com", PASSWORD).await.status(), 401, "nothing was registered");
+}
+
+async fn huge_requests_are_refused(app: TestApp) {
+    let huge = "a".repeat(100_000);
+    let response = app.post("/api/sign_in", &[("email", &huge), ("password", PASSWORD)], None).await;
+    assert_eq!(response.status(), 413);
+    assert!(response.text().await.unwrap().contains("too large"));
+}
+
+async fn https_sites_are_https_only_and_take_requests_from_their_exact_origin(app: TestApp) {
+    let plain = app.get("/login", None).await;
+    assert!(plain.headers().get("strict-transport-security").is_none(), "not over plain http");
+
+    let https = TestApp::start_with(app.backend(), |config| {
+        config.site_url = "https://portal.example.com".parse().unwrap();
+    })
+    .await
+    .unwrap();
+    let page = https.get("/login", None).await;
+    assert_eq!(page.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    https.register("ana@example.com").await;
+    for origin in ["http://portal.example.com", "https://portal.example.com:8443", "https://evil.portal.example.com"] {
+        let response = https
+            .client_post_from(origin, "/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD)])
+            .await;
+        assert_eq!(response.status(), 403, "{origin}");
+    }
 }
 
 async fn the_health_check_answers(app: TestApp) {

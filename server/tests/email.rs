@@ -7,8 +7,8 @@ mod support;
 use portal_core::db::entities::outbox_message;
 use portal_core::outbox::MailTransport;
 use sea_orm::EntityTrait as _;
+use support::TestApp;
 use support::smtp::SmtpServer;
-use support::{Backend, TestApp};
 
 on_each_database!(turning_the_app_on_and_off_sends_an_email_each_time, a_mail_server_that_is_down_delays_only_the_mail);
 
@@ -43,9 +43,7 @@ async fn turning_the_app_on_and_off_sends_an_email_each_time(app: TestApp) {
 async fn a_mail_server_that_is_down_delays_only_the_mail(app: TestApp) {
     // A portal (on the same kind of database) whose mail server is not up yet.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let backend =
-        if app.config.portal.database_url.starts_with("sqlite") { Backend::Sqlite } else { Backend::Postgres };
-    let down = TestApp::start_with(backend, |config| {
+    let down = TestApp::start_with(app.backend(), |config| {
         config.portal.mail.transport = MailTransport::Smtp(format!("smtp://{port}"));
     })
     .await

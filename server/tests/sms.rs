@@ -28,6 +28,8 @@ on_each_database!(
     turning_sms_off_needs_the_password,
     finished_codes_and_old_messages_are_purged,
     a_number_gets_at_most_ten_texts_an_hour_whichever_accounts_ask,
+    ten_accounts_texting_one_number_at_once_cannot_keep_its_owner_from_signing_in,
+    the_code_page_says_truthfully_when_no_code_could_be_sent,
 );
 
 async fn the_wizard_turns_sms_on_for_the_number_typed(app: TestApp) {
@@ -289,9 +291,69 @@ async fn a_number_gets_at_most_ten_texts_an_hour_whichever_accounts_ask(app: Tes
     app.confirm_password(&third).await;
     let refused = app.begin_sms_setup(&third, PHONE).await;
     assert_eq!(refused.status(), 429);
-    assert_eq!(refused.headers()["retry-after"], "3600");
+    let wait: i64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((3_590..=3_600).contains(&wait), "until the hour of the first text is over: {wait}");
     assert_eq!(app.begin_sms_setup(&third, "+60123456799").await.status(), 200, "other numbers are not affected");
     assert_eq!(app.twilio.count_to(PHONE, 10).await, 10);
+}
+
+async fn ten_accounts_texting_one_number_at_once_cannot_keep_its_owner_from_signing_in(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    let mut throwaways = Vec::new();
+    for number in 0..10 {
+        let session = app.register(&format!("throwaway{number}@example.com")).await;
+        assert_eq!(app.confirm_password(&session).await.status(), 200);
+        throwaways.push(session);
+    }
+    // All at once: the number's setup texts stop at ten in the hour, the owner's own
+    // setup text being the first.
+    let sends = throwaways.iter().map(|session| app.begin_sms_setup(session, PHONE));
+    let statuses: Vec<u16> =
+        futures::future::join_all(sends).await.iter().map(|response| response.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|&&status| status == 200).count(), 9, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|&&status| status == 429).count(), 1, "{statuses:?}");
+    assert_eq!(app.twilio.count_to(PHONE, 10).await, 10);
+
+    // The owner's sign-in code has a budget of its own, and goes out.
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    assert_eq!(app.twilio.count_to(PHONE, 11).await, 11);
+    let sign_in_text = app.twilio.accepted().into_iter().rfind(|message| message.to == PHONE).unwrap();
+    let code: String = sign_in_text.body.chars().take_while(char::is_ascii_digit).collect();
+    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
+}
+
+async fn the_code_page_says_truthfully_when_no_code_could_be_sent(app: TestApp) {
+    app.register_with_sms("ana@example.com").await;
+    // The number's sign-in texts for this hour are used up, twenty minutes into it.
+    let started = clock::now() - 20 * 60;
+    app.portal
+        .db
+        .execute_unprepared(&format!(
+            "INSERT INTO sms_number_windows (phone, purpose, window_started_at, sends_in_window) \
+             VALUES ('{PHONE}', 'sign_in', {started}, 10)"
+        ))
+        .await
+        .unwrap();
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    assert!(!app.twilio.has_unread(PHONE, Duration::from_millis(300)).await, "no code went out");
+
+    let challenge = app.post("/api/sign_in_challenge", &[], Some(&awaiting)).await.text().await.unwrap();
+    assert!(challenge.contains("\"valid_for_secs\":null"), "no code is said to be on its way: {challenge}");
+    let wait: i64 = challenge.split("\"resend_in_secs\":").nth(1).unwrap().split('}').next().unwrap().parse().unwrap();
+    assert!((2_390..=2_400).contains(&wait), "the wait left in the number's hour: {wait}");
+    let resend = app.resend_sign_in_code(&awaiting).await;
+    assert_eq!(resend.status(), 429);
+    let retry: i64 = resend.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((2_390..=2_400).contains(&retry), "{retry}");
+
+    // Once a code is on its way, the page says so, with how long it stays valid.
+    app.portal.db.execute_unprepared("DELETE FROM sms_number_windows").await.unwrap();
+    assert_eq!(app.resend_sign_in_code(&awaiting).await.status(), 200);
+    let challenge = app.post("/api/sign_in_challenge", &[], Some(&awaiting)).await.text().await.unwrap();
+    assert!(
+        challenge.contains("\"valid_for_secs\":300") || challenge.contains("\"valid_for_secs\":299"),
+        "{challenge}"
+    );
 }
 
 /// The stored text messages, oldest first.

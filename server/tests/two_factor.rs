@@ -228,16 +228,6 @@ async fn turning_it_off_needs_the_password(app: TestApp) {
 }
 
 impl TestApp {
-    /// Moves the last failure back past any delay, as if the customer had waited.
-    async fn let_the_delay_pass(&self) {
-        let long_ago = clock::now() - 3_600;
-        self.portal
-            .db
-            .execute_unprepared(&format!("UPDATE failure_counts SET last_failed_at = {long_ago}"))
-            .await
-            .unwrap();
-    }
-
     fn sqlite_path(&self) -> Option<String> {
         let url = &self.config.portal.database_url;
         url.strip_prefix("sqlite://").map(|rest| rest.split('?').next().unwrap().to_owned())

@@ -255,7 +255,72 @@ fn retry_delay(attempts: i32) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::retry_delay;
+    use std::sync::Mutex;
+
+    use sea_orm::ConnectionTrait as _;
+
+    use super::*;
+
+    /// A gateway that keeps what it was asked to send.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl SmsGateway for Recorder {
+        fn send<'a>(&'a self, to: &'a str, _body: &'a str) -> sms::Sending<'a> {
+            self.0.lock().unwrap().push(to.to_owned());
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    /// An outbox whose mail server refuses every connection, and no worker.
+    async fn outbox_with_mail_down() -> (Outbox, Arc<Recorder>) {
+        let db = crate::db::for_tests().await;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let config =
+            MailConfig { transport: MailTransport::Smtp(format!("smtp://127.0.0.1:{port}")), ..MailConfig::default() };
+        let recorder = Arc::new(Recorder::default());
+        (Outbox::new(db, Mailer::new(&config).unwrap(), recorder.clone(), MasterKey::generate()), recorder)
+    }
+
+    fn email(number: usize) -> Email {
+        let to = format!("customer{number}@example.com");
+        Email { to, subject: "Notice".into(), text: "Hello".into(), html: "<p>Hello</p>".into() }
+    }
+
+    #[tokio::test]
+    async fn codes_go_before_a_backlog_of_failing_mail() {
+        let (outbox, recorder) = outbox_with_mail_down().await;
+        for number in 0..(BATCH as usize + 5) {
+            Outbox::enqueue(&outbox.db, email(number)).await.unwrap();
+        }
+        outbox.db.execute_unprepared("UPDATE outbox SET attempts = 3").await.unwrap();
+        let phone = PhoneNumber::parse("+60123456788").unwrap();
+        Outbox::enqueue_sms(&outbox.db, &outbox.key, &phone, "123456 is your code", clock::now() + 300).await.unwrap();
+
+        assert_eq!(outbox.deliver_due().await.unwrap(), 1, "the text went out in the first pass");
+        assert_eq!(*recorder.0.lock().unwrap(), ["+60123456788"]);
+    }
+
+    #[tokio::test]
+    async fn a_message_failing_for_a_day_is_set_aside_kept_and_tried_no_more() {
+        let (outbox, _) = outbox_with_mail_down().await;
+        Outbox::enqueue(&outbox.db, email(1)).await.unwrap();
+        Outbox::enqueue(&outbox.db, email(2)).await.unwrap();
+        let day_ago = clock::now() - GIVE_UP_AFTER_SECS;
+        outbox.db.execute_unprepared(&format!("UPDATE outbox SET created_at = {day_ago} WHERE id = 1")).await.unwrap();
+
+        outbox.deliver_due().await.unwrap();
+        let stored =
+            outbox_message::Entity::find().order_by_asc(outbox_message::Column::Id).all(&outbox.db).await.unwrap();
+        assert!(stored[0].failed_at.is_some() && stored[0].last_error.is_some(), "set aside: {:?}", stored[0]);
+        assert!(stored[1].failed_at.is_none(), "a younger message is retried: {:?}", stored[1]);
+
+        outbox.db.execute_unprepared("UPDATE outbox SET next_attempt_at = 0").await.unwrap();
+        outbox.deliver_due().await.unwrap();
+        let again = outbox_message::Entity::find_by_id(1).one(&outbox.db).await.unwrap().unwrap();
+        assert_eq!(again.attempts, stored[0].attempts, "tried no more");
+        assert_eq!(outbox.purge_sent().await.unwrap(), 0, "kept for an operator");
+    }
 
     #[test]
     fn retries_back_off_exponentially_up_to_five_minutes() {

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod sms;
 pub mod smtp;
 pub mod twilio;
@@ -99,6 +100,11 @@ impl TestApp {
         Some(Self { addr, config, portal, smtp, twilio, client, _folder: folder })
     }
 
+    /// The kind of database this portal runs on.
+    pub fn backend(&self) -> Backend {
+        if self.config.portal.database_url.starts_with("sqlite") { Backend::Sqlite } else { Backend::Postgres }
+    }
+
     /// A second server on the same database, master key and SMS gateway, as behind a
     /// load balancer: sessions, codes and counters are shared through the database.
     pub async fn another_server(&self) -> TestApp {
@@ -156,6 +162,27 @@ impl TestApp {
         self.post("/api/sign_in", &[("email", email), ("password", password)], None).await
     }
 
+    /// Moves every failure back past its delay, as if everyone had waited.
+    pub async fn let_the_delay_pass(&self) {
+        let long_ago = portal_core::clock::now() - 3_600;
+        self.portal
+            .db
+            .execute_unprepared(&format!("UPDATE failure_counts SET last_failed_at = {long_ago}"))
+            .await
+            .unwrap();
+    }
+
+    /// The id of the account registered with `email`.
+    pub async fn account_id(&self, email: &str) -> i32 {
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+        let user = portal_core::db::entities::user::Entity::find()
+            .filter(portal_core::db::entities::user::Column::Email.eq(email))
+            .one(&self.portal.db)
+            .await
+            .unwrap();
+        user.expect("a registered email").id
+    }
+
     /// The name of the account the cookie is signed in as, asked of the server.
     pub async fn signed_in_name(&self, session: &str) -> Option<String> {
         let response = self.post("/api/current_account", &[], Some(session)).await;
@@ -184,7 +211,10 @@ pub fn set_cookie_header(headers: &HeaderMap) -> Option<String> {
 /// A schema of its own in the `TEST_DATABASE_URL` database, so tests running at the
 /// same time never see each other's rows.
 async fn fresh_postgres_schema() -> Option<String> {
-    let base = std::env::var("TEST_DATABASE_URL").ok().filter(|url| !url.is_empty())?;
+    let base = std::env::var("TEST_DATABASE_URL").ok().filter(|url| !url.is_empty());
+    // CI runs every test on PostgreSQL too: there, a missing database is a failure.
+    assert!(base.is_some() || std::env::var_os("CI").is_none(), "CI needs TEST_DATABASE_URL for the PostgreSQL tests");
+    let base = base?;
     let schema = format!("test_{}", random_suffix());
     let admin = sea_orm::Database::connect(&base).await.expect("TEST_DATABASE_URL must accept connections");
     admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.unwrap();
