@@ -22,7 +22,18 @@ async fn main() {
     let addr = listener.local_addr().unwrap();
     let config = Config::local(addr, format!("sqlite://{}/portal.db?mode=rwc", folder.display()));
     let portal = Portal::start(&config.portal).await.unwrap();
-    portal.accounts.register("Ana Lim", "ana@example.com", Password::new(PASSWORD.into())).await.unwrap();
+    // One account a customer: sign-ins to one account are throttled as guesses
+    // once more than the free tries are in flight at once.
+    let registering = (0..sign_ins).map(|customer| {
+        let accounts = portal.accounts.clone();
+        tokio::spawn(async move {
+            let email = format!("customer{customer}@example.com");
+            accounts.register("Customer", &email, Password::new(PASSWORD.into())).await.unwrap();
+        })
+    });
+    for registered in registering.collect::<Vec<_>>() {
+        registered.await.unwrap();
+    }
     tokio::spawn(axum::serve(listener, server::router(&config, portal)).into_future());
 
     let client = reqwest::Client::new();
@@ -30,14 +41,15 @@ async fn main() {
     let rss_before = peak_rss_mib();
     let started = Instant::now();
 
-    let storm = (0..sign_ins).map(|_| {
+    let storm = (0..sign_ins).map(|customer| {
         let (client, url, origin) = (client.clone(), format!("{base}/api/sign_in"), base.clone());
+        let email = format!("customer{customer}@example.com");
         tokio::spawn(async move {
             let sent = Instant::now();
             let response = client
                 .post(url)
                 .header("origin", origin)
-                .form(&[("email", "ana@example.com"), ("password", PASSWORD)])
+                .form(&[("email", email.as_str()), ("password", PASSWORD)])
                 .send()
                 .await
                 .unwrap();
