@@ -30,12 +30,22 @@ pub struct Account {
     pub id: i32,
     pub name: String,
     pub email: String,
+    /// The security stamp it was read with; see [`user::Model::security_stamp`].
+    pub(crate) security_stamp: String,
 }
 
 impl From<user::Model> for Account {
     fn from(model: user::Model) -> Self {
-        Self { id: model.id, name: model.name, email: model.email }
+        Self { id: model.id, name: model.name, email: model.email, security_stamp: model.security_stamp }
     }
+}
+
+/// A new security stamp: 128 random bits.
+pub(crate) fn new_security_stamp() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[derive(Clone)]
@@ -81,6 +91,7 @@ impl Accounts {
             name: Set(name),
             password_hash: Set(password_hash),
             created_at: Set(clock::now()),
+            security_stamp: Set(new_security_stamp()),
             ..Default::default()
         }
         .insert(&self.db)
@@ -94,7 +105,7 @@ impl Accounts {
     }
 
     /// The account with this email and password, typed in the browser presenting
-    /// `device_cookie`. An unknown email and a wrong password give the same error
+    /// `device_cookies`. An unknown email and a wrong password give the same error
     /// after the same work (one Argon2 verification), and are slowed down alike
     /// after a few in a row: for the email, or, in a browser that signed in to the
     /// account before, for that browser alone. The attempt is counted before the
@@ -103,11 +114,13 @@ impl Accounts {
         &self,
         email: &str,
         password: Password,
-        device_cookie: Option<&str>,
+        device_cookies: &[String],
     ) -> Result<Account, CoreError> {
         let email = email.trim().to_lowercase();
         let found = self.find_by_email(&email).await?;
-        let client = found.as_ref().map_or(Client::Untrusted, |model| self.devices.recognise(device_cookie, model.id));
+        let client = found
+            .as_ref()
+            .map_or(Client::Untrusted, |model| self.devices.recognise(device_cookies, &Account::from(model.clone())));
         let attempt = self.throttle.reserve(&Bucket::sign_in(client, &email), None).await?;
         let stored = found.as_ref().map(|model| PasswordHash(model.password_hash.clone()));
         match (self.hasher.verify(password, stored).await?, found) {

@@ -1,6 +1,9 @@
 //! Server-side sessions. The browser holds a 256-bit random token in a cookie; the
-//! database holds its SHA-256 with the account, the last activity and an absolute
-//! expiry. Any server behind the load balancer can resolve any session.
+//! database holds its SHA-256 with the account, the last activity, an absolute
+//! expiry and the account's security stamp when it started. Any server behind the
+//! load balancer can resolve any session; none resolves a session whose stamp the
+//! account has since renewed (a change to its security), even one started by a
+//! sign-in that raced with the change.
 
 use std::fmt;
 use std::time::Duration;
@@ -14,7 +17,7 @@ use sea_orm::{
 };
 
 use crate::CoreError;
-use crate::accounts::Account;
+use crate::accounts::{Account, new_security_stamp};
 use crate::clock::{self, UnixTime};
 use crate::db::entities::{session, user};
 
@@ -117,6 +120,7 @@ impl Sessions {
             expires_at: Set(expires_at),
             awaiting_code_since: Set(awaiting_code_since),
             password_confirmed_at: Set(None),
+            security_stamp: Set(account.security_stamp.clone()),
         }
         .insert(&self.db)
         .await?;
@@ -160,7 +164,7 @@ impl Sessions {
             return Ok(None);
         };
         let now = clock::now();
-        if !self.is_alive(&found, now) {
+        if !self.is_alive(&found, now) || found.security_stamp != account.security_stamp {
             session::Entity::delete_by_id(id).exec(&self.db).await?;
             return Ok(None);
         }
@@ -178,17 +182,33 @@ impl Sessions {
         Ok(())
     }
 
-    /// Ends every session of the account but `keep`, on `connection`: pass the
-    /// transaction of the change that calls for it (a second factor or password
-    /// changed), so a stolen session does not outlive the change. Half-way sessions
-    /// waiting for a code end too. Returns how many ended.
-    pub async fn end_others(connection: &impl ConnectionTrait, keep: &SignedIn) -> Result<u64, CoreError> {
+    /// After a change to the account's security (its second factor; later, its
+    /// password), on `connection`: pass the transaction of the change. The account
+    /// gets a new security stamp, so every other session is void (even one a
+    /// racing sign-in is about to start) and is deleted, half-way ones too; `keep`,
+    /// the session that made the change, carries on under the new stamp. Returns the
+    /// account as it now is, and how many sessions ended.
+    pub async fn renew_after_change(
+        connection: &impl ConnectionTrait,
+        keep: &SignedIn,
+    ) -> Result<(Account, u64), CoreError> {
+        let stamp = new_security_stamp();
+        user::Entity::update_many()
+            .col_expr(user::Column::SecurityStamp, Expr::value(stamp.clone()))
+            .filter(user::Column::Id.eq(keep.account.id))
+            .exec(connection)
+            .await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::SecurityStamp, Expr::value(stamp.clone()))
+            .filter(session::Column::Id.eq(keep.token.digest()))
+            .exec(connection)
+            .await?;
         let ended = session::Entity::delete_many()
             .filter(session::Column::UserId.eq(keep.account.id))
             .filter(session::Column::Id.ne(keep.token.digest()))
             .exec(connection)
             .await?;
-        Ok(ended.rows_affected)
+        Ok((Account { security_stamp: stamp, ..keep.account.clone() }, ended.rows_affected))
     }
 
     /// Deletes every expired session; returns how many. Run now and then by a worker.
@@ -234,19 +254,22 @@ mod tests {
 
     async fn signed_in_session(policy: SessionPolicy) -> (Sessions, SessionToken, DatabaseConnection) {
         let db = crate::db::for_tests().await;
-        let account = crate::db::entities::user::ActiveModel {
-            email: Set("ana@example.com".into()),
+        let account = insert_account(&db, "ana@example.com").await;
+        let sessions = Sessions::new(db.clone(), policy);
+        let token = sessions.start(&account).await.unwrap();
+        (sessions, token, db)
+    }
+
+    async fn insert_account(db: &DatabaseConnection, email: &str) -> Account {
+        let model = user::ActiveModel {
+            email: Set(email.into()),
             name: Set("Ana Lim".into()),
             password_hash: Set("unused".into()),
             created_at: Set(clock::now()),
+            security_stamp: Set(new_security_stamp()),
             ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .unwrap();
-        let sessions = Sessions::new(db.clone(), policy);
-        let token = sessions.start(&account.into()).await.unwrap();
-        (sessions, token, db)
+        };
+        model.insert(db).await.unwrap().into()
     }
 
     /// Moves the session's clock back, as if `seconds` had passed.
@@ -341,30 +364,26 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn ending_the_others_keeps_this_session_and_other_accounts() {
+    async fn a_change_renews_the_stamp_and_voids_every_other_session() {
         let (sessions, token, db) = signed_in_session(POLICY).await;
         let account = sessions.resolve(&token).await.unwrap().unwrap();
         let other = sessions.start(&account).await.unwrap();
         let halfway = sessions.start_awaiting_code(&account).await.unwrap();
-        let stranger: Account = crate::db::entities::user::ActiveModel {
-            email: Set("bo@example.com".into()),
-            name: Set("Bo".into()),
-            password_hash: Set("unused".into()),
-            created_at: Set(clock::now()),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .unwrap()
-        .into();
+        let stranger = insert_account(&db, "bo@example.com").await;
         let strangers = sessions.start(&stranger).await.unwrap();
 
-        let keep = SignedIn { token: token.clone(), account };
-        assert_eq!(Sessions::end_others(&db, &keep).await.unwrap(), 2);
-        assert!(sessions.resolve(&token).await.unwrap().is_some(), "this one stays");
+        let keep = SignedIn { token: token.clone(), account: account.clone() };
+        let (renewed, ended) = Sessions::renew_after_change(&db, &keep).await.unwrap();
+        assert_eq!(ended, 2);
+        assert_ne!(renewed.security_stamp, account.security_stamp);
+        assert_eq!(sessions.resolve(&token).await.unwrap(), Some(renewed), "this one carries on");
         assert!(sessions.resolve(&other).await.unwrap().is_none());
         assert!(sessions.resolve_awaiting_code(&halfway).await.unwrap().is_none());
         assert!(sessions.resolve(&strangers).await.unwrap().is_some(), "other accounts are untouched");
+
+        // A sign-in that read the account before the change starts a void session.
+        let raced = sessions.start(&account).await.unwrap();
+        assert!(sessions.resolve(&raced).await.unwrap().is_none());
     }
 
     #[test]

@@ -26,15 +26,15 @@ impl StepUp {
 
     /// Checks the re-typed password and, if right, marks the session as confirmed.
     /// The check is reserved in the throttle first, for the browser presenting
-    /// `device_cookie` if the account knows it.
+    /// `device_cookies` if the account knows it.
     pub async fn confirm_password(
         &self,
         signed_in: &SignedIn,
         password: Password,
-        device_cookie: Option<&str>,
+        device_cookies: &[String],
     ) -> Result<(), CoreError> {
         let account = &signed_in.account;
-        let bucket = Bucket::account(self.devices.recognise(device_cookie, account.id), account.id);
+        let bucket = Bucket::account(self.devices.recognise(device_cookies, account), account.id);
         let attempt = self.throttle.reserve(&bucket, Some(account)).await?;
         if !self.accounts.check_password(account, password).await? {
             return Err(attempt.failed(CoreError::WrongPassword).await?);

@@ -16,6 +16,8 @@ on_each_database!(
     the_customers_own_typos_slow_down_only_their_own_browser,
     forged_or_foreign_device_cookies_count_as_untrusted,
     a_strangers_wrong_codes_lock_other_browsers_but_not_the_customers_own,
+    device_cookies_minted_before_two_factor_was_on_buy_no_code_guesses,
+    setup_codes_are_counted_per_account_in_any_browser,
     wrong_step_up_passwords_have_their_own_count_and_lock,
 );
 
@@ -80,6 +82,8 @@ async fn forged_or_foreign_device_cookies_count_as_untrusted(app: TestApp) {
         format!("{signed}.{flipped}{}", &signature[1..]),
         format!("{}.{rest}.{signature}", customer_id + 1),
         format!("{customer_id}.AAAAAAAAAAAAAAAAAAAAAA.{}.{}", clock::now(), "0".repeat(64)),
+        format!("{customer_id}.AAAAAAAAAAAAAAAAAAAAAA.{}.{}", i64::MIN, "0".repeat(64)),
+        format!("{customer_id}.AAAAAAAAAAAAAAAAAAAAAA.{}.{}", i64::MAX, "0".repeat(64)),
         "garbage".into(),
     ];
     for cookie in forged {
@@ -96,7 +100,8 @@ async fn a_strangers_wrong_codes_lock_other_browsers_but_not_the_customers_own(a
     let session = customer.cookie_header().unwrap();
     assert_eq!(app.confirm_password(&session).await.status(), 200);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
+    let enabled = app.post_in(&customer, "/api/confirm_totp_setup", &[("code", &secret.code_at(clock::now()))]).await;
+    assert_eq!(enabled.status(), 200, "and the browser is remembered under the account's new stamp");
     app.post_in(&customer, "/api/sign_out", &[]).await;
 
     // A stranger who has the password, but not the app, guesses codes until the
@@ -123,6 +128,66 @@ async fn a_strangers_wrong_codes_lock_other_browsers_but_not_the_customers_own(a
     for part in ["20 wrong verification codes", "Browsers you have signed in with before can still sign in"] {
         assert!(text.contains(part), "{part:?} missing from:\n{text}");
     }
+}
+
+async fn device_cookies_minted_before_two_factor_was_on_buy_no_code_guesses(app: TestApp) {
+    settle_in_step().await;
+    let customer = app.register_in_browser(EMAIL).await;
+    // Someone with the password signs in from three browsers while 2FA is off.
+    let mut minted = Vec::new();
+    for _ in 0..3 {
+        let browser = Browser::new();
+        assert_eq!(app.sign_in_in(&browser, EMAIL, PASSWORD).await.status(), 200);
+        assert!(browser.cookie("portal_device").is_some());
+        minted.push(browser);
+    }
+    // The customer turns the app on; their own browser is remembered anew.
+    let session = customer.cookie_header().unwrap();
+    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    let secret = app.begin_totp_setup(&session).await;
+    let enabled = app.post_in(&customer, "/api/confirm_totp_setup", &[("code", &secret.code_at(clock::now()))]).await;
+    assert_eq!(enabled.status(), 200);
+
+    // The minted browsers share the strangers' count: five free guesses in all,
+    // not five each.
+    let mut statuses = Vec::new();
+    for browser in minted.iter().chain(minted.iter()) {
+        assert!(
+            app.sign_in_in(browser, EMAIL, PASSWORD).await.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login/code")
+        );
+        statuses.push(app.post_in(browser, "/api/verify_sign_in_code", &[("code", "000000")]).await.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 429, 429]);
+
+    // The customer's own browser is still trusted, under the renewed stamp.
+    app.post_in(&customer, "/api/sign_out", &[]).await;
+    app.sign_in_in(&customer, EMAIL, PASSWORD).await;
+    let code_step = app.post_in(&customer, "/api/verify_sign_in_code", &[("code", &next_code(&secret))]).await;
+    assert_eq!(code_step.status(), 200, "{}", code_step.text().await.unwrap());
+}
+
+async fn setup_codes_are_counted_per_account_in_any_browser(app: TestApp) {
+    let first = app.register_in_browser(EMAIL).await;
+    let session = first.cookie_header().unwrap();
+    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.begin_sms_setup(&session, support::sms::PHONE).await.status(), 200);
+    let code = app.twilio.next_code(support::sms::PHONE).await;
+    let wrong = if code == "111111" { "222222" } else { "111111" };
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(app.confirm_sms_setup(&session, wrong).await.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 429]);
+
+    // A browser newly signed in to the account brings no fresh guesses.
+    let second = Browser::new();
+    assert_eq!(app.sign_in_in(&second, EMAIL, PASSWORD).await.status(), 200);
+    let other = second.cookie_header().unwrap();
+    assert_eq!(app.confirm_password(&other).await.status(), 200);
+    assert_eq!(app.confirm_sms_setup(&other, wrong).await.status(), 429);
 }
 
 async fn wrong_step_up_passwords_have_their_own_count_and_lock(app: TestApp) {

@@ -35,9 +35,11 @@ impl Cookies {
         self.values(headers, self.session_name()).find_map(|value| SessionToken::parse(&value))
     }
 
-    /// The device cookie a request carries, unchecked: the core checks its signature.
-    pub fn device(&self, headers: &HeaderMap) -> Option<String> {
-        self.values(headers, self.device_name()).next()
+    /// Every value of the device cookie a request carries, unchecked: the core
+    /// checks them. Every one, since another site on the domain may have planted
+    /// one beside ours (over plain http, where the `__Host-` prefix is not used).
+    pub fn device(&self, headers: &HeaderMap) -> Vec<String> {
+        self.values(headers, self.device_name()).collect()
     }
 
     /// A `Set-Cookie` value that stores `token` for this browser session.
@@ -91,7 +93,7 @@ mod tests {
         let sent = format!("theme=dark; portal_session={token_text}; portal_device=7.abc");
         headers.insert(COOKIE, HeaderValue::from_str(&sent).unwrap());
         assert_eq!(cookies.session(&headers).map(|t| t.as_str().to_owned()), Some(token_text));
-        assert_eq!(cookies.device(&headers).as_deref(), Some("7.abc"));
+        assert_eq!(cookies.device(&headers), ["7.abc"]);
         assert!(Cookies::new(true).session(&headers).is_none(), "the https cookie has another name");
     }
 

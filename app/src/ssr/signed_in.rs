@@ -27,21 +27,27 @@ pub async fn awaiting_code() -> Result<Option<SignedIn>, AppError> {
     presented_session(Stage::AwaitingCode).await
 }
 
-/// The device cookie this browser presents, unchecked (the core checks it).
-pub fn presented_device(state: &AppState) -> Option<String> {
-    use_context::<Parts>().and_then(|parts| state.cookies.device(&parts.headers))
+/// The device cookies this browser presents, unchecked (the core checks them).
+pub fn presented_device(state: &AppState) -> Vec<String> {
+    use_context::<Parts>().map(|parts| state.cookies.device(&parts.headers)).unwrap_or_default()
 }
 
 /// Signs `account` in with a brand-new session, ending the one the browser had, so
 /// a session id planted before sign-in is worthless after it (session fixation).
-/// The browser's device cookie now names the account too.
+/// The browser is remembered for the account.
 pub async fn start_session(state: &AppState, account: &Account) -> Result<(), AppError> {
     end_presented_session(state).await?;
     let token = state.portal.sessions.start(account).await?;
     set_cookie(state.cookies.issue_session(&token));
-    let device = state.portal.devices.remember(presented_device(state).as_deref(), account.id);
-    set_cookie(state.cookies.issue_device(device));
+    remember_browser(state, account);
     Ok(())
+}
+
+/// Gives the browser a device cookie naming `account` as it is now: after a
+/// sign-in, and after a change to its security (which voids the notes from before).
+pub fn remember_browser(state: &AppState, account: &Account) {
+    let device = state.portal.devices.remember(&presented_device(state), account);
+    set_cookie(state.cookies.issue_device(device));
 }
 
 /// Like [`start_session`], for an account whose password was right and whose second

@@ -158,7 +158,7 @@ mod tests {
     use super::*;
 
     fn account() -> Account {
-        Account { id: 1, name: "Ana <b>Lim</b>".into(), email: "ana@example.com".into() }
+        Account { id: 1, name: "Ana <b>Lim</b>".into(), email: "ana@example.com".into(), security_stamp: String::new() }
     }
 
     #[test]

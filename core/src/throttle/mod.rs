@@ -49,12 +49,14 @@ impl Rule {
 /// Whose failures count together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Bucket {
-    /// One browser that signed in to the account before.
+    /// One browser that signed in to the account since its last security change.
     Device(DeviceId),
-    /// Everyone trying an email at sign-in (registered or not: the count says
-    /// nothing about which emails exist).
+    /// Everyone trying an email at sign-in from a browser the account does not
+    /// know (registered or not: the count says nothing about which emails exist).
     UntrustedEmail(String),
-    /// Everyone trying for an account from a browser it does not know.
+    /// Everyone trying for an account from a browser it does not know; and every
+    /// setup code of the account, wherever it is typed (a throwaway account's
+    /// browsers must not buy more guesses at a code sent to someone's number).
     UntrustedAccount(i32),
 }
 

@@ -70,20 +70,21 @@ impl TwoFactor {
     }
 
     /// Turns 2FA off, ends the account's other sessions and tells the customer by
-    /// email, in one transaction. The caller checks that the password was re-confirmed.
-    pub async fn disable(&self, signed_in: &SignedIn) -> Result<(), CoreError> {
+    /// email, in one transaction. Returns the account under its renewed security
+    /// stamp. The caller checks that the password was re-confirmed.
+    pub async fn disable(&self, signed_in: &SignedIn) -> Result<Account, CoreError> {
         let account = &signed_in.account;
         let transaction = self.db.begin().await?;
         let factor = SecondFactor::load(&transaction, account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         two_factor::Entity::delete_by_id(account.id).exec(&transaction).await?;
         Self::forget_sms_code(&transaction, account.id).await?;
-        let ended = Sessions::end_others(&transaction, signed_in).await?;
+        let (renewed, ended) = Sessions::renew_after_change(&transaction, signed_in).await?;
         let notice = notices::two_factor_disabled(account, factor.method(), clock::now(), &self.support);
         Outbox::enqueue(&transaction, notice).await?;
         transaction.commit().await?;
         self.outbox.wake();
         tracing::info!(account = account.id, other_sessions_ended = ended, "two-factor authentication turned off");
-        Ok(())
+        Ok(renewed)
     }
 
     /// Deletes what no longer counts for anything: authenticator setups past their
@@ -105,31 +106,39 @@ impl TwoFactor {
         Ok(enrollments.rows_affected + codes.rows_affected + numbers)
     }
 
-    /// Reserves a code check for `account`, counted for the browser presenting
-    /// `device_cookie` or, if the account does not know it, for all such browsers.
-    async fn reserve_code_check(&self, account: &Account, device_cookie: Option<&str>) -> Result<Attempt, CoreError> {
-        let bucket = Bucket::account(self.devices.recognise(device_cookie, account.id), account.id);
+    /// Reserves a sign-in code check for `account`, counted for the browser
+    /// presenting `device_cookies` or, if the account does not know it, with all
+    /// such browsers.
+    async fn reserve_sign_in_code(&self, account: &Account, device_cookies: &[String]) -> Result<Attempt, CoreError> {
+        let bucket = Bucket::account(self.devices.recognise(device_cookies, account), account.id);
         self.codes.reserve(&bucket, Some(account)).await
+    }
+
+    /// Reserves a setup code check for `account`: counted for the account, in
+    /// whatever browser.
+    async fn reserve_setup_code(&self, account: &Account) -> Result<Attempt, CoreError> {
+        self.codes.reserve(&Bucket::UntrustedAccount(account.id), Some(account)).await
     }
 
     /// In `transaction`: makes `factor` the account's second factor, replacing the
     /// one it had (a switch), ends the account's other sessions, and stores the
-    /// email that says which method it now is. A stored factor that cannot be read
-    /// is not replaced: support looks at it first.
+    /// email that says which method it now is. Returns the account under its
+    /// renewed security stamp. A stored factor that cannot be read is not replaced:
+    /// support looks at it first.
     async fn turn_on(
         &self,
         transaction: &DatabaseTransaction,
         signed_in: &SignedIn,
         factor: SecondFactor,
         now: clock::UnixTime,
-    ) -> Result<(), CoreError> {
+    ) -> Result<Account, CoreError> {
         let account = &signed_in.account;
         let previous = SecondFactor::load(transaction, account.id).await?.map(|previous| previous.method());
         two_factor::Entity::delete_by_id(account.id).exec(transaction).await?;
         let method = factor.method();
         factor.into_row(account.id, now).insert(transaction).await?;
         Self::forget_sms_code(transaction, account.id).await?;
-        let ended = Sessions::end_others(transaction, signed_in).await?;
+        let (renewed, ended) = Sessions::renew_after_change(transaction, signed_in).await?;
         let notice = notices::two_factor_enabled(account, method, previous, now, &self.support);
         Outbox::enqueue(transaction, notice).await?;
         tracing::info!(
@@ -139,7 +148,7 @@ impl TwoFactor {
             other_sessions_ended = ended,
             "two-factor method turned on"
         );
-        Ok(())
+        Ok(renewed)
     }
 
     fn open_secret(&self, account_id: i32, sealed: &SealedSecret) -> Result<TotpSecret, CoreError> {

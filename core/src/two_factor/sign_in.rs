@@ -55,16 +55,16 @@ impl TwoFactor {
     }
 
     /// Checks the sign-in code of an account with 2FA on, from the browser that
-    /// presents `device_cookie`. The check is reserved in the code throttle before
+    /// presents `device_cookies`. The check is reserved in the code throttle before
     /// it runs; a right code starts the count afresh.
     pub async fn verify_sign_in_code(
         &self,
         account: &Account,
         code: &str,
-        device_cookie: Option<&str>,
+        device_cookies: &[String],
     ) -> Result<(), CoreError> {
         let factor = self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
-        let attempt = self.reserve_code_check(account, device_cookie).await?;
+        let attempt = self.reserve_sign_in_code(account, device_cookies).await?;
         let verdict = match &factor {
             SecondFactor::AuthenticatorApp { sealed_secret, .. } => {
                 self.accept_totp_sign_in(account.id, sealed_secret, code).await?
@@ -100,6 +100,9 @@ impl TwoFactor {
         let accepted = two_factor::Entity::update_many()
             .col_expr(two_factor::Column::LastUsedStep, Expr::value(step.0))
             .filter(two_factor::Column::UserId.eq(account_id))
+            // Still the secret the code was checked against: not a factor that
+            // replaced it meanwhile.
+            .filter(two_factor::Column::SealedSecret.eq(sealed_secret.clone().into_stored()))
             .filter(
                 Condition::any()
                     .add(two_factor::Column::LastUsedStep.is_null())

@@ -25,22 +25,19 @@ impl TwoFactor {
     /// Turns SMS on for the number the code went to, if `code` is right: in one
     /// transaction the number becomes the account's (replacing the authenticator
     /// app, if that was on), the other sessions end and the confirmation email is
-    /// stored. The caller checks that the password was re-confirmed.
-    pub async fn confirm_sms_setup(
-        &self,
-        signed_in: &SignedIn,
-        code: &str,
-        device_cookie: Option<&str>,
-    ) -> Result<(), CoreError> {
-        let attempt = self.reserve_code_check(&signed_in.account, device_cookie).await?;
+    /// stored. Returns the account under its renewed security stamp. The caller
+    /// checks that the password was re-confirmed.
+    pub async fn confirm_sms_setup(&self, signed_in: &SignedIn, code: &str) -> Result<Account, CoreError> {
+        let attempt = self.reserve_setup_code(&signed_in.account).await?;
         let phone = match self.take_sms_code(signed_in.account.id, Purpose::Setup, code).await? {
             Ok(phone) => phone,
             Err(failure) => return Err(attempt.failed(failure).await?),
         };
         let transaction = self.db.begin().await?;
-        self.turn_on(&transaction, signed_in, SecondFactor::Sms { phone }, clock::now()).await?;
+        let renewed = self.turn_on(&transaction, signed_in, SecondFactor::Sms { phone }, clock::now()).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        attempt.succeeded().await
+        attempt.succeeded().await?;
+        Ok(renewed)
     }
 }

@@ -59,18 +59,14 @@ impl TwoFactor {
     /// Turns the authenticator app on if `code` is right for the pending secret: in
     /// one transaction the secret becomes the account's (replacing SMS, if that was
     /// on), the pending one is gone, the other sessions end and the confirmation
-    /// email is stored. The caller checks that the password was re-confirmed.
-    pub async fn confirm_totp_setup(
-        &self,
-        signed_in: &SignedIn,
-        code: &str,
-        device_cookie: Option<&str>,
-    ) -> Result<(), CoreError> {
+    /// email is stored. Returns the account under its renewed security stamp. The
+    /// caller checks that the password was re-confirmed.
+    pub async fn confirm_totp_setup(&self, signed_in: &SignedIn, code: &str) -> Result<Account, CoreError> {
         let account = &signed_in.account;
         let now = clock::now();
         let pending = self.pending_enrollment(account.id, now).await?.ok_or(CoreError::SetupExpired)?;
         let secret = self.open_secret(account.id, &pending)?;
-        let attempt = self.reserve_code_check(account, device_cookie).await?;
+        let attempt = self.reserve_setup_code(account).await?;
         let Some(step) = secret.verify(code, now) else {
             return Err(attempt.failed(CoreError::InvalidCode).await?);
         };
@@ -83,10 +79,11 @@ impl TwoFactor {
             return Err(CoreError::SetupExpired);
         }
         let factor = SecondFactor::AuthenticatorApp { sealed_secret: pending, last_used_step: Some(step.0) };
-        self.turn_on(&transaction, signed_in, factor, now).await?;
+        let renewed = self.turn_on(&transaction, signed_in, factor, now).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        attempt.succeeded().await
+        attempt.succeeded().await?;
+        Ok(renewed)
     }
 
     /// The pending secret of the account, unless it has expired.

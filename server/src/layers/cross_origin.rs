@@ -22,6 +22,10 @@ pub struct SiteOrigin {
 
 impl SiteOrigin {
     pub fn new(site_url: &Url) -> Self {
+        // An opaque origin serializes as "null", which any sandboxed page sends.
+        if !site_url.origin().is_tuple() {
+            return Self { allowed: Vec::new() };
+        }
         let mut allowed = vec![site_url.origin().ascii_serialization()];
         let is_loopback = match site_url.host() {
             Some(Host::Domain(name)) => name == "localhost",

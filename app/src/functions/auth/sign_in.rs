@@ -16,7 +16,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 
     let state = crate::ssr::state()?;
     let device = crate::ssr::presented_device(&state);
-    let account = state.portal.accounts.authenticate(&email, Password::new(password), device.as_deref()).await?;
+    let account = state.portal.accounts.authenticate(&email, Password::new(password), &device).await?;
     let next = safe_next(next.as_deref());
     if state.portal.two_factor.begin_sign_in(&account).await?.is_some() {
         crate::ssr::start_code_session(&state, &account).await?;

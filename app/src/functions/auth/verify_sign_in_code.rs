@@ -12,7 +12,7 @@ pub async fn verify_sign_in_code(code: String, next: Option<String>) -> Result<(
     let state = state()?;
     let pending = awaiting_code().await?.ok_or_else(|| reject(AppError::SignInRequired))?;
     let device = presented_device(&state);
-    state.portal.two_factor.verify_sign_in_code(&pending.account, &code, device.as_deref()).await?;
+    state.portal.two_factor.verify_sign_in_code(&pending.account, &code, &device).await?;
     start_session(&state, &pending.account).await?;
     tracing::info!(account = pending.account.id, "signed in with a second factor");
     leptos_axum::redirect(&safe_next(next.as_deref()));

@@ -9,7 +9,7 @@ pub async fn confirm_totp_setup(code: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
     state.portal.step_up.require_recent(&signed_in.token).await?;
-    let device = crate::ssr::presented_device(&state);
-    state.portal.two_factor.confirm_totp_setup(&signed_in, &code, device.as_deref()).await?;
+    let renewed = state.portal.two_factor.confirm_totp_setup(&signed_in, &code).await?;
+    crate::ssr::remember_browser(&state, &renewed);
     Ok(())
 }

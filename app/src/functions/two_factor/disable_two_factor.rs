@@ -12,7 +12,8 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
     let device = crate::ssr::presented_device(&state);
-    state.portal.step_up.confirm_password(&signed_in, Password::new(password), device.as_deref()).await?;
-    state.portal.two_factor.disable(&signed_in).await?;
+    state.portal.step_up.confirm_password(&signed_in, Password::new(password), &device).await?;
+    let renewed = state.portal.two_factor.disable(&signed_in).await?;
+    crate::ssr::remember_browser(&state, &renewed);
     Ok(())
 }

@@ -21,6 +21,9 @@ pub struct Model {
     /// When the customer last re-typed their password in this session; security
     /// changes need it within the last ten minutes.
     pub password_confirmed_at: Option<i64>,
+    /// The account's security stamp when the session started (or last made a
+    /// change): when the account's has moved on since, the session is void.
+    pub security_stamp: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

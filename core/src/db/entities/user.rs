@@ -14,6 +14,9 @@ pub struct Model {
     /// Argon2id, PHC string format.
     pub password_hash: String,
     pub created_at: i64,
+    /// Random, renewed by every change to the account's security (its second
+    /// factor): sessions and device cookies made under another stamp are void.
+    pub security_stamp: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
