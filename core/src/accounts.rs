@@ -7,7 +7,7 @@ use crate::clock;
 use crate::db::entities::user;
 use crate::devices::{Client, Devices};
 use crate::password::{Password, PasswordHash, PasswordHasher, check_new_password};
-use crate::throttle::{Bucket, Throttle};
+use crate::throttle::{Bucket, Throttle, Verdict};
 
 const MAX_NAME_CHARS: usize = 100;
 /// RFC 5321 caps a forward path at 256 octets including the angle brackets.
@@ -123,13 +123,11 @@ impl Accounts {
             .map_or(Client::Untrusted, |model| self.devices.recognise(device_cookies, &Account::from(model.clone())));
         let attempt = self.throttle.reserve(&Bucket::sign_in(client, &email), None).await?;
         let stored = found.as_ref().map(|model| PasswordHash(model.password_hash.clone()));
-        match (self.hasher.verify(password, stored).await?, found) {
-            (true, Some(model)) => {
-                attempt.succeeded().await?;
-                Ok(model.into())
-            }
-            _ => Err(attempt.failed(CoreError::InvalidCredentials).await?),
-        }
+        let verdict = match (self.hasher.verify(password, stored).await?, found) {
+            (true, Some(model)) => Verdict::Right(model.into()),
+            _ => Verdict::Wrong(CoreError::InvalidCredentials),
+        };
+        attempt.settle(verdict).await
     }
 
     /// Whether `password` is the account's password (re-confirmation before a change).

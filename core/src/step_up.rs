@@ -8,7 +8,7 @@ use crate::accounts::Accounts;
 use crate::devices::Devices;
 use crate::password::Password;
 use crate::sessions::{SessionToken, Sessions, SignedIn};
-use crate::throttle::{Bucket, Throttle};
+use crate::throttle::{Bucket, Throttle, Verdict};
 
 #[derive(Clone)]
 pub struct StepUp {
@@ -36,10 +36,11 @@ impl StepUp {
         let account = &signed_in.account;
         let bucket = Bucket::account(self.devices.recognise(device_cookies, account), account.id);
         let attempt = self.throttle.reserve(&bucket, Some(account)).await?;
-        if !self.accounts.check_password(account, password).await? {
-            return Err(attempt.failed(CoreError::WrongPassword).await?);
-        }
-        attempt.succeeded().await?;
+        let verdict = match self.accounts.check_password(account, password).await? {
+            true => Verdict::Right(()),
+            false => Verdict::Wrong(CoreError::WrongPassword),
+        };
+        attempt.settle(verdict).await?;
         self.sessions.mark_password_confirmed(&signed_in.token).await
     }
 

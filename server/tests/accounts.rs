@@ -236,6 +236,7 @@ async fn huge_requests_are_refused(app: TestApp) {
     let huge = "a".repeat(100_000);
     let response = app.post("/api/sign_in", &[("email", &huge), ("password", PASSWORD)], None).await;
     assert_eq!(response.status(), 413);
+    assert_eq!(response.headers()["connection"], "close", "the unread rest of the body ends the connection");
     assert!(response.text().await.unwrap().contains("too large"));
 }
 

@@ -1,8 +1,8 @@
 //! Guessing, slowed down. Every password or code check is an [`Attempt`] reserved
 //! *before* the check runs: one atomic statement counts it as a failure and refuses
 //! it when the wait is not over, so N parallel guesses on any number of servers get
-//! at most the free allowance of answers. A right answer starts the count afresh;
-//! an attempt dropped without an answer stays counted.
+//! at most the free allowance of answers. The check's [`Verdict`] settles it: a
+//! right answer starts the count afresh; an attempt dropped unsettled stays counted.
 //!
 //! Failures are counted per [`Bucket`]: a browser with a valid device cookie for the
 //! account has a count of its own, and everyone else shares one. Someone guessing a
@@ -137,10 +137,31 @@ impl Throttle {
     }
 }
 
-/// An attempt counted in advance as a failure. Answer it: [`succeeded`](Self::succeeded),
-/// [`failed`](Self::failed) or [`not_a_guess`](Self::not_a_guess). Dropped
-/// unanswered (an error on the way), it stays a failure.
-#[must_use = "an attempt stays a failure until it is answered"]
+/// What a check of a password or code found.
+#[derive(Debug)]
+pub enum Verdict<T> {
+    /// Right, with what it proved.
+    Right(T),
+    /// Wrong: answered with this error (or a wait, or the lock).
+    Wrong(CoreError),
+    /// Not a guess (a right code, already used): not counted, answered with this error.
+    NotAGuess(CoreError),
+}
+
+impl<T> Verdict<T> {
+    /// The same verdict, with what a right one proved turned by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Verdict<U> {
+        match self {
+            Self::Right(proved) => Verdict::Right(f(proved)),
+            Self::Wrong(error) => Verdict::Wrong(error),
+            Self::NotAGuess(error) => Verdict::NotAGuess(error),
+        }
+    }
+}
+
+/// An attempt counted in advance as a failure. [`settle`](Self::settle) it with the
+/// check's verdict; dropped unsettled (an error on the way), it stays a failure.
+#[must_use = "an attempt stays a failure until it is settled"]
 pub struct Attempt {
     throttle: Throttle,
     subject: String,
@@ -150,14 +171,26 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    /// It was right: the count starts afresh (a lock stays).
-    pub async fn succeeded(self) -> Result<(), CoreError> {
-        self.throttle.counts.reset(&self.subject).await
+    /// Counts the attempt as the verdict says: a right one starts the count afresh
+    /// (a lock stays), a wrong one stays counted, and what was not a guess is taken
+    /// back. Returns what was proved, or the error to answer with.
+    pub async fn settle<T>(self, verdict: Verdict<T>) -> Result<T, CoreError> {
+        match verdict {
+            Verdict::Right(proved) => {
+                self.throttle.counts.reset(&self.subject).await?;
+                Ok(proved)
+            }
+            Verdict::Wrong(failure) => Err(self.failed(failure).await?),
+            Verdict::NotAGuess(error) => {
+                self.throttle.counts.refund(&self.subject).await?;
+                Err(error)
+            }
+        }
     }
 
-    /// It was wrong. Returns the error to answer with: `failure` itself, a wait once
-    /// the free tries are used up, or the lock (emailing the customer once).
-    pub async fn failed(self, failure: CoreError) -> Result<CoreError, CoreError> {
+    /// The error for a wrong attempt: `failure` itself, a wait once the free tries
+    /// are used up, or the lock (emailing the customer once).
+    async fn failed(self, failure: CoreError) -> Result<CoreError, CoreError> {
         let Throttle { counts, rule, outbox, support } = &self.throttle;
         if rule.lock_after.is_some_and(|limit| self.consecutive >= limit) {
             let now = clock::now();
@@ -175,10 +208,5 @@ impl Attempt {
             0 => failure,
             wait => CoreError::TooManyAttempts { guess: rule.guess, retry_after_secs: wait },
         })
-    }
-
-    /// It was not a guess (a right code, already used): it does not count.
-    pub async fn not_a_guess(self) -> Result<(), CoreError> {
-        self.throttle.counts.refund(&self.subject).await
     }
 }

@@ -11,6 +11,7 @@ use crate::clock;
 use crate::db::entities::two_factor;
 use crate::phone::PhoneNumber;
 use crate::secrets::SealedSecret;
+use crate::throttle::Verdict;
 
 /// What the code step asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,31 +72,23 @@ impl TwoFactor {
             }
             SecondFactor::Sms { .. } => self.take_sms_code(account.id, Purpose::SignIn, code).await?.map(drop),
         };
-        match verdict {
-            Ok(()) => attempt.succeeded().await,
-            Err(CoreError::CodeAlreadyUsed) => {
-                // A right code, already used: not a guess, so not counted as one.
-                attempt.not_a_guess().await?;
-                Err(CoreError::CodeAlreadyUsed)
-            }
-            Err(failure) => Err(attempt.failed(failure).await?),
-        }
+        attempt.settle(verdict).await
     }
 
     /// Checks an authenticator-app code at sign-in. A code is accepted once: the
     /// step it belongs to must be later than the last accepted one, and moving that
     /// mark is one conditional UPDATE, so of two requests racing with the same code
-    /// exactly one wins, on any number of servers. The outer result is the
-    /// database's; the inner one the verdict.
+    /// exactly one wins, on any number of servers. A right code already used is
+    /// not a guess.
     async fn accept_totp_sign_in(
         &self,
         account_id: i32,
         sealed_secret: &SealedSecret,
         code: &str,
-    ) -> Result<Result<(), CoreError>, CoreError> {
+    ) -> Result<Verdict<()>, CoreError> {
         let secret = self.open_secret(account_id, sealed_secret)?;
         let Some(step) = secret.verify(code, clock::now()) else {
-            return Ok(Err(CoreError::InvalidCode));
+            return Ok(Verdict::Wrong(CoreError::InvalidCode));
         };
         let accepted = two_factor::Entity::update_many()
             .col_expr(two_factor::Column::LastUsedStep, Expr::value(step.0))
@@ -110,7 +103,10 @@ impl TwoFactor {
             )
             .exec(&self.db)
             .await?;
-        Ok(if accepted.rows_affected == 1 { Ok(()) } else { Err(CoreError::CodeAlreadyUsed) })
+        Ok(match accepted.rows_affected {
+            1 => Verdict::Right(()),
+            _ => Verdict::NotAGuess(CoreError::CodeAlreadyUsed),
+        })
     }
 
     async fn sms_phone(&self, account: &Account) -> Result<PhoneNumber, CoreError> {

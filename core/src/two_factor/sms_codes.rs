@@ -24,6 +24,7 @@ use crate::db::entities::sms_number_window;
 use crate::outbox::Outbox;
 use crate::phone::PhoneNumber;
 use crate::secrets::keyed_digest;
+use crate::throttle::Verdict;
 use crate::totp::normalize_code;
 
 pub const CODE_VALID_SECS: i64 = 5 * 60;
@@ -107,22 +108,21 @@ impl TwoFactor {
     }
 
     /// Takes the live code for `purpose` if `code` is it: the one call that clears
-    /// its digest wins, so a code works once. The outer result is the database's;
-    /// the inner one is the verdict, with the number the code was sent to. The
-    /// caller holds the attempt in the code throttle.
+    /// its digest wins, so a code works once. Right, the verdict holds the number
+    /// the code was sent to. The caller holds the attempt in the code throttle.
     pub(super) async fn take_sms_code(
         &self,
         account_id: i32,
         purpose: Purpose,
         code: &str,
-    ) -> Result<Result<PhoneNumber, CoreError>, CoreError> {
+    ) -> Result<Verdict<PhoneNumber>, CoreError> {
         let now = clock::now();
         let live = Entity::find_by_id(account_id).one(&self.db).await?.filter(|row| is_live(row, purpose, now));
         let (Some(live), Some(code)) = (live, normalize_code(code)) else {
-            return Ok(Err(CoreError::InvalidCode));
+            return Ok(Verdict::Wrong(CoreError::InvalidCode));
         };
         let Some(phone) = PhoneNumber::from_stored(&live.phone) else {
-            return Ok(Err(CoreError::InvalidCode));
+            return Ok(Verdict::Wrong(CoreError::InvalidCode));
         };
         let taken = Entity::update_many()
             .col_expr(Column::CodeHash, Expr::value(None::<String>))
@@ -132,7 +132,10 @@ impl TwoFactor {
             .filter(Column::ExpiresAt.gt(now))
             .exec(&self.db)
             .await?;
-        Ok(if taken.rows_affected == 1 { Ok(phone) } else { Err(CoreError::InvalidCode) })
+        Ok(match taken.rows_affected {
+            1 => Verdict::Right(phone),
+            _ => Verdict::Wrong(CoreError::InvalidCode),
+        })
     }
 
     /// Where `purpose`'s codes go for the account, whether one is live, and when

@@ -29,15 +29,11 @@ impl TwoFactor {
     /// checks that the password was re-confirmed.
     pub async fn confirm_sms_setup(&self, signed_in: &SignedIn, code: &str) -> Result<Account, CoreError> {
         let attempt = self.reserve_setup_code(&signed_in.account).await?;
-        let phone = match self.take_sms_code(signed_in.account.id, Purpose::Setup, code).await? {
-            Ok(phone) => phone,
-            Err(failure) => return Err(attempt.failed(failure).await?),
-        };
+        let phone = attempt.settle(self.take_sms_code(signed_in.account.id, Purpose::Setup, code).await?).await?;
         let transaction = self.db.begin().await?;
         let renewed = self.turn_on(&transaction, signed_in, SecondFactor::Sms { phone }, clock::now()).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        attempt.succeeded().await?;
         Ok(renewed)
     }
 }

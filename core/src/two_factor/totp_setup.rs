@@ -12,6 +12,7 @@ use crate::clock::{self, UnixTime};
 use crate::db::entities::totp_enrollment;
 use crate::secrets::SealedSecret;
 use crate::sessions::SignedIn;
+use crate::throttle::Verdict;
 use crate::totp::TotpSecret;
 
 /// A pending secret lives this long; opening the wizard again within it shows the same one.
@@ -67,22 +68,22 @@ impl TwoFactor {
         let pending = self.pending_enrollment(account.id, now).await?.ok_or(CoreError::SetupExpired)?;
         let secret = self.open_secret(account.id, &pending)?;
         let attempt = self.reserve_setup_code(account).await?;
-        let Some(step) = secret.verify(code, now) else {
-            return Err(attempt.failed(CoreError::InvalidCode).await?);
+        let verdict = match secret.verify(code, now) {
+            Some(step) => Verdict::Right(step),
+            None => Verdict::Wrong(CoreError::InvalidCode),
         };
+        let step = attempt.settle(verdict).await?;
 
         let transaction = self.db.begin().await?;
         // Whoever deletes the pending secret enables it; a racing twin finds it gone.
         let taken = totp_enrollment::Entity::delete_by_id(account.id).exec(&transaction).await?;
         if taken.rows_affected != 1 {
-            attempt.not_a_guess().await?;
             return Err(CoreError::SetupExpired);
         }
         let factor = SecondFactor::AuthenticatorApp { sealed_secret: pending, last_used_step: Some(step.0) };
         let renewed = self.turn_on(&transaction, signed_in, factor, now).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        attempt.succeeded().await?;
         Ok(renewed)
     }
 

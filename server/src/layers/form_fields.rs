@@ -25,7 +25,11 @@ pub async fn refuse_malformed(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         let error = AppError::Invalid(format!("The request is too large: at most {} kB.", MAX_BODY_BYTES / 1024));
-        return answer(StatusCode::PAYLOAD_TOO_LARGE, &error);
+        let mut response = answer(StatusCode::PAYLOAD_TOO_LARGE, &error);
+        // The rest of the body is left unread, so this connection cannot carry
+        // another request: say so, or a client may reuse it as it closes.
+        response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+        return response;
     };
     if has_control_characters(&bytes) {
         let error = AppError::Invalid("Fields cannot contain control characters such as NUL or line breaks.".into());
