@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
+import { authenticatorFor } from "./totp";
 
 export const PASSWORD = "tangerine orchestra 42";
 
@@ -56,4 +57,14 @@ export async function openQrModal(page: Page, name: string) {
   const dialog = page.getByRole("dialog", { name: "Scan the QR code" });
   await expect(dialog).toBeVisible();
   return dialog;
+}
+
+/** Seed 000, steps 7 and 8: the app scans the QR code, its code is verified, "Okay". Returns the app. */
+export async function syncAuthenticator(page: Page, dialog: Locator) {
+  const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
+  await dialog.getByLabel("Verification code").fill(app.generate());
+  await dialog.getByRole("button", { name: "Verify" }).click();
+  await expect(currentStep(page)).toHaveText("Confirm Activation");
+  await page.getByRole("button", { name: "Okay" }).click();
+  return app;
 }

@@ -1,6 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { currentStep, open, openQrModal, register, signIn, uniqueEmail } from "./helpers";
-import { authenticatorFor } from "./totp";
+import { open, openQrModal, register, signIn, syncAuthenticator, uniqueEmail } from "./helpers";
 
 test("turning 2FA on signs the account out everywhere else", async ({ page, browser }) => {
   const email = uniqueEmail("elsewhere");
@@ -13,12 +12,7 @@ test("turning 2FA on signs the account out everywhere else", async ({ page, brow
   await signIn(other, email);
   await expect(other).toHaveURL(/\/account$/);
 
-  const dialog = await openQrModal(page, "Ria Tan");
-  const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
-  await dialog.getByLabel("Verification code").fill(app.generate());
-  await dialog.getByRole("button", { name: "Verify" }).click();
-  await expect(currentStep(page)).toHaveText("Confirm Activation");
-  await page.getByRole("button", { name: "Okay" }).click();
+  await syncAuthenticator(page, await openQrModal(page, "Ria Tan"));
   await expect(page.getByRole("status")).toContainText("Two-factor authentication is now on");
 
   // The other computer's next page is the sign-in page; this one stays signed in.

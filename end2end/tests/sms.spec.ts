@@ -7,6 +7,7 @@ import {
   register,
   signIn,
   signOut,
+  syncAuthenticator,
   uniqueEmail,
 } from "./helpers";
 import { expectEmail, smsCode, uniquePhone } from "./outbox";
@@ -75,11 +76,7 @@ test("seed 003: from SMS to the authenticator app, ending with sign-in by app co
   await page.getByRole("button", { name: "Confirm" }).click();
   const dialog = page.getByRole("dialog", { name: "Scan the QR code" });
   await expect(dialog.getByRole("img", { name: /QR code/ })).toBeVisible();
-  const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
-  await dialog.getByLabel("Verification code").fill(app.generate());
-  await dialog.getByRole("button", { name: "Verify" }).click();
-  await expect(currentStep(page)).toHaveText("Confirm Activation");
-  await page.getByRole("button", { name: "Okay" }).click();
+  const app = await syncAuthenticator(page, dialog);
 
   // Step 11: the success message, and the email says the method is now TOTP.
   await expect(page.getByRole("status")).toContainText("Two-factor authentication is now on");
@@ -123,11 +120,7 @@ test("Switch to SMS keeps the authenticator app on until the texted code is veri
   const email = uniqueEmail("to-sms");
   const phone = uniquePhone();
   await register(page, "Omar Said", email);
-  const dialog = await openQrModal(page, "Omar Said");
-  const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
-  await dialog.getByLabel("Verification code").fill(app.generate());
-  await dialog.getByRole("button", { name: "Verify" }).click();
-  await page.getByRole("button", { name: "Okay" }).click();
+  await syncAuthenticator(page, await openQrModal(page, "Omar Said"));
 
   await page.getByRole("button", { name: "Manage two-factor authentication" }).click();
   await page.getByRole("button", { name: "Switch to SMS" }).click();
