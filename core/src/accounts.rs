@@ -117,14 +117,16 @@ impl Accounts {
         device_cookies: &[String],
     ) -> Result<Account, CoreError> {
         let email = email.trim().to_lowercase();
-        let found = self.find_by_email(&email).await?;
-        let client = found
-            .as_ref()
-            .map_or(Client::Untrusted, |model| self.devices.recognise(device_cookies, &Account::from(model.clone())));
+        let found = self
+            .find_by_email(&email)
+            .await?
+            .map(|model| (PasswordHash(model.password_hash.clone()), Account::from(model)));
+        let client =
+            found.as_ref().map_or(Client::Untrusted, |(_, account)| self.devices.recognise(device_cookies, account));
         let attempt = self.throttle.reserve(&Bucket::sign_in(client, &email), None).await?;
-        let stored = found.as_ref().map(|model| PasswordHash(model.password_hash.clone()));
-        let verdict = match (self.hasher.verify(password, stored).await?, found) {
-            (true, Some(model)) => Verdict::Right(model.into()),
+        let (stored, account) = found.unzip();
+        let verdict = match (self.hasher.verify(password, stored).await?, account) {
+            (true, Some(account)) => Verdict::Right(account),
             _ => Verdict::Wrong(CoreError::InvalidCredentials),
         };
         attempt.settle(verdict).await

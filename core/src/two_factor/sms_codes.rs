@@ -86,7 +86,7 @@ impl TwoFactor {
             && count_text_to_number(&transaction, purpose, phone, now).await?)
         {
             transaction.rollback().await?;
-            let wait = self.sms_wait(account.id, purpose, phone, now).await?;
+            let wait = self.sms_status(account.id, purpose, phone, now).await?.resend_in_secs;
             tracing::warn!(
                 account = account.id,
                 purpose = purpose.stored(),
@@ -148,23 +148,22 @@ impl TwoFactor {
         now: UnixTime,
     ) -> Result<SmsStatus, CoreError> {
         let row = Entity::find_by_id(account_id).one(&self.db).await?;
+        let resend_in_secs = self.sms_wait(row.as_ref(), purpose, phone, now).await?;
         let valid_for_secs =
             row.filter(|row| is_live(row, purpose, now) && row.phone == phone.e164()).map(|row| row.expires_at - now);
-        let resend_in_secs = self.sms_wait(account_id, purpose, phone, now).await?;
         Ok(SmsStatus { masked_phone: phone.masked(), valid_for_secs, resend_in_secs })
     }
 
     /// Seconds until a code for `purpose` may be sent to `phone` for the account
-    /// (0: now): the longest of the account's cooldown, the account's hourly cap
-    /// and the number's, each computed from its window.
+    /// whose code row is `account` (0: now): the longest of the account's cooldown,
+    /// the account's hourly cap and the number's, each computed from its window.
     async fn sms_wait(
         &self,
-        account_id: i32,
+        account: Option<&sms_code::Model>,
         purpose: Purpose,
         phone: &PhoneNumber,
         now: UnixTime,
     ) -> Result<i64, CoreError> {
-        let account = Entity::find_by_id(account_id).one(&self.db).await?;
         let number = sms_number_window::Entity::find_by_id((phone.e164().to_owned(), purpose.stored().to_owned()))
             .one(&self.db)
             .await?;
