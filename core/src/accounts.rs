@@ -7,6 +7,7 @@ use crate::clock;
 use crate::db::entities::user;
 use crate::devices::{Client, Devices};
 use crate::password::{Password, PasswordHash, PasswordHasher, check_new_password};
+use crate::requester::Requester;
 use crate::throttle::{Bucket, Throttle, Verdict};
 
 const MAX_NAME_CHARS: usize = 100;
@@ -104,8 +105,7 @@ impl Accounts {
         }
     }
 
-    /// The account with this email and password, typed in the browser presenting
-    /// `device_cookies`. An unknown email and a wrong password give the same error
+    /// The account with this email and password, typed by `requester`. An unknown email and a wrong password give the same error
     /// after the same work (one Argon2 verification), and are slowed down alike
     /// after a few in a row: for the email, or, in a browser that signed in to the
     /// account before, for that browser alone. The attempt is counted before the
@@ -114,16 +114,18 @@ impl Accounts {
         &self,
         email: &str,
         password: Password,
-        device_cookies: &[String],
+        requester: &Requester,
     ) -> Result<Account, CoreError> {
         let email = email.trim().to_lowercase();
         let found = self
             .find_by_email(&email)
             .await?
             .map(|model| (PasswordHash(model.password_hash.clone()), Account::from(model)));
-        let client =
-            found.as_ref().map_or(Client::Untrusted, |(_, account)| self.devices.recognise(device_cookies, account));
-        let attempt = self.throttle.reserve(&Bucket::sign_in(client, &email), None).await?;
+        let client = found
+            .as_ref()
+            .map_or(Client::Untrusted, |(_, account)| self.devices.recognise(&requester.device_cookies, account));
+        let account = found.as_ref().map(|(_, account)| account);
+        let attempt = self.throttle.reserve(&Bucket::sign_in(client, &email), account, requester).await?;
         let (stored, account) = found.unzip();
         let verdict = match (self.hasher.verify(password, stored).await?, account) {
             (true, Some(account)) => Verdict::Right(account),

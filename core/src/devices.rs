@@ -54,7 +54,7 @@ impl DeviceId {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Client {
     /// A browser with a valid note for the account.
-    Trusted(DeviceId),
+    Trusted { account_id: i32, device: DeviceId },
     /// Anyone else: no cookie, a forged, altered or expired one, one for another
     /// account, or one from before the account's last security change.
     Untrusted,
@@ -115,7 +115,7 @@ impl Devices {
         let now = clock::now();
         notes(cookies)
             .find(|note| note.account_id == account.id && self.is_genuine(note, account) && note.is_fresh(now))
-            .map_or(Client::Untrusted, |note| Client::Trusted(note.device))
+            .map_or(Client::Untrusted, |note| Client::Trusted { account_id: note.account_id, device: note.device })
     }
 
     /// The cookie to give a browser that presented `cookies` and has just signed in
@@ -125,7 +125,7 @@ impl Devices {
     pub fn remember(&self, cookies: &[String], account: &Account) -> String {
         let now = clock::now();
         let device = match self.recognise(cookies, account) {
-            Client::Trusted(device) => device,
+            Client::Trusted { device, .. } => device,
             Client::Untrusted => DeviceId::generate(),
         };
         let mut this = Note { account_id: account.id, device, issued_at: now, signature: String::new() };
@@ -174,7 +174,7 @@ mod tests {
         let devices = new_devices();
         let ana = account(7, "s1");
         let cookies = cookie(devices.remember(&[], &ana));
-        assert!(matches!(devices.recognise(&cookies, &ana), Client::Trusted(_)));
+        assert!(matches!(devices.recognise(&cookies, &ana), Client::Trusted { .. }));
         assert_eq!(devices.recognise(&cookies, &account(8, "s1")), Client::Untrusted);
         assert_eq!(devices.recognise(&[], &ana), Client::Untrusted);
     }
@@ -185,7 +185,7 @@ mod tests {
         let before = cookie(devices.remember(&[], &account(7, "before")));
         assert_eq!(devices.recognise(&before, &account(7, "after")), Client::Untrusted);
         let renewed = cookie(devices.remember(&before, &account(7, "after")));
-        assert!(matches!(devices.recognise(&renewed, &account(7, "after")), Client::Trusted(_)));
+        assert!(matches!(devices.recognise(&renewed, &account(7, "after")), Client::Trusted { .. }));
     }
 
     #[test]
@@ -196,7 +196,7 @@ mod tests {
         let both = cookie(devices.remember(&first, &bo));
         let again = cookie(devices.remember(&both, &ana));
         assert_eq!(devices.recognise(&first, &ana), devices.recognise(&again, &ana), "the same device id");
-        assert!(matches!(devices.recognise(&again, &bo), Client::Trusted(_)));
+        assert!(matches!(devices.recognise(&again, &bo), Client::Trusted { .. }));
         assert!(again[0].starts_with("7."), "the account just signed in comes first: {again:?}");
 
         let mut crowded = again;
@@ -213,7 +213,7 @@ mod tests {
         let ana = account(7, "a");
         let genuine = devices.remember(&[], &ana);
         let planted = vec!["x".repeat(MAX_COOKIE_CHARS + 1), "7.garbage".into(), genuine];
-        assert!(matches!(devices.recognise(&planted, &ana), Client::Trusted(_)));
+        assert!(matches!(devices.recognise(&planted, &ana), Client::Trusted { .. }));
     }
 
     #[test]

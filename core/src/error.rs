@@ -27,6 +27,9 @@ pub enum CoreError {
     PasswordConfirmationRequired,
     #[error("the code is wrong or expired")]
     InvalidCode,
+    /// Not one of the account's unspent recovery codes.
+    #[error("the recovery code is wrong or spent")]
+    InvalidRecoveryCode,
     #[error("the code was already used")]
     CodeAlreadyUsed,
     #[error("too many wrong {guess:?} attempts; retry in {retry_after_secs} s")]
@@ -51,6 +54,9 @@ pub enum CoreError {
     /// support looks at it.
     #[error("the stored second factor of account {account_id} cannot be read")]
     TwoFactorUnreadable { account_id: i32 },
+    /// A stored security event this server cannot read.
+    #[error("security event {id} cannot be read")]
+    EventUnreadable { id: i64 },
     #[error(transparent)]
     Sealing(#[from] SealError),
     #[error("database: {0}")]

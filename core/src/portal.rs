@@ -13,8 +13,10 @@ use crate::devices::Devices;
 use crate::outbox::{MailConfig, Mailer, Outbox, SmsTransport};
 use crate::password::PasswordHasher;
 use crate::secrets::{KeyError, MasterKey};
+use crate::security_events::SecurityEvents;
 use crate::sessions::{SessionPolicy, Sessions};
 use crate::step_up::StepUp;
+use crate::support_desk::SupportDesk;
 use crate::throttle::{Rule, Throttle};
 use crate::two_factor::TwoFactor;
 
@@ -49,6 +51,8 @@ pub struct PortalConfig {
     pub totp_issuer: String,
     pub mail: MailConfig,
     pub sms: SmsTransport,
+    /// Security events older than this are purged.
+    pub security_events_retention: Duration,
 }
 
 impl Default for PortalConfig {
@@ -61,6 +65,7 @@ impl Default for PortalConfig {
             totp_issuer: "Customer Portal".to_owned(),
             mail: MailConfig::default(),
             sms: SmsTransport::default(),
+            security_events_retention: Duration::from_secs(365 * 24 * 60 * 60),
         }
     }
 }
@@ -91,6 +96,10 @@ pub struct Portal {
     pub outbox: Outbox,
     /// Signs and checks the device cookies the throttles recognise browsers by.
     pub devices: Devices,
+    /// Each account's security activity.
+    pub events: SecurityEvents,
+    /// What the support tool may do.
+    pub support_desk: SupportDesk,
 }
 
 impl Portal {
@@ -115,9 +124,26 @@ impl Portal {
         let sessions = Sessions::new(db.clone(), config.session);
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
         let issuer = config.totp_issuer.clone();
-        let two_factor =
-            TwoFactor::new(db.clone(), key, issuer, outbox.clone(), throttle(Rule::CODE), devices.clone(), support);
-        Ok(Self { accounts, sessions, step_up, two_factor, outbox, devices, db })
+        let two_factor = TwoFactor::new(
+            db.clone(),
+            key,
+            issuer,
+            outbox.clone(),
+            throttle(Rule::CODE),
+            devices.clone(),
+            support.clone(),
+        );
+        let events = SecurityEvents::new(db.clone(), config.security_events_retention);
+        let support_desk = SupportDesk::new(
+            db.clone(),
+            sessions.clone(),
+            two_factor.clone(),
+            events.clone(),
+            vec![throttle(Rule::SIGN_IN), throttle(Rule::CODE), throttle(Rule::STEP_UP)],
+            outbox.clone(),
+            support,
+        );
+        Ok(Self { accounts, sessions, step_up, two_factor, outbox, devices, events, support_desk, db })
     }
 
     /// Whether the database answers; for health checks.

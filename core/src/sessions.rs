@@ -12,7 +12,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    Set,
+    QueryOrder as _, Set,
     sea_query::{Condition, Expr},
 };
 
@@ -78,6 +78,15 @@ impl fmt::Debug for SessionToken {
 pub struct SignedIn {
     pub token: SessionToken,
     pub account: Account,
+}
+
+/// A session as support sees it: no token, no id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub started_at: UnixTime,
+    pub last_seen_at: UnixTime,
+    /// Half-way: the password was right, the code is still to come.
+    pub awaiting_code: bool,
 }
 
 #[derive(Clone)]
@@ -209,6 +218,39 @@ impl Sessions {
             .exec(connection)
             .await?;
         Ok((Account { security_stamp: stamp, ..keep.account.clone() }, ended.rows_affected))
+    }
+
+    /// Ends every session of the account, on `connection` (pass the transaction of
+    /// the change): a new security stamp voids them all, even one a racing sign-in
+    /// is about to start, and they are deleted. Returns how many there were.
+    pub async fn end_all(connection: &impl ConnectionTrait, account_id: i32) -> Result<u64, CoreError> {
+        user::Entity::update_many()
+            .col_expr(user::Column::SecurityStamp, Expr::value(new_security_stamp()))
+            .filter(user::Column::Id.eq(account_id))
+            .exec(connection)
+            .await?;
+        let ended =
+            session::Entity::delete_many().filter(session::Column::UserId.eq(account_id)).exec(connection).await?;
+        Ok(ended.rows_affected)
+    }
+
+    /// The account's sessions that are still alive, oldest first: for the support tool.
+    pub async fn of_account(&self, account_id: i32) -> Result<Vec<SessionSummary>, CoreError> {
+        let now = clock::now();
+        let found = session::Entity::find()
+            .filter(session::Column::UserId.eq(account_id))
+            .order_by_asc(session::Column::CreatedAt)
+            .all(&self.db)
+            .await?;
+        Ok(found
+            .into_iter()
+            .filter(|found| self.is_alive(found, now))
+            .map(|found| SessionSummary {
+                started_at: found.created_at,
+                last_seen_at: found.last_seen_at,
+                awaiting_code: found.awaiting_code_since.is_some(),
+            })
+            .collect())
     }
 
     /// Deletes every expired session; returns how many. Run now and then by a worker.

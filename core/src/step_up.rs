@@ -7,6 +7,7 @@ use crate::CoreError;
 use crate::accounts::Accounts;
 use crate::devices::Devices;
 use crate::password::Password;
+use crate::requester::Requester;
 use crate::sessions::{SessionToken, Sessions, SignedIn};
 use crate::throttle::{Bucket, Throttle, Verdict};
 
@@ -25,17 +26,17 @@ impl StepUp {
     }
 
     /// Checks the re-typed password and, if right, marks the session as confirmed.
-    /// The check is reserved in the throttle first, for the browser presenting
-    /// `device_cookies` if the account knows it.
+    /// The check is reserved in the throttle first, for `requester`'s browser if the
+    /// account knows it.
     pub async fn confirm_password(
         &self,
         signed_in: &SignedIn,
         password: Password,
-        device_cookies: &[String],
+        requester: &Requester,
     ) -> Result<(), CoreError> {
         let account = &signed_in.account;
-        let bucket = Bucket::account(self.devices.recognise(device_cookies, account), account.id);
-        let attempt = self.throttle.reserve(&bucket, Some(account)).await?;
+        let bucket = Bucket::account(self.devices.recognise(&requester.device_cookies, account), account.id);
+        let attempt = self.throttle.reserve(&bucket, Some(account), requester).await?;
         let verdict = match self.accounts.check_password(account, password).await? {
             true => Verdict::Right(()),
             false => Verdict::Wrong(CoreError::WrongPassword),

@@ -130,6 +130,89 @@ pub fn locked(
     )
 }
 
+/// A recovery code signed in instead of the second factor's code.
+pub fn recovery_code_used(account: &Account, left: u64, at: UnixTime, support: &str) -> Email {
+    let left_words = match left {
+        0 => "You have no recovery codes left: generate new ones under My Account, Account Security.".to_owned(),
+        1 => "You have 1 recovery code left.".to_owned(),
+        n if n <= crate::recovery_codes::FEW_LEFT => {
+            format!(
+                "You have {n} recovery codes left: consider generating new ones under My Account, Account Security."
+            )
+        }
+        n => format!("You have {n} recovery codes left."),
+    };
+    notice(
+        account,
+        "A recovery code was used to sign in",
+        &[
+            format!(
+                "A recovery code was used to sign in to your {PRODUCT} account ({}) on {}. Each code works once.",
+                account.email,
+                clock::format_utc(at)
+            ),
+            left_words,
+            "If you lost the device your codes come from, set up two-factor authentication again under My              Account, Account Security."
+                .into(),
+        ],
+        support,
+    )
+}
+
+/// A new set of recovery codes replaced the old one.
+pub fn recovery_codes_regenerated(account: &Account, at: UnixTime, support: &str) -> Email {
+    notice(
+        account,
+        "New recovery codes were generated",
+        &[
+            format!(
+                "New recovery codes were generated for your {PRODUCT} account ({}) on {}.",
+                account.email,
+                clock::format_utc(at)
+            ),
+            "The codes you had before no longer work. Keep the new ones somewhere safe.".into(),
+        ],
+        support,
+    )
+}
+
+/// What the support desk did to an account, at the customer's request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SupportAction {
+    Unlocked,
+    TwoFactorReset,
+    SignedOut,
+}
+
+/// The support desk acted on the account, for `reason`.
+pub fn support_acted(account: &Account, action: SupportAction, reason: &str, at: UnixTime, support: &str) -> Email {
+    let when = clock::format_utc(at);
+    let (subject, what, next) = match action {
+        SupportAction::Unlocked => (
+            "Our support team unlocked your account",
+            format!("Our support team cleared the locks on your {PRODUCT} account ({}) on {when}.", account.email),
+            "Signing in and security changes work again.",
+        ),
+        SupportAction::TwoFactorReset => (
+            "Our support team turned off two-factor authentication",
+            format!(
+                "Our support team turned off two-factor authentication for your {PRODUCT} account ({}) on {when}.                  Your recovery codes no longer work, and every device and browser was signed out.",
+                account.email
+            ),
+            "Sign in with your password, then set up two-factor authentication again under My Account, Account              Security.",
+        ),
+        SupportAction::SignedOut => (
+            "Our support team signed you out everywhere",
+            format!(
+                "Our support team signed your {PRODUCT} account ({}) out of every device and browser on {when}.",
+                account.email
+            ),
+            "Sign in again to carry on.",
+        ),
+    };
+    notice(account, subject, &[what, format!("The reason given: {reason}"), next.into()], support)
+}
+
 fn notice(account: &Account, subject: &str, paragraphs: &[String], support: &str) -> Email {
     let warning = format!(
         "If this wasn't you, someone may know your password: contact {support} right away and change your password."

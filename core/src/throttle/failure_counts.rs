@@ -3,6 +3,7 @@
 //! atomic on its own: an attempt is counted by the same statement that decides
 //! whether it may happen, so racing requests on many servers cannot slip past.
 
+use sea_orm::Condition;
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait as _, ConnectionTrait as _, DatabaseConnection, EntityTrait as _, IdenStatic as _, QueryFilter as _,
@@ -99,6 +100,31 @@ impl FailureCounts {
             .exec(&self.db)
             .await?;
         Ok(())
+    }
+
+    /// The counts (and locks) of the listed subjects and of those starting with
+    /// `prefix`.
+    pub async fn of(&self, subjects: &[String], prefix: &str) -> Result<Vec<Model>, CoreError> {
+        Ok(Entity::find()
+            .filter(Column::Scope.eq(self.scope))
+            .filter(Self::among(subjects, prefix))
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Forgets the counts and locks of the listed subjects and of those starting
+    /// with `prefix`; returns how many there were.
+    pub async fn clear(&self, subjects: &[String], prefix: &str) -> Result<u64, CoreError> {
+        let cleared = Entity::delete_many()
+            .filter(Column::Scope.eq(self.scope))
+            .filter(Self::among(subjects, prefix))
+            .exec(&self.db)
+            .await?;
+        Ok(cleared.rows_affected)
+    }
+
+    fn among(subjects: &[String], prefix: &str) -> Condition {
+        Condition::any().add(Column::Subject.is_in(subjects.iter().cloned())).add(Column::Subject.starts_with(prefix))
     }
 
     /// Forgets unlocked counts nobody added to since `before`; returns how many.

@@ -12,6 +12,7 @@
 
 mod failure_counts;
 
+pub use crate::db::entities::failure_count::Model as FailureCount;
 use failure_counts::FailureCounts;
 use sea_orm::DatabaseConnection;
 
@@ -21,6 +22,8 @@ use crate::backoff::delay_after;
 use crate::clock;
 use crate::devices::{Client, DeviceId};
 use crate::outbox::{Outbox, notices};
+use crate::requester::Requester;
+use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 pub use crate::vocabulary::Guess;
 
 /// At this many wrong codes (or step-up passwords) in a row, a bucket locks until
@@ -35,22 +38,45 @@ pub struct Rule {
     scope: &'static str,
     guess: Guess,
     lock_after: Option<i32>,
+    /// What the account's security activity records for a wrong guess.
+    wrong: SecurityEvent,
+    /// Whether the answer must not show that the account exists (sign-in): then the
+    /// event is written after the answer, so it costs the answer no time.
+    answer_alike: bool,
 }
 
 impl Rule {
     /// Passwords at sign-in. Never locks: no one can shut a customer out.
-    pub const SIGN_IN: Self = Self { scope: "sign_in", guess: Guess::Password, lock_after: None };
+    pub const SIGN_IN: Self = Self {
+        scope: "sign_in",
+        guess: Guess::Password,
+        lock_after: None,
+        wrong: SecurityEvent::SignInFailed,
+        answer_alike: true,
+    };
     /// Second-factor codes, at sign-in and in setups.
-    pub const CODE: Self = Self { scope: "code", guess: Guess::Code, lock_after: Some(LOCKOUT_FAILURES) };
+    pub const CODE: Self = Self {
+        scope: "code",
+        guess: Guess::Code,
+        lock_after: Some(LOCKOUT_FAILURES),
+        wrong: SecurityEvent::WrongCode,
+        answer_alike: false,
+    };
     /// Passwords re-typed to confirm a security change.
-    pub const STEP_UP: Self = Self { scope: "step_up", guess: Guess::Password, lock_after: Some(LOCKOUT_FAILURES) };
+    pub const STEP_UP: Self = Self {
+        scope: "step_up",
+        guess: Guess::Password,
+        lock_after: Some(LOCKOUT_FAILURES),
+        wrong: SecurityEvent::StepUpFailed,
+        answer_alike: false,
+    };
 }
 
 /// Whose failures count together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Bucket {
     /// One browser that signed in to the account since its last security change.
-    Device(DeviceId),
+    Device { account_id: i32, device: DeviceId },
     /// Everyone trying an email at sign-in from a browser the account does not
     /// know (registered or not: the count says nothing about which emails exist).
     UntrustedEmail(String),
@@ -64,7 +90,7 @@ impl Bucket {
     /// The bucket of sign-in attempts for `email` (trimmed, lower-cased).
     pub fn sign_in(client: Client, email: &str) -> Self {
         match client {
-            Client::Trusted(device) => Self::Device(device),
+            Client::Trusted { account_id, device } => Self::Device { account_id, device },
             Client::Untrusted => Self::UntrustedEmail(email.to_owned()),
         }
     }
@@ -72,7 +98,7 @@ impl Bucket {
     /// The bucket of attempts for a known account.
     pub fn account(client: Client, account_id: i32) -> Self {
         match client {
-            Client::Trusted(device) => Self::Device(device),
+            Client::Trusted { account_id, device } => Self::Device { account_id, device },
             Client::Untrusted => Self::UntrustedAccount(account_id),
         }
     }
@@ -80,7 +106,8 @@ impl Bucket {
     /// The key it is stored under; an email only as its hash.
     fn subject(&self) -> String {
         match self {
-            Self::Device(device) => format!("device:{}", device.as_str()),
+            // With the account, so support can clear an account's counts.
+            Self::Device { account_id, device } => format!("device:{account_id}:{}", device.as_str()),
             Self::UntrustedEmail(email) => format!("email:{}", crate::digest::sha256_hex(email)),
             Self::UntrustedAccount(id) => format!("account:{id}"),
         }
@@ -102,16 +129,38 @@ impl Throttle {
         Self { counts: FailureCounts::new(db, rule.scope), rule, outbox, support }
     }
 
-    /// Reserves one attempt for `bucket`, or refuses with the wait (or the lock).
-    /// `account` is told by email if the bucket locks.
-    pub async fn reserve(&self, bucket: &Bucket, account: Option<&Account>) -> Result<Attempt, CoreError> {
+    /// Reserves one attempt for `bucket` by `requester`, or refuses with the wait
+    /// (or the lock). A wrong guess at `account` goes into its security activity,
+    /// and the customer is told by email if the bucket locks.
+    pub async fn reserve(
+        &self,
+        bucket: &Bucket,
+        account: Option<&Account>,
+        requester: &Requester,
+    ) -> Result<Attempt, CoreError> {
         let subject = bucket.subject();
         let now = clock::now();
         let Some(consecutive) = self.counts.reserve(&subject, self.rule.lock_after, now).await? else {
             return Err(self.refusal(&subject, now).await?);
         };
-        let trusted = matches!(bucket, Bucket::Device(_));
-        Ok(Attempt { throttle: self.clone(), subject, consecutive, trusted, account: account.cloned() })
+        let trusted = matches!(bucket, Bucket::Device { .. });
+        let guesser = account.map(|account| (account.clone(), requester.clone()));
+        Ok(Attempt { throttle: self.clone(), subject, consecutive, trusted, guesser })
+    }
+
+    /// Support's unlock: forgets every count and lock of `account` under this rule,
+    /// in every browser. Returns how many there were.
+    pub async fn clear_account(&self, account: &Account) -> Result<u64, CoreError> {
+        let subjects =
+            [Bucket::UntrustedAccount(account.id).subject(), Bucket::UntrustedEmail(account.email.clone()).subject()];
+        self.counts.clear(&subjects, &format!("device:{}:", account.id)).await
+    }
+
+    /// The counts of `account` under this rule, for the support tool.
+    pub async fn counts_of(&self, account: &Account) -> Result<Vec<FailureCount>, CoreError> {
+        let subjects =
+            [Bucket::UntrustedAccount(account.id).subject(), Bucket::UntrustedEmail(account.email.clone()).subject()];
+        self.counts.of(&subjects, &format!("device:{}:", account.id)).await
     }
 
     /// Forgets counts nobody has added to for a day; returns how many. Only sign-in
@@ -167,7 +216,8 @@ pub struct Attempt {
     subject: String,
     consecutive: i32,
     trusted: bool,
-    account: Option<Account>,
+    /// Whose account is guessed at, and by whom.
+    guesser: Option<(Account, Requester)>,
 }
 
 impl Attempt {
@@ -192,11 +242,27 @@ impl Attempt {
     /// are used up, or the lock (emailing the customer once).
     async fn failed(self, failure: CoreError) -> Result<CoreError, CoreError> {
         let Throttle { counts, rule, outbox, support } = &self.throttle;
+        if let Some((account, requester)) = &self.guesser {
+            if rule.answer_alike {
+                let (db, account_id, requester, wrong) =
+                    (outbox.db().clone(), account.id, requester.clone(), rule.wrong);
+                tokio::spawn(async move {
+                    let recorded = SecurityEvents::record(&db, account_id, wrong, &Actor::Client, &requester);
+                    if let Err(error) = recorded.await {
+                        tracing::warn!(account = account_id, %error, "cannot record a failed sign-in");
+                    }
+                });
+            } else {
+                SecurityEvents::record(outbox.db(), account.id, rule.wrong, &Actor::Client, requester).await?;
+            }
+        }
         if rule.lock_after.is_some_and(|limit| self.consecutive >= limit) {
             let now = clock::now();
             if counts.lock(&self.subject, now).await? {
                 tracing::warn!(subject = %self.subject, consecutive = self.consecutive, scope = rule.scope, "locked after repeated failures");
-                if let Some(account) = &self.account {
+                if let Some((account, requester)) = &self.guesser {
+                    let locked = SecurityEvent::Locked(rule.guess);
+                    SecurityEvents::record(outbox.db(), account.id, locked, &Actor::Client, requester).await?;
                     let notice = notices::locked(account, rule.guess, self.trusted, self.consecutive, now, support);
                     Outbox::enqueue(outbox.db(), notice).await?;
                     outbox.wake();

@@ -3,12 +3,14 @@
 //! sign-in. Codes are single-use, every check is throttled ([`crate::throttle`]), and
 //! every change ends the account's other sessions in its own transaction.
 
+mod recovery;
 mod second_factor;
 mod sign_in;
 mod sms_codes;
 mod sms_setup;
 mod totp_setup;
 
+pub use crate::recovery_codes::FEW_LEFT;
 pub use second_factor::SecondFactor;
 pub use sign_in::Challenge;
 pub use sms_codes::SmsStatus;
@@ -27,7 +29,10 @@ use crate::clock;
 use crate::db::entities::{sms_code, totp_enrollment, two_factor};
 use crate::devices::Devices;
 use crate::outbox::{Outbox, notices};
+use crate::recovery_codes::{RecoveryCode, RecoveryCodes};
+use crate::requester::Requester;
 use crate::secrets::{MasterKey, SealedSecret};
+use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 use crate::sessions::{Sessions, SignedIn};
 use crate::throttle::{Attempt, Bucket, Throttle};
 use crate::totp::TotpSecret;
@@ -42,7 +47,16 @@ pub struct TwoFactor {
     /// Wrong codes, at sign-in and in setups.
     codes: Throttle,
     devices: Devices,
+    recovery_codes: RecoveryCodes,
     support: String,
+}
+
+/// A second factor just turned on: the account under its renewed security stamp,
+/// and its new recovery codes, to be shown once.
+#[derive(Debug)]
+pub struct Activated {
+    pub account: Account,
+    pub recovery_codes: Vec<RecoveryCode>,
 }
 
 impl TwoFactor {
@@ -55,7 +69,8 @@ impl TwoFactor {
         devices: Devices,
         support: String,
     ) -> Self {
-        Self { db, key, issuer, outbox, codes, devices, support }
+        let recovery_codes = RecoveryCodes::new(key.clone());
+        Self { db, key, issuer, outbox, codes, devices, recovery_codes, support }
     }
 
     /// The second factor the account has on, or `None` when 2FA is off. A stored
@@ -69,15 +84,19 @@ impl TwoFactor {
         Ok(self.second_factor(account_id).await?.map(|factor| factor.method()))
     }
 
-    /// Turns 2FA off, ends the account's other sessions and tells the customer by
-    /// email, in one transaction. Returns the account under its renewed security
-    /// stamp. The caller checks that the password was re-confirmed.
-    pub async fn disable(&self, signed_in: &SignedIn) -> Result<Account, CoreError> {
+    /// Turns 2FA off (its recovery codes with it), ends the account's other
+    /// sessions, records the event and tells the customer by email, in one
+    /// transaction. Returns the account under its renewed security stamp. The
+    /// caller checks that the password was re-confirmed.
+    pub async fn disable(&self, signed_in: &SignedIn, requester: &Requester) -> Result<Account, CoreError> {
         let account = &signed_in.account;
         let transaction = self.db.begin().await?;
         let factor = SecondFactor::load(&transaction, account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         two_factor::Entity::delete_by_id(account.id).exec(&transaction).await?;
         Self::forget_sms_code(&transaction, account.id).await?;
+        RecoveryCodes::discard(&transaction, account.id).await?;
+        let off = SecurityEvent::TwoFactorOff(factor.method());
+        SecurityEvents::record(&transaction, account.id, off, &Actor::Client, requester).await?;
         let (renewed, ended) = Sessions::renew_after_change(&transaction, signed_in).await?;
         let notice = notices::two_factor_disabled(account, factor.method(), clock::now(), &self.support);
         Outbox::enqueue(&transaction, notice).await?;
@@ -85,6 +104,20 @@ impl TwoFactor {
         self.outbox.wake();
         tracing::info!(account = account.id, other_sessions_ended = ended, "two-factor authentication turned off");
         Ok(renewed)
+    }
+
+    /// Support's reset, in `transaction`: turns 2FA off whatever its stored state
+    /// (even one that cannot be read: that is when support is called) and spends
+    /// the recovery codes. Returns how many codes there were; the caller records
+    /// the event, ends the sessions and emails the customer.
+    pub async fn reset(transaction: &DatabaseTransaction, account_id: i32) -> Result<u64, CoreError> {
+        let removed = two_factor::Entity::delete_by_id(account_id).exec(transaction).await?;
+        if removed.rows_affected == 0 {
+            return Err(CoreError::TwoFactorOff);
+        }
+        totp_enrollment::Entity::delete_by_id(account_id).exec(transaction).await?;
+        Self::forget_sms_code(transaction, account_id).await?;
+        RecoveryCodes::discard(transaction, account_id).await
     }
 
     /// Deletes what no longer counts for anything: authenticator setups past their
@@ -106,38 +139,45 @@ impl TwoFactor {
         Ok(enrollments.rows_affected + codes.rows_affected + numbers)
     }
 
-    /// Reserves a sign-in code check for `account`, counted for the browser
-    /// presenting `device_cookies` or, if the account does not know it, with all
-    /// such browsers.
-    async fn reserve_sign_in_code(&self, account: &Account, device_cookies: &[String]) -> Result<Attempt, CoreError> {
-        let bucket = Bucket::account(self.devices.recognise(device_cookies, account), account.id);
-        self.codes.reserve(&bucket, Some(account)).await
+    /// Reserves a sign-in code (or recovery code) check for `account`, counted for
+    /// `requester`'s browser or, if the account does not know it, with all such
+    /// browsers.
+    async fn reserve_sign_in_code(&self, account: &Account, requester: &Requester) -> Result<Attempt, CoreError> {
+        let bucket = Bucket::account(self.devices.recognise(&requester.device_cookies, account), account.id);
+        self.codes.reserve(&bucket, Some(account), requester).await
     }
 
     /// Reserves a setup code check for `account`: counted for the account, in
     /// whatever browser.
-    async fn reserve_setup_code(&self, account: &Account) -> Result<Attempt, CoreError> {
-        self.codes.reserve(&Bucket::UntrustedAccount(account.id), Some(account)).await
+    async fn reserve_setup_code(&self, account: &Account, requester: &Requester) -> Result<Attempt, CoreError> {
+        self.codes.reserve(&Bucket::UntrustedAccount(account.id), Some(account), requester).await
     }
 
     /// In `transaction`: makes `factor` the account's second factor, replacing the
-    /// one it had (a switch), ends the account's other sessions, and stores the
-    /// email that says which method it now is. Returns the account under its
-    /// renewed security stamp. A stored factor that cannot be read is not replaced:
-    /// support looks at it first.
+    /// one it had (a switch), gives it a new set of recovery codes, ends the
+    /// account's other sessions, records the event and stores the email that says
+    /// which method it now is. A stored factor that cannot be read is not
+    /// replaced: support looks at it first.
     async fn turn_on(
         &self,
         transaction: &DatabaseTransaction,
         signed_in: &SignedIn,
         factor: SecondFactor,
         now: clock::UnixTime,
-    ) -> Result<Account, CoreError> {
+        requester: &Requester,
+    ) -> Result<Activated, CoreError> {
         let account = &signed_in.account;
         let previous = SecondFactor::load(transaction, account.id).await?.map(|previous| previous.method());
         two_factor::Entity::delete_by_id(account.id).exec(transaction).await?;
         let method = factor.method();
         factor.into_row(account.id, now).insert(transaction).await?;
         Self::forget_sms_code(transaction, account.id).await?;
+        let recovery_codes = self.recovery_codes.replace(transaction, account.id).await?;
+        let event = match previous {
+            Some(_) => SecurityEvent::TwoFactorSwitched(method),
+            None => SecurityEvent::TwoFactorOn(method),
+        };
+        SecurityEvents::record(transaction, account.id, event, &Actor::Client, requester).await?;
         let (renewed, ended) = Sessions::renew_after_change(transaction, signed_in).await?;
         let notice = notices::two_factor_enabled(account, method, previous, now, &self.support);
         Outbox::enqueue(transaction, notice).await?;
@@ -148,7 +188,7 @@ impl TwoFactor {
             other_sessions_ended = ended,
             "two-factor method turned on"
         );
-        Ok(renewed)
+        Ok(Activated { account: renewed, recovery_codes })
     }
 
     fn open_secret(&self, account_id: i32, sealed: &SealedSecret) -> Result<TotpSecret, CoreError> {

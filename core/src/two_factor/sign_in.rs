@@ -10,6 +10,7 @@ use crate::accounts::Account;
 use crate::clock;
 use crate::db::entities::two_factor;
 use crate::phone::PhoneNumber;
+use crate::requester::Requester;
 use crate::secrets::SealedSecret;
 use crate::throttle::Verdict;
 
@@ -55,17 +56,17 @@ impl TwoFactor {
         Ok(Challenge { method: factor.method(), sms })
     }
 
-    /// Checks the sign-in code of an account with 2FA on, from the browser that
-    /// presents `device_cookies`. The check is reserved in the code throttle before
-    /// it runs; a right code starts the count afresh.
+    /// Checks the sign-in code of an account with 2FA on, typed by `requester`. The
+    /// check is reserved in the code throttle before it runs; a right code starts
+    /// the count afresh.
     pub async fn verify_sign_in_code(
         &self,
         account: &Account,
         code: &str,
-        device_cookies: &[String],
+        requester: &Requester,
     ) -> Result<(), CoreError> {
         let factor = self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
-        let attempt = self.reserve_sign_in_code(account, device_cookies).await?;
+        let attempt = self.reserve_sign_in_code(account, requester).await?;
         let verdict = match &factor {
             SecondFactor::AuthenticatorApp { sealed_secret, .. } => {
                 self.accept_totp_sign_in(account.id, sealed_secret, code).await?

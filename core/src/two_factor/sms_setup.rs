@@ -5,11 +5,12 @@
 use sea_orm::TransactionTrait as _;
 
 use super::sms_codes::Purpose;
-use super::{Method, SecondFactor, SmsStatus, TwoFactor};
+use super::{Activated, Method, SecondFactor, SmsStatus, TwoFactor};
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock;
 use crate::phone::PhoneNumber;
+use crate::requester::Requester;
 use crate::sessions::SignedIn;
 
 impl TwoFactor {
@@ -25,15 +26,21 @@ impl TwoFactor {
     /// Turns SMS on for the number the code went to, if `code` is right: in one
     /// transaction the number becomes the account's (replacing the authenticator
     /// app, if that was on), the other sessions end and the confirmation email is
-    /// stored. Returns the account under its renewed security stamp. The caller
-    /// checks that the password was re-confirmed.
-    pub async fn confirm_sms_setup(&self, signed_in: &SignedIn, code: &str) -> Result<Account, CoreError> {
-        let attempt = self.reserve_setup_code(&signed_in.account).await?;
+    /// stored. Returns the account under its renewed security stamp, with its new
+    /// recovery codes. The caller checks that the password was re-confirmed.
+    pub async fn confirm_sms_setup(
+        &self,
+        signed_in: &SignedIn,
+        code: &str,
+        requester: &Requester,
+    ) -> Result<Activated, CoreError> {
+        let attempt = self.reserve_setup_code(&signed_in.account, requester).await?;
         let phone = attempt.settle(self.take_sms_code(signed_in.account.id, Purpose::Setup, code).await?).await?;
         let transaction = self.db.begin().await?;
-        let renewed = self.turn_on(&transaction, signed_in, SecondFactor::Sms { phone }, clock::now()).await?;
+        let factor = SecondFactor::Sms { phone };
+        let activated = self.turn_on(&transaction, signed_in, factor, clock::now(), requester).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        Ok(renewed)
+        Ok(activated)
     }
 }

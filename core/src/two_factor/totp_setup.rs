@@ -5,11 +5,12 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, Set, TransactionTrait as _};
 
-use super::{Method, SecondFactor, TwoFactor, secret_context};
+use super::{Activated, Method, SecondFactor, TwoFactor, secret_context};
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock::{self, UnixTime};
 use crate::db::entities::totp_enrollment;
+use crate::requester::Requester;
 use crate::secrets::SealedSecret;
 use crate::sessions::SignedIn;
 use crate::throttle::Verdict;
@@ -60,14 +61,19 @@ impl TwoFactor {
     /// Turns the authenticator app on if `code` is right for the pending secret: in
     /// one transaction the secret becomes the account's (replacing SMS, if that was
     /// on), the pending one is gone, the other sessions end and the confirmation
-    /// email is stored. Returns the account under its renewed security stamp. The
-    /// caller checks that the password was re-confirmed.
-    pub async fn confirm_totp_setup(&self, signed_in: &SignedIn, code: &str) -> Result<Account, CoreError> {
+    /// email is stored. Returns the account under its renewed security stamp, with
+    /// its new recovery codes. The caller checks that the password was re-confirmed.
+    pub async fn confirm_totp_setup(
+        &self,
+        signed_in: &SignedIn,
+        code: &str,
+        requester: &Requester,
+    ) -> Result<Activated, CoreError> {
         let account = &signed_in.account;
         let now = clock::now();
         let pending = self.pending_enrollment(account.id, now).await?.ok_or(CoreError::SetupExpired)?;
         let secret = self.open_secret(account.id, &pending)?;
-        let attempt = self.reserve_setup_code(account).await?;
+        let attempt = self.reserve_setup_code(account, requester).await?;
         let verdict = match secret.verify(code, now) {
             Some(step) => Verdict::Right(step),
             None => Verdict::Wrong(CoreError::InvalidCode),
@@ -81,10 +87,10 @@ impl TwoFactor {
             return Err(CoreError::SetupExpired);
         }
         let factor = SecondFactor::AuthenticatorApp { sealed_secret: pending, last_used_step: Some(step.0) };
-        let renewed = self.turn_on(&transaction, signed_in, factor, now).await?;
+        let activated = self.turn_on(&transaction, signed_in, factor, now, requester).await?;
         transaction.commit().await?;
         self.outbox.wake();
-        Ok(renewed)
+        Ok(activated)
     }
 
     /// The pending secret of the account, unless it has expired.

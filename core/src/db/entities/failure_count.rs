@@ -11,7 +11,7 @@ pub struct Model {
     /// `step_up` (passwords re-typed to confirm a change).
     #[sea_orm(primary_key, auto_increment = false)]
     pub scope: String,
-    /// Who tries: `device:<id>` (one browser the account knows), `account:<id>` or
+    /// Who tries: `device:<account id>:<device id>` (one browser the account knows), `account:<id>` or
     /// `email:<hex SHA-256>` (every other browser).
     #[sea_orm(primary_key, auto_increment = false)]
     pub subject: String,

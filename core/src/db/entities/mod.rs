@@ -2,6 +2,8 @@
 
 pub mod failure_count;
 pub mod outbox_message;
+pub mod recovery_code;
+pub mod security_event;
 pub mod session;
 pub mod sms_code;
 pub mod sms_number_window;

@@ -7,6 +7,7 @@ mod m20261122_000003_failure_counts;
 mod m20261122_000004_sms;
 mod m20261123_000005_abuse;
 mod m20261123_000006_security_stamps;
+mod m20261123_000007_recovery_and_activity;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_sms::Migration),
             Box::new(m20261123_000005_abuse::Migration),
             Box::new(m20261123_000006_security_stamps::Migration),
+            Box::new(m20261123_000007_recovery_and_activity::Migration),
         ]
     }
 }

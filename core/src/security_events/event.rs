@@ -1,0 +1,190 @@
+//! What a security event says happened, and who did it: closed types, stored as
+//! short words and read back strictly (a word this server does not know is an
+//! error, never a guess), and told to customers in their own words.
+
+use crate::vocabulary::{Guess, Method};
+
+/// Something that happened to an account's security.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecurityEvent {
+    /// Signed in (with the second factor, when on).
+    SignedIn,
+    /// A wrong password for the account at sign-in.
+    SignInFailed,
+    /// A wrong code (or recovery code) at sign-in or in a setup.
+    WrongCode,
+    /// A wrong password typed to confirm a security change.
+    StepUpFailed,
+    TwoFactorOn(Method),
+    /// Switched from the other method to this one.
+    TwoFactorSwitched(Method),
+    TwoFactorOff(Method),
+    /// A recovery code signed in; this many are left.
+    RecoveryCodeUsed {
+        left: u64,
+    },
+    RecoveryCodesRegenerated,
+    /// Too many wrong guesses of this kind locked a step.
+    Locked(Guess),
+    /// Support cleared the locks and counts.
+    Unlocked,
+    /// Support turned two-factor authentication off.
+    TwoFactorReset,
+    /// Every session of the account was ended.
+    SessionsEnded,
+}
+
+impl SecurityEvent {
+    /// The `kind` and `detail` columns.
+    pub(crate) fn stored(&self) -> (&'static str, Option<String>) {
+        match self {
+            Self::SignedIn => ("signed_in", None),
+            Self::SignInFailed => ("sign_in_failed", None),
+            Self::WrongCode => ("wrong_code", None),
+            Self::StepUpFailed => ("step_up_failed", None),
+            Self::TwoFactorOn(method) => ("two_factor_on", Some(method.stored().to_owned())),
+            Self::TwoFactorSwitched(method) => ("two_factor_switched", Some(method.stored().to_owned())),
+            Self::TwoFactorOff(method) => ("two_factor_off", Some(method.stored().to_owned())),
+            Self::RecoveryCodeUsed { left } => ("recovery_code_used", Some(left.to_string())),
+            Self::RecoveryCodesRegenerated => ("recovery_codes_regenerated", None),
+            Self::Locked(guess) => ("locked", Some(guess_stored(*guess).to_owned())),
+            Self::Unlocked => ("unlocked", None),
+            Self::TwoFactorReset => ("two_factor_reset", None),
+            Self::SessionsEnded => ("sessions_ended", None),
+        }
+    }
+
+    /// The event stored as `kind` and `detail`, if this server knows it.
+    pub(crate) fn from_stored(kind: &str, detail: Option<&str>) -> Option<Self> {
+        let method = || detail.and_then(Method::from_stored);
+        Some(match (kind, detail) {
+            ("signed_in", None) => Self::SignedIn,
+            ("sign_in_failed", None) => Self::SignInFailed,
+            ("wrong_code", None) => Self::WrongCode,
+            ("step_up_failed", None) => Self::StepUpFailed,
+            ("two_factor_on", _) => Self::TwoFactorOn(method()?),
+            ("two_factor_switched", _) => Self::TwoFactorSwitched(method()?),
+            ("two_factor_off", _) => Self::TwoFactorOff(method()?),
+            ("recovery_code_used", Some(left)) => Self::RecoveryCodeUsed { left: left.parse().ok()? },
+            ("recovery_codes_regenerated", None) => Self::RecoveryCodesRegenerated,
+            ("locked", Some("password")) => Self::Locked(Guess::Password),
+            ("locked", Some("code")) => Self::Locked(Guess::Code),
+            ("unlocked", None) => Self::Unlocked,
+            ("two_factor_reset", None) => Self::TwoFactorReset,
+            ("sessions_ended", None) => Self::SessionsEnded,
+            _ => return None,
+        })
+    }
+
+    /// What happened, as the customer's activity list says it.
+    pub fn in_words(&self) -> String {
+        match self {
+            Self::SignedIn => "Signed in".into(),
+            Self::SignInFailed => "Sign-in failed: wrong password".into(),
+            Self::WrongCode => "Wrong verification code entered".into(),
+            Self::StepUpFailed => "Wrong password entered to confirm a security change".into(),
+            Self::TwoFactorOn(method) => format!("Two-factor authentication turned on ({})", method.described()),
+            Self::TwoFactorSwitched(method) => format!("Security method updated to {}", method.described()),
+            Self::TwoFactorOff(method) => format!("Two-factor authentication turned off ({})", method.described()),
+            Self::RecoveryCodeUsed { left: 1 } => "Signed in with a recovery code (1 left)".into(),
+            Self::RecoveryCodeUsed { left } => format!("Signed in with a recovery code ({left} left)"),
+            Self::RecoveryCodesRegenerated => "New recovery codes generated".into(),
+            Self::Locked(Guess::Code) => "Sign-in locked after too many wrong codes".into(),
+            Self::Locked(Guess::Password) => "Security changes locked after too many wrong passwords".into(),
+            Self::Unlocked => "Locks cleared".into(),
+            Self::TwoFactorReset => "Two-factor authentication reset".into(),
+            Self::SessionsEnded => "Signed out everywhere".into(),
+        }
+    }
+}
+
+fn guess_stored(guess: Guess) -> &'static str {
+    match guess {
+        Guess::Password => "password",
+        Guess::Code => "code",
+    }
+}
+
+/// Who acted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// Whoever used the browser (or other client) the request came from.
+    Client,
+    /// The support desk, with the reason it gave.
+    Support { reason: String },
+}
+
+impl Actor {
+    /// The `actor` and `reason` columns.
+    pub(crate) fn stored(&self) -> (&'static str, Option<String>) {
+        match self {
+            Self::Client => ("client", None),
+            Self::Support { reason } => ("support", Some(reason.clone())),
+        }
+    }
+
+    pub(crate) fn from_stored(actor: &str, reason: Option<&str>) -> Option<Self> {
+        match (actor, reason) {
+            ("client", None) => Some(Self::Client),
+            ("support", Some(reason)) => Some(Self::Support { reason: reason.to_owned() }),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVERY_EVENT: [SecurityEvent; 16] = [
+        SecurityEvent::SignedIn,
+        SecurityEvent::StepUpFailed,
+        SecurityEvent::SignInFailed,
+        SecurityEvent::WrongCode,
+        SecurityEvent::TwoFactorOn(Method::AuthenticatorApp),
+        SecurityEvent::TwoFactorOn(Method::Sms),
+        SecurityEvent::TwoFactorSwitched(Method::AuthenticatorApp),
+        SecurityEvent::TwoFactorOff(Method::Sms),
+        SecurityEvent::RecoveryCodeUsed { left: 9 },
+        SecurityEvent::RecoveryCodeUsed { left: 0 },
+        SecurityEvent::RecoveryCodesRegenerated,
+        SecurityEvent::Locked(Guess::Code),
+        SecurityEvent::Locked(Guess::Password),
+        SecurityEvent::Unlocked,
+        SecurityEvent::TwoFactorReset,
+        SecurityEvent::SessionsEnded,
+    ];
+
+    #[test]
+    fn every_event_reads_back_as_stored() {
+        for event in EVERY_EVENT {
+            let (kind, detail) = event.stored();
+            assert_eq!(SecurityEvent::from_stored(kind, detail.as_deref()), Some(event));
+        }
+    }
+
+    #[test]
+    fn unknown_or_malformed_rows_are_not_events() {
+        for (kind, detail) in [
+            ("password_changed_by_magic", None),
+            ("two_factor_on", Some("carrier pigeon")),
+            ("two_factor_on", None),
+            ("recovery_code_used", Some("many")),
+            ("locked", Some("fingerprint")),
+            ("signed_in", Some("unexpected")),
+        ] {
+            assert_eq!(SecurityEvent::from_stored(kind, detail), None, "{kind} {detail:?}");
+        }
+        assert_eq!(Actor::from_stored("support", None), None, "support always gives a reason");
+        assert_eq!(Actor::from_stored("admin", Some("x")), None);
+    }
+
+    #[test]
+    fn customers_read_plain_words() {
+        assert_eq!(
+            SecurityEvent::TwoFactorSwitched(Method::AuthenticatorApp).in_words(),
+            "Security method updated to TOTP (Authenticator App)"
+        );
+        assert_eq!(SecurityEvent::RecoveryCodeUsed { left: 3 }.in_words(), "Signed in with a recovery code (3 left)");
+    }
+}

@@ -1,0 +1,196 @@
+//! An account's security activity: an append-only record of sign-ins, wrong codes,
+//! changes to its second factor and recovery codes, locks and support actions, each
+//! with when, from which address and which browser. Changes record their event in
+//! their own transaction; old events are purged after the retention time.
+
+mod event;
+
+use std::time::Duration;
+
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Set,
+};
+
+pub use self::event::{Actor, SecurityEvent};
+use crate::CoreError;
+use crate::clock::{self, UnixTime};
+use crate::db::entities::security_event;
+use crate::requester::Requester;
+
+/// How many events the activity list and the support tool show.
+pub const RECENT_EVENTS: u64 = 20;
+
+/// One recorded event, read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedEvent {
+    pub at: UnixTime,
+    pub event: SecurityEvent,
+    pub actor: Actor,
+    pub ip: Option<String>,
+    pub browser: String,
+}
+
+impl RecordedEvent {
+    /// The event in a customer's words, saying so when support did it.
+    pub fn in_words(&self) -> String {
+        match &self.actor {
+            Actor::Client => self.event.in_words(),
+            Actor::Support { reason } => format!("{}, by support: {reason}", self.event.in_words()),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct SecurityEvents {
+    db: DatabaseConnection,
+    /// Events older than this are purged.
+    retention: Duration,
+}
+
+impl SecurityEvents {
+    pub fn new(db: DatabaseConnection, retention: Duration) -> Self {
+        Self { db, retention }
+    }
+
+    /// Records `event` of `account_id`, done by `actor` from `requester`, on
+    /// `connection`: pass the transaction of the change it records, so the change
+    /// is never without its record.
+    pub async fn record(
+        connection: &impl ConnectionTrait,
+        account_id: i32,
+        event: SecurityEvent,
+        actor: &Actor,
+        requester: &Requester,
+    ) -> Result<(), CoreError> {
+        let (kind, detail) = event.stored();
+        let (actor, reason) = actor.stored();
+        security_event::ActiveModel {
+            user_id: Set(account_id),
+            occurred_at: Set(clock::now()),
+            kind: Set(kind.to_owned()),
+            detail: Set(detail),
+            actor: Set(actor.to_owned()),
+            reason: Set(reason),
+            ip: Set(requester.ip.map(|ip| ip.to_string())),
+            browser: Set(requester.browser.clone()),
+            ..Default::default()
+        }
+        .insert(connection)
+        .await?;
+        Ok(())
+    }
+
+    /// Records `event` outside any change's transaction.
+    pub async fn record_now(
+        &self,
+        account_id: i32,
+        event: SecurityEvent,
+        actor: &Actor,
+        requester: &Requester,
+    ) -> Result<(), CoreError> {
+        Self::record(&self.db, account_id, event, actor, requester).await
+    }
+
+    /// The last [`RECENT_EVENTS`] events of the account, newest first. A row this
+    /// server cannot read is an error (logged), never skipped or guessed at.
+    pub async fn recent(&self, account_id: i32) -> Result<Vec<RecordedEvent>, CoreError> {
+        let rows = security_event::Entity::find()
+            .filter(security_event::Column::UserId.eq(account_id))
+            .order_by_desc(security_event::Column::OccurredAt)
+            .order_by_desc(security_event::Column::Id)
+            .limit(RECENT_EVENTS)
+            .all(&self.db)
+            .await?;
+        rows.into_iter().map(read).collect()
+    }
+
+    /// Deletes events older than the retention time; returns how many.
+    pub async fn purge_expired(&self) -> Result<u64, CoreError> {
+        let before = clock::now() - clock::seconds(self.retention);
+        let purged = security_event::Entity::delete_many()
+            .filter(security_event::Column::OccurredAt.lt(before))
+            .exec(&self.db)
+            .await?;
+        Ok(purged.rows_affected)
+    }
+}
+
+fn read(row: security_event::Model) -> Result<RecordedEvent, CoreError> {
+    let event = SecurityEvent::from_stored(&row.kind, row.detail.as_deref());
+    let actor = Actor::from_stored(&row.actor, row.reason.as_deref());
+    match (event, actor) {
+        (Some(event), Some(actor)) => {
+            Ok(RecordedEvent { at: row.occurred_at, event, actor, ip: row.ip, browser: row.browser })
+        }
+        _ => {
+            tracing::error!(event = row.id, kind = %row.kind, actor = %row.actor, "a stored security event cannot be read");
+            Err(CoreError::EventUnreadable { id: row.id })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ConnectionTrait as _;
+
+    use super::*;
+    use crate::vocabulary::Method;
+
+    fn from_a_browser() -> Requester {
+        Requester::new(Some("203.0.113.7".parse().unwrap()), Some("Firefox/133.0 (Windows NT 10.0)"), vec![])
+    }
+
+    #[tokio::test]
+    async fn the_last_twenty_events_newest_first_with_address_and_browser() {
+        let db = crate::db::for_tests().await;
+        let events = SecurityEvents::new(db.clone(), Duration::from_secs(365 * 86_400));
+        for _ in 0..25 {
+            events.record_now(1, SecurityEvent::WrongCode, &Actor::Client, &from_a_browser()).await.unwrap();
+        }
+        let support = Actor::Support { reason: "ticket 42".into() };
+        events.record_now(1, SecurityEvent::Unlocked, &support, &Requester::default()).await.unwrap();
+        events.record_now(2, SecurityEvent::SignedIn, &Actor::Client, &from_a_browser()).await.unwrap();
+
+        let recent = events.recent(1).await.unwrap();
+        assert_eq!(recent.len(), 20);
+        assert_eq!(recent[0].in_words(), "Locks cleared, by support: ticket 42");
+        assert_eq!(recent[1].event, SecurityEvent::WrongCode);
+        assert_eq!(recent[1].ip.as_deref(), Some("203.0.113.7"));
+        assert_eq!(recent[1].browser, "Firefox on Windows");
+    }
+
+    #[tokio::test]
+    async fn events_cannot_be_rewritten_and_unknown_ones_refuse() {
+        let db = crate::db::for_tests().await;
+        let events = SecurityEvents::new(db.clone(), Duration::from_secs(86_400));
+        let on = SecurityEvent::TwoFactorOn(Method::Sms);
+        events.record_now(1, on, &Actor::Client, &from_a_browser()).await.unwrap();
+        let rewrite = db.execute_unprepared("UPDATE security_events SET ip = '198.51.100.1'").await;
+        assert!(rewrite.is_err(), "the table is append-only");
+
+        db.execute_unprepared(
+            "INSERT INTO security_events (user_id, occurred_at, kind, actor, browser) \
+             VALUES (1, 0, 'teleported', 'client', 'x')",
+        )
+        .await
+        .unwrap();
+        assert!(matches!(events.recent(1).await, Err(CoreError::EventUnreadable { .. })));
+    }
+
+    #[tokio::test]
+    async fn events_past_the_retention_are_purged() {
+        let db = crate::db::for_tests().await;
+        let events = SecurityEvents::new(db.clone(), Duration::from_secs(86_400));
+        events.record_now(1, SecurityEvent::SignedIn, &Actor::Client, &from_a_browser()).await.unwrap();
+        db.execute_unprepared(&format!(
+            "INSERT INTO security_events (user_id, occurred_at, kind, actor, browser) \
+             VALUES (1, {}, 'signed_in', 'client', 'x')",
+            clock::now() - 86_401
+        ))
+        .await
+        .unwrap();
+        assert_eq!(events.purge_expired().await.unwrap(), 1);
+        assert_eq!(events.recent(1).await.unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,75 @@
+//! Recovery codes at sign-in and afterwards: signing in with one instead of the
+//! code (counted by the code step's throttle, spent once), how many are left, and
+//! a new set in place of the old.
+
+use sea_orm::TransactionTrait as _;
+
+use super::TwoFactor;
+use crate::CoreError;
+use crate::accounts::Account;
+use crate::clock;
+use crate::outbox::{Outbox, notices};
+use crate::recovery_codes::{RecoveryCode, RecoveryCodes};
+use crate::requester::Requester;
+use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
+use crate::sessions::SignedIn;
+use crate::throttle::Verdict;
+
+impl TwoFactor {
+    /// "Use a recovery code": signs in instead of the second factor's code if `typed`
+    /// is one of the account's unspent recovery codes. The guess is reserved in the
+    /// code step's throttle first (and shares its lock); a right code is spent, the
+    /// event recorded and the customer emailed, in one transaction. Returns how
+    /// many codes are left.
+    pub async fn sign_in_with_recovery_code(
+        &self,
+        account: &Account,
+        typed: &str,
+        requester: &Requester,
+    ) -> Result<u64, CoreError> {
+        self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
+        let attempt = self.reserve_sign_in_code(account, requester).await?;
+        let transaction = self.db.begin().await?;
+        let verdict = if self.recovery_codes.spend(&transaction, account.id, typed).await? {
+            let left = RecoveryCodes::left(&transaction, account.id).await?;
+            let used = SecurityEvent::RecoveryCodeUsed { left };
+            SecurityEvents::record(&transaction, account.id, used, &Actor::Client, requester).await?;
+            let notice = notices::recovery_code_used(account, left, clock::now(), &self.support);
+            Outbox::enqueue(&transaction, notice).await?;
+            transaction.commit().await?;
+            self.outbox.wake();
+            tracing::info!(account = account.id, left, "signed in with a recovery code");
+            Verdict::Right(left)
+        } else {
+            Verdict::Wrong(CoreError::InvalidRecoveryCode)
+        };
+        attempt.settle(verdict).await
+    }
+
+    /// How many unspent recovery codes the account has.
+    pub async fn recovery_codes_left(&self, account_id: i32) -> Result<u64, CoreError> {
+        RecoveryCodes::left(&self.db, account_id).await
+    }
+
+    /// "Regenerate recovery codes": a new set replaces the whole old one, the event
+    /// is recorded and the customer emailed, in one transaction. Returns the new
+    /// codes, to be shown once. The caller checks that the password was re-confirmed.
+    pub async fn regenerate_recovery_codes(
+        &self,
+        signed_in: &SignedIn,
+        requester: &Requester,
+    ) -> Result<Vec<RecoveryCode>, CoreError> {
+        let account = &signed_in.account;
+        let transaction = self.db.begin().await?;
+        super::SecondFactor::load(&transaction, account.id).await?.ok_or(CoreError::TwoFactorOff)?;
+        let codes = self.recovery_codes.replace(&transaction, account.id).await?;
+        let regenerated = SecurityEvent::RecoveryCodesRegenerated;
+        SecurityEvents::record(&transaction, account.id, regenerated, &Actor::Client, requester).await?;
+        Outbox::enqueue(&transaction, notices::recovery_codes_regenerated(account, clock::now(), &self.support))
+            .await?;
+        transaction.commit().await?;
+        self.outbox.wake();
+        tracing::info!(account = account.id, "recovery codes regenerated");
+        Ok(codes)
+    }
+}
