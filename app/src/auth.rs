@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::functions::auth::{AccountView, Register, SignIn, SignOut, VerifySignInCode, current_account};
+use crate::functions::auth::{
+    AccountView, Register, SignIn, SignInWithRecoveryCode, SignOut, VerifySignInCode, current_account,
+};
 
 #[derive(Clone, Copy)]
 pub struct Auth {
@@ -13,6 +15,8 @@ pub struct Auth {
     pub sign_out: ServerAction<SignOut>,
     /// The second step of sign-in, when 2FA is on.
     pub verify_code: ServerAction<VerifySignInCode>,
+    /// The second step with a recovery code instead.
+    pub use_recovery_code: ServerAction<SignInWithRecoveryCode>,
     /// `Ok(None)` for a visitor.
     pub account: Resource<Result<Option<AccountView>, AppError>>,
 }
@@ -23,13 +27,20 @@ pub fn provide_auth() {
     let register = ServerAction::<Register>::new();
     let sign_out = ServerAction::<SignOut>::new();
     let verify_code = ServerAction::<VerifySignInCode>::new();
+    let use_recovery_code = ServerAction::<SignInWithRecoveryCode>::new();
     let account = Resource::new(
         move || {
-            (sign_in.version().get(), register.version().get(), sign_out.version().get(), verify_code.version().get())
+            (
+                sign_in.version().get(),
+                register.version().get(),
+                sign_out.version().get(),
+                verify_code.version().get(),
+                use_recovery_code.version().get(),
+            )
         },
         |_| current_account(),
     );
-    provide_context(Auth { sign_in, register, sign_out, verify_code, account });
+    provide_context(Auth { sign_in, register, sign_out, verify_code, use_recovery_code, account });
 }
 
 pub fn use_auth() -> Auth {

@@ -24,6 +24,8 @@ pub enum AppError {
     PasswordConfirmationRequired,
     #[error("That code is not right, or it has expired. Check it, or get a new code, and try again.")]
     InvalidCode,
+    #[error("That recovery code is not right, or it has already been used. Check it and try again.")]
+    InvalidRecoveryCode,
     #[error("That code has already been used. Wait for the next code in your app.")]
     CodeAlreadyUsed,
     #[error("Too many wrong passwords. Try again in {}.", in_words(*retry_after_secs))]
@@ -85,7 +87,11 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Invalid(_) => 422,
-            Self::InvalidCredentials | Self::SignInRequired | Self::WrongPassword | Self::InvalidCode => 401,
+            Self::InvalidCredentials
+            | Self::SignInRequired
+            | Self::WrongPassword
+            | Self::InvalidCode
+            | Self::InvalidRecoveryCode => 401,
             Self::PasswordConfirmationRequired => 403,
             Self::EmailTaken
             | Self::CodeAlreadyUsed

@@ -15,8 +15,13 @@ use crate::secrets::{MasterKey, keyed_digest};
 
 /// Codes in a set.
 pub const CODES_PER_SET: usize = 10;
-/// At this many codes left (or fewer), the Account Security tab warns.
+/// At this many codes left (or fewer), the customer is warned.
 pub const FEW_LEFT: u64 = 3;
+
+/// Whether `left` codes are few enough to warn the customer.
+pub fn running_low(left: u64) -> bool {
+    left <= FEW_LEFT
+}
 
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 const CODE_CHARS: usize = 12;

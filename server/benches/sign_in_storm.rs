@@ -34,7 +34,10 @@ async fn main() {
     for registered in registering.collect::<Vec<_>>() {
         registered.await.unwrap();
     }
-    tokio::spawn(axum::serve(listener, server::router(&config, portal)).into_future());
+    let router = server::router(&config, portal);
+    tokio::spawn(
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).into_future(),
+    );
 
     let client = reqwest::Client::new();
     let base = format!("http://{addr}");

@@ -12,6 +12,8 @@ use portal_core::sessions::SessionPolicy;
 use portal_core::{KeySource, PortalConfig};
 use url::Url;
 
+use crate::layers::client_ip::TrustedProxies;
+
 /// What the server needs to start.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -20,6 +22,8 @@ pub struct Config {
     /// The address customers use, e.g. `https://portal.example.com`. Decides the
     /// session cookie's `Secure` flag and which `Origin` may call server functions.
     pub site_url: Url,
+    /// Proxies whose `X-Forwarded-For` names the client in security events.
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,8 +67,15 @@ impl Config {
                 support_contact: var("SUPPORT_CONTACT").unwrap_or(defaults.mail.support_contact),
             },
             sms: sms_transport()?.unwrap_or(defaults.sms),
+            security_events_retention: days("SECURITY_EVENTS_RETENTION_DAYS")?
+                .unwrap_or(defaults.security_events_retention),
         };
-        Ok(Self { leptos, portal, site_url })
+        let trusted_proxies = match var("TRUSTED_PROXIES") {
+            Some(text) => TrustedProxies::parse(&text)
+                .map_err(|problem| ConfigError::Invalid { name: "TRUSTED_PROXIES", problem })?,
+            None => TrustedProxies::default(),
+        };
+        Ok(Self { leptos, portal, site_url, trusted_proxies })
     }
 
     /// A portal on `addr` over `database_url` with a fresh master key and mail written
@@ -85,6 +96,7 @@ impl Config {
                 ..PortalConfig::default()
             },
             site_url: default_site_url(addr),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 
@@ -150,6 +162,10 @@ fn number(name: &'static str) -> Result<Option<usize>, ConfigError> {
             _ => Err(ConfigError::Invalid { name, problem: format!("expected a positive whole number, got {text:?}") }),
         })
         .transpose()
+}
+
+fn days(name: &'static str) -> Result<Option<Duration>, ConfigError> {
+    Ok(number(name)?.map(|days| Duration::from_secs(days as u64 * 24 * 60 * 60)))
 }
 
 fn minutes(name: &'static str) -> Result<Option<Duration>, ConfigError> {

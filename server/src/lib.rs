@@ -2,6 +2,7 @@
 //! background workers. Wiring only; what the portal does lives in `app` and
 //! `portal-core`.
 
+pub mod admin;
 pub mod config;
 mod layers;
 mod router;

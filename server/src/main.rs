@@ -1,17 +1,46 @@
 //! Starts the Customer Portal: reads the configuration, opens and migrates the
-//! database, starts the workers and serves until Ctrl-C or SIGTERM.
+//! database, starts the workers and serves until Ctrl-C or SIGTERM. With `admin …`,
+//! runs the support desk's tool instead (`server --help`).
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use portal_core::Portal;
+use server::admin::{self, Command, HELP};
 use server::{Config, router, workers};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match Command::parse(&args) {
+        Ok(command) => command,
+        Err(usage) => {
+            eprintln!("error: {usage}");
+            return ExitCode::from(2);
+        }
+    };
+    // The admin tool keeps its logs to warnings on stderr, so its report reads clean.
+    let (default_level, writer) = match command {
+        Command::Admin(_) => ("warn", BoxMakeWriter::new(std::io::stderr)),
+        _ => ("info", BoxMakeWriter::new(std::io::stdout)),
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(writer)
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)))
         .init();
+    match command {
+        Command::Help => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        Command::Admin(admin) => admin::run(admin).await,
+        Command::Serve => serve_until_stopped().await,
+    }
+}
+
+async fn serve_until_stopped() -> ExitCode {
     match serve().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -30,7 +59,8 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", config.leptos.site_addr))?;
     tracing::info!("Customer Portal listening on http://{} (site URL {})", config.leptos.site_addr, config.site_url);
-    axum::serve(listener, router(&config, portal)).with_graceful_shutdown(shutdown_signal()).await?;
+    let service = router(&config, portal).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

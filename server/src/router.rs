@@ -14,7 +14,7 @@ use portal_core::Portal;
 use tower_http::trace::TraceLayer;
 
 use crate::Config;
-use crate::layers::{account_guard, cross_origin, form_fields, security_headers};
+use crate::layers::{account_guard, client_ip, cross_origin, form_fields, security_headers};
 
 /// The whole portal as one axum router.
 pub fn router(config: &Config, portal: Portal) -> Router {
@@ -42,6 +42,7 @@ pub fn router(config: &Config, portal: Portal) -> Router {
         .route("/healthz", get(health).with_state(portal))
         .merge(pages)
         .layer(middleware::from_fn_with_state(state, account_guard::redirect_visitors))
+        .layer(middleware::from_fn_with_state(config.trusted_proxies.clone(), client_ip::resolve))
         .layer(middleware::from_fn(form_fields::refuse_malformed))
         .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::add))

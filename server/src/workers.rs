@@ -16,7 +16,7 @@ pub fn spawn_all(portal: &Portal) {
 }
 
 /// Deletes expired sessions, stale sign-in failure counts, finished 2FA setups and
-/// SMS codes, and old sent messages now and then, so the tables hold what is live.
+/// SMS codes, old sent messages and security events past their retention now and then, so the tables hold what is live.
 async fn purge_expired(portal: Portal) {
     let mut ticks = tokio::time::interval(PURGE_EVERY);
     loop {
@@ -34,6 +34,11 @@ async fn purge_expired(portal: Portal) {
         }
         if let Err(error) = portal.outbox.purge_sent().await {
             tracing::warn!(%error, "cannot purge old sent messages");
+        }
+        match portal.events.purge_expired().await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "security events past their retention purged"),
+            Err(error) => tracing::warn!(%error, "cannot purge old security events"),
         }
     }
 }

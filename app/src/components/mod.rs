@@ -4,7 +4,9 @@ mod code_input;
 mod form_error;
 mod manage_two_factor;
 mod portal_header;
+mod recovery_codes;
 mod resend_code;
+mod security_activity;
 mod setup_wizard;
 mod user_menu;
 
@@ -12,6 +14,8 @@ pub use code_input::CodeInput;
 pub use form_error::FormError;
 pub use manage_two_factor::ManageTwoFactor;
 pub use portal_header::PortalHeader;
+pub use recovery_codes::{RecoveryCodesPanel, SaveRecoveryCodes};
 pub use resend_code::ResendCode;
+pub use security_activity::SecurityActivity;
 pub use setup_wizard::SetupWizard;
 pub use user_menu::UserMenu;

@@ -1,5 +1,6 @@
 //! Server functions, one a file, grouped by what they act on. Each is thin: it reads
 //! the session, calls the security core and maps its errors.
 
+pub mod account;
 pub mod auth;
 pub mod two_factor;

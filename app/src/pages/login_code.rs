@@ -14,6 +14,7 @@ use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
     let challenge = Resource::new(|| (), |_| sign_in_challenge());
+    let with_recovery_code = RwSignal::new(false);
 
     view! {
         <Title text="Two-factor authentication"/>
@@ -21,13 +22,26 @@ pub fn LoginCodePage() -> impl IntoView {
             <h1>"Two-factor authentication"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match challenge.await {
+                    let challenge = challenge.await;
+                    if with_recovery_code.get() {
+                        return view! { <RecoveryCodeForm on_back=Callback::new(move |()| with_recovery_code.set(false))/> }
+                            .into_any();
+                    }
+                    let use_recovery_code = view! {
+                        <p class="alternative">
+                            <button type="button" class="link" on:click=move |_| with_recovery_code.set(true)>
+                                "Use a recovery code"
+                            </button>
+                        </p>
+                    };
+                    match challenge {
                         Ok(ChallengeView { method: TwoFactorMethod::Sms, sms: Some(status) }) => {
-                            view! { <SmsCode status/> }.into_any()
+                            view! { <SmsCode status/> {use_recovery_code} }.into_any()
                         }
                         Ok(_) => view! {
                             <p>"Enter the six-digit code from your authenticator app."</p>
                             <CodeForm/>
+                            {use_recovery_code}
                         }
                         .into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -35,6 +49,37 @@ pub fn LoginCodePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// "Use a recovery code": one of the codes saved at setup, in place of the code.
+#[component]
+fn RecoveryCodeForm(on_back: Callback<()>) -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    view! {
+        <h2>"Use a recovery code"</h2>
+        <p>"Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once."</p>
+        <ActionForm action=auth.use_recovery_code>
+            <input type="hidden" name="next" prop:value=next/>
+            <label for="recovery-code">"Recovery code"</label>
+            <input
+                id="recovery-code"
+                name="recovery_code"
+                autocomplete="off"
+                autocapitalize="none"
+                spellcheck="false"
+                placeholder="xxxx-xxxx-xxxx"
+                required
+                autofocus
+            />
+            <FormError action=auth.use_recovery_code/>
+            <p class="actions">
+                <button type="submit" class="primary" disabled=auth.use_recovery_code.pending()>"Verify"</button>
+                <button type="button" on:click=move |_| on_back.run(())>"Back"</button>
+            </p>
+        </ActionForm>
     }
 }
 

@@ -38,6 +38,7 @@ impl From<CoreError> for AppError {
             CoreError::PasswordConfirmationRequired => AppError::PasswordConfirmationRequired,
             CoreError::InvalidCode => AppError::InvalidCode,
             CoreError::CodeAlreadyUsed => AppError::CodeAlreadyUsed,
+            CoreError::InvalidRecoveryCode => AppError::InvalidRecoveryCode,
             CoreError::TooManyAttempts { guess: Guess::Password, retry_after_secs } => {
                 AppError::TooManyPasswords { retry_after_secs }
             }
@@ -53,6 +54,8 @@ impl From<CoreError> for AppError {
             CoreError::TwoFactorOff => AppError::TwoFactorOff,
             // Logged where it was found, with the account.
             CoreError::TwoFactorUnreadable { .. } => AppError::TwoFactorUnreadable,
+            // Logged where it was found.
+            CoreError::EventUnreadable { .. } => AppError::Internal,
             CoreError::Database(_) | CoreError::Worker(_) | CoreError::Sealing(_) => {
                 tracing::error!(%error, "server function failed");
                 AppError::Internal

@@ -1,15 +1,24 @@
 //! Who is signed in, and signing in and out, for the request being served.
 
-use http::header::SET_COOKIE;
+use std::net::IpAddr;
+
+use http::header::{SET_COOKIE, USER_AGENT};
 use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use portal_core::accounts::Account;
+use portal_core::requester::Requester;
+use portal_core::security_events::{Actor, SecurityEvent};
 use portal_core::sessions::SessionToken;
 pub use portal_core::sessions::SignedIn;
 
 use super::{AppState, reject, state};
 use crate::error::AppError;
+
+/// The address of the client a request came from, as the server worked it out
+/// (the connection's peer, or what a trusted proxy forwarded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
 
 /// The account this request is signed in as, if any. The server's account guard
 /// puts it in the request's extensions, so a page render looks the session up once.
@@ -27,18 +36,27 @@ pub async fn awaiting_code() -> Result<Option<SignedIn>, AppError> {
     presented_session(Stage::AwaitingCode).await
 }
 
-/// The device cookies this browser presents, unchecked (the core checks them).
-pub fn presented_device(state: &AppState) -> Vec<String> {
-    use_context::<Parts>().map(|parts| state.cookies.device(&parts.headers)).unwrap_or_default()
+/// Who sends this request: the client's address (which the server's layers put in
+/// the request as a [`ClientIp`]), its browser, and the device cookies it presents,
+/// unchecked (the core checks them).
+pub fn requester(state: &AppState) -> Requester {
+    let Some(parts) = use_context::<Parts>() else {
+        return Requester::default();
+    };
+    let ip = parts.extensions.get::<ClientIp>().map(|client| client.0);
+    let user_agent = parts.headers.get(USER_AGENT).and_then(|value| value.to_str().ok());
+    Requester::new(ip, user_agent, state.cookies.device(&parts.headers))
 }
 
 /// Signs `account` in with a brand-new session, ending the one the browser had, so
 /// a session id planted before sign-in is worthless after it (session fixation).
-/// The browser is remembered for the account.
+/// The browser is remembered for the account, and the sign-in recorded.
 pub async fn start_session(state: &AppState, account: &Account) -> Result<(), AppError> {
     end_presented_session(state).await?;
     let token = state.portal.sessions.start(account).await?;
     set_cookie(state.cookies.issue_session(&token));
+    let requester = requester(state);
+    state.portal.events.record_now(account.id, SecurityEvent::SignedIn, &Actor::Client, &requester).await?;
     remember_browser(state, account);
     Ok(())
 }
@@ -46,7 +64,7 @@ pub async fn start_session(state: &AppState, account: &Account) -> Result<(), Ap
 /// Gives the browser a device cookie naming `account` as it is now: after a
 /// sign-in, and after a change to its security (which voids the notes from before).
 pub fn remember_browser(state: &AppState, account: &Account) {
-    let device = state.portal.devices.remember(&presented_device(state), account);
+    let device = state.portal.devices.remember(&requester(state).device_cookies, account);
     set_cookie(state.cookies.issue_device(device));
 }
 

@@ -135,7 +135,7 @@ pub fn recovery_code_used(account: &Account, left: u64, at: UnixTime, support: &
     let left_words = match left {
         0 => "You have no recovery codes left: generate new ones under My Account, Account Security.".to_owned(),
         1 => "You have 1 recovery code left.".to_owned(),
-        n if n <= crate::recovery_codes::FEW_LEFT => {
+        n if crate::recovery_codes::running_low(n) => {
             format!(
                 "You have {n} recovery codes left: consider generating new ones under My Account, Account Security."
             )

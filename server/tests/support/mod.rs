@@ -95,7 +95,9 @@ impl TestApp {
         let portal = Portal::start(&config.portal).await.unwrap();
         server::workers::spawn_all(&portal);
         let router = server::router(&config, portal.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
+        });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
         Some(Self { addr, config, portal, smtp, twilio, client, _folder: folder })
     }
@@ -118,7 +120,9 @@ impl TestApp {
         let portal = Portal::start(&config.portal).await.unwrap();
         server::workers::spawn_all(&portal);
         let router = server::router(&config, portal.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
+        });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
         TestApp { addr, config, portal, smtp, twilio: self.twilio.clone(), client, _folder: None }
     }

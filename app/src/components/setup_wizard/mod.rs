@@ -10,9 +10,9 @@ use leptos::prelude::*;
 
 use self::phone_step::PhoneStep;
 use self::qr_modal::QrModal;
-use crate::components::FormError;
+use crate::components::{FormError, SaveRecoveryCodes};
 use crate::functions::two_factor::{
-    BeginTotpSetup, ConfirmPassword, ConfirmSmsSetup, ConfirmTotpSetup, TwoFactorMethod,
+    BeginTotpSetup, ConfirmPassword, ConfirmSmsSetup, ConfirmTotpSetup, RecoveryCodesView, TwoFactorMethod,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,8 +72,11 @@ pub fn SetupWizard(
             step.set(Step::Connect);
         }
     });
+    // A code accepted: 2FA is on, and its recovery codes are to be saved.
+    let recovery_codes = RwSignal::new(None::<RecoveryCodesView>);
     Effect::new(move |_| {
-        if let (Some(Ok(())), _) | (_, Some(Ok(()))) = (confirm_code.value().get(), confirm_sms.value().get()) {
+        if let (Some(Ok(codes)), _) | (_, Some(Ok(codes))) = (confirm_code.value().get(), confirm_sms.value().get()) {
+            recovery_codes.set(Some(codes));
             step.set(Step::ConfirmActivation);
         }
     });
@@ -131,13 +134,18 @@ pub fn SetupWizard(
         (Step::ConfirmActivation, chosen) => {
             let chosen = chosen.unwrap_or(TwoFactorMethod::AuthenticatorApp);
             let verified = match chosen {
-                TwoFactorMethod::AuthenticatorApp => "Your authenticator app is verified. Click Okay to finish.",
-                TwoFactorMethod::Sms => "Your mobile number is verified. Click Okay to finish.",
+                TwoFactorMethod::AuthenticatorApp => {
+                    "Your authenticator app is verified. Save your recovery codes, then click Okay to finish."
+                }
+                TwoFactorMethod::Sms => {
+                    "Your mobile number is verified. Save your recovery codes, then click Okay to finish."
+                }
             };
+            let on_saved = Callback::new(move |()| on_done.run(chosen));
             view! {
                 <h4>"Confirm Activation"</h4>
                 <p>{verified}</p>
-                <button type="button" class="primary" on:click=move |_| on_done.run(chosen)>"Okay"</button>
+                {move || recovery_codes.get().map(|codes| view! { <SaveRecoveryCodes codes on_done=on_saved/> })}
             }
             .into_any()
         }

@@ -6,6 +6,7 @@ mod register;
 mod resend_sign_in_code;
 mod sign_in;
 mod sign_in_challenge;
+mod sign_in_with_recovery_code;
 mod sign_out;
 mod verify_sign_in_code;
 
@@ -14,5 +15,6 @@ pub use register::{Register, register};
 pub use resend_sign_in_code::{ResendSignInCode, resend_sign_in_code};
 pub use sign_in::{SignIn, safe_next, sign_in};
 pub use sign_in_challenge::{ChallengeView, SignInChallenge, sign_in_challenge};
+pub use sign_in_with_recovery_code::{SignInWithRecoveryCode, sign_in_with_recovery_code};
 pub use sign_out::{SignOut, sign_out};
 pub use verify_sign_in_code::{VerifySignInCode, verify_sign_in_code};

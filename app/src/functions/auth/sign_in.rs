@@ -15,8 +15,8 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     const CODE_PAGE: &str = "/login/code";
 
     let state = crate::ssr::state()?;
-    let device = crate::ssr::presented_device(&state);
-    let account = state.portal.accounts.authenticate(&email, Password::new(password), &device).await?;
+    let requester = crate::ssr::requester(&state);
+    let account = state.portal.accounts.authenticate(&email, Password::new(password), &requester).await?;
     let next = safe_next(next.as_deref());
     if state.portal.two_factor.begin_sign_in(&account).await?.is_some() {
         crate::ssr::start_code_session(&state, &account).await?;

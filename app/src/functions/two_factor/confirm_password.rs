@@ -10,7 +10,7 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
 
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
-    let device = crate::ssr::presented_device(&state);
-    state.portal.step_up.confirm_password(&signed_in, Password::new(password), &device).await?;
+    let requester = crate::ssr::requester(&state);
+    state.portal.step_up.confirm_password(&signed_in, Password::new(password), &requester).await?;
     Ok(())
 }

@@ -11,9 +11,9 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
 
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
-    let device = crate::ssr::presented_device(&state);
-    state.portal.step_up.confirm_password(&signed_in, Password::new(password), &device).await?;
-    let renewed = state.portal.two_factor.disable(&signed_in).await?;
+    let requester = crate::ssr::requester(&state);
+    state.portal.step_up.confirm_password(&signed_in, Password::new(password), &requester).await?;
+    let renewed = state.portal.two_factor.disable(&signed_in, &requester).await?;
     crate::ssr::remember_browser(&state, &renewed);
     Ok(())
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::{ManageTwoFactor, SetupWizard};
+use crate::components::{ManageTwoFactor, RecoveryCodesPanel, SecurityActivity, SetupWizard};
 use crate::functions::two_factor::{TwoFactorMethod, TwoFactorState, two_factor_status};
 
 /// What the tab shows below the status.
@@ -16,12 +16,13 @@ enum Panel {
 const CONFIRMATION_SENT: &str = "We have sent a confirmation email to your registered address.";
 
 /// "Account Security": the state of two-factor authentication, the wizard that sets
-/// it up, and "Manage two-factor authentication" (turn off, or switch) when it is on.
+/// it up, "Manage two-factor authentication" (turn off, or switch) and the recovery
+/// codes when it is on, and the recent security activity.
 #[component]
 pub fn AccountSecurityTab() -> impl IntoView {
     let panel = RwSignal::new(Panel::Closed);
     let notice = RwSignal::new(None::<String>);
-    let changes = RwSignal::new(0);
+    let changes = RwSignal::new(0_usize);
     let status = Resource::new(move || changes.get(), |_| two_factor_status());
     let finish = move |message: String| {
         panel.set(Panel::Closed);
@@ -34,6 +35,10 @@ pub fn AccountSecurityTab() -> impl IntoView {
         Callback::new(move |()| finish(format!("Two-factor authentication is now off. {CONFIRMATION_SENT}")));
     let on_switch = Callback::new(move |method| panel.set(Panel::Switch(method)));
     let on_close = Callback::new(move |()| panel.set(Panel::Closed));
+    let on_codes_changed = Callback::new(move |()| {
+        notice.set(Some(format!("Your new recovery codes replace the old ones. {CONFIRMATION_SENT}")));
+        changes.update(|n| *n += 1);
+    });
 
     view! {
         <h2>"Two-factor authentication"</h2>
@@ -41,7 +46,12 @@ pub fn AccountSecurityTab() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match status.await {
-                    Ok(TwoFactorState { method: Some(method), masked_phone }) => view! {
+                    Ok(TwoFactorState {
+                        method: Some(method),
+                        masked_phone,
+                        recovery_codes_left,
+                        recovery_codes_running_low,
+                    }) => view! {
                         <p class="status status-on">{status_line(method)}</p>
                         <p>{codes_come_from(method, masked_phone.as_deref())}</p>
                         {move || match panel.get() {
@@ -63,6 +73,11 @@ pub fn AccountSecurityTab() -> impl IntoView {
                             }
                             .into_any(),
                         }}
+                        <RecoveryCodesPanel
+                            left=recovery_codes_left.unwrap_or_default()
+                            running_low=recovery_codes_running_low
+                            on_changed=on_codes_changed
+                        />
                     }
                     .into_any(),
                     Ok(TwoFactorState { method: None, .. }) => view! {
@@ -94,6 +109,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
                 }
             })}
         </Transition>
+        <SecurityActivity changes/>
     }
 }
 

@@ -1,0 +1,166 @@
+//! The command line: `server` serves; `server admin …` is the support desk's tool.
+
+use std::fmt;
+
+pub const HELP: &str = "\
+Customer Portal server
+
+Usage:
+  server                                          Serve the portal (configured by environment variables)
+  server admin show EMAIL                         Show an account: 2FA method, locks and failure counts,
+                                                  sessions, and its last 20 security events
+  server admin unlock EMAIL --reason TEXT         Clear the account's locks and failure counts
+                                                  (code step, password re-confirmation, sign-in)
+  server admin reset-two-factor EMAIL --reason TEXT
+                                                  Turn two-factor authentication off so the customer can
+                                                  set it up again; spends the recovery codes and ends
+                                                  every session
+  server admin sign-out EMAIL --reason TEXT       End every session of the account
+  server --help                                   Show this help
+
+The admin commands use the server's configuration (DATABASE_URL, SECRETS_MASTER_KEY
+or MASTER_KEY_FILE, SMTP_URL, ...), so run them where the server runs.
+
+Every action needs --reason: it is recorded in the account's security activity, by
+\"support\", and quoted in the email the customer gets about it. Check who you are
+talking to before you act.
+
+Exit status: 0 done; 1 refused (no account with that email, nothing to do, or the
+database could not be reached); 2 the command line is wrong.
+";
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    Help,
+    Admin(Admin),
+}
+
+/// A support desk action on the account with `email`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Admin {
+    Show { email: String },
+    Unlock { email: String, reason: String },
+    ResetTwoFactor { email: String, reason: String },
+    SignOut { email: String, reason: String },
+}
+
+/// A command line that makes no sense; the message says why.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UsageError(String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\nRun `server --help` for the commands.", self.0)
+    }
+}
+
+impl Command {
+    /// The command in `args` (without the program name).
+    pub fn parse(args: &[String]) -> Result<Self, UsageError> {
+        let usage = |text: &str| Err(UsageError(text.to_owned()));
+        if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+            return Ok(Self::Help);
+        }
+        let Some((first, rest)) = args.split_first() else {
+            return Ok(Self::Serve);
+        };
+        if first != "admin" {
+            return usage(&format!("unknown command {first:?}"));
+        }
+        let Some((action, rest)) = rest.split_first() else {
+            return usage("say what to do: admin show, unlock, reset-two-factor or sign-out");
+        };
+        let (positional, reason) = split_reason(rest)?;
+        let [email] = positional.as_slice() else {
+            return usage(&format!("admin {action} takes one EMAIL"));
+        };
+        let email = email.clone();
+        let needs_reason = || {
+            reason.clone().ok_or_else(|| {
+                UsageError(format!(
+                    "admin {action} needs --reason TEXT: why support acts, recorded and quoted in the customer's email"
+                ))
+            })
+        };
+        Ok(Self::Admin(match action.as_str() {
+            "show" if reason.is_none() => Admin::Show { email },
+            "show" => return usage("admin show takes no --reason"),
+            "unlock" => Admin::Unlock { email, reason: needs_reason()? },
+            "reset-two-factor" => Admin::ResetTwoFactor { email, reason: needs_reason()? },
+            "sign-out" => Admin::SignOut { email, reason: needs_reason()? },
+            other => return usage(&format!("unknown admin command {other:?}")),
+        }))
+    }
+}
+
+/// The positional arguments, and the value of `--reason TEXT` or `--reason=TEXT`.
+fn split_reason(args: &[String]) -> Result<(Vec<String>, Option<String>), UsageError> {
+    let mut positional = Vec::new();
+    let mut reason = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = if arg == "--reason" {
+            Some(args.next().cloned().ok_or_else(|| UsageError("--reason needs a TEXT".into()))?)
+        } else if let Some(value) = arg.strip_prefix("--reason=") {
+            Some(value.to_owned())
+        } else if arg.starts_with("--") {
+            return Err(UsageError(format!("unknown option {arg:?}")));
+        } else {
+            positional.push(arg.clone());
+            None
+        };
+        if let Some(value) = value {
+            if reason.replace(value).is_some() {
+                return Err(UsageError("give --reason once".into()));
+            }
+        }
+    }
+    Ok((positional, reason))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Command, UsageError> {
+        Command::parse(&line.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn reads_every_command() {
+        assert_eq!(parse(""), Ok(Command::Serve));
+        assert_eq!(parse("--help"), Ok(Command::Help));
+        assert_eq!(parse("admin unlock --help"), Ok(Command::Help));
+        assert_eq!(
+            parse("admin show ana@example.com"),
+            Ok(Command::Admin(Admin::Show { email: "ana@example.com".into() }))
+        );
+        assert_eq!(
+            parse("admin unlock ana@example.com --reason ticket-42"),
+            Ok(Command::Admin(Admin::Unlock { email: "ana@example.com".into(), reason: "ticket-42".into() }))
+        );
+        assert_eq!(
+            parse("admin sign-out --reason=lost-laptop ana@example.com"),
+            Ok(Command::Admin(Admin::SignOut { email: "ana@example.com".into(), reason: "lost-laptop".into() }))
+        );
+    }
+
+    #[test]
+    fn refuses_what_makes_no_sense() {
+        for line in [
+            "serve",
+            "admin",
+            "admin delete ana@example.com --reason x",
+            "admin unlock ana@example.com",
+            "admin reset-two-factor ana@example.com --reason",
+            "admin sign-out ana@example.com bo@example.com --reason x",
+            "admin unlock ana@example.com --reason a --reason b",
+            "admin unlock ana@example.com --force --reason x",
+            "admin show ana@example.com --reason x",
+        ] {
+            assert!(parse(line).is_err(), "{line}");
+        }
+    }
+}

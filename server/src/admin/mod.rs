@@ -1,0 +1,66 @@
+//! `server admin …`: the support desk's tool. It opens the database with the
+//! server's own configuration, acts through the core's
+//! [`portal_core::support_desk::SupportDesk`] and tries to
+//! send the customer's email at once (any running server's outbox retries it).
+
+mod args;
+mod report;
+
+use std::process::ExitCode;
+
+use portal_core::Portal;
+use portal_core::support_desk::SupportError;
+
+pub use self::args::{Admin, Command, HELP, UsageError};
+use crate::Config;
+
+/// Runs `admin` and prints what happened; the exit status says whether it did.
+pub async fn run(admin: Admin) -> ExitCode {
+    match act(admin).await {
+        Ok(done) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Err(refused) => {
+            eprintln!("error: {refused}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn act(admin: Admin) -> Result<String, String> {
+    let config = Config::from_env().map_err(|error| error.to_string())?;
+    let portal = Portal::start(&config.portal).await.map_err(|error| format!("cannot open the database: {error}"))?;
+    let desk = &portal.support_desk;
+    let done = match admin {
+        Admin::Show { email } => return desk.show(&email).await.map(|found| report::render(&found)).map_err(text),
+        Admin::Unlock { email, reason } => {
+            let cleared = desk.unlock(&email, &reason).await.map_err(text)?;
+            format!("Unlocked {email}: {cleared} lock(s) and count(s) cleared.")
+        }
+        Admin::ResetTwoFactor { email, reason } => {
+            let ended = desk.reset_two_factor(&email, &reason).await.map_err(text)?;
+            format!(
+                "Two-factor authentication is off for {email}; its recovery codes are spent and {ended} session(s) \
+                 ended. The customer signs in with their password and sets it up again."
+            )
+        }
+        Admin::SignOut { email, reason } => {
+            let ended = desk.sign_out(&email, &reason).await.map_err(text)?;
+            format!("Signed {email} out everywhere: {ended} session(s) ended.")
+        }
+    };
+    Ok(format!("{done}\n{}", send_now(&portal).await))
+}
+
+/// Tries to deliver the customer's email before exiting.
+async fn send_now(portal: &Portal) -> &'static str {
+    match portal.outbox.deliver_due().await {
+        Ok(sent) if sent > 0 => "The customer was emailed.",
+        _ => "The customer's email is queued; a running server will send it.",
+    }
+}
+
+fn text(error: SupportError) -> String {
+    error.to_string()
+}

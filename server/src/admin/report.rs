@@ -1,0 +1,67 @@
+//! `admin show`, as the support desk reads it.
+
+use std::fmt::Write as _;
+
+use portal_core::clock::format_utc;
+use portal_core::support_desk::{AccountReport, FactorState};
+use portal_core::throttle::FailureCount;
+
+/// The report as lines of text.
+pub fn render(report: &AccountReport) -> String {
+    let mut out = String::new();
+    let account = &report.account;
+    let _ = writeln!(out, "Account      {} (id {}), {:?}", account.email, account.id, account.name);
+    let _ = writeln!(out, "Created      {}", format_utc(report.created_at));
+    let factor = match &report.factor {
+        FactorState::Off => "off".to_owned(),
+        FactorState::On { method, masked_phone: Some(phone) } => format!("on: {} to {phone}", method.described()),
+        FactorState::On { method, masked_phone: None } => format!("on: {}", method.described()),
+        FactorState::Unreadable => "STORED BUT UNREADABLE: sign-in refuses; reset-two-factor clears it".to_owned(),
+    };
+    let _ = writeln!(out, "Two-factor   {factor}");
+    if report.factor != FactorState::Off {
+        let _ = writeln!(out, "Recovery     {} codes left", report.recovery_codes_left);
+    }
+    if report.failure_counts.is_empty() {
+        let _ = writeln!(out, "Failures     none, no locks");
+    }
+    for count in &report.failure_counts {
+        let _ = writeln!(out, "Failures     {}", failure_line(count));
+    }
+    let _ = writeln!(out, "Sessions     {} live", report.sessions.len());
+    for session in &report.sessions {
+        let stage = if session.awaiting_code { " (waiting for the code)" } else { "" };
+        let _ = writeln!(
+            out,
+            "             started {}, last seen {}{stage}",
+            format_utc(session.started_at),
+            format_utc(session.last_seen_at)
+        );
+    }
+    let _ = writeln!(out, "Events       the last {}, newest first", report.events.len());
+    for event in &report.events {
+        let ip = event.ip.as_deref().unwrap_or("-");
+        let _ = writeln!(out, "  {}  {}  [{}, {ip}]", format_utc(event.at), event.in_words(), event.browser);
+    }
+    out
+}
+
+/// "code step, browsers the account does not know: 20 in a row, LOCKED since …".
+fn failure_line(count: &FailureCount) -> String {
+    let what = match count.scope.as_str() {
+        "sign_in" => "passwords at sign-in",
+        "code" => "codes at sign-in and setup",
+        "step_up" => "passwords re-typed for changes",
+        other => other,
+    };
+    let who = if count.subject.starts_with("device:") {
+        "one browser the account knows"
+    } else {
+        "browsers the account does not know"
+    };
+    let lock = match count.locked_at {
+        Some(at) => format!(", LOCKED since {}", format_utc(at)),
+        None => String::new(),
+    };
+    format!("{what}, {who}: {} wrong in a row, last {}{lock}", count.consecutive, format_utc(count.last_failed_at))
+}

@@ -1,0 +1,134 @@
+//! The client's address, for the security events of its requests: the peer of the
+//! connection, or, when that peer is a proxy listed in `TRUSTED_PROXIES`, the
+//! address it forwarded in `X-Forwarded-For`. Anyone can write that header, so it
+//! is believed only from a trusted proxy, and read from the right: the first
+//! address that is not a trusted proxy itself is the client.
+
+use std::net::{IpAddr, SocketAddr};
+
+use app::ssr::ClientIp;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// The proxies whose `X-Forwarded-For` is believed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpRange>);
+
+impl TrustedProxies {
+    /// `10.0.0.0/8, 192.0.2.7, 2001:db8::/32`: addresses and CIDR ranges, separated
+    /// by commas or spaces.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        text.split([',', ' ']).filter(|part| !part.is_empty()).map(IpRange::parse).collect::<Result<_, _>>().map(Self)
+    }
+
+    fn trusts(&self, ip: IpAddr) -> bool {
+        self.0.iter().any(|range| range.contains(ip))
+    }
+
+    /// The client of a request from `peer` carrying `forwarded_for` headers.
+    pub fn client(&self, peer: IpAddr, forwarded_for: &[&str]) -> IpAddr {
+        if !self.trusts(peer) {
+            return peer;
+        }
+        let mut client = peer;
+        let hops = forwarded_for.iter().flat_map(|value| value.split(',')).map(str::trim);
+        for hop in hops.collect::<Vec<_>>().into_iter().rev() {
+            let Ok(ip) = hop.parse::<IpAddr>() else {
+                // Garbage: believe no further than the last trusted hop's word.
+                return client;
+            };
+            client = ip;
+            if !self.trusts(ip) {
+                break;
+            }
+        }
+        client
+    }
+}
+
+/// An address, or a CIDR range of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct IpRange {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    fn parse(text: &str) -> Result<Self, String> {
+        let invalid = || format!("expected an IP address or CIDR range, got {text:?}");
+        let (address, prefix) = text.split_once('/').map_or((text, None), |(address, prefix)| (address, Some(prefix)));
+        let network: IpAddr = address.parse().map_err(|_| invalid())?;
+        let bits = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(prefix) => prefix.parse::<u8>().ok().filter(|prefix| *prefix <= bits).ok_or_else(invalid)?,
+            None => bits,
+        };
+        Ok(Self { network, prefix })
+    }
+
+    fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            IpAddr::V4(_) => ip,
+        };
+        match (self.network, ip) {
+            (IpAddr::V4(network), IpAddr::V4(ip)) => {
+                same_prefix(network.to_bits().into(), ip.to_bits().into(), self.prefix, 32)
+            }
+            (IpAddr::V6(network), IpAddr::V6(ip)) => same_prefix(network.to_bits(), ip.to_bits(), self.prefix, 128),
+            _ => false,
+        }
+    }
+}
+
+fn same_prefix(network: u128, ip: u128, prefix: u8, bits: u32) -> bool {
+    let host_bits = bits - u32::from(prefix);
+    network.checked_shr(host_bits).unwrap_or(0) == ip.checked_shr(host_bits).unwrap_or(0)
+}
+
+/// Puts the request's [`ClientIp`] in its extensions, for the server functions.
+pub async fn resolve(State(proxies): State<TrustedProxies>, mut request: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        let forwarded: Vec<&str> =
+            request.headers().get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok()).collect();
+        let client = proxies.client(peer.ip(), &forwarded);
+        request.extensions_mut().insert(ClientIp(client));
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8, 192.0.2.7").unwrap();
+        assert_eq!(proxies.client(ip("203.0.113.9"), &["198.51.100.1"]), ip("203.0.113.9"), "not a proxy of ours");
+        assert_eq!(proxies.client(ip("192.0.2.7"), &["198.51.100.1"]), ip("198.51.100.1"));
+        assert_eq!(
+            proxies.client(ip("10.1.2.3"), &["1.1.1.1, 198.51.100.1, 10.9.9.9"]),
+            ip("198.51.100.1"),
+            "the client forged 1.1.1.1"
+        );
+        assert_eq!(proxies.client(ip("10.1.2.3"), &["1.1.1.1", "198.51.100.1"]), ip("198.51.100.1"), "several headers");
+        assert_eq!(proxies.client(ip("10.1.2.3"), &["198.51.100.1, garbage"]), ip("10.1.2.3"));
+        assert_eq!(proxies.client(ip("10.1.2.3"), &[]), ip("10.1.2.3"));
+        assert_eq!(proxies.client(ip("::ffff:10.1.2.3"), &["198.51.100.1"]), ip("198.51.100.1"), "IPv4 over IPv6");
+        assert_eq!(TrustedProxies::default().client(ip("10.1.2.3"), &["198.51.100.1"]), ip("10.1.2.3"));
+    }
+
+    #[test]
+    fn ranges_parse_strictly() {
+        assert!(TrustedProxies::parse("2001:db8::/32 127.0.0.1").unwrap().trusts(ip("2001:db8::1")));
+        for bad in ["10.0.0.0/33", "proxy.example.com", "10.0.0.0/", "::/129"] {
+            assert!(TrustedProxies::parse(bad).is_err(), "{bad}");
+        }
+        assert!(TrustedProxies::parse("0.0.0.0/0").unwrap().trusts(ip("8.8.8.8")));
+    }
+}
