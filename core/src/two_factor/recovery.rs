@@ -41,6 +41,8 @@ impl TwoFactor {
             tracing::info!(account = account.id, left, "signed in with a recovery code");
             Verdict::Right(left)
         } else {
+            // Before settling: the throttle writes, and SQLite has one writer at a time.
+            transaction.rollback().await?;
             Verdict::Wrong(CoreError::InvalidRecoveryCode)
         };
         attempt.settle(verdict).await

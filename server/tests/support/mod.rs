@@ -12,9 +12,10 @@ pub mod two_factor;
 
 use std::net::SocketAddr;
 
-use portal_core::Portal;
 use portal_core::outbox::MailTransport;
 use portal_core::outbox::SmsTransport;
+use portal_core::secrets::MasterKey;
+use portal_core::{KeySource, Portal};
 use reqwest::header::{HeaderMap, ORIGIN, SET_COOKIE};
 use reqwest::redirect::Policy;
 use sea_orm::ConnectionTrait as _;
@@ -38,6 +39,8 @@ pub struct TestApp {
     pub smtp: SmtpServer,
     /// The SMS gateway the portal sends to.
     pub twilio: TwilioStandIn,
+    /// The master key, as `SECRETS_MASTER_KEY` gives it to the support tool.
+    pub master_key: String,
     client: reqwest::Client,
     _folder: Option<TempFolder>,
 }
@@ -87,6 +90,8 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config::local(addr, database_url);
+        let master_key = random_master_key();
+        config.portal.master_key = KeySource::Key(MasterKey::from_base64(&master_key).unwrap());
         let smtp = SmtpServer::start().await;
         config.portal.mail.transport = MailTransport::Smtp(smtp.url());
         let twilio = TwilioStandIn::start().await;
@@ -99,7 +104,7 @@ impl TestApp {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
         });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        Some(Self { addr, config, portal, smtp, twilio, client, _folder: folder })
+        Some(Self { addr, config, portal, smtp, twilio, master_key, client, _folder: folder })
     }
 
     /// The kind of database this portal runs on.
@@ -124,7 +129,16 @@ impl TestApp {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
         });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        TestApp { addr, config, portal, smtp, twilio: self.twilio.clone(), client, _folder: None }
+        TestApp {
+            addr,
+            config,
+            portal,
+            smtp,
+            twilio: self.twilio.clone(),
+            master_key: self.master_key.clone(),
+            client,
+            _folder: None,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -225,6 +239,14 @@ async fn fresh_postgres_schema() -> Option<String> {
     admin.close().await.unwrap();
     let separator = if base.contains('?') { '&' } else { '?' };
     Some(format!("{base}{separator}options=-c%20search_path%3D{schema}"))
+}
+
+/// A fresh master key in base64.
+fn random_master_key() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).unwrap();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 fn random_suffix() -> String {

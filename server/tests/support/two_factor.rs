@@ -2,7 +2,7 @@
 //! and database tricks tests need around them.
 
 use portal_core::clock;
-use portal_core::db::entities::{two_factor, user};
+use portal_core::db::entities::{recovery_code, two_factor, user};
 use portal_core::totp::TotpSecret;
 use sea_orm::EntityTrait as _;
 
@@ -36,6 +36,42 @@ impl TestApp {
         let response = self.confirm_totp_setup(&session, &secret.code_at(clock::now())).await;
         assert_eq!(response.status(), 200, "enable: {}", response.text().await.unwrap());
         (session, secret)
+    }
+
+    /// Registers `email` and turns the authenticator app on; returns the session, the
+    /// secret and the recovery codes the last step showed.
+    pub async fn register_with_recovery_codes(&self, email: &str) -> (String, TotpSecret, Vec<String>) {
+        let session = self.register(email).await;
+        assert_eq!(self.confirm_password(&session).await.status(), 200);
+        let secret = self.begin_totp_setup(&session).await;
+        let response = self.confirm_totp_setup(&session, &secret.code_at(clock::now())).await;
+        assert_eq!(response.status(), 200);
+        let codes = recovery_codes_in(&response.text().await.unwrap());
+        (session, secret, codes)
+    }
+
+    /// The digests stored for the account's unspent recovery codes.
+    pub async fn stored_recovery_digests(&self, email: &str) -> Vec<String> {
+        use sea_orm::{ColumnTrait as _, QueryFilter as _};
+        let id = self.account_id(email).await;
+        let rows = recovery_code::Entity::find()
+            .filter(recovery_code::Column::UserId.eq(id))
+            .all(&self.portal.db)
+            .await
+            .unwrap();
+        rows.into_iter().map(|row| row.digest).collect()
+    }
+
+    /// The account's recent security activity, in the customer's words, newest first.
+    pub async fn security_activity_of(&self, email: &str) -> Vec<String> {
+        let id = self.account_id(email).await;
+        let events = self.portal.events.recent(id).await.unwrap();
+        events.iter().map(|event| event.in_words()).collect()
+    }
+
+    /// "Use a recovery code" in the half-way session `awaiting`.
+    pub async fn sign_in_with_recovery_code(&self, awaiting: &str, code: &str) -> reqwest::Response {
+        self.post("/api/sign_in_with_recovery_code", &[("recovery_code", code)], Some(awaiting)).await
     }
 
     /// The password step of sign-in for an account with 2FA on: the half-way cookie.
@@ -72,4 +108,14 @@ pub async fn settle_in_step() {
     if into_step >= 26 {
         tokio::time::sleep(std::time::Duration::from_secs((31 - into_step) as u64)).await;
     }
+}
+
+/// The codes of a `RecoveryCodesView` answer: `{"codes":["…",…],"email":"…"}`.
+pub fn recovery_codes_in(body: &str) -> Vec<String> {
+    let list = body
+        .split("\"codes\":[")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap_or_else(|| panic!("no codes in {body}"));
+    list.split(',').map(|quoted| quoted.trim_matches('"').to_owned()).collect()
 }
