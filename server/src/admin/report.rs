@@ -28,12 +28,12 @@ pub fn render(report: &AccountReport) -> String {
     for count in &report.failure_counts {
         let _ = writeln!(out, "Failures     {}", failure_line(count));
     }
-    let _ = writeln!(out, "Sessions     {} live", report.sessions.len());
-    for session in &report.sessions {
-        let stage = if session.awaiting_code { " (waiting for the code)" } else { "" };
+    let (halfway, signed_in): (Vec<_>, Vec<_>) = report.sessions.iter().partition(|session| session.awaiting_code);
+    let _ = writeln!(out, "Sessions     {} signed in, {} waiting for a code", signed_in.len(), halfway.len());
+    for session in signed_in {
         let _ = writeln!(
             out,
-            "             started {}, last seen {}{stage}",
+            "             started {}, last seen {}",
             format_utc(session.started_at),
             format_utc(session.last_seen_at)
         );
