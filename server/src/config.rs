@@ -12,7 +12,7 @@ use portal_core::sessions::SessionPolicy;
 use portal_core::{KeySource, PortalConfig};
 use url::Url;
 
-use crate::layers::client_ip::TrustedProxies;
+pub use crate::layers::client_ip::TrustedProxies;
 
 /// What the server needs to start.
 #[derive(Clone, Debug)]

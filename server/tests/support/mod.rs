@@ -161,9 +161,21 @@ impl TestApp {
 
     /// A form POST as the portal's own pages send it: from its own origin.
     pub async fn post(&self, path: &str, form: &[(&str, &str)], session: Option<&str>) -> reqwest::Response {
+        self.post_with_headers(path, form, session, &[]).await
+    }
+
+    /// Like [`post`](Self::post), from a browser that sends these extra headers
+    /// (`User-Agent`, `X-Forwarded-For`, …).
+    pub async fn post_with_headers(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        session: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut request = self.client.post(self.url(path)).header(ORIGIN, self.origin()).form(form);
-        if let Some(cookie) = session {
-            request = request.header("cookie", cookie);
+        for (name, value) in headers.iter().copied().chain(session.map(|cookie| ("cookie", cookie))) {
+            request = request.header(name, value);
         }
         request.send().await.unwrap()
     }

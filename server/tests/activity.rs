@@ -1,0 +1,68 @@
+//! "Recent security activity" over HTTP, on SQLite and on PostgreSQL: what is
+//! recorded, in the customer's words, with the client's address and browser; and
+//! `X-Forwarded-For` believed only from a proxy listed in `TRUSTED_PROXIES`.
+
+mod support;
+
+use support::{PASSWORD, TestApp, session_cookie};
+
+on_each_database!(
+    sign_ins_changes_and_failures_are_listed_newest_first_with_address_and_browser,
+    forwarded_addresses_are_ignored_unless_the_proxy_is_trusted,
+);
+
+const EMAIL: &str = "ana@example.com";
+const FIREFOX_ON_WINDOWS: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+async fn sign_ins_changes_and_failures_are_listed_newest_first_with_address_and_browser(app: TestApp) {
+    let (session, _) = app.register_with_totp(EMAIL).await;
+    let firefox = [("user-agent", FIREFOX_ON_WINDOWS)];
+    let wrong_password = [("email", EMAIL), ("password", "not the password")];
+    let right_password = [("email", EMAIL), ("password", PASSWORD)];
+    assert_eq!(app.post_with_headers("/api/sign_in", &wrong_password, None, &firefox).await.status(), 401);
+    let password_step = app.post_with_headers("/api/sign_in", &right_password, None, &firefox).await;
+    let awaiting = session_cookie(password_step.headers()).unwrap();
+    let wrong = app.post_with_headers("/api/verify_sign_in_code", &[("code", "000000")], Some(&awaiting), &firefox);
+    assert_eq!(wrong.await.status(), 401);
+
+    // A failed sign-in is recorded after its answer (so it costs no time): wait for it.
+    let mut body = String::new();
+    for _ in 0..50 {
+        body = app.post("/api/security_activity", &[], Some(&session)).await.text().await.unwrap();
+        if body.contains("Sign-in failed") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let order =
+        ["Wrong verification code entered", "Sign-in failed: wrong password", "Two-factor authentication turned on"];
+    let positions: Vec<usize> =
+        order.iter().map(|what| body.find(what).unwrap_or_else(|| panic!("{what} in {body}"))).collect();
+    assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "newest first: {body}");
+    assert!(body.contains("\"browser\":\"Firefox on Windows\""), "{body}");
+    assert!(body.contains("\"ip\":\"127.0.0.1\""), "{body}");
+    assert!(body.contains("\"what\":\"Signed in\""), "registering signed in: {body}");
+
+    // Only the account's own events, and only for the signed-in.
+    assert_eq!(app.post("/api/security_activity", &[], None).await.status(), 401);
+    let stranger = app.register("bo@example.com").await;
+    let theirs = app.post("/api/security_activity", &[], Some(&stranger)).await.text().await.unwrap();
+    assert!(!theirs.contains("Two-factor"), "{theirs}");
+}
+
+async fn forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(app: TestApp) {
+    let forged = [("x-forwarded-for", "198.51.100.7")];
+    let form = [("name", "Ana Lim"), ("email", EMAIL), ("password", PASSWORD)];
+    assert_eq!(app.post_with_headers("/api/register", &form, None, &forged).await.status(), 200);
+    let events = app.portal.events.recent(app.account_id(EMAIL).await).await.unwrap();
+    assert_eq!(events[0].ip.as_deref(), Some("127.0.0.1"), "anyone can write the header");
+
+    let behind_proxy = TestApp::start_with(app.backend(), |config| {
+        config.trusted_proxies = server::config::TrustedProxies::parse("127.0.0.1/32").unwrap();
+    })
+    .await
+    .expect("the same database kind");
+    assert_eq!(behind_proxy.post_with_headers("/api/register", &form, None, &forged).await.status(), 200);
+    let events = behind_proxy.portal.events.recent(behind_proxy.account_id(EMAIL).await).await.unwrap();
+    assert_eq!(events[0].ip.as_deref(), Some("198.51.100.7"), "the trusted proxy's word");
+}
