@@ -1,5 +1,15 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, currentStep, open, openQrModal, register, signIn, signOut, uniqueEmail } from "./helpers";
+import {
+  PASSWORD,
+  currentStep,
+  open,
+  openQrModal,
+  register,
+  saveRecoveryCodes,
+  signIn,
+  signOut,
+  uniqueEmail,
+} from "./helpers";
 import { authenticatorFor, nextCode } from "./totp";
 
 test("seed 000: turn on the authenticator app, then every sign-in asks for its code", async ({ page }) => {
@@ -29,7 +39,7 @@ test("seed 000: turn on the authenticator app, then every sign-in asks for its c
   await dialog.getByRole("button", { name: "Verify" }).click();
   await expect(dialog).toBeHidden();
   await expect(currentStep(page)).toHaveText("Confirm Activation");
-  await page.getByRole("button", { name: "Okay" }).click();
+  await saveRecoveryCodes(page);
   await expect(page.getByRole("status")).toContainText("Two-factor authentication is now on");
   await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();
 
@@ -77,7 +87,7 @@ test("turning 2FA off needs the password", async ({ page }) => {
   const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
   await dialog.getByLabel("Verification code").fill(app.generate());
   await dialog.getByRole("button", { name: "Verify" }).click();
-  await page.getByRole("button", { name: "Okay" }).click();
+  await saveRecoveryCodes(page);
 
   await page.getByRole("button", { name: "Manage two-factor authentication" }).click();
   await page.getByLabel("Password").fill("not the password");

@@ -59,12 +59,24 @@ export async function openQrModal(page: Page, name: string) {
   return dialog;
 }
 
-/** Seed 000, steps 7 and 8: the app scans the QR code, its code is verified, "Okay". Returns the app. */
+/** Seed 000, steps 7 and 8: the app scans the QR code, its code is verified, the recovery codes saved, "Okay". Returns the app. */
 export async function syncAuthenticator(page: Page, dialog: Locator) {
   const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
   await dialog.getByLabel("Verification code").fill(app.generate());
   await dialog.getByRole("button", { name: "Verify" }).click();
   await expect(currentStep(page)).toHaveText("Confirm Activation");
-  await page.getByRole("button", { name: "Okay" }).click();
+  await saveRecoveryCodes(page);
   return app;
+}
+
+/** The wizard's last step: the ten recovery codes, "I have saved my recovery codes", "Okay". Returns the codes. */
+export async function saveRecoveryCodes(page: Page): Promise<string[]> {
+  const list = page.getByRole("list", { name: "Recovery codes" });
+  await expect(list.getByRole("listitem")).toHaveCount(10);
+  const codes = await list.getByRole("listitem").allInnerTexts();
+  const okay = page.getByRole("button", { name: "Okay" });
+  await expect(okay).toBeDisabled();
+  await page.getByLabel("I have saved my recovery codes").check();
+  await okay.click();
+  return codes;
 }

@@ -7,6 +7,7 @@ import {
   register,
   signIn,
   signOut,
+  saveRecoveryCodes,
   syncAuthenticator,
   uniqueEmail,
 } from "./helpers";
@@ -37,7 +38,7 @@ async function setUpSms(page: Page, name: string, phone: string) {
   await page.getByLabel("Verification code").fill(await smsCode(phone, 1));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(currentStep(page)).toHaveText("Confirm Activation");
-  await page.getByRole("button", { name: "Okay" }).click();
+  await saveRecoveryCodes(page);
   await expect(page.getByRole("status")).toContainText("Two-factor authentication is now on");
   await expect(page.getByText("Two-factor authentication is on with SMS")).toBeVisible();
   await expect(page.getByText(`we send by SMS to ${masked(phone)}`)).toBeVisible();
@@ -110,7 +111,7 @@ test("Switch to Authenticator App keeps SMS on until the app's code is verified"
   await expect(page.getByText("Two-factor authentication is on with SMS")).toBeAttached();
   await dialog.getByLabel("Verification code").fill(app.generate());
   await dialog.getByRole("button", { name: "Verify" }).click();
-  await page.getByRole("button", { name: "Okay" }).click();
+  await saveRecoveryCodes(page);
   await expect(page.getByRole("status")).toContainText("Your security method has been updated to TOTP (Authenticator App)");
   await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();
   await expectEmail(email, "switched from SMS (text message codes) to TOTP (Authenticator App)");
@@ -132,7 +133,7 @@ test("Switch to SMS keeps the authenticator app on until the texted code is veri
   await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();
   await page.getByLabel("Verification code").fill(await smsCode(phone, 1));
   await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByRole("button", { name: "Okay" }).click();
+  await saveRecoveryCodes(page);
   await expect(page.getByRole("status")).toContainText("Your security method has been updated to SMS");
   await expect(page.getByText("Two-factor authentication is on with SMS")).toBeVisible();
   await expectEmail(email, "switched from TOTP (Authenticator App) to SMS");
