@@ -111,10 +111,10 @@ fn split_reason(args: &[String]) -> Result<(Vec<String>, Option<String>), UsageE
             positional.push(arg.clone());
             None
         };
-        if let Some(value) = value {
-            if reason.replace(value).is_some() {
-                return Err(UsageError("give --reason once".into()));
-            }
+        if let Some(value) = value
+            && reason.replace(value).is_some()
+        {
+            return Err(UsageError("give --reason once".into()));
         }
     }
     Ok((positional, reason))
