@@ -1,6 +1,10 @@
 //! Customer accounts: registering one, and checking an email and password against it.
 
-use sea_orm::{ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    Set,
+};
 
 use crate::CoreError;
 use crate::clock;
@@ -47,6 +51,20 @@ pub(crate) fn new_security_stamp() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the operating system's random source is available");
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The first statement of every transaction that changes an account's security:
+/// it takes the account's row, so changes to one account run one after another
+/// (on PostgreSQL, a row lock: two racing sets of recovery codes cannot both
+/// survive), and on SQLite the transaction holds the write lock from its start, so
+/// no other writer can make what it reads stale.
+pub(crate) async fn lock_for_change(connection: &impl ConnectionTrait, account_id: i32) -> Result<(), CoreError> {
+    user::Entity::update_many()
+        .col_expr(user::Column::SecurityStamp, Expr::col(user::Column::SecurityStamp).into())
+        .filter(user::Column::Id.eq(account_id))
+        .exec(connection)
+        .await?;
+    Ok(())
 }
 
 #[derive(Clone)]

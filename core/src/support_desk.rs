@@ -7,7 +7,7 @@
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
 
 use crate::CoreError;
-use crate::accounts::Account;
+use crate::accounts::{Account, lock_for_change};
 use crate::clock;
 use crate::db::entities::user;
 use crate::outbox::Outbox;
@@ -124,11 +124,11 @@ impl SupportDesk {
     pub async fn unlock(&self, email: &str, reason: &str) -> Result<u64, SupportError> {
         let reason = checked_reason(reason)?;
         let (account, _) = self.find(email).await?;
+        let transaction = self.db.begin().await?;
         let mut cleared = 0;
         for throttle in &self.throttles {
-            cleared += throttle.clear_account(&account).await?;
+            cleared += throttle.clear_account(&transaction, &account).await?;
         }
-        let transaction = self.db.begin().await?;
         self.record(&transaction, &account, SecurityEvent::Unlocked, &reason, SupportAction::Unlocked).await?;
         transaction.commit().await?;
         self.outbox.wake();
@@ -144,6 +144,7 @@ impl SupportDesk {
         let reason = checked_reason(reason)?;
         let (account, _) = self.find(email).await?;
         let transaction = self.db.begin().await?;
+        lock_for_change(&transaction, account.id).await?;
         match TwoFactor::reset(&transaction, account.id).await {
             Err(CoreError::TwoFactorOff) => return Err(SupportError::TwoFactorAlreadyOff(account.email)),
             other => other?,

@@ -13,7 +13,11 @@ use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Option<Vec<String>> = std::env::args_os().skip(1).map(|arg| arg.into_string().ok()).collect();
+    let Some(args) = args else {
+        eprintln!("error: the command line is not valid UTF-8");
+        return ExitCode::from(2);
+    };
     let command = match Command::parse(&args) {
         Ok(command) => command,
         Err(usage) => {

@@ -22,8 +22,10 @@ pub fn LoginCodePage() -> impl IntoView {
             <h1>"Two-factor authentication"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    // Read before the await, so toggling it renders again.
+                    let recovering = with_recovery_code.get();
                     let challenge = challenge.await;
-                    if with_recovery_code.get() {
+                    if recovering {
                         return view! { <RecoveryCodeForm on_back=Callback::new(move |()| with_recovery_code.set(false))/> }
                             .into_any();
                     }

@@ -140,6 +140,17 @@ impl Outbox {
         Ok(sent)
     }
 
+    /// How many messages to `address` wait to be sent (not yet sent, not set aside).
+    pub async fn waiting_for(&self, address: &str) -> Result<u64, CoreError> {
+        use sea_orm::PaginatorTrait as _;
+        Ok(outbox_message::Entity::find()
+            .filter(outbox_message::Column::Recipient.eq(address))
+            .filter(outbox_message::Column::SentAt.is_null())
+            .filter(outbox_message::Column::FailedAt.is_null())
+            .count(&self.db)
+            .await?)
+    }
+
     /// Deletes messages sent more than 30 days ago; returns how many.
     pub async fn purge_sent(&self) -> Result<u64, CoreError> {
         let result = outbox_message::Entity::delete_many()

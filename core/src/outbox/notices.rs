@@ -152,7 +152,8 @@ pub fn recovery_code_used(account: &Account, left: u64, at: UnixTime, support: &
                 clock::format_utc(at)
             ),
             left_words,
-            "If you lost the device your codes come from, set up two-factor authentication again under My              Account, Account Security."
+            "If you lost the device your codes come from, set up two-factor authentication again under My \
+             Account, Account Security."
                 .into(),
         ],
         support,
@@ -196,10 +197,12 @@ pub fn support_acted(account: &Account, action: SupportAction, reason: &str, at:
         SupportAction::TwoFactorReset => (
             "Our support team turned off two-factor authentication",
             format!(
-                "Our support team turned off two-factor authentication for your {PRODUCT} account ({}) on {when}.                  Your recovery codes no longer work, and every device and browser was signed out.",
+                "Our support team turned off two-factor authentication for your {PRODUCT} account ({}) on {when}. \
+                 Your recovery codes no longer work, and every device and browser was signed out.",
                 account.email
             ),
-            "Sign in with your password, then set up two-factor authentication again under My Account, Account              Security.",
+            "Sign in with your password, then set up two-factor authentication again under My Account, Account \
+             Security.",
         ),
         SupportAction::SignedOut => (
             "Our support team signed you out everywhere",
@@ -299,5 +302,23 @@ mod tests {
         let email = two_factor_disabled(&account(), Method::AuthenticatorApp, 0, "support");
         assert!(email.html.contains("Ana &lt;b&gt;Lim&lt;/b&gt;"));
         assert!(!email.html.contains("<b>"));
+    }
+
+    #[test]
+    fn recovery_and_support_notices_say_what_happened_in_plain_sentences() {
+        let used = recovery_code_used(&account(), 3, 0, "support");
+        assert!(used.text.contains("You have 3 recovery codes left: consider generating new ones"));
+        let reset = support_acted(&account(), SupportAction::TwoFactorReset, "ticket <42>", 0, "support");
+        assert!(reset.text.contains("The reason given: ticket <42>"));
+        assert!(reset.html.contains("ticket &lt;42&gt;"));
+        for email in [
+            used,
+            reset,
+            recovery_codes_regenerated(&account(), 0, "support"),
+            support_acted(&account(), SupportAction::Unlocked, "x", 0, "support"),
+            support_acted(&account(), SupportAction::SignedOut, "x", 0, "support"),
+        ] {
+            assert!(!email.text.contains("  "), "a run of spaces in:\n{}", email.text);
+        }
     }
 }

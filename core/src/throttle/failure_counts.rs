@@ -6,7 +6,7 @@
 use sea_orm::Condition;
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait as _, DatabaseConnection, EntityTrait as _, IdenStatic as _, QueryFilter as _,
+    ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, IdenStatic as _, QueryFilter as _,
     QueryTrait as _, Set,
 };
 
@@ -112,13 +112,18 @@ impl FailureCounts {
             .await?)
     }
 
-    /// Forgets the counts and locks of the listed subjects and of those starting
-    /// with `prefix`; returns how many there were.
-    pub async fn clear(&self, subjects: &[String], prefix: &str) -> Result<u64, CoreError> {
+    /// On `connection`: forgets the counts and locks of the listed subjects and of
+    /// those starting with `prefix`; returns how many there were.
+    pub async fn clear(
+        &self,
+        connection: &impl ConnectionTrait,
+        subjects: &[String],
+        prefix: &str,
+    ) -> Result<u64, CoreError> {
         let cleared = Entity::delete_many()
             .filter(Column::Scope.eq(self.scope))
             .filter(Self::among(subjects, prefix))
-            .exec(&self.db)
+            .exec(connection)
             .await?;
         Ok(cleared.rows_affected)
     }

@@ -14,7 +14,7 @@ mod failure_counts;
 
 pub use crate::db::entities::failure_count::Model as FailureCount;
 use failure_counts::FailureCounts;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::CoreError;
 use crate::accounts::Account;
@@ -148,19 +148,25 @@ impl Throttle {
         Ok(Attempt { throttle: self.clone(), subject, consecutive, trusted, guesser })
     }
 
-    /// Support's unlock: forgets every count and lock of `account` under this rule,
-    /// in every browser. Returns how many there were.
-    pub async fn clear_account(&self, account: &Account) -> Result<u64, CoreError> {
-        let subjects =
-            [Bucket::UntrustedAccount(account.id).subject(), Bucket::UntrustedEmail(account.email.clone()).subject()];
-        self.counts.clear(&subjects, &format!("device:{}:", account.id)).await
+    /// Support's unlock, on `connection`: forgets every count and lock of `account`
+    /// under this rule, in every browser. Returns how many there were.
+    pub async fn clear_account(&self, connection: &impl ConnectionTrait, account: &Account) -> Result<u64, CoreError> {
+        let (subjects, devices) = Self::subjects_of(account);
+        self.counts.clear(connection, &subjects, &devices).await
     }
 
     /// The counts of `account` under this rule, for the support tool.
     pub async fn counts_of(&self, account: &Account) -> Result<Vec<FailureCount>, CoreError> {
-        let subjects =
+        let (subjects, devices) = Self::subjects_of(account);
+        self.counts.of(&subjects, &devices).await
+    }
+
+    /// Every subject that counts for `account`: those of the browsers it does not
+    /// know, and the prefix of those of its known browsers.
+    fn subjects_of(account: &Account) -> ([String; 2], String) {
+        let untrusted =
             [Bucket::UntrustedAccount(account.id).subject(), Bucket::UntrustedEmail(account.email.clone()).subject()];
-        self.counts.of(&subjects, &format!("device:{}:", account.id)).await
+        (untrusted, format!("device:{}:", account.id))
     }
 
     /// Forgets counts nobody has added to for a day; returns how many. Only sign-in
@@ -242,6 +248,13 @@ impl Attempt {
     /// are used up, or the lock (emailing the customer once).
     async fn failed(self, failure: CoreError) -> Result<CoreError, CoreError> {
         let Throttle { counts, rule, outbox, support } = &self.throttle;
+        let now = clock::now();
+        let locks = rule.lock_after.is_some_and(|limit| self.consecutive >= limit);
+        // The lock first: whatever fails after it, the bucket stays locked.
+        let newly_locked = locks && counts.lock(&self.subject, now).await?;
+        if newly_locked {
+            tracing::warn!(subject = %self.subject, consecutive = self.consecutive, scope = rule.scope, "locked after repeated failures");
+        }
         if let Some((account, requester)) = &self.guesser {
             if rule.answer_alike {
                 let (db, account_id, requester, wrong) =
@@ -255,19 +268,15 @@ impl Attempt {
             } else {
                 SecurityEvents::record(outbox.db(), account.id, rule.wrong, &Actor::Client, requester).await?;
             }
-        }
-        if rule.lock_after.is_some_and(|limit| self.consecutive >= limit) {
-            let now = clock::now();
-            if counts.lock(&self.subject, now).await? {
-                tracing::warn!(subject = %self.subject, consecutive = self.consecutive, scope = rule.scope, "locked after repeated failures");
-                if let Some((account, requester)) = &self.guesser {
-                    let locked = SecurityEvent::Locked(rule.guess);
-                    SecurityEvents::record(outbox.db(), account.id, locked, &Actor::Client, requester).await?;
-                    let notice = notices::locked(account, rule.guess, self.trusted, self.consecutive, now, support);
-                    Outbox::enqueue(outbox.db(), notice).await?;
-                    outbox.wake();
-                }
+            if newly_locked {
+                let locked = SecurityEvent::Locked(rule.guess);
+                SecurityEvents::record(outbox.db(), account.id, locked, &Actor::Client, requester).await?;
+                let notice = notices::locked(account, rule.guess, self.trusted, self.consecutive, now, support);
+                Outbox::enqueue(outbox.db(), notice).await?;
+                outbox.wake();
             }
+        }
+        if locks {
             return Ok(CoreError::Locked(rule.guess));
         }
         Ok(match delay_after(self.consecutive) {

@@ -24,7 +24,7 @@ use sea_orm::{
 };
 
 use crate::CoreError;
-use crate::accounts::Account;
+use crate::accounts::{Account, lock_for_change};
 use crate::clock;
 use crate::db::entities::{sms_code, totp_enrollment, two_factor};
 use crate::devices::Devices;
@@ -91,6 +91,7 @@ impl TwoFactor {
     pub async fn disable(&self, signed_in: &SignedIn, requester: &Requester) -> Result<Account, CoreError> {
         let account = &signed_in.account;
         let transaction = self.db.begin().await?;
+        lock_for_change(&transaction, account.id).await?;
         let factor = SecondFactor::load(&transaction, account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         two_factor::Entity::delete_by_id(account.id).exec(&transaction).await?;
         Self::forget_sms_code(&transaction, account.id).await?;

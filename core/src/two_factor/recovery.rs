@@ -6,7 +6,7 @@ use sea_orm::TransactionTrait as _;
 
 use super::TwoFactor;
 use crate::CoreError;
-use crate::accounts::Account;
+use crate::accounts::{Account, lock_for_change};
 use crate::clock;
 use crate::outbox::{Outbox, notices};
 use crate::recovery_codes::{RecoveryCode, RecoveryCodes};
@@ -63,6 +63,7 @@ impl TwoFactor {
     ) -> Result<Vec<RecoveryCode>, CoreError> {
         let account = &signed_in.account;
         let transaction = self.db.begin().await?;
+        lock_for_change(&transaction, account.id).await?;
         super::SecondFactor::load(&transaction, account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         let codes = self.recovery_codes.replace(&transaction, account.id).await?;
         let regenerated = SecurityEvent::RecoveryCodesRegenerated;

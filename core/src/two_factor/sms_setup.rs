@@ -7,7 +7,7 @@ use sea_orm::TransactionTrait as _;
 use super::sms_codes::Purpose;
 use super::{Activated, Method, SecondFactor, SmsStatus, TwoFactor};
 use crate::CoreError;
-use crate::accounts::Account;
+use crate::accounts::{Account, lock_for_change};
 use crate::clock;
 use crate::phone::PhoneNumber;
 use crate::requester::Requester;
@@ -37,6 +37,7 @@ impl TwoFactor {
         let attempt = self.reserve_setup_code(&signed_in.account, requester).await?;
         let phone = attempt.settle(self.take_sms_code(signed_in.account.id, Purpose::Setup, code).await?).await?;
         let transaction = self.db.begin().await?;
+        lock_for_change(&transaction, signed_in.account.id).await?;
         let factor = SecondFactor::Sms { phone };
         let activated = self.turn_on(&transaction, signed_in, factor, clock::now(), requester).await?;
         transaction.commit().await?;

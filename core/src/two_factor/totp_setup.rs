@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, Set, Transac
 
 use super::{Activated, Method, SecondFactor, TwoFactor, secret_context};
 use crate::CoreError;
-use crate::accounts::Account;
+use crate::accounts::{Account, lock_for_change};
 use crate::clock::{self, UnixTime};
 use crate::db::entities::totp_enrollment;
 use crate::requester::Requester;
@@ -81,6 +81,7 @@ impl TwoFactor {
         let step = attempt.settle(verdict).await?;
 
         let transaction = self.db.begin().await?;
+        lock_for_change(&transaction, account.id).await?;
         // Whoever deletes the pending secret enables it; a racing twin finds it gone.
         let taken = totp_enrollment::Entity::delete_by_id(account.id).exec(&transaction).await?;
         if taken.rows_affected != 1 {

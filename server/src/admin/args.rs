@@ -46,6 +46,18 @@ pub enum Admin {
     SignOut { email: String, reason: String },
 }
 
+impl Admin {
+    /// The account the action is for, as typed.
+    pub fn email(&self) -> &str {
+        match self {
+            Self::Show { email }
+            | Self::Unlock { email, .. }
+            | Self::ResetTwoFactor { email, .. }
+            | Self::SignOut { email, .. } => email,
+        }
+    }
+}
+
 /// A command line that makes no sense; the message says why.
 #[derive(Debug, PartialEq, Eq)]
 pub struct UsageError(String);

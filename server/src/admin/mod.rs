@@ -32,6 +32,7 @@ async fn act(admin: Admin) -> Result<String, String> {
     let config = Config::from_env().map_err(|error| error.to_string())?;
     let portal = Portal::start(&config.portal).await.map_err(|error| format!("cannot open the database: {error}"))?;
     let desk = &portal.support_desk;
+    let customer = admin.email().trim().to_lowercase();
     let done = match admin {
         Admin::Show { email } => return desk.show(&email).await.map(|found| report::render(&found)).map_err(text),
         Admin::Unlock { email, reason } => {
@@ -50,13 +51,16 @@ async fn act(admin: Admin) -> Result<String, String> {
             format!("Signed {email} out everywhere: {ended} session(s) ended.")
         }
     };
-    Ok(format!("{done}\n{}", send_now(&portal).await))
+    Ok(format!("{done}\n{}", send_now(&portal, &customer).await))
 }
 
-/// Tries to deliver the customer's email before exiting.
-async fn send_now(portal: &Portal) -> &'static str {
-    match portal.outbox.deliver_due().await {
-        Ok(sent) if sent > 0 => "The customer was emailed.",
+/// Tries to deliver the email to `customer` before exiting.
+async fn send_now(portal: &Portal, customer: &str) -> &'static str {
+    if let Err(error) = portal.outbox.deliver_due().await {
+        tracing::warn!(%error, "cannot deliver the outbox now");
+    }
+    match portal.outbox.waiting_for(customer).await {
+        Ok(0) => "The customer was emailed.",
         _ => "The customer's email is queued; a running server will send it.",
     }
 }

@@ -64,6 +64,16 @@ impl IpRange {
             Some(prefix) => prefix.parse::<u8>().ok().filter(|prefix| *prefix <= bits).ok_or_else(invalid)?,
             None => bits,
         };
+        if prefix == 0 {
+            return Err(format!("{text:?} trusts every address: anyone could then choose the address events record"));
+        }
+        // `::ffff:10.0.0.0/104` is 10.0.0.0/8: clients are compared as IPv4.
+        if let IpAddr::V6(v6) = network
+            && let Some(v4) = v6.to_ipv4_mapped()
+            && prefix >= 96
+        {
+            return Ok(Self { network: IpAddr::V4(v4), prefix: prefix - 96 });
+        }
         Ok(Self { network, prefix })
     }
 
@@ -126,9 +136,10 @@ mod tests {
     #[test]
     fn ranges_parse_strictly() {
         assert!(TrustedProxies::parse("2001:db8::/32 127.0.0.1").unwrap().trusts(ip("2001:db8::1")));
-        for bad in ["10.0.0.0/33", "proxy.example.com", "10.0.0.0/", "::/129"] {
+        for bad in ["10.0.0.0/33", "proxy.example.com", "10.0.0.0/", "::/129", "0.0.0.0/0", "::/0"] {
             assert!(TrustedProxies::parse(bad).is_err(), "{bad}");
         }
-        assert!(TrustedProxies::parse("0.0.0.0/0").unwrap().trusts(ip("8.8.8.8")));
+        assert!(TrustedProxies::parse("::ffff:10.0.0.0/104").unwrap().trusts(ip("10.9.8.7")));
+        assert!(TrustedProxies::parse("::ffff:10.0.0.0/104").unwrap().trusts(ip("::ffff:10.9.8.7")));
     }
 }

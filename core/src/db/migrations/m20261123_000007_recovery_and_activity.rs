@@ -51,6 +51,12 @@ impl MigrationTrait for Migration {
             manager.create_index(index.to_owned()).await?;
         }
         let db = manager.get_connection();
+        // Counts of known browsers are now keyed with their account too, so support
+        // can clear them; the old keys name no account and would linger unseen.
+        db.execute_unprepared(
+            "DELETE FROM failure_counts WHERE subject LIKE 'device:%' AND subject NOT LIKE 'device:%:%'",
+        )
+        .await?;
         match manager.get_database_backend() {
             DbBackend::Postgres => {
                 db.execute_unprepared(
