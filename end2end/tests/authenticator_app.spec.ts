@@ -8,6 +8,7 @@ import {
   saveRecoveryCodes,
   signIn,
   signOut,
+  syncAuthenticator,
   uniqueEmail,
 } from "./helpers";
 import { authenticatorFor, nextCode } from "./totp";
@@ -83,11 +84,7 @@ test("the QR dialog keeps focus inside and closes with Escape", async ({ page })
 test("turning 2FA off needs the password", async ({ page }) => {
   const email = uniqueEmail("off");
   await register(page, "Uma Roy", email);
-  const dialog = await openQrModal(page, "Uma Roy");
-  const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
-  await dialog.getByLabel("Verification code").fill(app.generate());
-  await dialog.getByRole("button", { name: "Verify" }).click();
-  await saveRecoveryCodes(page);
+  await syncAuthenticator(page, await openQrModal(page, "Uma Roy"));
 
   await page.getByRole("button", { name: "Manage two-factor authentication" }).click();
   await page.getByLabel("Password").fill("not the password");

@@ -59,12 +59,18 @@ export async function openQrModal(page: Page, name: string) {
   return dialog;
 }
 
-/** Seed 000, steps 7 and 8: the app scans the QR code, its code is verified, the recovery codes saved, "Okay". Returns the app. */
-export async function syncAuthenticator(page: Page, dialog: Locator) {
+/** Seed 000, step 7: the app scans the QR code and its code is verified. Returns the app. */
+export async function verifyAuthenticator(page: Page, dialog: Locator) {
   const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
   await dialog.getByLabel("Verification code").fill(app.generate());
   await dialog.getByRole("button", { name: "Verify" }).click();
   await expect(currentStep(page)).toHaveText("Confirm Activation");
+  return app;
+}
+
+/** Seed 000, steps 7 and 8: the app's code is verified, the recovery codes saved, "Okay". Returns the app. */
+export async function syncAuthenticator(page: Page, dialog: Locator) {
+  const app = await verifyAuthenticator(page, dialog);
   await saveRecoveryCodes(page);
   return app;
 }

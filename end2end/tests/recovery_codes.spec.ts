@@ -2,7 +2,6 @@ import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import {
   PASSWORD,
-  currentStep,
   openAccountSecurity,
   openQrModal,
   register,
@@ -10,19 +9,15 @@ import {
   signIn,
   signOut,
   uniqueEmail,
+  verifyAuthenticator,
 } from "./helpers";
 import { expectEmail } from "./outbox";
-import { authenticatorFor } from "./totp";
 
 test("the wizard's last step offers the recovery codes to copy and download before Okay", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const email = uniqueEmail("codes");
   await register(page, "Ria Das", email);
-  const dialog = await openQrModal(page, "Ria Das");
-  const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
-  await dialog.getByLabel("Verification code").fill(app.generate());
-  await dialog.getByRole("button", { name: "Verify" }).click();
-  await expect(currentStep(page)).toHaveText("Confirm Activation");
+  await verifyAuthenticator(page, await openQrModal(page, "Ria Das"));
 
   const codes = await page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem").allInnerTexts();
   expect(codes).toHaveLength(10);
@@ -51,10 +46,7 @@ test("a customer without their phone signs in with a recovery code, once, and se
 }) => {
   const email = uniqueEmail("lostphone");
   await register(page, "Ola Berg", email);
-  const dialog = await openQrModal(page, "Ola Berg");
-  const app = authenticatorFor(await dialog.getByTestId("setup-key").innerText());
-  await dialog.getByLabel("Verification code").fill(app.generate());
-  await dialog.getByRole("button", { name: "Verify" }).click();
+  await verifyAuthenticator(page, await openQrModal(page, "Ola Berg"));
   const codes = await saveRecoveryCodes(page);
 
   // The phone is gone: "Use a recovery code", typed in capitals.
