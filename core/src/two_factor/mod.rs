@@ -10,7 +10,6 @@ mod sms_codes;
 mod sms_setup;
 mod totp_setup;
 
-pub use crate::recovery_codes::FEW_LEFT;
 pub use second_factor::SecondFactor;
 pub use sign_in::Challenge;
 pub use sms_codes::SmsStatus;
