@@ -60,7 +60,7 @@ pub(crate) fn new_security_stamp() -> String {
 /// no other writer can make what it reads stale.
 pub(crate) async fn lock_for_change(connection: &impl ConnectionTrait, account_id: i32) -> Result<(), CoreError> {
     user::Entity::update_many()
-        .col_expr(user::Column::SecurityStamp, Expr::col(user::Column::SecurityStamp).into())
+        .col_expr(user::Column::SecurityStamp, Expr::col(user::Column::SecurityStamp))
         .filter(user::Column::Id.eq(account_id))
         .exec(connection)
         .await?;
