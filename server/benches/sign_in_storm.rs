@@ -34,10 +34,8 @@ async fn main() {
     for registered in registering.collect::<Vec<_>>() {
         registered.await.unwrap();
     }
-    let router = server::router(&config, portal);
-    tokio::spawn(
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).into_future(),
-    );
+    let service = server::router(&config, portal).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(axum::serve(server::listener::without_delay(listener), service).into_future());
 
     let client = reqwest::Client::new();
     let base = format!("http://{addr}");

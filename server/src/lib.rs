@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod config;
 mod layers;
+pub mod listener;
 mod router;
 pub mod workers;
 

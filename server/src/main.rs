@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use portal_core::Portal;
 use server::admin::{self, Command, HELP};
-use server::{Config, router, workers};
+use server::{Config, listener, router, workers};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
@@ -64,7 +64,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|error| format!("cannot listen on {}: {error}", config.leptos.site_addr))?;
     tracing::info!("Customer Portal listening on http://{} (site URL {})", config.leptos.site_addr, config.site_url);
     let service = router(&config, portal).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener::without_delay(listener), service).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

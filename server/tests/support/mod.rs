@@ -101,7 +101,12 @@ impl TestApp {
         server::workers::spawn_all(&portal);
         let router = server::router(&config, portal.clone());
         tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
+            axum::serve(
+                server::listener::without_delay(listener),
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap()
         });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
         Some(Self { addr, config, portal, smtp, twilio, master_key, client, _folder: folder })
@@ -126,7 +131,12 @@ impl TestApp {
         server::workers::spawn_all(&portal);
         let router = server::router(&config, portal.clone());
         tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
+            axum::serve(
+                server::listener::without_delay(listener),
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap()
         });
         let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
         TestApp {
