@@ -34,8 +34,7 @@ async fn main() {
     for registered in registering.collect::<Vec<_>>() {
         registered.await.unwrap();
     }
-    let service = server::router(&config, portal).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(axum::serve(server::listener::without_delay(listener), service).into_future());
+    tokio::spawn(server::serve(listener, server::router(&config, portal), std::future::pending()));
 
     let client = reqwest::Client::new();
     let base = format!("http://{addr}");

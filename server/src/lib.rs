@@ -5,9 +5,10 @@
 pub mod admin;
 pub mod config;
 mod layers;
-pub mod listener;
 mod router;
+mod serve;
 pub mod workers;
 
 pub use config::Config;
 pub use router::router;
+pub use serve::serve;

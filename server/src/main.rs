@@ -2,12 +2,11 @@
 //! database, starts the workers and serves until Ctrl-C or SIGTERM. With `admin …`,
 //! runs the support desk's tool instead (`server --help`).
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use portal_core::Portal;
 use server::admin::{self, Command, HELP};
-use server::{Config, listener, router, workers};
+use server::{Config, router, workers};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
@@ -63,8 +62,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", config.leptos.site_addr))?;
     tracing::info!("Customer Portal listening on http://{} (site URL {})", config.leptos.site_addr, config.site_url);
-    let service = router(&config, portal).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener::without_delay(listener), service).with_graceful_shutdown(shutdown_signal()).await?;
+    server::serve(listener, router(&config, portal), shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

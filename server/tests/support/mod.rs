@@ -97,18 +97,7 @@ impl TestApp {
         let twilio = TwilioStandIn::start().await;
         config.portal.sms = SmsTransport::Twilio(twilio.config());
         adjust(&mut config);
-        let portal = Portal::start(&config.portal).await.unwrap();
-        server::workers::spawn_all(&portal);
-        let router = server::router(&config, portal.clone());
-        tokio::spawn(async move {
-            axum::serve(
-                server::listener::without_delay(listener),
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap()
-        });
-        let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        let (portal, client) = launch(listener, &config).await;
         Some(Self { addr, config, portal, smtp, twilio, master_key, client, _folder: folder })
     }
 
@@ -127,18 +116,7 @@ impl TestApp {
         config.site_url = server::config::default_site_url(addr);
         let smtp = SmtpServer::start().await;
         config.portal.mail.transport = MailTransport::Smtp(smtp.url());
-        let portal = Portal::start(&config.portal).await.unwrap();
-        server::workers::spawn_all(&portal);
-        let router = server::router(&config, portal.clone());
-        tokio::spawn(async move {
-            axum::serve(
-                server::listener::without_delay(listener),
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap()
-        });
-        let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        let (portal, client) = launch(listener, &config).await;
         TestApp {
             addr,
             config,
@@ -261,6 +239,16 @@ async fn fresh_postgres_schema() -> Option<String> {
     admin.close().await.unwrap();
     let separator = if base.contains('?') { '&' } else { '?' };
     Some(format!("{base}{separator}options=-c%20search_path%3D{schema}"))
+}
+
+/// Starts a portal configured by `config` on `listener`, with its workers, as the
+/// server binary does; returns it and a client that does not follow redirects.
+async fn launch(listener: tokio::net::TcpListener, config: &Config) -> (Portal, reqwest::Client) {
+    let portal = Portal::start(&config.portal).await.unwrap();
+    server::workers::spawn_all(&portal);
+    let router = server::router(config, portal.clone());
+    tokio::spawn(async move { server::serve(listener, router, std::future::pending()).await.unwrap() });
+    (portal, reqwest::Client::builder().redirect(Policy::none()).build().unwrap())
 }
 
 /// A fresh master key in base64.

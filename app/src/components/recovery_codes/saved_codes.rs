@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::functions::two_factor::RecoveryCodesView;
+use crate::pages::encode_query;
 
 const FILE_NAME: &str = "customer-portal-recovery-codes.txt";
 const COPIED: &str = "Copied to the clipboard.";
@@ -16,7 +17,7 @@ pub fn SaveRecoveryCodes(
 ) -> impl IntoView {
     let saved = RwSignal::new(false);
     let copied = RwSignal::new(None::<&'static str>);
-    let download = format!("data:text/plain;charset=utf-8,{}", percent_encoded(&file_text(&codes)));
+    let download = format!("data:text/plain;charset=utf-8,{}", encode_query(&file_text(&codes)));
     let plain = codes.codes.join("\n");
     view! {
         <div class="recovery-codes">
@@ -75,16 +76,6 @@ fn file_text(codes: &RecoveryCodesView) -> String {
     )
 }
 
-/// `text` for a `data:` URL: every byte but letters, digits and `-._~` escaped.
-fn percent_encoded(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(byte).to_string(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +86,6 @@ mod tests {
         let text = file_text(&codes);
         assert!(text.starts_with("Customer Portal recovery codes\nAccount: ana@example.com\n"));
         assert!(text.ends_with("7h3k-9fq2-x8mn\n"));
-        assert_eq!(percent_encoded("a b@c\n"), "a%20b%40c%0A");
+        assert_eq!(encode_query("a b@c\n"), "a%20b%40c%0A", "safe in a data: URL");
     }
 }
