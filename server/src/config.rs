@@ -44,6 +44,9 @@ impl Config {
         if leptos.output_name.is_empty() {
             leptos.output_name = "portal".into();
         }
+        // cargo-leptos tells the server it runs about hashed file names; started on
+        // its own (`scripts/serve.sh`), the server finds the list beside itself.
+        leptos.hash_files |= hashed_names_beside_binary(&leptos.hash_file);
         let site_url = match var("SITE_URL") {
             Some(text) => parse_site_url(&text)?,
             None => default_site_url(leptos.site_addr),
@@ -104,6 +107,13 @@ impl Config {
     pub fn is_https(&self) -> bool {
         self.site_url.scheme() == "https"
     }
+}
+
+/// Whether the build left the list of hashed file names next to this executable,
+/// where Leptos reads it.
+fn hashed_names_beside_binary(file_name: &str) -> bool {
+    let exe = std::env::current_exe().ok();
+    exe.and_then(|exe| exe.parent().map(|dir| dir.join(file_name))).is_some_and(|path| path.is_file())
 }
 
 pub fn default_site_url(addr: SocketAddr) -> Url {

@@ -7,6 +7,7 @@ pub mod config;
 mod layers;
 mod router;
 mod serve;
+mod static_files;
 pub mod workers;
 
 pub use config::Config;

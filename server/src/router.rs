@@ -1,20 +1,22 @@
-//! The HTTP router: the Leptos pages and server functions, the health check, the
-//! static files, and the security layers around them all.
+//! The HTTP router: the Leptos pages (compressed) and server functions, the health
+//! check, the static files, and the security layers around them all.
 
 use app::ssr::{AppState, Cookies};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{Extensions, HeaderMap, StatusCode, Version, header};
 use axum::middleware;
 use axum::routing::get;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes as _, generate_route_list};
 use portal_core::Portal;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{Predicate as _, SizeAbove};
 use tower_http::trace::TraceLayer;
 
-use crate::Config;
 use crate::layers::{account_guard, client_ip, cross_origin, form_fields, security_headers};
+use crate::{Config, static_files};
 
 /// The whole portal as one axum router.
 pub fn router(config: &Config, portal: Portal) -> Router {
@@ -36,10 +38,12 @@ pub fn router(config: &Config, portal: Portal) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(options);
+        .with_state(options.clone())
+        .layer(CompressionLayer::new().compress_when(SizeAbove::new(MIN_COMPRESSED).and(is_page)));
 
     Router::new()
         .route("/healthz", get(health).with_state(portal))
+        .merge(static_files::routes(&options))
         .merge(pages)
         .layer(middleware::from_fn_with_state(state, account_guard::redirect_visitors))
         .layer(middleware::from_fn_with_state(config.trusted_proxies.clone(), client_ip::resolve))
@@ -47,6 +51,18 @@ pub fn router(config: &Config, portal: Portal) -> Router {
         .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::add))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Smaller than this, compressing saves less than it costs.
+const MIN_COMPRESSED: u16 = 1024;
+
+/// Pages are compressed on the fly (brotli at quality 4, or gzip). Server-function
+/// answers are not: they are small, and some carry a secret (a new authenticator
+/// key, recovery codes) next to what the request sent, which is what a BREACH
+/// attacker needs. Pages carry no secret that stays the same between responses.
+fn is_page(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
+    content_type.is_some_and(|value| value.starts_with("text/html"))
 }
 
 /// 200 when the database answers, 503 when it does not.

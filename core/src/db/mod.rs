@@ -5,6 +5,7 @@ pub mod entities;
 mod migrations;
 
 use std::path::Path;
+use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
@@ -13,11 +14,22 @@ use sea_orm_migration::MigratorTrait as _;
 /// The embedded default: a SQLite file under `./data`, created on first run.
 pub const DEFAULT_URL: &str = "sqlite://data/portal.db?mode=rwc";
 
+/// A pooled PostgreSQL connection idle this long is pinged before use: the server,
+/// a proxy or a firewall may have dropped it meanwhile.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// Opens a pool on `url`. For a SQLite file it creates the parent folder and turns
 /// on write-ahead logging, so readers never wait for a writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // A SQLite connection is a file in this process: nothing can drop it, and
+        // the default ping before each use is a round trip to its thread per query.
+        options.test_before_acquire(false);
+    } else {
+        options.test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR);
+    }
     if let Some(path) = sqlite_file(url) {
         if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)

@@ -51,8 +51,6 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 pub async fn add(State(policy): State<Policy>, mut request: Request, next: Next) -> Response {
     let nonce = new_nonce();
-    // Static files are the same for everyone and may be cached; pages may not.
-    let is_static = request.uri().path().starts_with("/pkg/") || request.uri().path().starts_with("/favicon");
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;
 
@@ -61,7 +59,8 @@ pub async fn add(State(policy): State<Policy>, mut request: Request, next: Next)
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if !is_static {
+    // Static files say how long they may be kept (`static_files`); nothing else may be.
+    if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if policy.strict_transport {
