@@ -131,6 +131,7 @@ impl Portal {
             outbox.clone(),
             throttle(Rule::CODE),
             devices.clone(),
+            sessions.clone(),
             support.clone(),
         );
         let events = SecurityEvents::new(db.clone(), config.security_events_retention);

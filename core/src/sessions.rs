@@ -12,7 +12,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, Set,
+    QueryOrder as _, Set, TransactionTrait as _,
     sea_query::{Condition, Expr},
 };
 
@@ -20,6 +20,8 @@ use crate::CoreError;
 use crate::accounts::{Account, new_security_stamp};
 use crate::clock::{self, UnixTime};
 use crate::db::entities::{session, user};
+use crate::requester::Requester;
+use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 
 const TOKEN_BYTES: usize = 32;
 /// How long the half-way state between password and code may last.
@@ -100,21 +102,56 @@ impl Sessions {
         Self { db, policy }
     }
 
-    /// Signs `account` in: a new session with a new token.
+    /// A new signed-in session for `account`, unrecorded: for tests and benchmarks
+    /// that need one. Customers sign in through [`sign_in`](Self::sign_in).
     pub async fn start(&self, account: &Account) -> Result<SessionToken, CoreError> {
-        let now = clock::now();
-        self.insert(account, now.saturating_add(clock::seconds(self.policy.absolute)), None).await
+        self.sign_in_on(&self.db, None, account, None).await
+    }
+
+    /// Signs `account` in for `requester`, in one transaction: the session the
+    /// browser had (`replacing`) ends, so an id planted before sign-in is worthless
+    /// after it (session fixation); a new one starts, and the sign-in is recorded.
+    pub async fn sign_in(
+        &self,
+        replacing: Option<&SessionToken>,
+        account: &Account,
+        requester: &Requester,
+    ) -> Result<SessionToken, CoreError> {
+        let transaction = self.db.begin().await?;
+        let token = self.sign_in_on(&transaction, replacing, account, Some(requester)).await?;
+        transaction.commit().await?;
+        Ok(token)
+    }
+
+    /// Like [`sign_in`](Self::sign_in), in the caller's transaction: the one that
+    /// accepted the second factor. Recorded when `requester` is given.
+    pub async fn sign_in_on(
+        &self,
+        connection: &impl ConnectionTrait,
+        replacing: Option<&SessionToken>,
+        account: &Account,
+        requester: Option<&Requester>,
+    ) -> Result<SessionToken, CoreError> {
+        if let Some(replaced) = replacing {
+            session::Entity::delete_by_id(replaced.digest()).exec(connection).await?;
+        }
+        let expires_at = clock::now().saturating_add(clock::seconds(self.policy.absolute));
+        let token = Self::insert(connection, account, expires_at, None).await?;
+        if let Some(requester) = requester {
+            SecurityEvents::record(connection, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
+        }
+        Ok(token)
     }
 
     /// A session for an account whose password was right but whose second factor is
     /// still to come. It signs nobody in, and ends after five minutes.
     pub async fn start_awaiting_code(&self, account: &Account) -> Result<SessionToken, CoreError> {
         let now = clock::now();
-        self.insert(account, now + AWAITING_CODE_SECS, Some(now)).await
+        Self::insert(&self.db, account, now + AWAITING_CODE_SECS, Some(now)).await
     }
 
     async fn insert(
-        &self,
+        connection: &impl ConnectionTrait,
         account: &Account,
         expires_at: UnixTime,
         awaiting_code_since: Option<UnixTime>,
@@ -131,7 +168,7 @@ impl Sessions {
             password_confirmed_at: Set(None),
             security_stamp: Set(account.security_stamp.clone()),
         }
-        .insert(&self.db)
+        .insert(connection)
         .await?;
         Ok(token)
     }

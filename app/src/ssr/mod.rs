@@ -10,7 +10,7 @@ mod state;
 pub use cookies::Cookies;
 pub use failure::{reject, respond_with};
 pub use signed_in::{
-    ClientIp, SignedIn, awaiting_code, end_session, remember_browser, requester, require_signed_in, signed_in,
-    start_code_session, start_session,
+    ClientIp, SignedIn, awaiting_code, end_session, hand_over_session, remember_browser, requester, require_signed_in,
+    signed_in, start_code_session, start_session,
 };
 pub use state::{AppState, state};

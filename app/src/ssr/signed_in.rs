@@ -8,7 +8,6 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use portal_core::accounts::Account;
 use portal_core::requester::Requester;
-use portal_core::security_events::{Actor, SecurityEvent};
 use portal_core::sessions::SessionToken;
 pub use portal_core::sessions::SignedIn;
 
@@ -52,13 +51,17 @@ pub fn requester(state: &AppState) -> Requester {
 /// a session id planted before sign-in is worthless after it (session fixation).
 /// The browser is remembered for the account, and the sign-in recorded.
 pub async fn start_session(state: &AppState, account: &Account) -> Result<(), AppError> {
-    end_presented_session(state).await?;
-    let token = state.portal.sessions.start(account).await?;
-    set_cookie(state.cookies.issue_session(&token));
-    let requester = requester(state);
-    state.portal.events.record_now(account.id, SecurityEvent::SignedIn, &Actor::Client, &requester).await?;
-    remember_browser(state, account);
+    let replacing = presented_token(state);
+    let token = state.portal.sessions.sign_in(replacing.as_ref(), account, &requester(state)).await?;
+    hand_over_session(state, account, &token);
     Ok(())
+}
+
+/// Gives the browser the session `token` that just signed `account` in, and
+/// remembers the browser for the account.
+pub fn hand_over_session(state: &AppState, account: &Account, token: &SessionToken) {
+    set_cookie(state.cookies.issue_session(token));
+    remember_browser(state, account);
 }
 
 /// Gives the browser a device cookie naming `account` as it is now: after a

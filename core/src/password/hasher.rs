@@ -2,11 +2,13 @@
 //!
 //! A hash takes tens of milliseconds of CPU and 19 MiB of memory, so it never runs
 //! on the async workers (it would stall every other request) and only a fixed
-//! number run at once. Each of those slots owns one 19 MiB buffer that Argon2
-//! reuses, so memory stays flat at `concurrency` × 19 MiB when hundreds sign in
-//! together, whatever the allocator would otherwise keep of freed buffers.
+//! number run at once. While hashes keep coming, each slot's 19 MiB buffer is
+//! reused, so memory stays flat at `concurrency` × 19 MiB when hundreds sign in
+//! together; once none is running or waiting, the buffers are let go, so an idle
+//! server holds none (the server pins glibc's threshold for mapping big blocks,
+//! so freed ones go back to the system).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::{Output, ParamsString, Salt, SaltString, rand_core::OsRng};
@@ -29,8 +31,11 @@ pub struct PasswordHash(pub String);
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
-    /// Argon2's working memory, one buffer per slot in use, kept for reuse.
+    /// Argon2's working memory, one buffer per slot in use, kept for reuse while
+    /// hashes keep coming.
     buffers: Arc<Mutex<Vec<Vec<Block>>>>,
+    /// Hashes running or waiting for a slot.
+    busy: Arc<AtomicUsize>,
     /// A hash of a random password, checked when the email is unknown so that
     /// "no such account" costs the same time as "wrong password".
     decoy: Arc<OnceCell<PasswordHash>>,
@@ -48,6 +53,7 @@ impl PasswordHasher {
         Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             buffers: Arc::new(Mutex::new(Vec::new())),
+            busy: Arc::new(AtomicUsize::new(0)),
             decoy: Arc::new(OnceCell::new()),
             verifications: Arc::new(AtomicU64::new(0)),
         }
@@ -108,11 +114,12 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, CoreError> {
+        let busy = Busy::start(&self.busy, &self.buffers);
         let permit =
             Arc::clone(&self.permits).acquire_owned().await.map_err(|error| CoreError::Worker(error.to_string()))?;
         let buffers = Arc::clone(&self.buffers);
         tokio::task::spawn_blocking(move || {
-            let _permit = permit;
+            let (_busy, _permit) = (busy, permit);
             let taken = buffers.lock().ok().and_then(|mut free| free.pop());
             let mut memory = taken.unwrap_or_else(|| vec![Block::default(); MEMORY_KIB as usize]);
             let result = work(&mut memory);
@@ -123,6 +130,29 @@ impl PasswordHasher {
         })
         .await
         .map_err(|error| CoreError::Worker(error.to_string()))
+    }
+}
+
+/// One hash running or waiting; the last one to finish lets the buffers go.
+struct Busy {
+    count: Arc<AtomicUsize>,
+    buffers: Arc<Mutex<Vec<Vec<Block>>>>,
+}
+
+impl Busy {
+    fn start(count: &Arc<AtomicUsize>, buffers: &Arc<Mutex<Vec<Vec<Block>>>>) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        Self { count: Arc::clone(count), buffers: Arc::clone(buffers) }
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        if self.count.fetch_sub(1, Ordering::AcqRel) == 1
+            && let Ok(mut free) = self.buffers.lock()
+        {
+            free.clear();
+        }
     }
 }
 

@@ -26,12 +26,18 @@ impl FailureCounts {
         Self { db, scope }
     }
 
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
     /// Counts an attempt by `subject` as a failure in advance, if one may be made
     /// now: not locked, fewer than `lock_after` in a row, and past the wait the last
     /// failures earned. Returns the count including this attempt, or `None` when
-    /// refused. One upsert both checks and counts.
+    /// refused. One upsert both checks and counts, on `connection` (in a
+    /// transaction, the count's row stays locked until it ends).
     pub async fn reserve(
         &self,
+        connection: &impl ConnectionTrait,
         subject: &str,
         lock_after: Option<i32>,
         now: UnixTime,
@@ -58,13 +64,13 @@ impl FailureCounts {
         )
         .into_query();
         statement.returning_col(Column::Consecutive);
-        let counted = self.db.query_one(&statement).await?;
+        let counted = connection.query_one(&statement).await?;
         Ok(counted.map(|row| row.try_get::<i32>("", Column::Consecutive.as_str())).transpose()?)
     }
 
     /// The count of `subject`, if it has one.
-    pub async fn find(&self, subject: &str) -> Result<Option<Model>, CoreError> {
-        Ok(Entity::find_by_id((self.scope.to_owned(), subject.to_owned())).one(&self.db).await?)
+    pub async fn find(&self, connection: &impl ConnectionTrait, subject: &str) -> Result<Option<Model>, CoreError> {
+        Ok(Entity::find_by_id((self.scope.to_owned(), subject.to_owned())).one(connection).await?)
     }
 
     /// Takes back an attempt counted in advance that turned out not to be a guess.
@@ -92,12 +98,12 @@ impl FailureCounts {
     }
 
     /// Starts the count afresh after a success; a lock stays.
-    pub async fn reset(&self, subject: &str) -> Result<(), CoreError> {
+    pub async fn reset(&self, connection: &impl ConnectionTrait, subject: &str) -> Result<(), CoreError> {
         Entity::delete_many()
             .filter(Column::Scope.eq(self.scope))
             .filter(Column::Subject.eq(subject))
             .filter(Column::LockedAt.is_null())
-            .exec(&self.db)
+            .exec(connection)
             .await?;
         Ok(())
     }
@@ -167,16 +173,16 @@ mod tests {
         let counts = counts().await;
         let mut now = 1_000_000;
         for expected in 1..=FREE_FAILURES {
-            assert_eq!(counts.reserve("ana", None, now).await.unwrap(), Some(expected));
+            assert_eq!(counts.reserve(&counts.db, "ana", None, now).await.unwrap(), Some(expected));
         }
-        assert_eq!(counts.reserve("ana", None, now).await.unwrap(), None, "the sixth waits");
-        assert_eq!(counts.reserve("bo", None, now).await.unwrap(), Some(1), "others are not affected");
+        assert_eq!(counts.reserve(&counts.db, "ana", None, now).await.unwrap(), None, "the sixth waits");
+        assert_eq!(counts.reserve(&counts.db, "bo", None, now).await.unwrap(), Some(1), "others are not affected");
         now += delay_after(FREE_FAILURES) - 1;
-        assert_eq!(counts.reserve("ana", None, now).await.unwrap(), None, "a second early");
+        assert_eq!(counts.reserve(&counts.db, "ana", None, now).await.unwrap(), None, "a second early");
         now += 1;
-        assert_eq!(counts.reserve("ana", None, now).await.unwrap(), Some(FREE_FAILURES + 1));
+        assert_eq!(counts.reserve(&counts.db, "ana", None, now).await.unwrap(), Some(FREE_FAILURES + 1));
         now += delay_after(FREE_FAILURES + 1);
-        assert_eq!(counts.reserve("ana", None, now).await.unwrap(), Some(FREE_FAILURES + 2));
+        assert_eq!(counts.reserve(&counts.db, "ana", None, now).await.unwrap(), Some(FREE_FAILURES + 2));
     }
 
     #[tokio::test]
@@ -184,18 +190,22 @@ mod tests {
         let counts = counts().await;
         let now = 1_000_000;
         for _ in 0..3 {
-            counts.reserve("ana", None, now).await.unwrap();
+            counts.reserve(&counts.db, "ana", None, now).await.unwrap();
         }
         counts.refund("ana").await.unwrap();
-        assert_eq!(counts.find("ana").await.unwrap().unwrap().consecutive, 2);
-        counts.reset("ana").await.unwrap();
-        assert!(counts.find("ana").await.unwrap().is_none());
+        assert_eq!(counts.find(&counts.db, "ana").await.unwrap().unwrap().consecutive, 2);
+        counts.reset(&counts.db, "ana").await.unwrap();
+        assert!(counts.find(&counts.db, "ana").await.unwrap().is_none());
 
-        counts.reserve("ana", None, now).await.unwrap();
+        counts.reserve(&counts.db, "ana", None, now).await.unwrap();
         assert!(counts.lock("ana", now).await.unwrap());
         assert!(!counts.lock("ana", now).await.unwrap(), "locked once");
-        counts.reset("ana").await.unwrap();
-        assert_eq!(counts.reserve("ana", None, now + 86_400).await.unwrap(), None, "a lock outlives waits and resets");
+        counts.reset(&counts.db, "ana").await.unwrap();
+        assert_eq!(
+            counts.reserve(&counts.db, "ana", None, now + 86_400).await.unwrap(),
+            None,
+            "a lock outlives waits and resets"
+        );
     }
 
     #[tokio::test]
@@ -203,10 +213,10 @@ mod tests {
         let counts = counts().await;
         let mut now = 1_000_000;
         for expected in 1..=3 {
-            assert_eq!(counts.reserve("ana", Some(3), now).await.unwrap(), Some(expected));
+            assert_eq!(counts.reserve(&counts.db, "ana", Some(3), now).await.unwrap(), Some(expected));
             now += 3_600;
         }
-        assert_eq!(counts.reserve("ana", Some(3), now).await.unwrap(), None);
+        assert_eq!(counts.reserve(&counts.db, "ana", Some(3), now).await.unwrap(), None);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,7 +225,7 @@ mod tests {
         let mut racing = tokio::task::JoinSet::new();
         for _ in 0..30 {
             let counts = counts.clone();
-            racing.spawn(async move { counts.reserve("ana", None, 1_000_000).await.unwrap() });
+            racing.spawn(async move { counts.reserve(&counts.db, "ana", None, 1_000_000).await.unwrap() });
         }
         let reserved = racing.join_all().await.into_iter().flatten().count();
         assert_eq!(reserved, FREE_FAILURES as usize);

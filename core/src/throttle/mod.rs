@@ -138,10 +138,23 @@ impl Throttle {
         account: Option<&Account>,
         requester: &Requester,
     ) -> Result<Attempt, CoreError> {
+        self.reserve_on(self.counts.db(), bucket, account, requester).await
+    }
+
+    /// Like [`reserve`](Self::reserve), on `connection`: in a transaction, the count
+    /// is part of it, and its row stays locked until it ends, so other attempts in
+    /// the same bucket wait for this one's verdict.
+    pub async fn reserve_on(
+        &self,
+        connection: &impl ConnectionTrait,
+        bucket: &Bucket,
+        account: Option<&Account>,
+        requester: &Requester,
+    ) -> Result<Attempt, CoreError> {
         let subject = bucket.subject();
         let now = clock::now();
-        let Some(consecutive) = self.counts.reserve(&subject, self.rule.lock_after, now).await? else {
-            return Err(self.refusal(&subject, now).await?);
+        let Some(consecutive) = self.counts.reserve(connection, &subject, self.rule.lock_after, now).await? else {
+            return Err(self.refusal(connection, &subject, now).await?);
         };
         let trusted = matches!(bucket, Bucket::Device { .. });
         let guesser = account.map(|account| (account.clone(), requester.clone()));
@@ -178,8 +191,13 @@ impl Throttle {
         self.counts.forget_older_than(clock::now() - FORGET_SIGN_IN_AFTER_SECS).await
     }
 
-    async fn refusal(&self, subject: &str, now: clock::UnixTime) -> Result<CoreError, CoreError> {
-        let count = self.counts.find(subject).await?;
+    async fn refusal(
+        &self,
+        connection: &impl ConnectionTrait,
+        subject: &str,
+        now: clock::UnixTime,
+    ) -> Result<CoreError, CoreError> {
+        let count = self.counts.find(connection, subject).await?;
         let locked = count.as_ref().is_some_and(|count| {
             count.locked_at.is_some() || self.rule.lock_after.is_some_and(|limit| count.consecutive >= limit)
         });
@@ -233,7 +251,8 @@ impl Attempt {
     pub async fn settle<T>(self, verdict: Verdict<T>) -> Result<T, CoreError> {
         match verdict {
             Verdict::Right(proved) => {
-                self.throttle.counts.reset(&self.subject).await?;
+                let db = self.throttle.counts.db().clone();
+                self.succeed_on(&db).await?;
                 Ok(proved)
             }
             Verdict::Wrong(failure) => Err(self.failed(failure).await?),
@@ -242,6 +261,12 @@ impl Attempt {
                 Err(error)
             }
         }
+    }
+
+    /// Settles a right attempt on `connection`, inside the transaction that acts on
+    /// it: the count starts afresh (a lock stays) only if that transaction commits.
+    pub async fn succeed_on(self, connection: &impl ConnectionTrait) -> Result<(), CoreError> {
+        self.throttle.counts.reset(connection, &self.subject).await
     }
 
     /// The error for a wrong attempt: `failure` itself, a wait once the free tries

@@ -18,8 +18,8 @@ pub use totp_setup::TotpSetup;
 pub use crate::vocabulary::Method;
 
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
-    QueryFilter as _, TransactionTrait as _,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait as _, QueryFilter as _, TransactionTrait as _,
 };
 
 use crate::CoreError;
@@ -46,6 +46,8 @@ pub struct TwoFactor {
     /// Wrong codes, at sign-in and in setups.
     codes: Throttle,
     devices: Devices,
+    /// Where a right sign-in code starts the session, in the same transaction.
+    sessions: Sessions,
     recovery_codes: RecoveryCodes,
     support: String,
 }
@@ -66,10 +68,11 @@ impl TwoFactor {
         outbox: Outbox,
         codes: Throttle,
         devices: Devices,
+        sessions: Sessions,
         support: String,
     ) -> Self {
         let recovery_codes = RecoveryCodes::new(key.clone());
-        Self { db, key, issuer, outbox, codes, devices, recovery_codes, support }
+        Self { db, key, issuer, outbox, codes, devices, sessions, recovery_codes, support }
     }
 
     /// The second factor the account has on, or `None` when 2FA is off. A stored
@@ -143,8 +146,18 @@ impl TwoFactor {
     /// `requester`'s browser or, if the account does not know it, with all such
     /// browsers.
     async fn reserve_sign_in_code(&self, account: &Account, requester: &Requester) -> Result<Attempt, CoreError> {
+        self.reserve_sign_in_code_on(&self.db, account, requester).await
+    }
+
+    /// Like [`reserve_sign_in_code`](Self::reserve_sign_in_code), on `connection`.
+    async fn reserve_sign_in_code_on(
+        &self,
+        connection: &impl ConnectionTrait,
+        account: &Account,
+        requester: &Requester,
+    ) -> Result<Attempt, CoreError> {
         let bucket = Bucket::account(self.devices.recognise(&requester.device_cookies, account), account.id);
-        self.codes.reserve(&bucket, Some(account), requester).await
+        self.codes.reserve_on(connection, &bucket, Some(account), requester).await
     }
 
     /// Reserves a setup code check for `account`: counted for the account, in

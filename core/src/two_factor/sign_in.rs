@@ -1,7 +1,7 @@
 //! The code step of sign-in: what it asks for, sending the SMS, checking the code.
 
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
 
 use super::sms_codes::Purpose;
 use super::{Method, SecondFactor, SmsStatus, TwoFactor};
@@ -12,6 +12,7 @@ use crate::db::entities::two_factor;
 use crate::phone::PhoneNumber;
 use crate::requester::Requester;
 use crate::secrets::SealedSecret;
+use crate::sessions::{SessionToken, SignedIn};
 use crate::throttle::Verdict;
 
 /// What the code step asks for.
@@ -56,24 +57,41 @@ impl TwoFactor {
         Ok(Challenge { method: factor.method(), sms })
     }
 
-    /// Checks the sign-in code of an account with 2FA on, typed by `requester`. The
-    /// check is reserved in the code throttle before it runs; a right code starts
-    /// the count afresh.
+    /// Checks the sign-in code typed by `requester` in the half-way session
+    /// `pending`, and signs the browser in if it is right. One transaction counts
+    /// the attempt before the check (the count's row stays locked, so racing
+    /// attempts in the same bucket wait for this verdict), accepts the code once,
+    /// starts the count afresh, swaps the half-way session for a signed-in one and
+    /// records the sign-in: one commit, so one flush to disk, per sign-in. Returns
+    /// the new session's token.
     pub async fn verify_sign_in_code(
         &self,
-        account: &Account,
+        pending: &SignedIn,
         code: &str,
         requester: &Requester,
-    ) -> Result<(), CoreError> {
+    ) -> Result<SessionToken, CoreError> {
+        let account = &pending.account;
         let factor = self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
-        let attempt = self.reserve_sign_in_code(account, requester).await?;
+        let transaction = self.db.begin().await?;
+        let attempt = self.reserve_sign_in_code_on(&transaction, account, requester).await?;
         let verdict = match &factor {
             SecondFactor::AuthenticatorApp { sealed_secret, .. } => {
-                self.accept_totp_sign_in(account.id, sealed_secret, code).await?
+                self.accept_totp_sign_in(&transaction, account.id, sealed_secret, code).await?
             }
-            SecondFactor::Sms { .. } => self.take_sms_code(account.id, Purpose::SignIn, code).await?.map(drop),
+            SecondFactor::Sms { .. } => {
+                self.take_sms_code(&transaction, account.id, Purpose::SignIn, code).await?.map(drop)
+            }
         };
-        attempt.settle(verdict).await
+        let Verdict::Right(()) = verdict else {
+            // The count stands; what a failure sets off (a wait, the lock and its
+            // email, the activity) follows the commit.
+            transaction.commit().await?;
+            return Err(attempt.settle(verdict).await.err().unwrap_or(CoreError::InvalidCode));
+        };
+        attempt.succeed_on(&transaction).await?;
+        let token = self.sessions.sign_in_on(&transaction, Some(&pending.token), account, Some(requester)).await?;
+        transaction.commit().await?;
+        Ok(token)
     }
 
     /// Checks an authenticator-app code at sign-in. A code is accepted once: the
@@ -83,6 +101,7 @@ impl TwoFactor {
     /// not a guess.
     async fn accept_totp_sign_in(
         &self,
+        connection: &impl ConnectionTrait,
         account_id: i32,
         sealed_secret: &SealedSecret,
         code: &str,
@@ -102,7 +121,7 @@ impl TwoFactor {
                     .add(two_factor::Column::LastUsedStep.is_null())
                     .add(two_factor::Column::LastUsedStep.lt(step.0)),
             )
-            .exec(&self.db)
+            .exec(connection)
             .await?;
         Ok(match accepted.rows_affected {
             1 => Verdict::Right(()),

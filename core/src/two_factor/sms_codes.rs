@@ -112,12 +112,13 @@ impl TwoFactor {
     /// the code was sent to. The caller holds the attempt in the code throttle.
     pub(super) async fn take_sms_code(
         &self,
+        connection: &impl ConnectionTrait,
         account_id: i32,
         purpose: Purpose,
         code: &str,
     ) -> Result<Verdict<PhoneNumber>, CoreError> {
         let now = clock::now();
-        let live = Entity::find_by_id(account_id).one(&self.db).await?.filter(|row| is_live(row, purpose, now));
+        let live = Entity::find_by_id(account_id).one(connection).await?.filter(|row| is_live(row, purpose, now));
         let (Some(live), Some(code)) = (live, normalize_code(code)) else {
             return Ok(Verdict::Wrong(CoreError::InvalidCode));
         };
@@ -130,7 +131,7 @@ impl TwoFactor {
             .filter(Column::Purpose.eq(purpose.stored()))
             .filter(Column::CodeHash.eq(self.code_digest(account_id, purpose, phone.e164(), &code)))
             .filter(Column::ExpiresAt.gt(now))
-            .exec(&self.db)
+            .exec(connection)
             .await?;
         Ok(match taken.rows_affected {
             1 => Verdict::Right(phone),

@@ -35,7 +35,8 @@ impl TwoFactor {
         requester: &Requester,
     ) -> Result<Activated, CoreError> {
         let attempt = self.reserve_setup_code(&signed_in.account, requester).await?;
-        let phone = attempt.settle(self.take_sms_code(signed_in.account.id, Purpose::Setup, code).await?).await?;
+        let phone =
+            attempt.settle(self.take_sms_code(&self.db, signed_in.account.id, Purpose::Setup, code).await?).await?;
         let transaction = self.db.begin().await?;
         lock_for_change(&transaction, signed_in.account.id).await?;
         let factor = SecondFactor::Sms { phone };

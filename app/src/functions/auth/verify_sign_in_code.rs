@@ -7,13 +7,13 @@ use crate::error::AppError;
 #[server(endpoint = "verify_sign_in_code")]
 pub async fn verify_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
     use super::safe_next;
-    use crate::ssr::{awaiting_code, reject, requester, start_session, state};
+    use crate::ssr::{awaiting_code, hand_over_session, reject, requester, state};
 
     let state = state()?;
     let pending = awaiting_code().await?.ok_or_else(|| reject(AppError::SignInRequired))?;
     let requester = requester(&state);
-    state.portal.two_factor.verify_sign_in_code(&pending.account, &code, &requester).await?;
-    start_session(&state, &pending.account).await?;
+    let token = state.portal.two_factor.verify_sign_in_code(&pending, &code, &requester).await?;
+    hand_over_session(&state, &pending.account, &token);
     tracing::info!(account = pending.account.id, "signed in with a second factor");
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
