@@ -125,7 +125,6 @@ impl Portal {
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
         let issuer = config.totp_issuer.clone();
         let two_factor = TwoFactor::new(
-            db.clone(),
             key,
             issuer,
             outbox.clone(),

@@ -1,6 +1,7 @@
 //! Pieces the pages are made of.
 
 mod code_input;
+mod focus;
 mod form_error;
 mod manage_two_factor;
 mod portal_header;
@@ -11,6 +12,7 @@ mod setup_wizard;
 mod user_menu;
 
 pub use code_input::CodeInput;
+pub use focus::{focus_after_render, refocus_after_error};
 pub use form_error::FormError;
 pub use manage_two_factor::ManageTwoFactor;
 pub use portal_header::PortalHeader;

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::auth::use_auth;
-use crate::components::{CodeInput, FormError, ResendCode};
+use crate::components::{CodeInput, FormError, ResendCode, refocus_after_error};
 use crate::error::{AppError, in_words};
 use crate::functions::auth::{ChallengeView, ResendSignInCode, sign_in_challenge};
 use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
@@ -89,12 +89,14 @@ fn RecoveryCodeForm(on_back: Callback<()>) -> impl IntoView {
 #[component]
 fn CodeForm() -> impl IntoView {
     let auth = use_auth();
+    let code_input = NodeRef::<leptos::html::Input>::new();
+    refocus_after_error(auth.verify_code, code_input);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <ActionForm action=auth.verify_code>
             <input type="hidden" name="next" prop:value=next/>
-            <CodeInput id="code"/>
+            <CodeInput id="code" node_ref=code_input/>
             <FormError action=auth.verify_code/>
             <button type="submit" class="primary" disabled=auth.verify_code.pending()>"Verify"</button>
         </ActionForm>

@@ -61,8 +61,8 @@ pub struct Activated {
 }
 
 impl TwoFactor {
+    /// Works on the database the outbox stores its messages in.
     pub fn new(
-        db: DatabaseConnection,
         key: MasterKey,
         issuer: String,
         outbox: Outbox,
@@ -72,6 +72,7 @@ impl TwoFactor {
         support: String,
     ) -> Self {
         let recovery_codes = RecoveryCodes::new(key.clone());
+        let db = outbox.db().clone();
         Self { db, key, issuer, outbox, codes, devices, sessions, recovery_codes, support }
     }
 

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use self::phone_step::PhoneStep;
 use self::qr_modal::QrModal;
-use crate::components::{FormError, SaveRecoveryCodes};
+use crate::components::{FormError, SaveRecoveryCodes, focus_after_render};
 use crate::functions::two_factor::{
     BeginTotpSetup, ConfirmPassword, ConfirmSmsSetup, ConfirmTotpSetup, RecoveryCodesView, TwoFactorMethod,
 };
@@ -85,10 +85,18 @@ pub fn SetupWizard(
         step.set(Step::VerifyIdentity);
     };
     let cancel = move |_| on_cancel.run(());
+    // Each step's heading takes focus as the step appears, so a screen reader says
+    // where the customer now is; the QR code's dialog puts focus in itself.
+    Effect::new(move |_| {
+        let in_dialog = step.get() == Step::Connect && method.get() != Some(TwoFactorMethod::Sms);
+        if !in_dialog {
+            focus_after_render(".wizard h4");
+        }
+    });
 
     let body = move || match (step.get(), method.get()) {
         (Step::SelectMethod, _) => view! {
-            <h4>"Select Method"</h4>
+            <h4 tabindex="-1">"Select Method"</h4>
             <p>"Choose how you want to receive your sign-in codes."</p>
             <div class="methods">
                 <button type="button" class="method" on:click=move |_| choose(TwoFactorMethod::AuthenticatorApp)>
@@ -104,7 +112,7 @@ pub fn SetupWizard(
         }
         .into_any(),
         (Step::VerifyIdentity, _) => view! {
-            <h4>"Verify Identity"</h4>
+            <h4 tabindex="-1">"Verify Identity"</h4>
             <p>"Key in your account password to authorize this security change."</p>
             <ActionForm action=confirm_password>
                 <label for="wizard-password">"Password"</label>
@@ -119,13 +127,13 @@ pub fn SetupWizard(
         }
         .into_any(),
         (Step::Connect, Some(TwoFactorMethod::Sms)) => view! {
-            <h4>"Verify Phone Number"</h4>
+            <h4 tabindex="-1">"Verify Phone Number"</h4>
             <PhoneStep confirm=confirm_sms on_cancel/>
         }
         .into_any(),
         (Step::Connect, _) => match begin.value().get() {
             Some(Ok(setup)) => view! {
-                <h4>"Sync Authenticator"</h4>
+                <h4 tabindex="-1">"Sync Authenticator"</h4>
                 <QrModal setup confirm=confirm_code on_cancel/>
             }
             .into_any(),
@@ -143,7 +151,7 @@ pub fn SetupWizard(
             };
             let on_saved = Callback::new(move |()| on_done.run(chosen));
             view! {
-                <h4>"Confirm Activation"</h4>
+                <h4 tabindex="-1">"Confirm Activation"</h4>
                 <p>{verified}</p>
                 {move || recovery_codes.get().map(|codes| view! { <SaveRecoveryCodes codes on_done=on_saved/> })}
             }

@@ -1,7 +1,7 @@
 use leptos::html::Input;
 use leptos::prelude::*;
 
-use crate::components::{CodeInput, FormError, ResendCode};
+use crate::components::{CodeInput, FormError, ResendCode, refocus_after_error};
 use crate::error::{AppError, in_words};
 use crate::functions::two_factor::{BeginSmsSetup, ConfirmSmsSetup, SmsStatusView};
 
@@ -29,6 +29,7 @@ pub fn PhoneStep(confirm: ServerAction<ConfirmSmsSetup>, on_cancel: Callback<()>
             let _ = input.focus();
         }
     });
+    refocus_after_error(confirm, code_input);
     let send_code = move || {
         send.dispatch(BeginSmsSetup { phone: phone.get_untracked() });
     };

@@ -2,7 +2,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::html::{Button, Input};
 use leptos::prelude::*;
 
-use crate::components::{CodeInput, FormError};
+use crate::components::{CodeInput, FormError, refocus_after_error};
 use crate::functions::two_factor::{ConfirmTotpSetup, TotpSetupView};
 
 /// The modal dialog of "Sync Authenticator": the QR code, the setup key to type
@@ -25,12 +25,7 @@ pub fn QrModal(
         }
     });
     // Wrong codes leave the dialog open with the field ready for the next try.
-    Effect::new(move |_| {
-        if let (Some(Err(_)), Some(input)) = (confirm.value().get(), code_input.get_untracked()) {
-            input.set_value("");
-            let _ = input.focus();
-        }
-    });
+    refocus_after_error(confirm, code_input);
     let on_keydown = move |event: KeyboardEvent| match event.key().as_str() {
         "Escape" => on_cancel.run(()),
         "Tab" => keep_focus_inside(&event, first, last),
