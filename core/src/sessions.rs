@@ -105,7 +105,7 @@ impl Sessions {
     /// A new signed-in session for `account`, unrecorded: for tests and benchmarks
     /// that need one. Customers sign in through [`sign_in`](Self::sign_in).
     pub async fn start(&self, account: &Account) -> Result<SessionToken, CoreError> {
-        self.sign_in_on(&self.db, None, account, None).await
+        Self::insert(&self.db, account, self.signed_in_until(), None).await
     }
 
     /// Signs `account` in for `requester`, in one transaction: the session the
@@ -118,29 +118,31 @@ impl Sessions {
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
         let transaction = self.db.begin().await?;
-        let token = self.sign_in_on(&transaction, replacing, account, Some(requester)).await?;
+        let token = self.sign_in_on(&transaction, replacing, account, requester).await?;
         transaction.commit().await?;
         Ok(token)
     }
 
     /// Like [`sign_in`](Self::sign_in), in the caller's transaction: the one that
-    /// accepted the second factor. Recorded when `requester` is given.
+    /// accepted the second factor.
     pub async fn sign_in_on(
         &self,
         connection: &impl ConnectionTrait,
         replacing: Option<&SessionToken>,
         account: &Account,
-        requester: Option<&Requester>,
+        requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
         if let Some(replaced) = replacing {
             session::Entity::delete_by_id(replaced.digest()).exec(connection).await?;
         }
-        let expires_at = clock::now().saturating_add(clock::seconds(self.policy.absolute));
-        let token = Self::insert(connection, account, expires_at, None).await?;
-        if let Some(requester) = requester {
-            SecurityEvents::record(connection, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
-        }
+        let token = Self::insert(connection, account, self.signed_in_until(), None).await?;
+        SecurityEvents::record(connection, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
         Ok(token)
+    }
+
+    /// When a session signed in now ends at the latest.
+    fn signed_in_until(&self) -> UnixTime {
+        clock::now().saturating_add(clock::seconds(self.policy.absolute))
     }
 
     /// A session for an account whose password was right but whose second factor is

@@ -26,6 +26,7 @@ impl FailureCounts {
         Self { db, scope }
     }
 
+    /// The pool the counts live in, for callers outside a transaction.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
     }
