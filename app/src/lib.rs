@@ -10,16 +10,22 @@ pub mod pages;
 pub mod ssr;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{Meta, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::components::PortalHeader;
 use crate::pages::account::{AccountPage, AccountSecurityTab, ProfileTab};
 use crate::pages::{HomePage, LoginCodePage, LoginPage, NotFound, RegisterPage};
 
-/// The HTML document around the app, rendered on the server only.
+/// The HTML document around the app, rendered on the server only. The router
+/// provides the client's file names.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let files = use_context::<ssr::ClientFiles>().unwrap_or_else(|| ssr::ClientFiles::new(&options));
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -27,9 +33,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HashedStylesheet id="portal" options=options.clone()/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // `id`: `cargo leptos watch` swaps the stylesheet it names in place.
+                <link id="portal" rel="stylesheet" href=files.css.clone()/>
+                <AutoReload options/>
+                <script type="module" nonce=nonce>{files.hydration_script()}</script>
                 <MetaTags/>
             </head>
             <body>
@@ -53,17 +60,24 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Title formatter=|page: String| format!("{page} · Customer Portal")/>
+        <Meta
+            name="description"
+            content="Sign in to the Customer Portal and keep your hosting account safe with two-factor authentication."
+        />
         <Router>
             <PortalHeader/>
             <main id="content">
+                // `Async`: a page is sent once its data is loaded, whole, so the
+                // browser paints it at once, with no "Loading…" swapped out later
+                // and nothing shifting as the parts stream in.
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/login/code") view=LoginCodePage/>
-                    <Route path=path!("/register") view=RegisterPage/>
-                    <ParentRoute path=path!("/account") view=AccountPage>
-                        <Route path=path!("") view=ProfileTab/>
-                        <Route path=path!("security") view=AccountSecurityTab/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/code") view=LoginCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/account") view=AccountPage ssr=SsrMode::Async>
+                        <Route path=path!("") view=ProfileTab ssr=SsrMode::Async/>
+                        <Route path=path!("security") view=AccountSecurityTab ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </main>

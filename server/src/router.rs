@@ -1,7 +1,7 @@
 //! The HTTP router: the Leptos pages (compressed) and server functions, the health
 //! check, the static files, and the security layers around them all.
 
-use app::ssr::{AppState, Cookies};
+use app::ssr::{AppState, ClientFiles, Cookies};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -27,17 +27,21 @@ pub fn router(config: &Config, portal: Portal) -> Router {
 
     let context = {
         let state = state.clone();
+        let files = ClientFiles::new(&options);
         move || {
             provide_context(state.clone());
+            provide_context(files.clone());
             security_headers::provide_nonce();
         }
     };
+    // The fallback renders "Page not found" with the same context as every page:
+    // its header asks who is signed in.
     let pages = Router::new()
-        .leptos_routes_with_context(&options, generate_route_list(App), context, {
+        .leptos_routes_with_context(&options, generate_route_list(App), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(options.clone())
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(MIN_COMPRESSED).and(is_page)));
 

@@ -24,6 +24,8 @@ on_each_database!(
     huge_requests_are_refused,
     https_sites_are_https_only_and_take_requests_from_their_exact_origin,
     the_health_check_answers,
+    pages_arrive_whole,
+    an_unknown_address_is_a_page_not_found_that_knows_who_is_signed_in,
 );
 
 async fn registering_signs_the_new_account_in(app: TestApp) {
@@ -279,4 +281,27 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// A page is sent once its data is in it, so a phone paints it at once, with no
+/// "Loading…" swapped out after the rest of the stream arrives.
+async fn pages_arrive_whole(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    let page = app.get("/account/security", Some(&session)).await.text().await.unwrap();
+    assert!(page.contains("Two-factor authentication is off"), "{page}");
+    assert!(page.contains("Recent security activity"), "{page}");
+    assert!(!page.contains("Loading…"), "{page}");
+}
+
+async fn an_unknown_address_is_a_page_not_found_that_knows_who_is_signed_in(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    let response = app.get("/no/such/page", Some(&session)).await;
+    assert_eq!(response.status(), 404);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Page not found"), "{page}");
+    assert!(page.contains("Ana Lim"), "the header shows who is signed in: {page}");
+
+    let response = app.get("/no/such/page", None).await;
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("Sign in"));
 }

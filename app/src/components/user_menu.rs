@@ -1,31 +1,53 @@
 use leptos::ev::KeyboardEvent;
+use leptos::html::Button;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast as _;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
+use crate::components::focus_after_render;
 use crate::functions::auth::AccountView;
 
 /// The user icon and name; a click opens the menu with "My Account" and "Sign out".
+/// As a menu button should: opening it puts focus on its first item, the arrow keys
+/// move between items, and Escape closes it and gives focus back to the button.
 #[component]
 pub fn UserMenu(account: AccountView) -> impl IntoView {
     let auth = use_auth();
     let open = RwSignal::new(false);
+    let button = NodeRef::<Button>::new();
     let close = move |_| open.set(false);
-    let close_on_escape = move |event: KeyboardEvent| {
-        if event.key() == "Escape" {
-            open.set(false);
+    let toggle = move |_| {
+        let opening = !open.get_untracked();
+        open.set(opening);
+        if opening {
+            focus_after_render(ITEMS);
         }
+    };
+    let on_keydown = move |event: KeyboardEvent| match event.key().as_str() {
+        "Escape" => {
+            open.set(false);
+            if let Some(button) = button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+        "ArrowDown" | "ArrowUp" if open.get_untracked() => {
+            event.prevent_default();
+            focus_next_item(event.key() == "ArrowDown");
+        }
+        _ => {}
     };
 
     view! {
-        <div class="user-menu" on:keydown=close_on_escape>
+        <div class="user-menu" on:keydown=on_keydown>
             <button
+                node_ref=button
                 type="button"
                 class="user-button"
                 aria-haspopup="menu"
                 aria-controls="user-menu-items"
                 aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|open| *open = !*open)
+                on:click=toggle
             >
                 <UserIcon/>
                 <span class="user-name">{account.name}</span>
@@ -42,6 +64,26 @@ pub fn UserMenu(account: AccountView) -> impl IntoView {
             </ul>
         </div>
     }
+}
+
+const ITEMS: &str = "#user-menu-items [role=menuitem]";
+
+/// Moves focus to the next (or previous) item of the open menu, wrapping around.
+fn focus_next_item(forward: bool) {
+    let Ok(items) = document().query_selector_all(ITEMS) else { return };
+    let items: Vec<web_sys::HtmlElement> = (0..items.length()).filter_map(|i| items.item(i)?.dyn_into().ok()).collect();
+    if items.is_empty() {
+        return;
+    }
+    let active = document().active_element();
+    let current = items.iter().position(|item| Some(item.as_ref()) == active.as_ref());
+    let next = match (current, forward) {
+        (Some(i), true) => (i + 1) % items.len(),
+        (Some(i), false) => (i + items.len() - 1) % items.len(),
+        (None, true) => 0,
+        (None, false) => items.len() - 1,
+    };
+    let _ = items[next].focus();
 }
 
 #[component]

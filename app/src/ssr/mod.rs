@@ -1,12 +1,14 @@
-//! Server-only helpers for the server functions: the state they share, the cookies,
-//! who is signed in, and how a core error becomes an HTTP answer. Nothing here is
-//! compiled into the WASM.
+//! Server-only helpers for the pages and server functions: the client's file names,
+//! the state they share, the cookies, who is signed in, and how a core error
+//! becomes an HTTP answer. Nothing here is compiled into the WASM.
 
+mod client_files;
 mod cookies;
 mod failure;
 mod signed_in;
 mod state;
 
+pub use client_files::ClientFiles;
 pub use cookies::Cookies;
 pub use failure::{reject, respond_with};
 pub use signed_in::{

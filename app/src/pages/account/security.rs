@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::{ManageTwoFactor, RecoveryCodesPanel, SecurityActivity, SetupWizard};
+use crate::components::{ManageTwoFactor, RecoveryCodesPanel, SecurityActivity, SetupWizard, focus_after_render};
 use crate::functions::two_factor::{TwoFactorMethod, TwoFactorState, two_factor_status};
 
 /// What the tab shows below the status.
@@ -24,17 +24,24 @@ pub fn AccountSecurityTab() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let changes = RwSignal::new(0_usize);
     let status = Resource::new(move || changes.get(), |_| two_factor_status());
+    // Focus follows the change, so a screen reader reads it and the keyboard
+    // carries on from there: the message once something is done, the button that
+    // opened the panel once it is cancelled.
     let finish = move |message: String| {
         panel.set(Panel::Closed);
         notice.set(Some(message));
         changes.update(|n| *n += 1);
+        focus_after_render(".notice");
     };
     let on_done = Callback::new(move |method| finish(enabled_notice(method, false)));
     let on_switched = Callback::new(move |method| finish(enabled_notice(method, true)));
     let on_disabled =
         Callback::new(move |()| finish(format!("Two-factor authentication is now off. {CONFIRMATION_SENT}")));
     let on_switch = Callback::new(move |method| panel.set(Panel::Switch(method)));
-    let on_close = Callback::new(move |()| panel.set(Panel::Closed));
+    let on_close = Callback::new(move |()| {
+        panel.set(Panel::Closed);
+        focus_after_render("#two-factor-action");
+    });
     let on_codes_changed = Callback::new(move |()| {
         notice.set(Some(format!("Your new recovery codes replace the old ones. {CONFIRMATION_SENT}")));
         changes.update(|n| *n += 1);
@@ -42,7 +49,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
 
     view! {
         <h2>"Two-factor authentication"</h2>
-        {move || notice.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
+        {move || notice.get().map(|text| view! { <p class="notice" role="status" tabindex="-1">{text}</p> })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match status.await {
@@ -64,7 +71,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
                             }
                             .into_any(),
                             _ => view! {
-                                <button type="button" on:click=move |_| {
+                                <button id="two-factor-action" type="button" on:click=move |_| {
                                     notice.set(None);
                                     panel.set(Panel::Manage);
                                 }>
@@ -90,6 +97,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
                             when=move || panel.get() == Panel::Setup
                             fallback=move || view! {
                                 <button
+                                    id="two-factor-action"
                                     type="button"
                                     class="primary"
                                     on:click=move |_| {
