@@ -3,6 +3,7 @@
 
 pub mod entities;
 mod migrations;
+mod sqlite_tuning;
 
 use std::path::Path;
 use std::time::Duration;
@@ -33,6 +34,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // A connection is a file in this process: nothing can drop it, and the
         // default ping before each use is a round trip to its thread per query.
         options.test_before_acquire(false);
+        options.map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_connect(|connection, _| Box::pin(sqlite_tuning::plan_without_bound_values(connection)))
+        });
     } else {
         options.test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR);
     }
