@@ -27,6 +27,9 @@ pub enum CoreError {
     PasswordConfirmationRequired,
     #[error("the code is wrong or expired")]
     InvalidCode,
+    /// The session a step belongs to ended while the step ran.
+    #[error("the session has ended")]
+    SessionEnded,
     /// Not one of the account's unspent recovery codes.
     #[error("the recovery code is wrong or spent")]
     InvalidRecoveryCode,

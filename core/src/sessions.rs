@@ -118,25 +118,46 @@ impl Sessions {
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
         let transaction = self.db.begin().await?;
-        let token = self.sign_in_on(&transaction, replacing, account, requester).await?;
+        if let Some(replaced) = replacing {
+            session::Entity::delete_by_id(replaced.digest()).exec(&transaction).await?;
+        }
+        let token = Self::insert(&transaction, account, self.signed_in_until(), None).await?;
+        SecurityEvents::record(&transaction, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
         transaction.commit().await?;
         Ok(token)
     }
 
-    /// Like [`sign_in`](Self::sign_in), in the caller's transaction: the one that
-    /// accepted the second factor.
-    pub async fn sign_in_on(
+    /// Completes the sign-in `pending` started once its second factor is right, in
+    /// the caller's transaction (the one that accepted the factor): the half-way
+    /// session becomes a signed-in one under a new id, so the id the browser held
+    /// before is worthless (session fixation), and the sign-in is recorded. One
+    /// conditional UPDATE: if the half-way session ended meanwhile (signed out by
+    /// support, the account's sessions ended, expired), nobody is signed in.
+    pub async fn complete_sign_in_on(
         &self,
         connection: &impl ConnectionTrait,
-        replacing: Option<&SessionToken>,
-        account: &Account,
+        pending: &SignedIn,
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
-        if let Some(replaced) = replacing {
-            session::Entity::delete_by_id(replaced.digest()).exec(connection).await?;
+        let token = SessionToken::generate()?;
+        let now = clock::now();
+        let promoted = session::Entity::update_many()
+            .col_expr(session::Column::Id, Expr::value(token.digest()))
+            .col_expr(session::Column::CreatedAt, Expr::value(now))
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .col_expr(session::Column::ExpiresAt, Expr::value(self.signed_in_until()))
+            .col_expr(session::Column::AwaitingCodeSince, Expr::value(None::<UnixTime>))
+            .filter(session::Column::Id.eq(pending.token.digest()))
+            .filter(session::Column::UserId.eq(pending.account.id))
+            .filter(session::Column::AwaitingCodeSince.is_not_null())
+            .filter(session::Column::ExpiresAt.gt(now))
+            .exec(connection)
+            .await?;
+        if promoted.rows_affected != 1 {
+            return Err(CoreError::SessionEnded);
         }
-        let token = Self::insert(connection, account, self.signed_in_until(), None).await?;
-        SecurityEvents::record(connection, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
+        let account = pending.account.id;
+        SecurityEvents::record(connection, account, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
         Ok(token)
     }
 
@@ -365,6 +386,45 @@ mod tests {
 
     const POLICY: SessionPolicy =
         SessionPolicy { idle: Duration::from_secs(30 * 60), absolute: Duration::from_secs(12 * 60 * 60) };
+
+    #[tokio::test]
+    async fn a_right_second_factor_turns_the_half_way_session_into_a_new_one_once() {
+        let db = crate::db::for_tests().await;
+        let account = insert_account(&db, "ana@example.com").await;
+        let sessions = Sessions::new(db.clone(), POLICY);
+        let half_way = sessions.start_awaiting_code(&account).await.unwrap();
+        let pending = SignedIn { token: half_way.clone(), account: account.clone() };
+        let requester = Requester::default();
+
+        let signed_in = sessions.complete_sign_in_on(&db, &pending, &requester).await.unwrap();
+        assert_ne!(signed_in, half_way, "a new id");
+        assert_eq!(sessions.resolve(&signed_in).await.unwrap().map(|found| found.id), Some(account.id));
+        assert!(sessions.resolve_awaiting_code(&half_way).await.unwrap().is_none(), "the old id is worthless");
+        assert!(sessions.resolve(&half_way).await.unwrap().is_none());
+
+        // Once only: a racing second request finds nothing to complete.
+        let again = sessions.complete_sign_in_on(&db, &pending, &requester).await;
+        assert!(matches!(again, Err(CoreError::SessionEnded)), "{again:?}");
+        // Nor can a signed-in session be "completed" again under another id.
+        let signed_in_pending = SignedIn { token: signed_in, account };
+        let promoted = sessions.complete_sign_in_on(&db, &signed_in_pending, &requester).await;
+        assert!(matches!(promoted, Err(CoreError::SessionEnded)), "{promoted:?}");
+        assert_eq!(session::Entity::find().all(&db).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_half_way_session_ended_meanwhile_signs_nobody_in() {
+        let db = crate::db::for_tests().await;
+        let account = insert_account(&db, "ana@example.com").await;
+        let sessions = Sessions::new(db.clone(), POLICY);
+        let half_way = sessions.start_awaiting_code(&account).await.unwrap();
+        let pending = SignedIn { token: half_way.clone(), account: account.clone() };
+        Sessions::end_all(&db, account.id).await.unwrap();
+
+        let completed = sessions.complete_sign_in_on(&db, &pending, &Requester::default()).await;
+        assert!(matches!(completed, Err(CoreError::SessionEnded)), "{completed:?}");
+        assert!(session::Entity::find().all(&db).await.unwrap().is_empty());
+    }
 
     #[tokio::test]
     async fn a_fresh_session_resolves_to_its_account() {

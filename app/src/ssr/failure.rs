@@ -37,6 +37,7 @@ impl From<CoreError> for AppError {
             CoreError::WrongPassword => AppError::WrongPassword,
             CoreError::PasswordConfirmationRequired => AppError::PasswordConfirmationRequired,
             CoreError::InvalidCode => AppError::InvalidCode,
+            CoreError::SessionEnded => AppError::SignInRequired,
             CoreError::CodeAlreadyUsed => AppError::CodeAlreadyUsed,
             CoreError::InvalidRecoveryCode => AppError::InvalidRecoveryCode,
             CoreError::TooManyAttempts { guess: Guess::Password, retry_after_secs } => {

@@ -89,7 +89,7 @@ impl TwoFactor {
             return Err(attempt.settle(verdict).await.err().unwrap_or(CoreError::InvalidCode));
         };
         attempt.succeed_on(&transaction).await?;
-        let token = self.sessions.sign_in_on(&transaction, Some(&pending.token), account, requester).await?;
+        let token = self.sessions.complete_sign_in_on(&transaction, pending, requester).await?;
         transaction.commit().await?;
         Ok(token)
     }
