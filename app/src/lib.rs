@@ -21,7 +21,8 @@ use crate::pages::account::{AccountPage, AccountSecurityTab, ProfileTab};
 use crate::pages::{HomePage, LoginCodePage, LoginPage, NotFound, RegisterPage};
 
 /// The HTML document around the app, rendered on the server only. The router
-/// provides the client's file names.
+/// provides the client's file names, except under `cargo leptos watch`, which
+/// renames them as it rebuilds: they are looked up for each page then.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let files = use_context::<ssr::ClientFiles>().unwrap_or_else(|| ssr::ClientFiles::new(&options));

@@ -27,10 +27,15 @@ pub fn router(config: &Config, portal: Portal) -> Router {
 
     let context = {
         let state = state.clone();
-        let files = ClientFiles::new(&options);
+        // Under `cargo leptos watch` the client is rebuilt under new names while the
+        // server runs, so the shell looks them up for each page instead.
+        let watching = std::env::var_os("LEPTOS_WATCH").is_some();
+        let files = (!watching).then(|| ClientFiles::new(&options));
         move || {
             provide_context(state.clone());
-            provide_context(files.clone());
+            if let Some(files) = &files {
+                provide_context(files.clone());
+            }
             security_headers::provide_nonce();
         }
     };
