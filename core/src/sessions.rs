@@ -147,6 +147,8 @@ impl Sessions {
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
             .col_expr(session::Column::ExpiresAt, Expr::value(self.signed_in_until()))
             .col_expr(session::Column::AwaitingCodeSince, Expr::value(None::<UnixTime>))
+            // Nothing of the half-way session carries over, a step-up least of all.
+            .col_expr(session::Column::PasswordConfirmedAt, Expr::value(None::<UnixTime>))
             .filter(session::Column::Id.eq(pending.token.digest()))
             .filter(session::Column::UserId.eq(pending.account.id))
             .filter(session::Column::AwaitingCodeSince.is_not_null())

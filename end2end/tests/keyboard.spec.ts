@@ -13,6 +13,7 @@ async function tabTo(page: Page, target: Locator, most = 40): Promise<void> {
 
 test("seed 000 with the keyboard alone: focus lands on each new step", async ({ page }) => {
   await register(page, "Kim Ode", uniqueEmail("keyboard"));
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
 
   // User menu → "My Account": opening the menu puts focus on its first item.
   const menuButton = page.getByRole("button", { name: "Kim Ode" });
@@ -93,4 +94,10 @@ test("cancelling the wizard gives focus back to the button that opened it", asyn
   await page.keyboard.press("Escape");
   await expect(page.getByRole("menu")).toBeHidden();
   await expect(menuButton).toBeFocused();
+
+  // An arrow key on the button opens the menu at that end; Tab leaves and closes it.
+  await page.keyboard.press("ArrowUp");
+  await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("menu")).toBeHidden();
 });

@@ -12,6 +12,7 @@ use support::{TestApp, session_cookie};
 on_each_database!(
     setup_shows_ten_codes_and_each_signs_in_once,
     a_recovery_code_works_once_across_two_servers,
+    two_codes_racing_on_one_half_way_session_sign_in_once,
     recovery_code_guesses_share_the_code_steps_throttle,
     the_tab_warns_when_three_or_fewer_are_left,
     regenerating_needs_the_password_and_replaces_the_whole_set,
@@ -63,6 +64,22 @@ async fn a_recovery_code_works_once_across_two_servers(app: TestApp) {
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 401], "exactly one of the two signs in");
     assert_eq!(app.stored_recovery_digests(EMAIL).await.len(), 9);
+}
+
+/// Two right codes sent at once from one half-way session (two servers): one sign-in,
+/// and the loser's code is not spent, since its sign-in did not happen.
+async fn two_codes_racing_on_one_half_way_session_sign_in_once(app: TestApp) {
+    let (_, _, codes) = app.register_with_recovery_codes(EMAIL).await;
+    let other = app.another_server().await;
+    let awaiting = app.sign_in_awaiting_code(EMAIL).await;
+    let (first, second) = tokio::join!(
+        app.sign_in_with_recovery_code(&awaiting, &codes[1]),
+        other.sign_in_with_recovery_code(&awaiting, &codes[2])
+    );
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 401], "one sign-in from one half-way session");
+    assert_eq!(app.stored_recovery_digests(EMAIL).await.len(), 9, "the loser's code is still there");
 }
 
 async fn recovery_code_guesses_share_the_code_steps_throttle(app: TestApp) {

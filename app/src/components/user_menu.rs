@@ -1,5 +1,5 @@
-use leptos::ev::KeyboardEvent;
-use leptos::html::Button;
+use leptos::ev::{FocusEvent, KeyboardEvent};
+use leptos::html::{Button, Div};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast as _;
 use leptos_router::components::A;
@@ -9,13 +9,15 @@ use crate::components::focus_after_render;
 use crate::functions::auth::AccountView;
 
 /// The user icon and name; a click opens the menu with "My Account" and "Sign out".
-/// As a menu button should: opening it puts focus on its first item, the arrow keys
-/// move between items, and Escape closes it and gives focus back to the button.
+/// As a menu button should: opening it (or an arrow key on it) puts focus on an
+/// item, the arrow keys move between items, which are out of the Tab order, Escape
+/// closes it and gives focus back to the button, and focus leaving it closes it.
 #[component]
 pub fn UserMenu(account: AccountView) -> impl IntoView {
     let auth = use_auth();
     let open = RwSignal::new(false);
     let button = NodeRef::<Button>::new();
+    let menu = NodeRef::<Div>::new();
     let close = move |_| open.set(false);
     let toggle = move |_| {
         let opening = !open.get_untracked();
@@ -35,11 +37,25 @@ pub fn UserMenu(account: AccountView) -> impl IntoView {
             event.prevent_default();
             focus_next_item(event.key() == "ArrowDown");
         }
+        "ArrowDown" | "ArrowUp" => {
+            event.prevent_default();
+            open.set(true);
+            focus_after_render(if event.key() == "ArrowDown" { ITEMS } else { LAST_ITEM });
+        }
         _ => {}
+    };
+    // Only for focus that lands somewhere known: Safari does not focus a clicked
+    // button, so a click on an item looks like focus going nowhere.
+    let close_when_focus_leaves = move |event: FocusEvent| {
+        let to = event.related_target().and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+        let left = to.is_some_and(|to| menu.get_untracked().is_some_and(|menu| !menu.contains(Some(&to))));
+        if left {
+            open.set(false);
+        }
     };
 
     view! {
-        <div class="user-menu" on:keydown=on_keydown>
+        <div class="user-menu" node_ref=menu on:keydown=on_keydown on:focusout=close_when_focus_leaves>
             <button
                 node_ref=button
                 type="button"
@@ -54,11 +70,13 @@ pub fn UserMenu(account: AccountView) -> impl IntoView {
             </button>
             <ul id="user-menu-items" class="user-menu-items" role="menu" hidden=move || !open.get()>
                 <li role="none">
-                    <A href="/account" attr:role="menuitem" on:click=close>"My Account"</A>
+                    <A href="/account" attr:role="menuitem" attr:tabindex="-1" on:click=close>
+                        "My Account"
+                    </A>
                 </li>
                 <li role="none">
                     <ActionForm action=auth.sign_out>
-                        <button type="submit" role="menuitem">"Sign out"</button>
+                        <button type="submit" role="menuitem" tabindex="-1">"Sign out"</button>
                     </ActionForm>
                 </li>
             </ul>
@@ -67,6 +85,7 @@ pub fn UserMenu(account: AccountView) -> impl IntoView {
 }
 
 const ITEMS: &str = "#user-menu-items [role=menuitem]";
+const LAST_ITEM: &str = "#user-menu-items li:last-child [role=menuitem]";
 
 /// Moves focus to the next (or previous) item of the open menu, wrapping around.
 fn focus_next_item(forward: bool) {

@@ -39,17 +39,27 @@ impl ClientFiles {
     }
 
     /// The script that makes the server-rendered page interactive. It starts once the
-    /// page has been painted, so the WASM never competes with the page's own HTML
-    /// and CSS for a slow network, and fetches the JS glue and the WASM side by side.
+    /// browser reports the page's first contentful paint, so the WASM never competes
+    /// with the page's own HTML and CSS for a slow network, and fetches the JS glue
+    /// and the WASM side by side. A browser without paint timing starts a frame later.
     pub fn hydration_script(&self) -> String {
+        // The names are string literals in a script: quoted, and with `<` escaped
+        // so that no name could ever close the script element.
+        let literal = |name: &str| format!("{name:?}").replace('<', "\\u003c");
         format!(
-            "requestAnimationFrame(() => setTimeout(() => {{\
-               const wasm = fetch({wasm:?});\
-               import({js:?}).then((client) => client.default({{ module_or_path: wasm }})\
+            "const start = () => {{\
+               const wasm = fetch({wasm});\
+               import({js}).then((client) => client.default({{ module_or_path: wasm }})\
                  .then(() => client.hydrate()));\
-             }}));",
-            js = self.js,
-            wasm = self.wasm,
+             }};\
+             if (window.PerformanceObserver?.supportedEntryTypes?.includes(\"paint\")) {{\
+               new PerformanceObserver((_, observer) => {{ observer.disconnect(); setTimeout(start); }})\
+                 .observe({{ type: \"paint\", buffered: true }});\
+             }} else {{\
+               requestAnimationFrame(() => setTimeout(start));\
+             }}",
+            js = literal(&self.js),
+            wasm = literal(&self.wasm),
         )
     }
 }
@@ -86,5 +96,14 @@ mod tests {
         assert_eq!(files.js, "/pkg/portal.js");
         assert_eq!(files.css, "/pkg/portal.css");
         assert!(files.hydration_script().contains("import(\"/pkg/portal.js\")"));
+    }
+
+    #[test]
+    fn no_name_can_close_the_script() {
+        let files =
+            ClientFiles { js: "/pkg/a</script><b>.js".into(), wasm: "/pkg/\"x.wasm".into(), css: String::new() };
+        let script = files.hydration_script();
+        assert!(!script.contains('<'), "{script}");
+        assert!(script.contains(r#"fetch("/pkg/\"x.wasm")"#), "{script}");
     }
 }

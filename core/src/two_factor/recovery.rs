@@ -6,27 +6,28 @@ use sea_orm::TransactionTrait as _;
 
 use super::TwoFactor;
 use crate::CoreError;
-use crate::accounts::{Account, lock_for_change};
+use crate::accounts::lock_for_change;
 use crate::clock;
 use crate::outbox::{Outbox, notices};
 use crate::recovery_codes::{RecoveryCode, RecoveryCodes};
 use crate::requester::Requester;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
-use crate::sessions::SignedIn;
+use crate::sessions::{SessionToken, SignedIn};
 use crate::throttle::Verdict;
 
 impl TwoFactor {
-    /// "Use a recovery code": signs in instead of the second factor's code if `typed`
-    /// is one of the account's unspent recovery codes. The guess is reserved in the
+    /// "Use a recovery code": completes the sign-in `pending` started if `typed` is
+    /// one of the account's unspent recovery codes. The guess is reserved in the
     /// code step's throttle first (and shares its lock); a right code is spent, the
-    /// event recorded and the customer emailed, in one transaction. Returns how
-    /// many codes are left.
+    /// event recorded, the customer emailed and the half-way session turned into a
+    /// signed-in one, in one transaction. Returns the new session.
     pub async fn sign_in_with_recovery_code(
         &self,
-        account: &Account,
+        pending: &SignedIn,
         typed: &str,
         requester: &Requester,
-    ) -> Result<u64, CoreError> {
+    ) -> Result<SessionToken, CoreError> {
+        let account = &pending.account;
         self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         let attempt = self.reserve_sign_in_code(account, requester).await?;
         let transaction = self.db.begin().await?;
@@ -36,10 +37,11 @@ impl TwoFactor {
             SecurityEvents::record(&transaction, account.id, used, &Actor::Client, requester).await?;
             let notice = notices::recovery_code_used(account, left, clock::now(), &self.support);
             Outbox::enqueue(&transaction, notice).await?;
+            let token = self.sessions.complete_sign_in_on(&transaction, pending, requester).await?;
             transaction.commit().await?;
             self.outbox.wake();
             tracing::info!(account = account.id, left, "signed in with a recovery code");
-            Verdict::Right(left)
+            Verdict::Right(token)
         } else {
             // Before settling: the throttle writes, and SQLite has one writer at a time.
             transaction.rollback().await?;

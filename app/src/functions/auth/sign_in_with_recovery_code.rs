@@ -7,13 +7,13 @@ use crate::error::AppError;
 #[server(endpoint = "sign_in_with_recovery_code")]
 pub async fn sign_in_with_recovery_code(recovery_code: String, next: Option<String>) -> Result<(), AppError> {
     use super::safe_next;
-    use crate::ssr::{awaiting_code, reject, requester, start_session, state};
+    use crate::ssr::{awaiting_code, hand_over_session, reject, requester, state};
 
     let state = state()?;
     let pending = awaiting_code().await?.ok_or_else(|| reject(AppError::SignInRequired))?;
     let requester = requester(&state);
-    state.portal.two_factor.sign_in_with_recovery_code(&pending.account, &recovery_code, &requester).await?;
-    start_session(&state, &pending.account).await?;
+    let token = state.portal.two_factor.sign_in_with_recovery_code(&pending, &recovery_code, &requester).await?;
+    hand_over_session(&state, &pending.account, &token);
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
