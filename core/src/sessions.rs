@@ -376,6 +376,15 @@ mod tests {
         model.insert(db).await.unwrap().into()
     }
 
+    /// An account whose password was right and whose second factor is to come.
+    async fn half_way_session() -> (Sessions, SignedIn, DatabaseConnection) {
+        let db = crate::db::for_tests().await;
+        let account = insert_account(&db, "ana@example.com").await;
+        let sessions = Sessions::new(db.clone(), POLICY);
+        let token = sessions.start_awaiting_code(&account).await.unwrap();
+        (sessions, SignedIn { token, account }, db)
+    }
+
     /// Moves the session's clock back, as if `seconds` had passed.
     async fn age(db: &DatabaseConnection, token: &SessionToken, seconds: i64) {
         let found = session::Entity::find_by_id(token.digest()).one(db).await.unwrap().unwrap();
@@ -391,11 +400,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_right_second_factor_turns_the_half_way_session_into_a_new_one_once() {
-        let db = crate::db::for_tests().await;
-        let account = insert_account(&db, "ana@example.com").await;
-        let sessions = Sessions::new(db.clone(), POLICY);
-        let half_way = sessions.start_awaiting_code(&account).await.unwrap();
-        let pending = SignedIn { token: half_way.clone(), account: account.clone() };
+        let (sessions, pending, db) = half_way_session().await;
+        let (half_way, account) = (pending.token.clone(), pending.account.clone());
         let requester = Requester::default();
 
         let signed_in = sessions.complete_sign_in_on(&db, &pending, &requester).await.unwrap();
@@ -416,12 +422,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_half_way_session_ended_meanwhile_signs_nobody_in() {
-        let db = crate::db::for_tests().await;
-        let account = insert_account(&db, "ana@example.com").await;
-        let sessions = Sessions::new(db.clone(), POLICY);
-        let half_way = sessions.start_awaiting_code(&account).await.unwrap();
-        let pending = SignedIn { token: half_way.clone(), account: account.clone() };
-        Sessions::end_all(&db, account.id).await.unwrap();
+        let (sessions, pending, db) = half_way_session().await;
+        Sessions::end_all(&db, pending.account.id).await.unwrap();
 
         let completed = sessions.complete_sign_in_on(&db, &pending, &Requester::default()).await;
         assert!(matches!(completed, Err(CoreError::SessionEnded)), "{completed:?}");

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use app::ssr::ClientFiles;
 use leptos::config::LeptosOptions;
 use portal_core::outbox::sms::{TWILIO_API_BASE, TwilioConfig};
 use portal_core::outbox::{MailConfig, MailTransport, SmsTransport};
@@ -24,6 +25,10 @@ pub struct Config {
     pub site_url: Url,
     /// Proxies whose `X-Forwarded-For` names the client in security events.
     pub trusted_proxies: TrustedProxies,
+    /// Run by `cargo leptos watch` (`LEPTOS_WATCH`): its reload socket is allowed,
+    /// and the client's file names, which it changes as it rebuilds, are looked up
+    /// for each page.
+    pub watching: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +51,7 @@ impl Config {
         }
         // cargo-leptos tells the server it runs about hashed file names; started on
         // its own (`scripts/serve.sh`), the server finds the list beside itself.
-        leptos.hash_files |= hashed_names_beside_binary(&leptos.hash_file);
+        leptos.hash_files |= ClientFiles::hash_list_path(&leptos.hash_file).is_some_and(|path| path.is_file());
         let site_url = match var("SITE_URL") {
             Some(text) => parse_site_url(&text)?,
             None => default_site_url(leptos.site_addr),
@@ -78,7 +83,8 @@ impl Config {
                 .map_err(|problem| ConfigError::Invalid { name: "TRUSTED_PROXIES", problem })?,
             None => TrustedProxies::default(),
         };
-        Ok(Self { leptos, portal, site_url, trusted_proxies })
+        let watching = std::env::var_os("LEPTOS_WATCH").is_some();
+        Ok(Self { leptos, portal, site_url, trusted_proxies, watching })
     }
 
     /// A portal on `addr` over `database_url` with a fresh master key and mail written
@@ -100,6 +106,7 @@ impl Config {
             },
             site_url: default_site_url(addr),
             trusted_proxies: TrustedProxies::default(),
+            watching: false,
         }
     }
 
@@ -107,13 +114,6 @@ impl Config {
     pub fn is_https(&self) -> bool {
         self.site_url.scheme() == "https"
     }
-}
-
-/// Whether the build left the list of hashed file names next to this executable,
-/// where Leptos reads it.
-fn hashed_names_beside_binary(file_name: &str) -> bool {
-    let exe = std::env::current_exe().ok();
-    exe.and_then(|exe| exe.parent().map(|dir| dir.join(file_name))).is_some_and(|path| path.is_file())
 }
 
 pub fn default_site_url(addr: SocketAddr) -> Url {

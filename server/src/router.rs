@@ -29,8 +29,7 @@ pub fn router(config: &Config, portal: Portal) -> Router {
         let state = state.clone();
         // Under `cargo leptos watch` the client is rebuilt under new names while the
         // server runs, so the shell looks them up for each page instead.
-        let watching = std::env::var_os("LEPTOS_WATCH").is_some();
-        let files = (!watching).then(|| ClientFiles::new(&options));
+        let files = (!config.watching).then(|| ClientFiles::new(&options));
         move || {
             provide_context(state.clone());
             if let Some(files) = &files {

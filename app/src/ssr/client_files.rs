@@ -2,6 +2,8 @@
 //! built, under their content-hashed names in release builds. Read once when the
 //! router is built, not on every page as Leptos' own tags do.
 
+use std::path::PathBuf;
+
 use leptos::config::LeptosOptions;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +29,14 @@ impl ClientFiles {
         Self { js: name("js", "js"), wasm: name("wasm", "wasm"), css: name("css", "css") }
     }
 
+    /// Where a release build leaves the list of hashed names: beside the server
+    /// binary, as `file_name`.
+    pub fn hash_list_path(file_name: &str) -> Option<PathBuf> {
+        Some(std::env::current_exe().ok()?.parent()?.join(file_name))
+    }
+
     fn hash_list(file_name: &str) -> Option<String> {
-        let path = std::env::current_exe().ok()?.parent()?.join(file_name);
+        let path = Self::hash_list_path(file_name)?;
         match std::fs::read_to_string(&path) {
             Ok(list) => Some(list),
             Err(error) => {

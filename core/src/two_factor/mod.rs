@@ -18,8 +18,8 @@ pub use totp_setup::TotpSetup;
 pub use crate::vocabulary::Method;
 
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait as _, QueryFilter as _, TransactionTrait as _,
+    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
+    QueryFilter as _, TransactionTrait as _,
 };
 
 use crate::CoreError;
@@ -143,22 +143,18 @@ impl TwoFactor {
         Ok(enrollments.rows_affected + codes.rows_affected + numbers)
     }
 
-    /// Reserves a sign-in code (or recovery code) check for `account`, counted for
-    /// `requester`'s browser or, if the account does not know it, with all such
-    /// browsers.
-    async fn reserve_sign_in_code(&self, account: &Account, requester: &Requester) -> Result<Attempt, CoreError> {
-        self.reserve_sign_in_code_on(&self.db, account, requester).await
-    }
-
-    /// Like [`reserve_sign_in_code`](Self::reserve_sign_in_code), on `connection`.
-    async fn reserve_sign_in_code_on(
+    /// Reserves a sign-in code (or recovery code) check for `account` in
+    /// `transaction`, counted for `requester`'s browser or, if the account does not
+    /// know it, with all such browsers. The count's row stays locked until the
+    /// transaction ends, so racing checks in the same bucket wait for this verdict.
+    async fn reserve_sign_in_code(
         &self,
-        connection: &impl ConnectionTrait,
+        transaction: &DatabaseTransaction,
         account: &Account,
         requester: &Requester,
     ) -> Result<Attempt, CoreError> {
         let bucket = Bucket::account(self.devices.recognise(&requester.device_cookies, account), account.id);
-        self.codes.reserve_on(connection, &bucket, Some(account), requester).await
+        self.codes.reserve_on(transaction, &bucket, Some(account), requester).await
     }
 
     /// Reserves a setup code check for `account`: counted for the account, in

@@ -17,10 +17,10 @@ use crate::throttle::Verdict;
 
 impl TwoFactor {
     /// "Use a recovery code": completes the sign-in `pending` started if `typed` is
-    /// one of the account's unspent recovery codes. The guess is reserved in the
-    /// code step's throttle first (and shares its lock); a right code is spent, the
-    /// event recorded, the customer emailed and the half-way session turned into a
-    /// signed-in one, in one transaction. Returns the new session.
+    /// one of the account's unspent recovery codes. As the code step does, one
+    /// transaction counts the guess first (in the code step's throttle, sharing its
+    /// lock), spends a right code, records the event, stores the email and turns the
+    /// half-way session into a signed-in one. Returns the new session.
     pub async fn sign_in_with_recovery_code(
         &self,
         pending: &SignedIn,
@@ -29,25 +29,21 @@ impl TwoFactor {
     ) -> Result<SessionToken, CoreError> {
         let account = &pending.account;
         self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
-        let attempt = self.reserve_sign_in_code(account, requester).await?;
         let transaction = self.db.begin().await?;
-        let verdict = if self.recovery_codes.spend(&transaction, account.id, typed).await? {
-            let left = RecoveryCodes::left(&transaction, account.id).await?;
-            let used = SecurityEvent::RecoveryCodeUsed { left };
-            SecurityEvents::record(&transaction, account.id, used, &Actor::Client, requester).await?;
-            let notice = notices::recovery_code_used(account, left, clock::now(), &self.support);
-            Outbox::enqueue(&transaction, notice).await?;
-            let token = self.sessions.complete_sign_in_on(&transaction, pending, requester).await?;
-            transaction.commit().await?;
-            self.outbox.wake();
-            tracing::info!(account = account.id, left, "signed in with a recovery code");
-            Verdict::Right(token)
-        } else {
-            // Before settling: the throttle writes, and SQLite has one writer at a time.
-            transaction.rollback().await?;
-            Verdict::Wrong(CoreError::InvalidRecoveryCode)
-        };
-        attempt.settle(verdict).await
+        let attempt = self.reserve_sign_in_code(&transaction, account, requester).await?;
+        if !self.recovery_codes.spend(&transaction, account.id, typed).await? {
+            let wrong = Verdict::Wrong(CoreError::InvalidRecoveryCode);
+            return self.finish_sign_in(transaction, attempt, wrong, pending, requester).await;
+        }
+        let left = RecoveryCodes::left(&transaction, account.id).await?;
+        let used = SecurityEvent::RecoveryCodeUsed { left };
+        SecurityEvents::record(&transaction, account.id, used, &Actor::Client, requester).await?;
+        let notice = notices::recovery_code_used(account, left, clock::now(), &self.support);
+        Outbox::enqueue(&transaction, notice).await?;
+        let token = self.finish_sign_in(transaction, attempt, Verdict::Right(()), pending, requester).await?;
+        self.outbox.wake();
+        tracing::info!(account = account.id, left, "signed in with a recovery code");
+        Ok(token)
     }
 
     /// How many unspent recovery codes the account has.

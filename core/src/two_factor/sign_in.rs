@@ -1,7 +1,9 @@
 //! The code step of sign-in: what it asks for, sending the SMS, checking the code.
 
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, DatabaseTransaction, EntityTrait as _, QueryFilter as _, TransactionTrait as _,
+};
 
 use super::sms_codes::Purpose;
 use super::{Method, SecondFactor, SmsStatus, TwoFactor};
@@ -13,7 +15,7 @@ use crate::phone::PhoneNumber;
 use crate::requester::Requester;
 use crate::secrets::SealedSecret;
 use crate::sessions::{SessionToken, SignedIn};
-use crate::throttle::Verdict;
+use crate::throttle::{Attempt, Verdict};
 
 /// What the code step asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +75,7 @@ impl TwoFactor {
         let account = &pending.account;
         let factor = self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         let transaction = self.db.begin().await?;
-        let attempt = self.reserve_sign_in_code_on(&transaction, account, requester).await?;
+        let attempt = self.reserve_sign_in_code(&transaction, account, requester).await?;
         let verdict = match &factor {
             SecondFactor::AuthenticatorApp { sealed_secret, .. } => {
                 self.accept_totp_sign_in(&transaction, account.id, sealed_secret, code).await?
@@ -82,9 +84,23 @@ impl TwoFactor {
                 self.take_sms_code(&transaction, account.id, Purpose::SignIn, code).await?.map(drop)
             }
         };
+        self.finish_sign_in(transaction, attempt, verdict, pending, requester).await
+    }
+
+    /// Ends a second sign-in step (a code, or a recovery code) in `transaction`,
+    /// which counted `attempt` before the check gave `verdict`. Not right: the count
+    /// is committed as it stands, then settled (a wait, the lock and its email, the
+    /// activity follow). Right: the count starts afresh and the half-way session
+    /// `pending` becomes a signed-in one, committed with whatever the step wrote.
+    pub(super) async fn finish_sign_in(
+        &self,
+        transaction: DatabaseTransaction,
+        attempt: Attempt,
+        verdict: Verdict<()>,
+        pending: &SignedIn,
+        requester: &Requester,
+    ) -> Result<SessionToken, CoreError> {
         let Verdict::Right(()) = verdict else {
-            // The count stands; what a failure sets off (a wait, the lock and its
-            // email, the activity) follows the commit.
             transaction.commit().await?;
             return Err(attempt.settle(verdict).await.err().unwrap_or(CoreError::InvalidCode));
         };

@@ -30,8 +30,7 @@ pub struct Policy {
 impl Policy {
     pub fn new(config: &Config) -> Self {
         // The reload script connects to whichever host the page was loaded from.
-        let watching = std::env::var_os("LEPTOS_WATCH").is_some();
-        let reload_socket = watching.then(|| format!("ws://*:{}", config.leptos.reload_port));
+        let reload_socket = config.watching.then(|| format!("ws://*:{}", config.leptos.reload_port));
         Self { reload_socket, strict_transport: config.is_https() }
     }
 
