@@ -1,6 +1,8 @@
 //! The HTTP router: the Leptos pages (compressed) and server functions, the health
 //! check, the static files, and the security layers around them all.
 
+use std::sync::OnceLock;
+
 use app::ssr::{AppState, ClientFiles, Cookies};
 use app::{App, shell};
 use axum::Router;
@@ -9,7 +11,7 @@ use axum::http::{Extensions, HeaderMap, StatusCode, Version, header};
 use axum::middleware;
 use axum::routing::get;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes as _, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes as _, generate_route_list};
 use portal_core::Portal;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{Predicate as _, SizeAbove};
@@ -41,7 +43,7 @@ pub fn router(config: &Config, portal: Portal) -> Router {
     // The fallback renders "Page not found" with the same context as every page:
     // its header asks who is signed in.
     let pages = Router::new()
-        .leptos_routes_with_context(&options, generate_route_list(App), context.clone(), {
+        .leptos_routes_with_context(&options, app_routes(), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
@@ -59,6 +61,15 @@ pub fn router(config: &Config, portal: Portal) -> Router {
         .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::add))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The app's routes, worked out once per process. Leptos finds them by rendering
+/// the app with resource loading switched off by a flag global to the process: a
+/// page rendered meanwhile by another router in the process (the tests run many)
+/// would have waited forever for data it never fetched.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Smaller than this, compressing saves less than it costs.

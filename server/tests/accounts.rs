@@ -26,6 +26,7 @@ on_each_database!(
     the_health_check_answers,
     pages_arrive_whole,
     an_unknown_address_is_a_page_not_found_that_knows_who_is_signed_in,
+    pages_load_while_another_server_starts_in_the_process,
 );
 
 async fn registering_signs_the_new_account_in(app: TestApp) {
@@ -304,4 +305,27 @@ async fn an_unknown_address_is_a_page_not_found_that_knows_who_is_signed_in(app:
     let response = app.get("/no/such/page", None).await;
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("Sign in"));
+}
+
+/// Leptos works out a router's routes by rendering the app with data loading off,
+/// by a flag global to the process. A page rendered meanwhile must still load its
+/// data: the routes are worked out once per process, before any server serves.
+async fn pages_load_while_another_server_starts_in_the_process(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    let starting = tokio::task::spawn_blocking({
+        let (config, portal) = (app.config.clone(), app.portal.clone());
+        move || {
+            for _ in 0..40 {
+                drop(server::router(&config, portal.clone()));
+            }
+        }
+    });
+    let pages = (0..40).map(|n| {
+        let path = if n % 2 == 0 { "/account/security" } else { "/account" };
+        tokio::time::timeout(std::time::Duration::from_secs(30), app.get(path, Some(&session)))
+    });
+    for page in futures::future::join_all(pages).await {
+        assert_eq!(page.expect("the page answered").status(), 200);
+    }
+    starting.await.unwrap();
 }

@@ -18,36 +18,43 @@ const TABS: [(&str, &str); 2] = [("Profile", "/account"), ("Account Security", "
 /// The frame of "My Account": its heading and tabs around the selected tab. A
 /// visitor is sent to sign in and brought back here afterwards (the server does
 /// the same for a page load, before anything renders).
+///
+/// The tabs stay outside the wait for the account: a `<Transition>` renders its
+/// children again as it settles, and each time the tab inside would have started
+/// its resources over, three times the queries per page (leptos-rs/leptos#4866).
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let auth = use_auth();
     let location = use_location();
     let current = move || location.pathname.get();
 
     view! {
         <Title text="My Account"/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <SendVisitorsToSignIn/>
+        <section class="card wide">
+            <h1>"My Account"</h1>
+            <nav class="tabs" role="tablist" aria-label="My Account">
+                {TABS.map(|(label, href)| view! {
+                    <a href=href role="tab" aria-selected=move || (current() == href).to_string()>{label}</a>
+                })}
+            </nav>
+            <div class="tab-panel" role="tabpanel">
+                <Outlet/>
+            </div>
+        </section>
+    }
+}
+
+/// Sends a visitor, or a customer who has just signed out, to sign in, to come
+/// back to this page afterwards.
+#[component]
+fn SendVisitorsToSignIn() -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    view! {
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                match auth.account.await {
-                    Ok(Some(_)) => view! {
-                        <section class="card wide">
-                            <h1>"My Account"</h1>
-                            <nav class="tabs" role="tablist" aria-label="My Account">
-                                {TABS.map(|(label, href)| view! {
-                                    <a
-                                        href=href
-                                        role="tab"
-                                        aria-selected=move || (current() == href).to_string()
-                                    >{label}</a>
-                                })}
-                            </nav>
-                            <div class="tab-panel" role="tabpanel">
-                                <Outlet/>
-                            </div>
-                        </section>
-                    }.into_any(),
-                    _ => view! { <Redirect path=sign_in_path(&current())/> }.into_any(),
-                }
+                let signed_in = matches!(auth.account.await, Ok(Some(_)));
+                (!signed_in).then(|| view! { <Redirect path=sign_in_path(&location.pathname.get())/> })
             })}
         </Transition>
     }
