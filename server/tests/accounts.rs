@@ -320,12 +320,23 @@ async fn pages_load_while_another_server_starts_in_the_process(app: TestApp) {
             }
         }
     });
+    // Each page with what it shows once its data has loaded.
     let pages = (0..40).map(|n| {
-        let path = if n % 2 == 0 { "/account/security" } else { "/account" };
-        tokio::time::timeout(std::time::Duration::from_secs(30), app.get(path, Some(&session)))
+        let (path, shows) = if n % 2 == 0 {
+            ("/account/security", "Two-factor authentication is off")
+        } else {
+            ("/account", "Ana Lim")
+        };
+        let whole_page = async {
+            let response = app.get(path, Some(&session)).await;
+            (response.status(), response.text().await.unwrap())
+        };
+        async move { (shows, tokio::time::timeout(std::time::Duration::from_secs(30), whole_page).await) }
     });
-    for page in futures::future::join_all(pages).await {
-        assert_eq!(page.expect("the page answered").status(), 200);
+    for (shows, page) in futures::future::join_all(pages).await {
+        let (status, page) = page.expect("the page arrived whole");
+        assert_eq!(status, 200);
+        assert!(page.contains(shows), "{shows:?} missing: {page}");
     }
     starting.await.unwrap();
 }
