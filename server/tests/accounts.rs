@@ -17,6 +17,7 @@ on_each_database!(
     the_session_cookie_is_http_only_and_same_site,
     signing_out_ends_the_session_on_the_server,
     account_pages_send_visitors_to_sign_in_and_back,
+    no_spelling_of_an_account_page_gets_a_visitor_past_the_sign_in_check,
     a_cross_origin_post_is_refused,
     pages_carry_the_security_headers,
     malformed_requests_are_bad_requests_not_server_errors,
@@ -162,6 +163,22 @@ async fn account_pages_send_visitors_to_sign_in_and_back(app: TestApp) {
         .post("/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD), ("next", "//evil.example")], None)
         .await;
     assert_eq!(response.headers()["location"], "/account", "no open redirect");
+}
+
+/// The page router resolves `.` and `..` segments (in any spelling) and takes any
+/// method: no such request shows a visitor an account page.
+async fn no_spelling_of_an_account_page_gets_a_visitor_past_the_sign_in_check(app: TestApp) {
+    for target in ["/x/../account/security", "/x/%2e%2E/account/security", "/./account", "/account/./security"] {
+        let (status, _) = app.raw_request("GET", target).await;
+        assert_eq!(status, 400, "{target}");
+    }
+    for method in ["POST", "PUT", "DELETE"] {
+        for target in ["/account", "/account/", "/account/security"] {
+            let (status, answer) = app.raw_request(method, target).await;
+            assert_eq!(status, 303, "{method} {target}: {answer}");
+            assert!(!answer.contains("My Account"), "{method} {target}: {answer}");
+        }
+    }
 }
 
 async fn a_cross_origin_post_is_refused(app: TestApp) {

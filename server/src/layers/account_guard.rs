@@ -1,17 +1,21 @@
 //! Account pages are for signed-in customers: a visitor loading one is sent to sign
 //! in, with the page to come back to. Decided here, before anything renders, so a
-//! page never starts streaming to someone who may not see it.
+//! page never starts streaming to someone who may not see it. The page router
+//! resolves `.` and `..` segments after this check, so a path with one is refused
+//! here (browsers resolve them before sending), and every method is checked.
 
 use app::ssr::{AppState, SignedIn};
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Redirect, Response};
 
 pub async fn redirect_visitors(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let is_account_page = path == "/account" || path.starts_with("/account/");
-    if !is_account_page || !matches!(*request.method(), Method::GET | Method::HEAD) {
+    if has_dot_segment(path) {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    if !(path == "/account" || path.starts_with("/account/")) {
         return next.run(request).await;
     }
     if let Some(token) = state.cookies.session(request.headers()) {
@@ -24,7 +28,7 @@ pub async fn redirect_visitors(State(state): State<AppState>, mut request: Reque
             Ok(None) => {}
             Err(error) => {
                 tracing::error!(%error, "cannot resolve the session");
-                return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
             }
         }
     }
@@ -33,4 +37,31 @@ pub async fn redirect_visitors(State(state): State<AppState>, mut request: Reque
     let mut response = Redirect::to(&target).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
+}
+
+/// Whether `path` has a `.` or `..` segment, spelt out or percent-encoded, or a
+/// backslash, which URL parsers read as a slash.
+fn has_dot_segment(path: &str) -> bool {
+    let is_dots = |segment: &str| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    };
+    path.contains('\\') || path.split('/').any(|segment| segment.len() <= 6 && is_dots(segment))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dot_segment;
+
+    #[test]
+    fn finds_dot_segments_in_any_spelling() {
+        for path in
+            ["/x/../account", "/./account", "/account/.", "/a/%2e%2E/account", "/%2e/account", "/a\\..\\account"]
+        {
+            assert!(has_dot_segment(path), "{path}");
+        }
+        for path in ["/account/security", "/pkg/portal.abc.wasm", "/.well-known/x", "/a..b", "/"] {
+            assert!(!has_dot_segment(path), "{path}");
+        }
+    }
 }

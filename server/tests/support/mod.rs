@@ -133,6 +133,22 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The status and body the server answers to `method target`, sent byte for byte
+    /// as written (HTTP clients resolve `..` and `%2e` segments before sending).
+    pub async fn raw_request(&self, method: &str, target: &str) -> (u16, String) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let head = format!(
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.addr
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        let status = answer.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status line");
+        (status, answer)
+    }
+
     /// The origin the portal's own pages are served from, as browsers send it.
     pub fn origin(&self) -> String {
         self.config.site_url.origin().ascii_serialization()
