@@ -66,8 +66,9 @@ ensure_build_tools() {
 }
 
 # The release site: the server binary, and the WASM, JS and CSS under hashed names,
-# each with brotli and gzip copies for the server to send as they are.
+# each with brotli and gzip copies for the server to send as they are. `--split`
+# cuts the lazy routes' code out of the WASM into chunks loaded when needed.
 build_release() {
-  step "Building the release site (server binary + WASM) with cargo leptos"
-  cargo leptos build --release --precompress
+  step "Building the release site (server binary + WASM split into chunks) with cargo leptos"
+  cargo leptos build --release --precompress --split
 }

@@ -14,11 +14,11 @@ use leptos::prelude::*;
 use leptos_meta::MetaTags;
 use leptos_meta::{Meta, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::components::PortalHeader;
-use crate::pages::account::{AccountPage, AccountSecurityTab, ProfileTab};
-use crate::pages::{HomePage, LoginCodePage, LoginPage, NotFound, RegisterPage};
+use crate::pages::account::{AccountRoute, AccountSecurityRoute, ProfileTab};
+use crate::pages::{HomePage, LoginCodeRoute, LoginPage, NotFound, RegisterRoute};
 
 /// The HTML document around the app, rendered on the server only. The router
 /// provides the client's file names, except under `cargo leptos watch`, which
@@ -26,6 +26,9 @@ use crate::pages::{HomePage, LoginCodePage, LoginPage, NotFound, RegisterPage};
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let files = use_context::<ssr::ClientFiles>().unwrap_or_else(|| ssr::ClientFiles::new(&options));
+    if let Some(chunks) = files.chunks.clone() {
+        provide_context(ssr::PageChunks::new(chunks));
+    }
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
@@ -74,11 +77,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login/code") view=LoginCodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
-                    <ParentRoute path=path!("/account") view=AccountPage ssr=SsrMode::Async>
+                    <Route path=path!("/login/code") view={Lazy::<LoginCodeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async>
                         <Route path=path!("") view=ProfileTab ssr=SsrMode::Async/>
-                        <Route path=path!("security") view=AccountSecurityTab ssr=SsrMode::Async/>
+                        <Route path=path!("security") view={Lazy::<AccountSecurityRoute>::new()} ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </main>

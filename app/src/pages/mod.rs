@@ -9,9 +9,9 @@ mod register;
 
 pub use home::HomePage;
 pub use login::LoginPage;
-pub use login_code::LoginCodePage;
+pub use login_code::LoginCodeRoute;
 pub use not_found::NotFound;
-pub use register::RegisterPage;
+pub use register::RegisterRoute;
 
 /// `text` made safe as a query-string value: everything but unreserved characters
 /// and `/` percent-encoded.

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::auth::use_auth;
 use crate::components::FormError;
@@ -37,5 +38,21 @@ pub fn RegisterPage() -> impl IntoView {
             </ActionForm>
             <p class="aside">"Already have an account? " <A href="/login">"Sign in"</A></p>
         </section>
+    }
+}
+
+/// The `/register` route: the browser downloads its code once it needs the page.
+pub struct RegisterRoute;
+
+#[lazy_route]
+impl LazyRoute for RegisterRoute {
+    fn data() -> Self {
+        #[cfg(feature = "ssr")]
+        crate::ssr::preload_route::<Self>();
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <RegisterPage/> }.into_any()
     }
 }

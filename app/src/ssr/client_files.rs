@@ -1,16 +1,22 @@
 //! Where the browser finds the client: the JS, WASM and CSS that `cargo leptos`
-//! built, under their content-hashed names in release builds. Read once when the
-//! router is built, not on every page as Leptos' own tags do.
+//! built, under their content-hashed names in release builds, and the chunks the
+//! split build (`--split`) loads for lazy routes. Read once when the router is
+//! built, not on every page as Leptos' own tags do.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use leptos::config::LeptosOptions;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+use super::chunks::SplitChunks;
+
+#[derive(Clone, Debug)]
 pub struct ClientFiles {
     pub js: String,
     pub wasm: String,
     pub css: String,
+    /// Which chunks each lazy route needs, for a split build.
+    pub chunks: Option<Arc<SplitChunks>>,
 }
 
 impl ClientFiles {
@@ -26,7 +32,12 @@ impl ClientFiles {
                 None => format!("{base}{}.{extension}", plain_suffix(kind)),
             }
         };
-        Self { js: name("js", "js"), wasm: name("wasm", "wasm"), css: name("css", "css") }
+        let pkg = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+        let chunks = SplitChunks::read(&pkg, &format!("/{}", options.site_pkg_dir), |kind| {
+            hashes.as_deref().and_then(|list| hash_of(list, kind))
+        })
+        .map(Arc::new);
+        Self { js: name("js", "js"), wasm: name("wasm", "wasm"), css: name("css", "css"), chunks }
     }
 
     /// Where a release build leaves the list of hashed names: beside the server
@@ -104,12 +115,17 @@ mod tests {
         assert_eq!(files.js, "/pkg/portal.js");
         assert_eq!(files.css, "/pkg/portal.css");
         assert!(files.hydration_script().contains("import(\"/pkg/portal.js\")"));
+        assert!(files.chunks.is_none(), "no split build here");
     }
 
     #[test]
     fn no_name_can_close_the_script() {
-        let files =
-            ClientFiles { js: "/pkg/a</script><b>.js".into(), wasm: "/pkg/\"x.wasm".into(), css: String::new() };
+        let files = ClientFiles {
+            js: "/pkg/a</script><b>.js".into(),
+            wasm: "/pkg/\"x.wasm".into(),
+            css: String::new(),
+            chunks: None,
+        };
         let script = files.hydration_script();
         assert!(!script.contains('<'), "{script}");
         assert!(script.contains(r#"fetch("/pkg/\"x.wasm")"#), "{script}");

@@ -1,13 +1,15 @@
-//! Server-only helpers for the pages and server functions: the client's file names,
-//! the state they share, the cookies, who is signed in, and how a core error
+//! Server-only helpers for the pages and server functions: the client's file names
+//! and chunks, the state they share, the cookies, who is signed in, and how a core error
 //! becomes an HTTP answer. Nothing here is compiled into the WASM.
 
+mod chunks;
 mod client_files;
 mod cookies;
 mod failure;
 mod signed_in;
 mod state;
 
+pub use chunks::{PageChunks, SplitChunks, preload_route};
 pub use client_files::ClientFiles;
 pub use cookies::Cookies;
 pub use failure::{reject, respond_with};

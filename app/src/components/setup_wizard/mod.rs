@@ -38,11 +38,34 @@ impl Step {
 
 const STEPS: [Step; 4] = [Step::SelectMethod, Step::VerifyIdentity, Step::Connect, Step::ConfirmActivation];
 
+/// "Setup Two-Factor Authentication", downloaded when a customer first opens it.
+/// An account sets 2FA up once or twice in its life, so the wizard and its QR
+/// dialog stay out of every page's first download (a chunk of the split build).
 #[component]
 pub fn SetupWizard(
     /// The method to set up, when already chosen (switching from the other one):
     /// the wizard starts at "Verify Identity".
     #[prop(optional)]
+    preset: Option<TwoFactorMethod>,
+    /// "Okay" was clicked on the last step: 2FA is on with this method.
+    on_done: Callback<TwoFactorMethod>,
+    /// The customer left the wizard before the end.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    #[lazy]
+    fn wizard(preset: Option<TwoFactorMethod>, on_done: Callback<TwoFactorMethod>, on_cancel: Callback<()>) -> AnyView {
+        view! { <Wizard preset on_done on_cancel/> }.into_any()
+    }
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {Suspend::new(wizard(preset, on_done, on_cancel))}
+        </Suspense>
+    }
+}
+
+/// The wizard itself.
+#[component]
+fn Wizard(
     preset: Option<TwoFactorMethod>,
     /// "Okay" was clicked on the last step: 2FA is on with this method.
     on_done: Callback<TwoFactorMethod>,

@@ -4,12 +4,13 @@ mod profile;
 mod security;
 
 pub use profile::ProfileTab;
-pub use security::AccountSecurityTab;
+pub use security::AccountSecurityRoute;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::auth::use_auth;
 
@@ -63,4 +64,20 @@ fn SendVisitorsToSignIn() -> impl IntoView {
 /// `/login?next=<path>`.
 fn sign_in_path(next: &str) -> String {
     format!("/login?next={}", super::encode_query(next))
+}
+
+/// The `/account` frame's route: the browser downloads its code once it needs the page.
+pub struct AccountRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountRoute {
+    fn data() -> Self {
+        #[cfg(feature = "ssr")]
+        crate::ssr::preload_route::<Self>();
+        Self
+    }
+
+    fn view(_route: Self) -> AnyView {
+        view! { <AccountPage/> }.into_any()
+    }
 }
