@@ -26,7 +26,7 @@ for (const name of files) {
   size[name] = { raw: bytes.length, brotli };
 }
 
-const manifestFile = files.length && fs.readdirSync(pkg).find((name) => /^__wasm_split_manifest\.[^.]+\.json$/.test(name));
+const manifestFile = fs.readdirSync(pkg).find((name) => /^__wasm_split_manifest\.[^.]+\.json$/.test(name));
 const manifest = manifestFile ? JSON.parse(fs.readFileSync(`${pkg}/${manifestFile}`, "utf8")) : {};
 // A split function is named `<name>_<number>`; `#[lazy_route]` names a route's view
 // `__<route in snake case>_view`.

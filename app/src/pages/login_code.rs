@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use leptos_router::{LazyRoute, lazy_route};
 
 use crate::auth::use_auth;
 use crate::components::{CodeInput, FormError, ResendCode, refocus_after_error};
@@ -182,18 +181,7 @@ impl SmsLine {
     }
 }
 
-/// The `/login/code` route: the browser downloads its code once it needs the page.
-pub struct LoginCodeRoute;
-
-#[lazy_route]
-impl LazyRoute for LoginCodeRoute {
-    fn data() -> Self {
-        #[cfg(feature = "ssr")]
-        crate::ssr::preload_route::<Self>();
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        view! { <LoginCodePage/> }.into_any()
-    }
+lazy_route! {
+    /// The `/login/code` route.
+    LoginCodeRoute shows LoginCodePage
 }

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::{LazyRoute, lazy_route};
 
 use crate::auth::use_auth;
 use crate::components::FormError;
@@ -41,18 +40,7 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
-/// The `/register` route: the browser downloads its code once it needs the page.
-pub struct RegisterRoute;
-
-#[lazy_route]
-impl LazyRoute for RegisterRoute {
-    fn data() -> Self {
-        #[cfg(feature = "ssr")]
-        crate::ssr::preload_route::<Self>();
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        view! { <RegisterPage/> }.into_any()
-    }
+lazy_route! {
+    /// The `/register` route.
+    RegisterRoute shows RegisterPage
 }

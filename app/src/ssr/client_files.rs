@@ -33,10 +33,8 @@ impl ClientFiles {
             }
         };
         let pkg = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-        let chunks = SplitChunks::read(&pkg, &format!("/{}", options.site_pkg_dir), |kind| {
-            hashes.as_deref().and_then(|list| hash_of(list, kind))
-        })
-        .map(Arc::new);
+        let manifest_hash = hashes.as_deref().and_then(|list| hash_of(list, "manifest"));
+        let chunks = SplitChunks::read(&pkg, &format!("/{}", options.site_pkg_dir), manifest_hash).map(Arc::new);
         Self { js: name("js", "js"), wasm: name("wasm", "wasm"), css: name("css", "css"), chunks }
     }
 
@@ -58,7 +56,7 @@ impl ClientFiles {
     }
 
     /// The script that makes the server-rendered page interactive. It starts once the
-    /// browser reports the page's first contentful paint, so the WASM never competes
+    /// browser reports the page's first contentful paint, so the main WASM never competes
     /// with the page's own HTML and CSS for a slow network, and fetches the JS glue
     /// and the WASM side by side. A browser without paint timing starts a frame later.
     pub fn hydration_script(&self) -> String {

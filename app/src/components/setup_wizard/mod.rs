@@ -57,7 +57,7 @@ pub fn SetupWizard(
         view! { <Wizard preset on_done on_cancel/> }.into_any()
     }
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {Suspend::new(wizard(preset, on_done, on_cancel))}
         </Suspense>
     }

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
-use leptos_router::{LazyRoute, lazy_route};
 
 use crate::auth::use_auth;
 
@@ -66,18 +65,7 @@ fn sign_in_path(next: &str) -> String {
     format!("/login?next={}", super::encode_query(next))
 }
 
-/// The `/account` frame's route: the browser downloads its code once it needs the page.
-pub struct AccountRoute;
-
-#[lazy_route]
-impl LazyRoute for AccountRoute {
-    fn data() -> Self {
-        #[cfg(feature = "ssr")]
-        crate::ssr::preload_route::<Self>();
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        view! { <AccountPage/> }.into_any()
-    }
+lazy_route! {
+    /// The `/account` frame's route.
+    AccountRoute shows AccountPage
 }

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
 
 use crate::components::{ManageTwoFactor, RecoveryCodesPanel, SecurityActivity, SetupWizard, focus_after_render};
 use crate::functions::two_factor::{TwoFactorMethod, TwoFactorState, two_factor_status};
@@ -159,19 +158,7 @@ fn enabled_notice(method: TwoFactorMethod, switched: bool) -> String {
     format!("{what} From now on, every sign-in asks for the six-digit code {source}. {CONFIRMATION_SENT}")
 }
 
-/// The Account Security tab's route: the browser downloads its code once it needs
-/// the tab (and the wizard's only once it is opened).
-pub struct AccountSecurityRoute;
-
-#[lazy_route]
-impl LazyRoute for AccountSecurityRoute {
-    fn data() -> Self {
-        #[cfg(feature = "ssr")]
-        crate::ssr::preload_route::<Self>();
-        Self
-    }
-
-    fn view(_route: Self) -> AnyView {
-        view! { <AccountSecurityTab/> }.into_any()
-    }
+lazy_route! {
+    /// The Account Security tab's route (the wizard's code comes only once it is opened).
+    AccountSecurityRoute shows AccountSecurityTab
 }
