@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release site and prints what a browser downloads to run the portal:
 # each file of the client, raw and brotli-compressed (quality 11, as the server
-# sends them), then the first load of two pages. Every page loads the main WASM, its
+# sends them), then the first load of four pages. Every page loads the main WASM, its
 # JS glue, the chunk loader and the CSS; a lazy route's page also loads the chunks
 # of its routes (`--split`), which it preloads, and "Setup Two-Factor
 # Authentication" loads the wizard's when it is clicked.
