@@ -3,7 +3,7 @@
 //! once keep their connections alive. Prints requests per second, p50 and p99 for
 //! the login page, the signed-in Account Security page, the code step of sign-in
 //! alone (its half-way sessions staged beforehand) and a whole sign-in (password,
-//! then code), and the server's memory. Asserts nothing.
+//! then code), the server's CPU time per request and its memory. Asserts nothing.
 //!
 //! `bench/http.sh` builds the release site and runs it. `PORTAL_SERVER_BIN` names the
 //! server (default `target/release/server`); `BENCH_DATABASE_URL` runs it on another
@@ -70,21 +70,21 @@ async fn main() {
     let idle_rss = server.memory().rss;
 
     println!("\n{CLIENTS} clients at once, connections kept alive, {}:", server.database);
-    println!("{:<34}{:>10}{:>10}{:>10}{:>10}", "", "requests", "req/s", "p50 ms", "p99 ms");
-    let login = for_a_while(addr, seconds, |_| get("/login", None), |answer| answer.status == 200).await;
-    login.print("login page");
+    println!("{:<34}{:>10}{:>10}{:>10}{:>10}{:>12}", "", "requests", "req/s", "p50 ms", "p99 ms", "CPU ms/req");
+    let login = for_a_while(addr, seconds, |_| get("/login", None), |answer| answer.status == 200);
+    server.measure("login page", login).await;
 
     let cookie = format!("portal_session={}", reader_session.as_str());
     let security =
         for_a_while(addr, seconds, move |_| get("/account/security", Some(&cookie)), |answer| answer.status == 200);
-    security.await.print("signed-in /account/security");
+    server.measure("signed-in /account/security", security).await;
 
     let code_step = each_once(addr, code_steps, |mut connection, (token, secret): (String, TotpSecret)| async move {
         let cookie = format!("portal_session={token}");
         let answer = connection.send(post("/api/verify_sign_in_code", &cookie, &[("code", &next_code(&secret))])).await;
         (connection, signed_in(answer.status))
     });
-    code_step.await.print("code step (sessions staged)");
+    server.measure("code step (sessions staged)", code_step).await;
 
     let sign_in =
         each_once(addr, sign_ins, |mut connection, (account, secret): (Account, Option<TotpSecret>)| async move {
@@ -95,10 +95,17 @@ async fn main() {
             let answer = connection.send(post("/api/verify_sign_in_code", &cookie, &[("code", &code)])).await;
             (connection, signed_in(answer.status))
         });
-    sign_in.await.print("whole sign-in (password + code)");
+    server.measure("whole sign-in (password + code)", sign_in).await;
 
+    // Long enough for the allocator to give back what the sign-ins' hashes held.
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let memory = server.memory();
-    println!("\nserver memory: {:.1} MB idle after a few pages, {:.1} MB at peak", mb(idle_rss), mb(memory.peak));
+    println!(
+        "\nserver memory: {:.1} MB idle after a few pages, {:.1} MB at peak, {:.1} MB a second after the load",
+        mb(idle_rss),
+        mb(memory.peak),
+        mb(memory.rss)
+    );
     drop(server);
     std::fs::remove_dir_all(&folder).ok();
 }
@@ -168,13 +175,21 @@ struct Figures {
 }
 
 impl Figures {
-    fn print(&self, name: &str) {
+    /// `cpu` is the server's CPU time over the scenario: per request, it is the
+    /// figure that noisy neighbours on a shared machine disturb least.
+    fn print(&self, name: &str, cpu: Duration) {
         let mut sorted = self.latencies.clone();
         sorted.sort();
         let at = |q: f64| sorted.get(((sorted.len() as f64 * q) as usize).min(sorted.len() - 1)).copied();
         let ms = |d: Option<Duration>| d.map_or(0.0, |d| d.as_secs_f64() * 1000.0);
         let per_second = sorted.len() as f64 / self.elapsed.as_secs_f64();
-        print!("{name:<34}{:>10}{per_second:>10.0}{:>10.2}{:>10.2}", sorted.len(), ms(at(0.50)), ms(at(0.99)));
+        let cpu_per_request = cpu.as_secs_f64() * 1000.0 / sorted.len().max(1) as f64;
+        print!(
+            "{name:<34}{:>10}{per_second:>10.0}{:>10.2}{:>10.2}{cpu_per_request:>12.3}",
+            sorted.len(),
+            ms(at(0.50)),
+            ms(at(0.99))
+        );
         if self.failures > 0 {
             print!("   ({} answered unexpectedly)", self.failures);
         }
@@ -352,6 +367,25 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the server did not answer /healthz within 30 s");
+    }
+
+    /// Runs a scenario and prints its figures.
+    async fn measure(&self, name: &str, scenario: impl Future<Output = Figures>) {
+        let before = self.cpu_time();
+        let figures = scenario.await;
+        figures.print(name, self.cpu_time().saturating_sub(before));
+    }
+
+    /// User and system time of all the server's threads, from Linux's /proc
+    /// (in clock ticks of 1/100 s, as on every Linux the portal runs on).
+    fn cpu_time(&self) -> Duration {
+        let pid = self.process.id().expect("running");
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The fields after the command name, which is in parentheses and may hold spaces.
+        let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+        let ticks = |n: usize| fields.get(n).and_then(|field| field.parse::<u64>().ok()).unwrap_or(0);
+        // utime and stime are the 14th and 15th fields; `fields` starts at the 3rd.
+        Duration::from_millis((ticks(11) + ticks(12)) * 10)
     }
 
     /// Resident memory now and at its peak, from the kernel's view of the process.

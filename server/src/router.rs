@@ -1,7 +1,7 @@
 //! The HTTP router: the Leptos pages (compressed) and server functions, the health
 //! check, the static files, and the security layers around them all.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use app::ssr::{AppState, ClientFiles, Cookies};
 use app::{App, shell};
@@ -23,7 +23,7 @@ use crate::{Config, static_files};
 /// The whole portal as one axum router.
 pub fn router(config: &Config, portal: Portal) -> Router {
     let options = config.leptos.clone();
-    let state = AppState { portal: portal.clone(), cookies: Cookies::new(config.is_https()) };
+    let state = AppState { portal: Arc::new(portal.clone()), cookies: Cookies::new(config.is_https()) };
     let headers = security_headers::Policy::new(config);
     let origin = cross_origin::SiteOrigin::new(&config.site_url);
 

@@ -1,14 +1,18 @@
 //! What the server hands every server function through Leptos' context.
 
+use std::sync::Arc;
+
 use leptos::prelude::use_context;
 use portal_core::Portal;
 
 use super::{Cookies, reject};
 use crate::error::AppError;
 
+/// Cloned for every request (into the page's context, into each layer that asks),
+/// so the portal's services sit behind one shared pointer.
 #[derive(Clone)]
 pub struct AppState {
-    pub portal: Portal,
+    pub portal: Arc<Portal>,
     pub cookies: Cookies,
 }
 
