@@ -14,8 +14,13 @@ use server::Config;
 
 const PASSWORD: &str = "tangerine orchestra 42";
 
+fn main() {
+    server::allocator::give_freed_memory_back_at_once();
+    storm();
+}
+
 #[tokio::main]
-async fn main() {
+async fn storm() {
     let sign_ins: usize = std::env::var("BENCH_SIGN_INS").ok().and_then(|n| n.parse().ok()).unwrap_or(300);
     let folder = std::env::temp_dir().join(format!("portal-bench-{}", std::process::id()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -3,6 +3,7 @@
 //! `portal-core`.
 
 pub mod admin;
+pub mod allocator;
 pub mod config;
 mod layers;
 mod router;

@@ -6,30 +6,12 @@ use std::process::ExitCode;
 
 use portal_core::Portal;
 use server::admin::{self, Command, HELP};
-use server::{Config, router, workers};
+use server::{Config, allocator, router, workers};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
-/// mimalloc rather than glibc's malloc. A page render makes and frees thousands of
-/// small objects across the async workers: under glibc that was a fifth of the
-/// server's time. mimalloc also hands each Argon2 hash's 19 MiB back to the system
-/// once freed, which glibc needed a fixed `M_MMAP_THRESHOLD` for.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// mimalloc gives freed memory back to the system only on a later call into it,
-/// after a delay: an idle server would keep what its last burst freed. Purging at
-/// once costs nothing the benchmarks can see.
-fn give_freed_memory_back_at_once() {
-    /// `mi_option_purge_delay` in mimalloc.h's `mi_option_t`, which the Rust bindings
-    /// do not name.
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: sets one of mimalloc's tuning options; any value is valid.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
-}
-
 fn main() -> ExitCode {
-    give_freed_memory_back_at_once();
+    allocator::give_freed_memory_back_at_once();
     run()
 }
 
