@@ -97,7 +97,7 @@ async fn main() {
         });
     server.measure("whole sign-in (password + code)", sign_in).await;
 
-    // Long enough for the allocator to give back what the sign-ins' hashes held.
+    // Long enough for the hashing pool to let its idle buffers go.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let memory = server.memory();
     println!(
@@ -380,7 +380,7 @@ impl Server {
     /// (in clock ticks of 1/100 s, as on every Linux the portal runs on).
     fn cpu_time(&self) -> Duration {
         let pid = self.process.id().expect("running");
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("Linux's /proc");
         // The fields after the command name, which is in parentheses and may hold spaces.
         let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
         let ticks = |n: usize| fields.get(n).and_then(|field| field.parse::<u64>().ok()).unwrap_or(0);

@@ -11,7 +11,8 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 fn main() -> ExitCode {
-    allocator::give_freed_memory_back_at_once();
+    // SAFETY: first thing in `main`; no other thread exists yet.
+    unsafe { allocator::give_freed_memory_back_at_once() };
     run()
 }
 

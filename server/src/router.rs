@@ -23,7 +23,8 @@ use crate::{Config, static_files};
 /// The whole portal as one axum router.
 pub fn router(config: &Config, portal: Portal) -> Router {
     let options = config.leptos.clone();
-    let state = AppState { portal: Arc::new(portal.clone()), cookies: Cookies::new(config.is_https()) };
+    let portal = Arc::new(portal);
+    let state = AppState { portal: portal.clone(), cookies: Cookies::new(config.is_https()) };
     let headers = security_headers::Policy::new(config);
     let origin = cross_origin::SiteOrigin::new(&config.site_url);
 
@@ -85,6 +86,6 @@ fn is_page(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bo
 }
 
 /// 200 when the database answers, 503 when it does not.
-async fn health(State(portal): State<Portal>) -> StatusCode {
+async fn health(State(portal): State<Arc<Portal>>) -> StatusCode {
     if portal.is_healthy().await { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }
 }

@@ -5,8 +5,8 @@
 //! number run at once. While hashes keep coming, each slot's 19 MiB buffer is
 //! reused, so memory stays flat at `concurrency` × 19 MiB when hundreds sign in
 //! together; once none is running or waiting, the buffers are let go, so an idle
-//! server holds none (the server pins glibc's threshold for mapping big blocks,
-//! so freed ones go back to the system).
+//! server holds none (the server's allocator gives freed memory back to the
+//! system at once).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
