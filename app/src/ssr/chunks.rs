@@ -24,8 +24,8 @@ pub struct SplitChunks {
     url_prefix: String,
     /// Each split function's chunks, by the name the build gave the function.
     by_function: HashMap<String, Vec<String>>,
-    /// Lazy routes found in no function's name, said once each.
-    unmatched: Mutex<HashSet<String>>,
+    /// Each lazy route's chunk URLs, worked out on its first page, not on every one.
+    by_route: Mutex<HashMap<&'static str, Arc<[String]>>>,
 }
 
 impl SplitChunks {
@@ -49,7 +49,7 @@ impl SplitChunks {
         };
         match serde_json::from_str(&text) {
             Ok(by_function) => {
-                Some(Self { url_prefix: url_prefix.to_owned(), by_function, unmatched: Mutex::default() })
+                Some(Self { url_prefix: url_prefix.to_owned(), by_function, by_route: Mutex::default() })
             }
             Err(error) => {
                 tracing::warn!(path = %path.display(), %error, "the split build's manifest is unreadable: lazy routes load without preloads");
@@ -63,16 +63,21 @@ impl SplitChunks {
     /// the crate Leptos uses, then a number. A route found in no name (a Leptos
     /// upgrade that names them otherwise) is logged, once: its page still works,
     /// only later.
-    fn of_route(&self, route: &str) -> Vec<String> {
+    fn of_route(&self, route: &'static str) -> Arc<[String]> {
+        let mut by_route = self.by_route.lock().unwrap_or_else(PoisonError::into_inner);
+        by_route.entry(route).or_insert_with(|| self.find_route(route)).clone()
+    }
+
+    fn find_route(&self, route: &str) -> Arc<[String]> {
         let prefix = format!("__{route}_View").to_case(Case::Snake) + "_";
-        let urls: Vec<_> = self
+        let urls: Arc<[String]> = self
             .by_function
             .iter()
             .filter(|(name, _)| name.strip_prefix(&prefix).is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
             .flat_map(|(_, chunks)| chunks)
             .map(|chunk| format!("{}/{chunk}.wasm", self.url_prefix))
             .collect();
-        if urls.is_empty() && self.unmatched.lock().unwrap_or_else(PoisonError::into_inner).insert(route.to_owned()) {
+        if urls.is_empty() {
             tracing::error!(route, expected = %prefix, "a lazy route has no chunks in the split build's manifest: its page loads them without preloads");
         }
         urls
@@ -103,7 +108,7 @@ pub fn preload_route<R>() {
     let Some(page) = use_context::<PageChunks>() else { return };
     let route = std::any::type_name::<R>().rsplit("::").next().unwrap_or_default();
     let mut asked = page.asked.lock().unwrap_or_else(PoisonError::into_inner);
-    for url in page.chunks.of_route(route) {
+    for url in page.chunks.of_route(route).iter() {
         if asked.insert(url.clone()) {
             // Rendered to the page's head, not here. `crossorigin`: the loader
             // fetches chunks in CORS mode, and a preload serves only a request
@@ -111,7 +116,7 @@ pub fn preload_route<R>() {
             let _ = view! {
                 <Link
                     rel="preload"
-                    href=url
+                    href=url.clone()
                     as_="fetch"
                     type_="application/wasm"
                     crossorigin="anonymous"
@@ -135,13 +140,13 @@ mod tests {
         SplitChunks {
             url_prefix: "/pkg".into(),
             by_function: serde_json::from_str(manifest).unwrap(),
-            unmatched: Mutex::default(),
+            by_route: Mutex::default(),
         }
     }
 
     #[test]
     fn a_route_gets_its_own_chunks_only() {
-        let mut urls = chunks().of_route("AccountRoute");
+        let mut urls = chunks().of_route("AccountRoute").to_vec();
         urls.sort();
         assert_eq!(urls, ["/pkg/chunk_5.a.wasm", "/pkg/chunk_6.b.wasm", "/pkg/split___account_route_view_124.c.wasm"]);
         assert_eq!(chunks().of_route("AccountSecurityRoute").len(), 2);
@@ -154,7 +159,7 @@ mod tests {
         std::fs::create_dir_all(&pkg).unwrap();
         std::fs::write(pkg.join("__wasm_split_manifest.m1.json"), r#"{"__login_route_view_1":["chunk_1.a"]}"#).unwrap();
         let read = SplitChunks::read(&pkg, "/pkg", Some("m1")).unwrap();
-        assert_eq!(read.of_route("LoginRoute"), ["/pkg/chunk_1.a.wasm"]);
+        assert_eq!(*read.of_route("LoginRoute"), ["/pkg/chunk_1.a.wasm"]);
         assert!(SplitChunks::read(&pkg, "/pkg", None).is_none(), "no unhashed manifest there");
         std::fs::write(pkg.join("__wasm_split_manifest.json"), "not json").unwrap();
         assert!(SplitChunks::read(&pkg, "/pkg", None).is_none(), "an unreadable manifest means no preloads");
@@ -167,8 +172,8 @@ mod tests {
         let chunks = SplitChunks {
             url_prefix: "/pkg".into(),
             by_function: HashMap::from([("__login_code_route_view_6011964577388521382".into(), vec!["x".into()])]),
-            unmatched: Mutex::default(),
+            by_route: Mutex::default(),
         };
-        assert_eq!(chunks.of_route("LoginCodeRoute"), ["/pkg/x.wasm"]);
+        assert_eq!(*chunks.of_route("LoginCodeRoute"), ["/pkg/x.wasm"]);
     }
 }
