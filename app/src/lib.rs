@@ -22,13 +22,16 @@ use crate::pages::{HomePage, LoginCodeRoute, LoginPage, NotFound, RegisterRoute}
 
 /// The HTML document around the app, rendered on the server only. The router
 /// provides the client's file names, except under `cargo leptos watch`, which
-/// renames them as it rebuilds: they are looked up for each page then.
+/// renames them as it rebuilds: they are looked up for each page then. A page that
+/// needs no client ([`pages::needs_client`]) is sent without the script that loads it.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let files = use_context::<ssr::ClientFiles>().unwrap_or_else(|| ssr::ClientFiles::new(&options));
     if let Some(chunks) = files.chunks.clone() {
         provide_context(ssr::PageChunks::new(chunks));
     }
+    let path = use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned());
+    let hydrates = path.as_deref().is_none_or(pages::needs_client);
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
@@ -40,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // `id`: `cargo leptos watch` swaps the stylesheet it names in place.
                 <link id="portal" rel="stylesheet" href=files.css.clone()/>
                 <AutoReload options/>
-                <script type="module" nonce=nonce>{files.hydration_script()}</script>
+                {hydrates.then(|| view! { <script type="module" nonce=nonce>{files.hydration_script()}</script> })}
                 <MetaTags/>
             </head>
             <body>

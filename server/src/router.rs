@@ -17,7 +17,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{Predicate as _, SizeAbove};
 use tower_http::trace::TraceLayer;
 
-use crate::layers::{account_guard, client_ip, cross_origin, form_fields, security_headers};
+use crate::layers::{account_guard, client_ip, cross_origin, form_fields, security_headers, url_errors};
 use crate::{Config, static_files};
 
 /// The whole portal as one axum router.
@@ -56,7 +56,8 @@ pub fn router(config: &Config, portal: Portal) -> Router {
         .route("/healthz", get(health).with_state(portal))
         .merge(static_files::routes(&options))
         .merge(pages)
-        .layer(middleware::from_fn_with_state(state, account_guard::redirect_visitors))
+        .layer(middleware::from_fn_with_state(state, account_guard::guard))
+        .layer(middleware::from_fn(url_errors::refuse_foreign_words))
         .layer(middleware::from_fn_with_state(config.trusted_proxies.clone(), client_ip::resolve))
         .layer(middleware::from_fn(form_fields::refuse_malformed))
         .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))

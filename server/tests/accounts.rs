@@ -210,7 +210,7 @@ async fn pages_carry_the_security_headers(app: TestApp) {
     }
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["referrer-policy"], "same-origin");
     assert_eq!(headers["cache-control"], "no-store");
 
     // Only scripts carrying this response's nonce may run.

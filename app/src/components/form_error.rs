@@ -1,8 +1,16 @@
 use leptos::prelude::*;
+use leptos::server::ServerActionError;
+use leptos::server_fn::error::ServerFnUrlError;
 
 use crate::error::AppError;
 
 /// The error of a form's last submission, announced to screen readers.
+///
+/// Before the action has run in this page, that is the failure the URL carries: a
+/// page sent without the client has its form posted by the browser itself, and the
+/// server sends the browser back with the failure in the URL (Leptos' `__path` and
+/// `__err`). The server lets through only failures worded by the portal
+/// (`server/src/layers/url_errors.rs`).
 ///
 /// Generic over the action only to read its error: the markup lives in the one
 /// non-generic [`ErrorMessage`], so each form adds a closure to the WASM, not a copy
@@ -16,10 +24,19 @@ where
     T: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     T::Output: Send + Sync + 'static,
 {
+    let from_url = failure_in_url(T::PATH);
     let message = Signal::derive(move || {
-        action.value().with(|last| last.as_ref().and_then(|result| result.as_ref().err()).map(ToString::to_string))
+        let last =
+            action.value().with(|last| last.as_ref().and_then(|result| result.as_ref().err()).map(ToString::to_string));
+        last.or_else(|| from_url.clone().filter(|_| action.version().get() == 0))
     });
     view! { <ErrorMessage message/> }
+}
+
+/// The failure of a plain form post to the server function at `path`, from the URL.
+fn failure_in_url(path: &str) -> Option<String> {
+    let failure = use_context::<ServerActionError>().filter(|failure| failure.path() == path)?;
+    Some(ServerFnUrlError::<AppError>::decode_err(failure.err()).to_string())
 }
 
 #[component]

@@ -19,7 +19,9 @@ pub fn LoginPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"Sign in"</h1>
             <ActionForm action=auth.sign_in>
-                <input type="hidden" name="next" prop:value=next/>
+                // An attribute, not a property: the browser posts the form itself when
+                // the page came without the client.
+                <input type="hidden" name="next" value=next/>
                 <label for="email">"Email"</label>
                 <input id="email" type="email" name="email" autocomplete="username" required/>
                 <label for="password">"Password"</label>

@@ -37,6 +37,15 @@ pub use login_code::LoginCodeRoute;
 pub use not_found::NotFound;
 pub use register::RegisterRoute;
 
+/// Whether the page at `path` needs the WASM client. The sign-in page does not: it
+/// is one form, which the browser posts by itself (the server answers with the next
+/// page, or sends it back with what went wrong), so a visitor downloads nothing but
+/// the page and its CSS before signing in. Only visitors see it: the server sends a
+/// signed-in customer on, since the user menu needs the client.
+pub fn needs_client(path: &str) -> bool {
+    path != "/login"
+}
+
 /// `text` made safe as a query-string value: everything but unreserved characters
 /// and `/` percent-encoded.
 pub fn encode_query(text: &str) -> String {

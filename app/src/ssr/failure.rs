@@ -2,7 +2,7 @@
 //! core errors mapped to what a customer may be told.
 
 use http::StatusCode;
-use http::header::{HeaderValue, RETRY_AFTER};
+use http::header::{ACCEPT, HeaderValue, RETRY_AFTER};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use portal_core::CoreError;
@@ -12,13 +12,30 @@ use crate::error::AppError;
 
 /// Sets the response's status for `error`. Server functions otherwise answer 500
 /// for every error, which would call a customer's typo a server fault.
+///
+/// Not for a form the browser posted by itself (a page sent without the client):
+/// Leptos answers it with a redirect back to the page, the failure in the URL, and
+/// a browser follows only a redirect.
 pub fn respond_with(error: &AppError) {
-    if let Some(response) = use_context::<ResponseOptions>() {
+    let Some(response) = use_context::<ResponseOptions>() else { return };
+    if !is_plain_form_post() {
         response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-        if let Some(seconds) = error.retry_after_secs() {
-            response.insert_header(RETRY_AFTER, HeaderValue::from(seconds));
-        }
     }
+    if let Some(seconds) = error.retry_after_secs() {
+        response.insert_header(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+}
+
+/// Whether the request asks for a page back, as only a browser posting a form by
+/// itself does (the client's calls ask for data): how Leptos tells them apart too.
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
 }
 
 /// `error`, with the response's status set to match.

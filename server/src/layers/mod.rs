@@ -5,3 +5,4 @@ pub mod client_ip;
 pub mod cross_origin;
 pub mod form_fields;
 pub mod security_headers;
+pub mod url_errors;

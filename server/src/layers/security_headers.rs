@@ -1,6 +1,6 @@
 //! Headers on every response: a Content Security Policy that lets only the portal's
 //! own scripts and WASM run (the inline hydration script carries a per-response
-//! nonce), no framing, no MIME sniffing, no referrer, no caching of pages, and, when
+//! nonce), no framing, no MIME sniffing, no referrer to other sites, no caching of pages, and, when
 //! the portal is served over https, Strict-Transport-Security so browsers never
 //! fall back to plain http (where cookies and codes could be read on the way).
 
@@ -56,7 +56,10 @@ pub async fn add(State(policy): State<Policy>, mut request: Request, next: Next)
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, policy.content_security_policy(&nonce));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // The portal's own pages only: a form the browser posts by itself is sent back
+    // to its page by its `Referer`, and under `no-referrer` its `Origin` would be
+    // `null` (refused as cross-site). Other sites learn nothing.
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // Static files say how long they may be kept (`static_files`); nothing else may be.
     if !headers.contains_key(header::CACHE_CONTROL) {

@@ -1,0 +1,139 @@
+//! The sign-in page comes without the client: the browser posts its form itself, and
+//! the server answers as a browser needs, with the next page or the page again and
+//! what went wrong. What such a page's URL may show is the portal's own words only.
+
+mod support;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE;
+use support::browser::Browser;
+use support::{PASSWORD, TestApp, session_cookie};
+
+on_each_database!(
+    the_sign_in_page_comes_without_the_client,
+    a_form_the_browser_posts_itself_signs_in,
+    a_wrong_password_brings_the_browser_back_to_the_page_with_the_answer,
+    waits_come_back_to_the_page_too,
+    a_signed_in_customer_is_sent_on_from_the_sign_in_page,
+    a_link_cannot_put_words_of_its_own_on_a_page,
+);
+
+impl TestApp {
+    /// The sign-in form as a browser posts it by itself, from `/login?next=<next>`.
+    async fn post_sign_in_form(&self, browser: &Browser, email: &str, password: &str, next: &str) -> reqwest::Response {
+        let referer = self.url(&format!("/login?next={}", app::pages::encode_query(next)));
+        let headers = [("accept", "text/html,application/xhtml+xml"), ("referer", referer.as_str())];
+        let form = [("next", next), ("email", email), ("password", password)];
+        let response =
+            self.post_with_headers("/api/sign_in", &form, browser.cookie_header().as_deref(), &headers).await;
+        browser.keep(&response);
+        response
+    }
+}
+
+/// Where a redirect leads, as a path and query on this site.
+fn location(response: &reqwest::Response) -> String {
+    let location = response.headers()["location"].to_str().unwrap();
+    location.split_once("://").map_or(location, |(_, rest)| &rest[rest.find('/').unwrap()..]).to_owned()
+}
+
+/// A link to `path` that carries `failure` as the failure of `server_fn`'s form.
+fn with_failure(path: &str, server_fn: &str, failure: &str) -> String {
+    format!("{path}&__path={}&__err={}", app::pages::encode_query(server_fn), URL_SAFE.encode(failure))
+}
+
+async fn the_sign_in_page_comes_without_the_client(app: TestApp) {
+    let page = app.get("/login", None).await.text().await.unwrap();
+    assert!(page.contains(r#"action="/api/sign_in""#), "{page}");
+    assert!(page.contains(r#"method="post""#), "{page}");
+    for client in [".wasm", "hydrate", "<script type=\"module\""] {
+        assert!(!page.contains(client), "{client} on the sign-in page: {page}");
+    }
+    // The pages after it still hydrate.
+    let session = app.register("ana@example.com").await;
+    let page = app.get("/account/security", Some(&session)).await.text().await.unwrap();
+    assert!(page.contains("hydrate"), "{page}");
+}
+
+async fn a_form_the_browser_posts_itself_signs_in(app: TestApp) {
+    app.register("ana@example.com").await;
+    let browser = Browser::new();
+    let response = app.post_sign_in_form(&browser, "ana@example.com", PASSWORD, "/account/security").await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), "/account/security");
+    assert!(session_cookie(response.headers()).is_some());
+    let page = app.get_in(&browser, "/account/security").await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Two-factor authentication is off"));
+}
+
+async fn a_wrong_password_brings_the_browser_back_to_the_page_with_the_answer(app: TestApp) {
+    app.register("ana@example.com").await;
+    for email in ["ana@example.com", "nobody@example.com"] {
+        let browser = Browser::new();
+        let response = app.post_sign_in_form(&browser, email, "not the password", "/account/security").await;
+        assert_eq!(response.status(), 302, "a browser follows only a redirect");
+        assert!(session_cookie(response.headers()).is_none());
+        let back = location(&response);
+        assert!(back.starts_with("/login?next=/account/security&__path="), "{back}");
+
+        let page = app.get_in(&browser, &back).await;
+        assert_eq!(page.status(), 200);
+        let page = page.text().await.unwrap();
+        assert!(
+            page.contains(r#"role="alert" class="form-error">The email or password is incorrect.<"#),
+            "{email}: {page}"
+        );
+        assert!(page.contains(r#"name="next" value="/account/security""#), "the page still goes on there: {page}");
+    }
+}
+
+async fn waits_come_back_to_the_page_too(app: TestApp) {
+    app.register("ana@example.com").await;
+    let browser = Browser::new();
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(app.post_sign_in_form(&browser, "ana@example.com", "not the password", "/account").await);
+    }
+    let response = last.unwrap();
+    assert_eq!(response.status(), 302);
+    let page = app.get_in(&browser, &location(&response)).await.text().await.unwrap();
+    assert!(page.contains("Too many wrong passwords. Try again in"), "{page}");
+}
+
+async fn a_signed_in_customer_is_sent_on_from_the_sign_in_page(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    for (asked, sent_to) in [
+        ("/login", "/account"),
+        ("/login?next=%2Faccount%2Fsecurity", "/account/security"),
+        ("/login?next=https%3A%2F%2Fevil.example", "/account"),
+        ("/login?next=%2F%2Fevil.example", "/account"),
+    ] {
+        let response = app.get(asked, Some(&session)).await;
+        assert_eq!(response.status(), 303, "{asked}");
+        assert_eq!(location(&response), sent_to, "{asked}");
+    }
+    // A visitor, or a browser with a session that has ended, gets the page.
+    assert_eq!(app.get("/login", None).await.status(), 200);
+    app.post("/api/sign_out", &[], Some(&session)).await;
+    assert_eq!(app.get("/login", Some(&session)).await.status(), 200);
+}
+
+async fn a_link_cannot_put_words_of_its_own_on_a_page(app: TestApp) {
+    let spoof = r#"{"Invalid":"Your account is suspended. Call +1 555 0100 to restore it."}"#;
+    let link = with_failure("/login?next=%2Faccount", "/api/sign_in", spoof);
+    let response = app.get(&link, None).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/login?next=%2Faccount", "sent to the page without it");
+
+    let session = app.register("ana@example.com").await;
+    let link = with_failure("/account/security?tab=1", "/api/confirm_password", spoof);
+    let response = app.get(&link, Some(&session)).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/account/security?tab=1");
+
+    // The portal's own words pass, as a browser posting the form itself gets them.
+    let link = with_failure("/login?next=%2Faccount", "/api/sign_in", r#""InvalidCredentials""#);
+    let page = app.get(&link, None).await.text().await.unwrap();
+    assert!(page.contains("The email or password is incorrect."), "{page}");
+}
