@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the release site and prints what a browser downloads to run the portal:
 # each file of the client, raw and brotli-compressed (quality 11, as the server
-# sends them), then the first load of four pages. Every page loads the main WASM, its
-# JS glue, the chunk loader and the CSS; a lazy route's page also loads the chunks
+# sends them), then the first load of five pages. The sign-in page loads only the
+# CSS (it comes without the client); every other page loads the main WASM, its JS
+# glue, the chunk loader and the CSS; a lazy route's page also loads the chunks
 # of its routes (`--split`), which it preloads, and "Setup Two-Factor
 # Authentication" loads the wizard's when it is clicked.
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -46,10 +47,13 @@ const chunks = total(lazy);
 row(`${lazy.size} chunks of lazy code, together`, chunks.raw, chunks.brotli);
 
 console.log("\nfirst load, JS + WASM + CSS");
-const loads = (functions) => new Set([...main, ...functions.flatMap(chunksOf)]);
+const css = main.filter((name) => name.endsWith(".css"));
+const loads = (functions) => (functions ? new Set([...main, ...functions.flatMap(chunksOf)]) : new Set(css));
 const security = ["__account_route_view", "__account_security_route_view"];
+// `null`: the page comes without the client.
 const pages = {
-  "/login": [],
+  "/login": null,
+  "/": [],
   "/login/code": ["__login_code_route_view"],
   "/account": ["__account_route_view"],
   "/account/security": security,

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { open, register, signIn, signOut, uniqueEmail } from "./helpers";
+import { comesWithTheClient, open, register, signIn, signOut, uniqueEmail } from "./helpers";
 
 test("a customer registers, signs in and finds Account Security with 2FA off", async ({ page }) => {
   const email = uniqueEmail("ana");
@@ -32,6 +32,25 @@ test("a wrong password is refused with the same words as an unknown email", asyn
   await signIn(page, uniqueEmail("nobody"), "not the password");
   await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
   await expect(page).toHaveURL(/\/login$/);
+});
+
+test("the sign-in page, loaded directly, works without the client", async ({ page }) => {
+  const email = uniqueEmail("fay");
+  await register(page, "Fay Goh", email);
+  await signOut(page, "Fay Goh");
+
+  await open(page, "/login?next=%2Faccount%2Fsecurity");
+  expect(await comesWithTheClient(page)).toBe(false);
+  await signIn(page, email, "not the password");
+  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await signIn(page, email);
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page.getByText("Two-factor authentication is off")).toBeVisible();
+
+  // Signed in, the sign-in page sends the customer on.
+  await page.goto("/login");
+  await expect(page).toHaveURL(/\/account$/);
 });
 
 test("an account page sends a visitor to sign in, and back after it", async ({ page }) => {

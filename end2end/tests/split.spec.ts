@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, open, register, signOut, uniqueEmail } from "./helpers";
+import { PASSWORD, comesWithTheClient, open, register, signOut, uniqueEmail } from "./helpers";
 
 /** Every WASM file the page fetches from now on: its path and HTTP status. */
 function wasmFetched(page: Page): { path: string; status: number }[] {
@@ -23,7 +23,7 @@ async function preloadedChunks(page: Page): Promise<string[]> {
   return preloads.evaluateAll((links) => links.map((link) => new URL((link as HTMLLinkElement).href).pathname));
 }
 
-test("the sign-in page downloads only the main WASM; a lazy page preloads its chunks, and the wizard comes on demand", async ({
+test("the sign-in page downloads no WASM; a lazy page preloads its chunks, and the wizard comes on demand", async ({
   page,
   browser,
 }) => {
@@ -31,20 +31,25 @@ test("the sign-in page downloads only the main WASM; a lazy page preloads its ch
   await register(page, "Di Park", email);
   await signOut(page, "Di Park");
 
+  // Loaded directly, the sign-in page is HTML and CSS: the browser posts its form.
   const onSignIn = wasmFetched(page);
   await open(page, "/login");
-  expect(paths(onSignIn).filter(isChunk), "no route chunk on the sign-in page").toEqual([]);
-  expect(onSignIn).toHaveLength(1);
-
-  // Client-side, a lazy route's chunks load when the customer first goes there.
+  await page.waitForLoadState("networkidle");
+  expect(await comesWithTheClient(page)).toBe(false);
+  expect(onSignIn, "no WASM on the sign-in page").toEqual([]);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "My Account" })).toBeVisible();
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+  expect(paths(onSignIn).filter((path) => !isChunk(path)), "the main WASM, once signed in").toHaveLength(1);
+
+  // Client-side, a lazy route's chunks load when the customer first goes there.
+  const onTab = wasmFetched(page);
   await page.getByRole("tab", { name: "Account Security" }).click();
   await expect(page.getByRole("button", { name: "Setup Two-Factor Authentication" })).toBeVisible();
-  expect(paths(onSignIn).filter(isChunk).length, "the account pages came as chunks").toBeGreaterThan(0);
-  expect(onSignIn.filter(({ status }) => status !== 200)).toEqual([]);
+  expect(paths(onTab).filter(isChunk).length, "the security tab came as a chunk").toBeGreaterThan(0);
+  expect([...onSignIn, ...onTab].filter(({ status }) => status !== 200)).toEqual([]);
 
   // Loaded directly, in a browser with nothing cached, each lazy page names its
   // chunks in the head, and each is fetched once: the preload is what the loader uses.
