@@ -12,6 +12,7 @@ use support::{PASSWORD, TestApp, session_cookie};
 on_each_database!(
     the_sign_in_page_comes_without_the_client,
     a_form_the_browser_posts_itself_signs_in,
+    with_two_factor_the_form_goes_on_to_the_code_page,
     a_wrong_password_brings_the_browser_back_to_the_page_with_the_answer,
     waits_come_back_to_the_page_too,
     a_signed_in_customer_is_sent_on_from_the_sign_in_page,
@@ -65,6 +66,21 @@ async fn a_form_the_browser_posts_itself_signs_in(app: TestApp) {
     let page = app.get_in(&browser, "/account/security").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Two-factor authentication is off"));
+}
+
+async fn with_two_factor_the_form_goes_on_to_the_code_page(app: TestApp) {
+    app.register_with_totp("ana@example.com").await;
+    let browser = Browser::new();
+    let response = app.post_sign_in_form(&browser, "ana@example.com", PASSWORD, "/account/security").await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), "/login/code?next=/account/security");
+    let page = app.get_in(&browser, "/login/code?next=/account/security").await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Verification code"), "{page}");
+    assert!(page.contains("hydrate"), "the code page comes with the client: {page}");
+    // Half-way is not signed in: the sign-in page is still there for this browser.
+    assert_eq!(app.get_in(&browser, "/login").await.status(), 200);
 }
 
 async fn a_wrong_password_brings_the_browser_back_to_the_page_with_the_answer(app: TestApp) {
