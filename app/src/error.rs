@@ -69,8 +69,11 @@ pub enum AppError {
 /// A wait as a customer reads it: `25 s`, or `59 min` once it is long (after the
 /// hourly SMS cap, minutes read better than 3540 seconds).
 pub fn in_words(seconds: i64) -> String {
-    if seconds < 120 { format!("{seconds} s") } else { format!("{} min", (seconds + 59) / 60) }
+    if seconds < 120 { format!("{seconds} s") } else { format!("{} min", seconds.saturating_add(59) / 60) }
 }
+
+/// The longest wait the portal ever names: the hourly SMS cap.
+const LONGEST_WAIT_SECS: i64 = 60 * 60;
 
 impl AppError {
     /// Seconds to wait before trying again, for the `Retry-After` header.
@@ -80,6 +83,17 @@ impl AppError {
             | Self::TooManyCodes { retry_after_secs }
             | Self::ResendTooSoon { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
+        }
+    }
+
+    /// Whether every word of the message is the portal's, numbers included: what a
+    /// page may show when the failure comes from its URL, which anyone can write
+    /// (`server/src/layers/url_errors.rs`, `FormError`). `Invalid` carries text from
+    /// wherever it was made, and a wait the portal never gives is not its own.
+    pub fn is_worded_by_portal(&self) -> bool {
+        match self {
+            Self::Invalid(_) => false,
+            _ => self.retry_after_secs().is_none_or(|seconds| (0..=LONGEST_WAIT_SECS).contains(&seconds)),
         }
     }
 
@@ -140,5 +154,15 @@ mod tests {
             AppError::ResendTooSoon { retry_after_secs: 3_000 }.to_string(),
             "A new code can be sent in 50 min."
         );
+        assert_eq!(in_words(i64::MAX), format!("{} min", i64::MAX / 60), "no overflow");
+    }
+
+    #[test]
+    fn only_the_portals_own_words_may_come_from_a_url() {
+        assert!(AppError::InvalidCredentials.is_worded_by_portal());
+        assert!(AppError::TooManyPasswords { retry_after_secs: 900 }.is_worded_by_portal());
+        assert!(!AppError::Invalid("Call +1 555 0100 now.".into()).is_worded_by_portal());
+        assert!(!AppError::TooManyPasswords { retry_after_secs: 9_000_000 }.is_worded_by_portal());
+        assert!(!AppError::ResendTooSoon { retry_after_secs: -5 }.is_worded_by_portal());
     }
 }

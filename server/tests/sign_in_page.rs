@@ -17,13 +17,27 @@ on_each_database!(
     waits_come_back_to_the_page_too,
     a_signed_in_customer_is_sent_on_from_the_sign_in_page,
     a_link_cannot_put_words_of_its_own_on_a_page,
+    a_page_that_fails_says_so_to_a_browser,
 );
 
 impl TestApp {
     /// The sign-in form as a browser posts it by itself, from `/login?next=<next>`.
     async fn post_sign_in_form(&self, browser: &Browser, email: &str, password: &str, next: &str) -> reqwest::Response {
-        let referer = self.url(&format!("/login?next={}", app::pages::encode_query(next)));
-        let headers = [("accept", "text/html,application/xhtml+xml"), ("referer", referer.as_str())];
+        let page = format!("/login?next={}", app::pages::encode_query(next));
+        self.post_sign_in_form_on(&page, browser, email, password, next).await
+    }
+
+    /// The same, from the sign-in page at `page` (a path and query on this site).
+    async fn post_sign_in_form_on(
+        &self,
+        page: &str,
+        browser: &Browser,
+        email: &str,
+        password: &str,
+        next: &str,
+    ) -> reqwest::Response {
+        let referer = self.url(page);
+        let headers = [("accept", BROWSER_ACCEPT), ("referer", referer.as_str())];
         let form = [("next", next), ("email", email), ("password", password)];
         let response =
             self.post_with_headers("/api/sign_in", &form, browser.cookie_header().as_deref(), &headers).await;
@@ -31,6 +45,9 @@ impl TestApp {
         response
     }
 }
+
+/// What a browser asks for when it loads a page or posts a form itself.
+const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 /// Where a redirect leads, as a path and query on this site.
 fn location(response: &reqwest::Response) -> String {
@@ -104,17 +121,22 @@ async fn a_wrong_password_brings_the_browser_back_to_the_page_with_the_answer(ap
     }
 }
 
+/// Each post comes from the page the last one came back to, as in a browser: the
+/// page shows the latest failure, not the first.
 async fn waits_come_back_to_the_page_too(app: TestApp) {
     app.register("ana@example.com").await;
     let browser = Browser::new();
-    let mut last = None;
+    let mut page = "/login?next=%2Faccount".to_owned();
     for _ in 0..6 {
-        last = Some(app.post_sign_in_form(&browser, "ana@example.com", "not the password", "/account").await);
+        let response =
+            app.post_sign_in_form_on(&page, &browser, "ana@example.com", "not the password", "/account").await;
+        assert_eq!(response.status(), 302);
+        page = location(&response);
+        assert_eq!(page.matches("__err=").count(), 1, "one failure at a time: {page}");
     }
-    let response = last.unwrap();
-    assert_eq!(response.status(), 302);
-    let page = app.get_in(&browser, &location(&response)).await.text().await.unwrap();
-    assert!(page.contains("Too many wrong passwords. Try again in"), "{page}");
+    let shown = app.get_in(&browser, &page).await.text().await.unwrap();
+    assert!(shown.contains("Too many wrong passwords. Try again in"), "{shown}");
+    assert!(!shown.contains("The email or password is incorrect."), "{shown}");
 }
 
 async fn a_signed_in_customer_is_sent_on_from_the_sign_in_page(app: TestApp) {
@@ -148,8 +170,29 @@ async fn a_link_cannot_put_words_of_its_own_on_a_page(app: TestApp) {
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/account/security?tab=1");
 
+    // However its name is spelt, and whatever the path looks like.
+    let spelt = link.replace("__path", "%5F%5Fpath").replace("__err", "%5f%5Ferr");
+    assert_eq!(app.get(&spelt, Some(&session)).await.status(), 303, "{spelt}");
+    let (status, answer) = app.raw_request("GET", "//evil.example/?__err=x").await;
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.contains("location: /evil.example/\r\n"), "stays on this site: {answer}");
+    let forever = r#"{"TooManyPasswords":{"retry_after_secs":9223372036854775807}}"#;
+    assert_eq!(app.get(&with_failure("/login?next=%2Faccount", "/api/sign_in", forever), None).await.status(), 303);
+
     // The portal's own words pass, as a browser posting the form itself gets them.
     let link = with_failure("/login?next=%2Faccount", "/api/sign_in", r#""InvalidCredentials""#);
     let page = app.get(&link, None).await.text().await.unwrap();
     assert!(page.contains("The email or password is incorrect."), "{page}");
+}
+
+/// A browser loading a page asks for HTML, as a form it posts itself does: the page
+/// still answers with its failure's status (here, a second factor the server cannot
+/// read).
+async fn a_page_that_fails_says_so_to_a_browser(app: TestApp) {
+    use sea_orm::ConnectionTrait as _;
+    let (session, _) = app.register_with_totp("ana@example.com").await;
+    app.portal.db.execute_unprepared("UPDATE two_factor SET method = 'unknown'").await.unwrap();
+    let request = reqwest::Client::new().get(app.url("/account/security"));
+    let response = request.header("cookie", &session).header("accept", BROWSER_ACCEPT).send().await.unwrap();
+    assert_eq!(response.status(), 500);
 }

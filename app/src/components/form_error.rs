@@ -9,8 +9,9 @@ use crate::error::AppError;
 /// Before the action has run in this page, that is the failure the URL carries: a
 /// page sent without the client has its form posted by the browser itself, and the
 /// server sends the browser back with the failure in the URL (Leptos' `__path` and
-/// `__err`). The server lets through only failures worded by the portal
-/// (`server/src/layers/url_errors.rs`).
+/// `__err`). Only failures worded by the portal are shown
+/// ([`AppError::is_worded_by_portal`]; the server refuses page loads with others,
+/// `server/src/layers/url_errors.rs`).
 ///
 /// Generic over the action only to read its error: the markup lives in the one
 /// non-generic [`ErrorMessage`], so each form adds a closure to the WASM, not a copy
@@ -26,17 +27,22 @@ where
 {
     let from_url = failure_in_url(T::PATH);
     let message = Signal::derive(move || {
-        let last =
-            action.value().with(|last| last.as_ref().and_then(|result| result.as_ref().err()).map(ToString::to_string));
-        last.or_else(|| from_url.clone().filter(|_| action.version().get() == 0))
+        // Until the action runs in this page, its value is what Leptos read from the
+        // URL too: shown only through the check below.
+        if action.version().get() == 0 {
+            return from_url.clone();
+        }
+        action.value().with(|last| last.as_ref().and_then(|result| result.as_ref().err()).map(ToString::to_string))
     });
     view! { <ErrorMessage message/> }
 }
 
-/// The failure of a plain form post to the server function at `path`, from the URL.
+/// The failure of a plain form post to the server function at `path`, from the
+/// URL, if it is worded by the portal.
 fn failure_in_url(path: &str) -> Option<String> {
     let failure = use_context::<ServerActionError>().filter(|failure| failure.path() == path)?;
-    Some(ServerFnUrlError::<AppError>::decode_err(failure.err()).to_string())
+    let error = ServerFnUrlError::<AppError>::decode_err(failure.err());
+    error.is_worded_by_portal().then(|| error.to_string())
 }
 
 #[component]

@@ -46,6 +46,18 @@ pub fn needs_client(path: &str) -> bool {
     path != "/login"
 }
 
+/// Whether `path` has a `.` or `..` segment, spelt out or percent-encoded, or a
+/// backslash, which URL parsers read as a slash: the page router and browsers
+/// resolve them, so a check on the path as written would not hold for the page
+/// served.
+pub fn has_dot_segment(path: &str) -> bool {
+    let is_dots = |segment: &str| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    };
+    path.contains('\\') || path.split('/').any(|segment| segment.len() <= 6 && is_dots(segment))
+}
+
 /// `text` made safe as a query-string value: everything but unreserved characters
 /// and `/` percent-encoded.
 pub fn encode_query(text: &str) -> String {
@@ -55,4 +67,21 @@ pub fn encode_query(text: &str) -> String {
             _ => format!("%{byte:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dot_segment;
+
+    #[test]
+    fn finds_dot_segments_in_any_spelling() {
+        for path in
+            ["/x/../account", "/./account", "/account/.", "/a/%2e%2E/account", "/%2e/account", "/a\\..\\account"]
+        {
+            assert!(has_dot_segment(path), "{path}");
+        }
+        for path in ["/account/security", "/pkg/portal.abc.wasm", "/.well-known/x", "/a..b", "/"] {
+            assert!(!has_dot_segment(path), "{path}");
+        }
+    }
 }

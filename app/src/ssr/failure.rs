@@ -26,15 +26,13 @@ pub fn respond_with(error: &AppError) {
     }
 }
 
-/// Whether the request asks for a page back, as only a browser posting a form by
-/// itself does (the client's calls ask for data): how Leptos tells them apart too.
+/// Whether the request is a server-function call that asks for a page back, as
+/// only a browser posting a form by itself does (the client's calls ask for data):
+/// how Leptos tells them apart too. A page load keeps its error status.
 fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(ACCEPT)
-            .and_then(|accept| accept.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
+        let accept = parts.headers.get(ACCEPT).and_then(|accept| accept.to_str().ok());
+        parts.method == http::Method::POST && accept.is_some_and(|accept| accept.contains("text/html"))
     })
 }
 

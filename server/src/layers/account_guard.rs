@@ -8,6 +8,7 @@
 //! here (browsers resolve them before sending), and every method is checked.
 
 use app::functions::auth::safe_next;
+use app::pages::has_dot_segment;
 use app::ssr::{AppState, SignedIn};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -69,31 +70,4 @@ fn see_other(target: &str) -> Response {
     let mut response = Redirect::to(target).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
-}
-
-/// Whether `path` has a `.` or `..` segment, spelt out or percent-encoded, or a
-/// backslash, which URL parsers read as a slash.
-fn has_dot_segment(path: &str) -> bool {
-    let is_dots = |segment: &str| {
-        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
-        decoded == "." || decoded == ".."
-    };
-    path.contains('\\') || path.split('/').any(|segment| segment.len() <= 6 && is_dots(segment))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_dot_segment;
-
-    #[test]
-    fn finds_dot_segments_in_any_spelling() {
-        for path in
-            ["/x/../account", "/./account", "/account/.", "/a/%2e%2E/account", "/%2e/account", "/a\\..\\account"]
-        {
-            assert!(has_dot_segment(path), "{path}");
-        }
-        for path in ["/account/security", "/pkg/portal.abc.wasm", "/.well-known/x", "/a..b", "/"] {
-            assert!(!has_dot_segment(path), "{path}");
-        }
-    }
 }

@@ -1,11 +1,14 @@
 //! A page's URL can carry the failure of a form the browser posted by itself (a page
-//! sent without the client): Leptos sends the browser back with `__path` naming the
-//! server function and `__err` the failure, and the page's form shows it. Anyone
-//! can write such a link, so a page loads with one only when every word of that
-//! failure is the portal's own. A failure with free text (`AppError::Invalid`), or one
-//! that does not read at all, could put a message of the link's author on the
-//! portal's own page ("Your account is suspended: call …", content spoofing): the
-//! browser is sent to the page without it.
+//! sent without the client): Leptos sends the browser back to the page it came from
+//! (its `Referer`) with `__path` naming the server function and `__err` the failure,
+//! and the page's form shows it. Anyone can write such a link, so a page loads with
+//! one only when the failure is worded by the portal ([`AppError::is_worded_by_portal`]):
+//! free text, or a wait the portal never gives, could put a message of the link's
+//! author on the portal's own page ("Your account is suspended: call …", content
+//! spoofing). The browser is sent to the page without it.
+//!
+//! Leptos adds a failure to the page's URL without taking the last one off, and the
+//! page shows the first: a form posted again is sent back with its new failure alone.
 
 use app::error::AppError;
 use axum::extract::Request;
@@ -19,33 +22,56 @@ use leptos::server_fn::error::FromServerFnError as _;
 /// The query parameters Leptos puts a plain form post's failure in.
 const FAILURE_PARAMETERS: [&str; 2] = ["__path", "__err"];
 
-pub async fn refuse_foreign_words(request: Request, next: Next) -> Response {
-    let is_page_load = matches!(*request.method(), Method::GET | Method::HEAD);
-    let query = request.uri().query().unwrap_or_default();
-    if !is_page_load || !query.contains("__") {
-        return next.run(request).await;
+pub async fn refuse_foreign_words(mut request: Request, next: Next) -> Response {
+    match *request.method() {
+        Method::GET | Method::HEAD => {
+            let query = request.uri().query().unwrap_or_default();
+            if failures_in(query).all(|failure| worded_by_the_portal(&failure)) {
+                return next.run(request).await;
+            }
+            // Leading slashes collapsed: `//evil.example` is another site to a browser.
+            let path = format!("/{}", request.uri().path().trim_start_matches(['/', '\\']));
+            let rest = without_failures(query);
+            let mut response =
+                Redirect::to(&if rest.is_empty() { path } else { format!("{path}?{rest}") }).into_response();
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Method::POST => {
+            if let Some(referer) = request.headers().get(header::REFERER).and_then(|value| value.to_str().ok())
+                && let Some((page, query)) = referer.split_once('?')
+                && failures_in(query).next().is_some()
+            {
+                let rest = without_failures(query);
+                let page = if rest.is_empty() { page.to_owned() } else { format!("{page}?{rest}") };
+                match HeaderValue::from_str(&page) {
+                    Ok(page) => request.headers_mut().insert(header::REFERER, page),
+                    Err(_) => request.headers_mut().remove(header::REFERER),
+                };
+            }
+            next.run(request).await
+        }
+        _ => next.run(request).await,
     }
-    let failures = url::form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name == "__err");
-    if failures.clone().all(|(_, failure)| worded_by_the_portal(&failure)) {
-        return next.run(request).await;
-    }
-    let rest: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(
-            url::form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| !FAILURE_PARAMETERS.contains(&&**name)),
-        )
-        .finish();
-    let path = request.uri().path();
-    let target = if rest.is_empty() { path.to_owned() } else { format!("{path}?{rest}") };
-    let mut response = Redirect::to(&target).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
-/// Whether `failure` reads, as the page will read it, as an error in the portal's
-/// own words.
+/// The failures `query` carries, read as the page's router reads them (decoded).
+fn failures_in(query: &str) -> impl Iterator<Item = String> + '_ {
+    url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name == "__err")
+        .map(|(_, value)| value.into_owned())
+}
+
+/// `query` without the failure parameters, encoded again.
+fn without_failures(query: &str) -> String {
+    let pairs = url::form_urlencoded::parse(query.as_bytes());
+    let kept = pairs.filter(|(name, _)| !FAILURE_PARAMETERS.contains(&&**name));
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish()
+}
+
+/// Whether `failure`, read as the page will read it, is worded by the portal.
 fn worded_by_the_portal(failure: &str) -> bool {
-    let Ok(bytes) = URL_SAFE.decode(failure) else { return false };
-    !matches!(AppError::de(bytes.into()), AppError::Invalid(_))
+    URL_SAFE.decode(failure).is_ok_and(|bytes| AppError::de(bytes.into()).is_worded_by_portal())
 }
 
 #[cfg(test)]
@@ -62,5 +88,13 @@ mod tests {
         assert!(worded_by_the_portal(&in_url(&AppError::TooManyPasswords { retry_after_secs: 10 })));
         assert!(!worded_by_the_portal(&in_url(&AppError::Invalid("Call +1 555 0100 now.".into()))));
         assert!(!worded_by_the_portal("not base64!"));
+    }
+
+    #[test]
+    fn failures_are_found_however_their_names_are_spelt() {
+        let spoof = in_url(&AppError::Invalid("x".into()));
+        let query = format!("next=%2Faccount&%5F%5Fpath=%2Fapi%2Fsign_in&%5f%5ferr={spoof}");
+        assert_eq!(failures_in(&query).collect::<Vec<_>>(), [spoof]);
+        assert_eq!(without_failures(&query), "next=%2Faccount");
     }
 }

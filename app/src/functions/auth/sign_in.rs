@@ -30,12 +30,19 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 }
 
 /// `next` if it is a path on this site, else the account page: a sign-in link must
-/// not become a way to send customers to another site (open redirect).
+/// not become a way to send customers to another site (open redirect). A path
+/// with an empty or dot segment is refused too, since browsers resolve
+/// `/.//evil.example` to `//evil.example`, and so is one that carries a failure
+/// for a page to show (`__path`, `__err`: see `FormError`), which the client would
+/// read after a sign-in without the server seeing the URL.
 pub fn safe_next(next: Option<&str>) -> String {
-    let is_local_path = |path: &str| {
-        path.starts_with('/')
-            && !path.starts_with("//")
-            && path.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"/-_.~?=&%".contains(&byte))
+    let is_local_path = |next: &str| {
+        let path = next.split('?').next().unwrap_or_default();
+        next.starts_with('/')
+            && !path.contains("//")
+            && !crate::pages::has_dot_segment(path)
+            && !next.contains("__")
+            && next.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"/-_.~?=&%".contains(&byte))
     };
     match next {
         Some(path) if is_local_path(path) => path.to_owned(),
@@ -55,7 +62,18 @@ mod tests {
 
     #[test]
     fn refuses_other_sites_and_odd_paths() {
-        for next in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/a b", ""] {
+        for next in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/.//evil.example",
+            "/a//evil.example",
+            "/%2e%2e//evil.example",
+            "/account?__path=/api/x&__err=eA==",
+            "javascript:alert(1)",
+            "/a b",
+            "",
+        ] {
             assert_eq!(safe_next(Some(next)), HOME, "{next:?}");
         }
         assert_eq!(safe_next(None), HOME);
