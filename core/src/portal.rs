@@ -119,7 +119,7 @@ impl Portal {
         let throttle = |rule| Throttle::new(db.clone(), rule, outbox.clone(), support.clone());
         let devices = Devices::new(key.clone());
         let hasher = PasswordHasher::new(config.hashing_concurrency);
-        let accounts = Accounts::new(db.clone(), hasher, devices.clone(), throttle(Rule::SIGN_IN));
+        let accounts = Accounts::new(db.clone(), hasher, devices.clone(), throttle(Rule::SIGN_IN), support.clone());
         accounts.warm_up().await?;
         let sessions = Sessions::new(db.clone(), config.session);
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));

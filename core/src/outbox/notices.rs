@@ -7,7 +7,7 @@ use crate::clock::{self, UnixTime};
 use crate::vocabulary::{Guess, Method};
 
 const PRODUCT: &str = "Customer Portal";
-/// Every change of a second factor ends the account's other sessions.
+/// Every change of a second factor, or of the password, ends the account's other sessions.
 const OTHERS_SIGNED_OUT: &str =
     "For your security, every other device or browser signed in to your account has been signed out.";
 
@@ -155,6 +155,23 @@ pub fn recovery_code_used(account: &Account, left: u64, at: UnixTime, support: &
             "If you lost the device your codes come from, set up two-factor authentication again under My \
              Account, Account Security."
                 .into(),
+        ],
+        support,
+    )
+}
+
+/// The customer changed their password, signed in.
+pub fn password_changed(account: &Account, at: UnixTime, support: &str) -> Email {
+    notice(
+        account,
+        "Your password was changed",
+        &[
+            format!(
+                "The password of your {PRODUCT} account ({}) was changed on {}.",
+                account.email,
+                clock::format_utc(at)
+            ),
+            OTHERS_SIGNED_OUT.into(),
         ],
         support,
     )

@@ -32,6 +32,8 @@ pub enum SecurityEvent {
     TwoFactorReset,
     /// Every session of the account was ended.
     SessionsEnded,
+    /// The customer changed their password (every other session ended).
+    PasswordChanged,
 }
 
 impl SecurityEvent {
@@ -51,6 +53,7 @@ impl SecurityEvent {
             Self::Unlocked => ("unlocked", None),
             Self::TwoFactorReset => ("two_factor_reset", None),
             Self::SessionsEnded => ("sessions_ended", None),
+            Self::PasswordChanged => ("password_changed", None),
         }
     }
 
@@ -72,6 +75,7 @@ impl SecurityEvent {
             ("unlocked", None) => Self::Unlocked,
             ("two_factor_reset", None) => Self::TwoFactorReset,
             ("sessions_ended", None) => Self::SessionsEnded,
+            ("password_changed", None) => Self::PasswordChanged,
             _ => return None,
         })
     }
@@ -94,6 +98,7 @@ impl SecurityEvent {
             Self::Unlocked => "Locks cleared".into(),
             Self::TwoFactorReset => "Two-factor authentication reset".into(),
             Self::SessionsEnded => "Signed out everywhere".into(),
+            Self::PasswordChanged => "Password changed".into(),
         }
     }
 }
@@ -136,7 +141,7 @@ impl Actor {
 mod tests {
     use super::*;
 
-    const EVERY_EVENT: [SecurityEvent; 16] = [
+    const EVERY_EVENT: [SecurityEvent; 17] = [
         SecurityEvent::SignedIn,
         SecurityEvent::StepUpFailed,
         SecurityEvent::SignInFailed,
@@ -153,6 +158,7 @@ mod tests {
         SecurityEvent::Unlocked,
         SecurityEvent::TwoFactorReset,
         SecurityEvent::SessionsEnded,
+        SecurityEvent::PasswordChanged,
     ];
 
     #[test]

@@ -1,8 +1,11 @@
+use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::auth::use_auth;
+use crate::components::{FormError, focus_after_render};
+use crate::functions::account::ChangePassword;
 
-/// "Profile": who the account belongs to.
+/// "Profile": who the account belongs to, and "Change password".
 #[component]
 pub fn ProfileTab() -> impl IntoView {
     let auth = use_auth();
@@ -20,5 +23,64 @@ pub fn ProfileTab() -> impl IntoView {
                 })
             })}
         </Transition>
+        <ChangePasswordForm/>
+    }
+}
+
+/// The current password, then the new one (the registration policy). Once it is
+/// changed the fields are emptied and focus goes to the message, which says the
+/// other sessions ended.
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let current = NodeRef::<Input>::new();
+    let new = NodeRef::<Input>::new();
+    let changed = move || matches!(change.value().get(), Some(Ok(())));
+    Effect::new(move |_| {
+        if changed() {
+            for field in [current, new] {
+                if let Some(input) = field.get_untracked() {
+                    input.set_value("");
+                }
+            }
+            focus_after_render("#password-changed");
+        }
+    });
+    view! {
+        <section class="change-password" aria-labelledby="change-password-title">
+            <h3 id="change-password-title">"Change password"</h3>
+            <Show when=changed>
+                <p id="password-changed" class="notice" role="status" tabindex="-1">
+                    "Your password has been changed. Every other device or browser signed in to your account has \
+                     been signed out, and we have sent a confirmation email to your registered address."
+                </p>
+            </Show>
+            <ActionForm action=change>
+                <label for="current-password">"Current password"</label>
+                <input
+                    id="current-password"
+                    node_ref=current
+                    type="password"
+                    name="current_password"
+                    autocomplete="current-password"
+                    required
+                />
+                <label for="new-password">"New password"</label>
+                <input
+                    id="new-password"
+                    node_ref=new
+                    type="password"
+                    name="new_password"
+                    autocomplete="new-password"
+                    minlength="8"
+                    maxlength="128"
+                    aria-describedby="new-password-rules"
+                    required
+                />
+                <p id="new-password-rules" class="hint">"At least 8 characters. A few unrelated words make a strong password."</p>
+                <FormError action=change/>
+                <button type="submit" class="primary" disabled=change.pending()>"Change password"</button>
+            </ActionForm>
+        </section>
     }
 }

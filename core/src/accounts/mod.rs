@@ -1,4 +1,9 @@
-//! Customer accounts: registering one, and checking an email and password against it.
+//! Customer accounts: registering one, checking an email and password against it,
+//! and changing the password ([`change_password`]).
+
+mod change_password;
+
+pub use change_password::PasswordChanged;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -74,11 +79,19 @@ pub struct Accounts {
     devices: Devices,
     /// Built for [`crate::throttle::Rule::SIGN_IN`].
     throttle: Throttle,
+    /// Who the emails tell customers to contact.
+    support: String,
 }
 
 impl Accounts {
-    pub fn new(db: DatabaseConnection, hasher: PasswordHasher, devices: Devices, throttle: Throttle) -> Self {
-        Self { db, hasher, devices, throttle }
+    pub fn new(
+        db: DatabaseConnection,
+        hasher: PasswordHasher,
+        devices: Devices,
+        throttle: Throttle,
+        support: String,
+    ) -> Self {
+        Self { db, hasher, devices, throttle, support }
     }
 
     /// The throttle on wrong passwords at sign-in, for the purge worker.
