@@ -13,6 +13,7 @@ pub mod db;
 pub mod devices;
 mod digest;
 mod error;
+pub mod new_sign_in;
 pub mod outbox;
 pub mod password;
 pub mod phone;

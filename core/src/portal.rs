@@ -10,6 +10,7 @@ use crate::CoreError;
 use crate::accounts::Accounts;
 use crate::db;
 use crate::devices::Devices;
+use crate::new_sign_in::NewSignInNotice;
 use crate::outbox::{MailConfig, Mailer, Outbox, SmsTransport};
 use crate::password::PasswordHasher;
 use crate::secrets::{KeyError, MasterKey};
@@ -121,7 +122,8 @@ impl Portal {
         let hasher = PasswordHasher::new(config.hashing_concurrency);
         let accounts = Accounts::new(db.clone(), hasher, devices.clone(), throttle(Rule::SIGN_IN), support.clone());
         accounts.warm_up().await?;
-        let sessions = Sessions::new(db.clone(), config.session);
+        let new_sign_in = NewSignInNotice::new(devices.clone(), support.clone());
+        let sessions = Sessions::new(db.clone(), config.session, new_sign_in);
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
         let issuer = config.totp_issuer.clone();
         let two_factor = TwoFactor::new(

@@ -20,6 +20,7 @@ use crate::CoreError;
 use crate::accounts::{Account, new_security_stamp};
 use crate::clock::{self, UnixTime};
 use crate::db::entities::{session, user};
+use crate::new_sign_in::NewSignInNotice;
 use crate::requester::Requester;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 
@@ -91,15 +92,27 @@ pub struct SessionSummary {
     pub awaiting_code: bool,
 }
 
+/// How a browser came to be signed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// With the account's password (and its second factor, when on).
+    SignIn,
+    /// By registering the account just now: the account's first browser, which it
+    /// is not news to the customer that they used.
+    Registration,
+}
+
 #[derive(Clone)]
 pub struct Sessions {
     db: DatabaseConnection,
     policy: SessionPolicy,
+    /// Emails a sign-in from a browser the account does not know.
+    new_sign_in: NewSignInNotice,
 }
 
 impl Sessions {
-    pub fn new(db: DatabaseConnection, policy: SessionPolicy) -> Self {
-        Self { db, policy }
+    pub fn new(db: DatabaseConnection, policy: SessionPolicy, new_sign_in: NewSignInNotice) -> Self {
+        Self { db, policy, new_sign_in }
     }
 
     /// A new signed-in session for `account`, unrecorded: for tests and benchmarks
@@ -110,12 +123,14 @@ impl Sessions {
 
     /// Signs `account` in for `requester`, in one transaction: the session the
     /// browser had (`replacing`) ends, so an id planted before sign-in is worthless
-    /// after it (session fixation); a new one starts, and the sign-in is recorded.
+    /// after it (session fixation); a new one starts, and the sign-in is recorded,
+    /// with an email if it is a sign-in from a browser the account does not know.
     pub async fn sign_in(
         &self,
         replacing: Option<&SessionToken>,
         account: &Account,
         requester: &Requester,
+        arrival: Arrival,
     ) -> Result<SessionToken, CoreError> {
         let transaction = self.db.begin().await?;
         if let Some(replaced) = replacing {
@@ -123,6 +138,9 @@ impl Sessions {
         }
         let token = Self::insert(&transaction, account, self.signed_in_until(), None).await?;
         SecurityEvents::record(&transaction, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
+        if let Arrival::SignIn = arrival {
+            self.new_sign_in.store_unless_known(&transaction, account, requester).await?;
+        }
         transaction.commit().await?;
         Ok(token)
     }
@@ -158,8 +176,9 @@ impl Sessions {
         if promoted.rows_affected != 1 {
             return Err(CoreError::SessionEnded);
         }
-        let account = pending.account.id;
-        SecurityEvents::record(connection, account, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
+        let account = &pending.account;
+        SecurityEvents::record(connection, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
+        self.new_sign_in.store_unless_known(connection, account, requester).await?;
         Ok(token)
     }
 
@@ -359,7 +378,7 @@ mod tests {
     async fn signed_in_session(policy: SessionPolicy) -> (Sessions, SessionToken, DatabaseConnection) {
         let db = crate::db::for_tests().await;
         let account = insert_account(&db, "ana@example.com").await;
-        let sessions = Sessions::new(db.clone(), policy);
+        let sessions = Sessions::new(db.clone(), policy, test_notice());
         let token = sessions.start(&account).await.unwrap();
         (sessions, token, db)
     }
@@ -380,7 +399,7 @@ mod tests {
     async fn half_way_session() -> (Sessions, SignedIn, DatabaseConnection) {
         let db = crate::db::for_tests().await;
         let account = insert_account(&db, "ana@example.com").await;
-        let sessions = Sessions::new(db.clone(), POLICY);
+        let sessions = Sessions::new(db.clone(), POLICY, test_notice());
         let token = sessions.start_awaiting_code(&account).await.unwrap();
         (sessions, SignedIn { token, account }, db)
     }
@@ -393,6 +412,10 @@ mod tests {
         aged.last_seen_at = Set(found.last_seen_at - seconds);
         aged.expires_at = Set(found.expires_at - seconds);
         aged.update(db).await.unwrap();
+    }
+
+    fn test_notice() -> NewSignInNotice {
+        NewSignInNotice::new(crate::devices::Devices::new(crate::secrets::MasterKey::generate()), "support".into())
     }
 
     const POLICY: SessionPolicy =

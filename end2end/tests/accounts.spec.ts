@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { comesWithTheClient, open, register, signIn, signOut, uniqueEmail } from "./helpers";
+import { PASSWORD, comesWithTheClient, open, register, signIn, signOut, uniqueEmail } from "./helpers";
 
 test("a customer registers, signs in and finds Account Security with 2FA off", async ({ page }) => {
   const email = uniqueEmail("ana");
@@ -73,4 +73,29 @@ test("a weak password is refused with a reason", async ({ page }) => {
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("alert")).toContainText("too common");
   await expect(page).toHaveURL(/\/register$/);
+});
+
+test("a customer changes their password on the Profile tab, and signs in with the new one", async ({ page }) => {
+  const email = uniqueEmail("gus");
+  await register(page, "Gus Lee", email);
+  const newPassword = "lantern harbour 97";
+
+  await page.getByLabel("Current password").fill("not the password");
+  await page.getByLabel("New password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("alert")).toHaveText("The password is incorrect.");
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  const changed = page.getByRole("status");
+  await expect(changed).toContainText("Your password has been changed.");
+  await expect(changed).toBeFocused();
+  await expect(page.getByLabel("New password")).toHaveValue("");
+
+  await signOut(page, "Gus Lee");
+  await signIn(page, email, PASSWORD);
+  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await signIn(page, email, newPassword);
+  await expect(page).toHaveURL(/\/account$/);
 });

@@ -41,7 +41,7 @@ async fn a_new_password_replaces_the_old_and_ends_the_other_sessions(app: TestAp
     assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), 401, "the old password no longer works");
     assert_eq!(app.sign_in(EMAIL, NEW_PASSWORD).await.status(), 200);
 
-    let email = app.smtp.wait_for(1).await.remove(0);
+    let email = app.smtp.wait_for_subject("Your password was changed").await;
     assert_eq!(email.to, [EMAIL]);
     for part in ["Subject: Customer Portal: Your password was changed", "every other device", "If this wasn't you"] {
         assert!(email.text().contains(part), "{part:?} missing from:\n{}", email.text());

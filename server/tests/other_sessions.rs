@@ -33,7 +33,7 @@ async fn turning_two_factor_on_signs_every_other_session_out(app: TestApp) {
     assert_sent_to_sign_in(&app, &other).await;
     assert!(app.is_signed_in(&this).await, "the session that made the change stays");
     assert!(app.is_signed_in(&stranger).await, "other accounts are untouched");
-    let email = app.smtp.wait_for(1).await.remove(0).text();
+    let email = app.smtp.wait_for_subject("Two-factor authentication is on").await.text();
     assert!(email.contains("every other device or browser signed in to your account has been signed out"), "{email}");
 }
 

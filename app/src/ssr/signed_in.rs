@@ -8,8 +8,8 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use portal_core::accounts::Account;
 use portal_core::requester::Requester;
-use portal_core::sessions::SessionToken;
 pub use portal_core::sessions::SignedIn;
+use portal_core::sessions::{Arrival, SessionToken};
 
 use super::{AppState, reject, state};
 use crate::error::AppError;
@@ -50,9 +50,9 @@ pub fn requester(state: &AppState) -> Requester {
 /// Signs `account` in with a brand-new session, ending the one the browser had, so
 /// a session id planted before sign-in is worthless after it (session fixation).
 /// The browser is remembered for the account, and the sign-in recorded.
-pub async fn start_session(state: &AppState, account: &Account) -> Result<(), AppError> {
+pub async fn start_session(state: &AppState, account: &Account, arrival: Arrival) -> Result<(), AppError> {
     let replacing = presented_token(state);
-    let token = state.portal.sessions.sign_in(replacing.as_ref(), account, &requester(state)).await?;
+    let token = state.portal.sessions.sign_in(replacing.as_ref(), account, &requester(state), arrival).await?;
     hand_over_session(state, account, &token);
     Ok(())
 }

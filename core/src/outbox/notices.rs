@@ -4,6 +4,7 @@
 use super::Email;
 use crate::accounts::Account;
 use crate::clock::{self, UnixTime};
+use crate::requester::Requester;
 use crate::vocabulary::{Guess, Method};
 
 const PRODUCT: &str = "Customer Portal";
@@ -154,6 +155,26 @@ pub fn recovery_code_used(account: &Account, left: u64, at: UnixTime, support: &
             left_words,
             "If you lost the device your codes come from, set up two-factor authentication again under My \
              Account, Account Security."
+                .into(),
+        ],
+        support,
+    )
+}
+
+/// The account was signed in from a browser it does not know.
+pub fn new_sign_in(account: &Account, requester: &Requester, at: UnixTime, support: &str) -> Email {
+    let address = requester.ip.map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string());
+    notice(
+        account,
+        "New sign-in to your account",
+        &[
+            format!(
+                "Your {PRODUCT} account ({}) was signed in to from a browser it had not seen before, on {}.",
+                account.email,
+                clock::format_utc(at)
+            ),
+            format!("Browser: {}. Address: {address}.", requester.browser),
+            "If this was you, there is nothing to do: signing in from this browser again will not send this              email."
                 .into(),
         ],
         support,

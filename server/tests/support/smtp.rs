@@ -72,6 +72,18 @@ impl SmtpServer {
         }
         panic!("expected {count} messages, got {:?}", self.received());
     }
+
+    /// Waits (up to 20 s) for a message whose subject has `subject` in it; returns it.
+    pub async fn wait_for_subject(&self, subject: &str) -> Received {
+        let line = format!("Subject: Customer Portal: {subject}");
+        for _ in 0..200 {
+            if let Some(found) = self.received().into_iter().find(|message| message.text().contains(&line)) {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("expected a message about {subject:?}, got {:?}", self.received());
+    }
 }
 
 impl Drop for SmtpServer {
