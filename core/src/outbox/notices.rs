@@ -317,9 +317,22 @@ mod tests {
             two_factor_enabled(&account(), Method::Sms, None, 0, "support"),
             two_factor_enabled(&account(), Method::Sms, Some(Method::AuthenticatorApp), 0, "support"),
             two_factor_disabled(&account(), Method::Sms, 0, "support"),
+            password_changed(&account(), 0, "support"),
         ] {
             assert!(email.text.contains("every other device or browser signed in to your account has been signed out"));
         }
+    }
+
+    #[test]
+    fn a_new_sign_in_names_when_which_browser_and_where() {
+        let requester = Requester::new(Some([203, 0, 113, 9].into()), Some("Firefox/133.0 (Windows NT 10.0)"), vec![]);
+        let email = new_sign_in(&account(), &requester, 1_795_336_200, "support@example.com");
+        assert!(email.subject.contains("New sign-in to your account"));
+        for part in ["2026-11-22 08:30 UTC", "Browser: Firefox on Windows. Address: 203.0.113.9.", "If this wasn't you"] {
+            assert!(email.text.contains(part), "{part} missing from:\n{}", email.text);
+        }
+        let unknown = new_sign_in(&account(), &Requester::default(), 0, "support");
+        assert!(unknown.text.contains("Address: an unknown address."), "{}", unknown.text);
     }
 
     #[test]
