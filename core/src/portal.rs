@@ -120,7 +120,8 @@ impl Portal {
         let throttle = |rule| Throttle::new(db.clone(), rule, outbox.clone(), support.clone());
         let devices = Devices::new(key.clone());
         let hasher = PasswordHasher::new(config.hashing_concurrency);
-        let accounts = Accounts::new(db.clone(), hasher, devices.clone(), throttle(Rule::SIGN_IN), support.clone());
+        let password_throttles = [throttle(Rule::SIGN_IN), throttle(Rule::PASSWORD_CHANGE)];
+        let accounts = Accounts::new(db.clone(), hasher, devices.clone(), password_throttles, support.clone());
         accounts.warm_up().await?;
         let new_sign_in = NewSignInNotice::new(devices.clone(), support.clone());
         let sessions = Sessions::new(db.clone(), config.session, new_sign_in);

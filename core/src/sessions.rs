@@ -272,33 +272,64 @@ impl Sessions {
         Ok(())
     }
 
-    /// After a change to the account's security (its second factor; later, its
-    /// password), on `connection`: pass the transaction of the change. The account
-    /// gets a new security stamp, so every other session is void (even one a
-    /// racing sign-in is about to start) and is deleted, half-way ones too; `keep`,
-    /// the session that made the change, carries on under the new stamp. Returns the
-    /// account as it now is, and how many sessions ended.
+    /// After a change to the account's security (its second factor, its password),
+    /// on `connection`: pass the transaction of the change. The account gets a new
+    /// security stamp, so every other session is void (even one a racing sign-in is
+    /// about to start) and is deleted, half-way ones too; `keep`, the session that
+    /// made the change, carries on under the new stamp. Returns the account as it
+    /// now is, and how many sessions ended.
+    ///
+    /// Refuses with [`CoreError::SessionEnded`] (and the caller's transaction rolls
+    /// back) when `keep` no longer counts: the account's stamp moved on since it
+    /// was read (another change committed meanwhile), or the session was ended.
     pub async fn renew_after_change(
         connection: &impl ConnectionTrait,
         keep: &SignedIn,
     ) -> Result<(Account, u64), CoreError> {
         let stamp = new_security_stamp();
-        user::Entity::update_many()
+        let renewed = user::Entity::update_many()
             .col_expr(user::Column::SecurityStamp, Expr::value(stamp.clone()))
             .filter(user::Column::Id.eq(keep.account.id))
+            .filter(user::Column::SecurityStamp.eq(keep.account.security_stamp.clone()))
             .exec(connection)
             .await?;
-        session::Entity::update_many()
+        if renewed.rows_affected != 1 {
+            return Err(CoreError::SessionEnded);
+        }
+        let kept = session::Entity::update_many()
             .col_expr(session::Column::SecurityStamp, Expr::value(stamp.clone()))
             .filter(session::Column::Id.eq(keep.token.digest()))
+            .filter(session::Column::UserId.eq(keep.account.id))
             .exec(connection)
             .await?;
+        if kept.rows_affected != 1 {
+            return Err(CoreError::SessionEnded);
+        }
         let ended = session::Entity::delete_many()
             .filter(session::Column::UserId.eq(keep.account.id))
             .filter(session::Column::Id.ne(keep.token.digest()))
             .exec(connection)
             .await?;
         Ok((Account { security_stamp: stamp, ..keep.account.clone() }, ended.rows_affected))
+    }
+
+    /// Gives the session `token` a new id, on `connection`, and returns its new
+    /// token: after a password change, a copy of the old cookie (a shared computer,
+    /// a cookie thief) no longer signs anyone in either.
+    pub async fn renew_token_on(
+        connection: &impl ConnectionTrait,
+        token: &SessionToken,
+    ) -> Result<SessionToken, CoreError> {
+        let renewed = SessionToken::generate()?;
+        let moved = session::Entity::update_many()
+            .col_expr(session::Column::Id, Expr::value(renewed.digest()))
+            .filter(session::Column::Id.eq(token.digest()))
+            .exec(connection)
+            .await?;
+        if moved.rows_affected != 1 {
+            return Err(CoreError::SessionEnded);
+        }
+        Ok(renewed)
     }
 
     /// Ends every session of the account, on `connection` (pass the transaction of
@@ -544,7 +575,7 @@ mod tests {
         let (renewed, ended) = Sessions::renew_after_change(&db, &keep).await.unwrap();
         assert_eq!(ended, 2);
         assert_ne!(renewed.security_stamp, account.security_stamp);
-        assert_eq!(sessions.resolve(&token).await.unwrap(), Some(renewed), "this one carries on");
+        assert_eq!(sessions.resolve(&token).await.unwrap(), Some(renewed.clone()), "this one carries on");
         assert!(sessions.resolve(&other).await.unwrap().is_none());
         assert!(sessions.resolve_awaiting_code(&halfway).await.unwrap().is_none());
         assert!(sessions.resolve(&strangers).await.unwrap().is_some(), "other accounts are untouched");
@@ -552,6 +583,24 @@ mod tests {
         // A sign-in that read the account before the change starts a void session.
         let raced = sessions.start(&account).await.unwrap();
         assert!(sessions.resolve(&raced).await.unwrap().is_none());
+
+        // A change made under the stamp read before the last one refuses, and so does
+        // one from a session that ended; their transactions roll back.
+        let transaction = db.begin().await.unwrap();
+        assert!(matches!(Sessions::renew_after_change(&transaction, &keep).await, Err(CoreError::SessionEnded)));
+        let gone = SignedIn { token: other, account: renewed.clone() };
+        assert!(matches!(Sessions::renew_after_change(&transaction, &gone).await, Err(CoreError::SessionEnded)));
+        drop(transaction);
+        assert_eq!(sessions.resolve(&token).await.unwrap(), Some(renewed), "nothing changed");
+    }
+
+    #[tokio::test]
+    async fn a_renewed_token_replaces_the_old_one() {
+        let (sessions, token, db) = signed_in_session(POLICY).await;
+        let renewed = Sessions::renew_token_on(&db, &token).await.unwrap();
+        assert!(sessions.resolve(&token).await.unwrap().is_none());
+        assert!(sessions.resolve(&renewed).await.unwrap().is_some());
+        assert!(matches!(Sessions::renew_token_on(&db, &token).await, Err(CoreError::SessionEnded)));
     }
 
     #[test]

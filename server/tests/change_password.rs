@@ -31,11 +31,13 @@ async fn a_new_password_replaces_the_old_and_ends_the_other_sessions(app: TestAp
     let other_server = app.another_server().await;
     assert!(other_server.is_signed_in(&elsewhere).await);
     let device_before = here.cookie("portal_device");
+    let copied_cookie = here.cookie_header().unwrap();
 
     let response = app.change_password_in(&here, PASSWORD, NEW_PASSWORD).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 
     assert!(app.is_signed_in(&here).await, "the browser that changed it stays signed in");
+    assert_eq!(app.signed_in_name(&copied_cookie).await, None, "a copy of its old cookie no longer counts");
     assert!(!other_server.is_signed_in(&elsewhere).await, "the other session ended, on any server");
     assert_ne!(here.cookie("portal_device"), device_before, "a device cookie under the new stamp");
     assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), 401, "the old password no longer works");
@@ -48,6 +50,7 @@ async fn a_new_password_replaces_the_old_and_ends_the_other_sessions(app: TestAp
     }
     assert!(!email.text().contains(NEW_PASSWORD), "never the password itself");
     assert!(app.security_activity_of(EMAIL).await.contains(&"Password changed".to_owned()));
+    assert!(!app.security_activity_of(EMAIL).await.iter().any(|event| event.contains("Wrong current password")));
 }
 
 async fn a_wrong_current_password_changes_nothing_and_is_counted_like_a_sign_in(app: TestApp) {
@@ -70,6 +73,9 @@ async fn a_wrong_current_password_changes_nothing_and_is_counted_like_a_sign_in(
     assert!(response.headers().contains_key("retry-after"));
     assert_eq!(app.change_password_in(&stolen, PASSWORD, NEW_PASSWORD).await.status(), 429);
     assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), 429);
+
+    let activity = app.security_activity_of(EMAIL).await;
+    assert!(activity.contains(&"Wrong current password entered to change it".to_owned()), "{activity:?}");
 
     app.let_the_delay_pass().await;
     assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), 200, "the password is unchanged");

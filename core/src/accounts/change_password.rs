@@ -11,7 +11,7 @@ use crate::outbox::{Outbox, notices};
 use crate::password::{Password, PasswordHash, check_new_password};
 use crate::requester::Requester;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
-use crate::sessions::{Sessions, SignedIn};
+use crate::sessions::{SessionToken, Sessions, SignedIn};
 use crate::throttle::{Bucket, Verdict};
 
 /// What a password change did.
@@ -19,6 +19,8 @@ use crate::throttle::{Bucket, Verdict};
 pub struct PasswordChanged {
     /// The account as it now is (a new security stamp).
     pub account: Account,
+    /// The session's new token: the one it had before no longer counts.
+    pub token: SessionToken,
     /// How many other sessions it ended.
     pub sessions_ended: u64,
 }
@@ -28,9 +30,13 @@ impl Accounts {
     /// must meet the registration policy; the current one is a guess like a
     /// password at sign-in, counted before it is checked in sign-in's throttle (the
     /// same counts, so a stolen session cannot guess it faster than a sign-in
-    /// could, and it never locks). Then one transaction stores the new hash, renews
-    /// the account's security stamp (every other session ends, and device notes from
-    /// before no longer count), records the change and stores the email.
+    /// could, and it never locks; a wrong one is recorded as such). Then one
+    /// transaction stores the new hash, renews the account's security stamp (every
+    /// other session ends, and device notes from before no longer count) and this
+    /// session's token, records the change and stores the email. A change that
+    /// committed meanwhile, or the session's end, refuses it
+    /// ([`CoreError::SessionEnded`]): the password was checked outside the
+    /// transaction, under the stamp read before.
     pub async fn change_password(
         &self,
         signed_in: &SignedIn,
@@ -41,7 +47,8 @@ impl Accounts {
         let account = &signed_in.account;
         check_new_password(&new, &account.email)?;
         let client = self.devices.recognise(&requester.device_cookies, account);
-        let attempt = self.throttle.reserve(&Bucket::sign_in(client, &account.email), Some(account), requester).await?;
+        let bucket = Bucket::sign_in(client, &account.email);
+        let attempt = self.password_change_throttle.reserve(&bucket, Some(account), requester).await?;
         let stored =
             user::Entity::find_by_id(account.id).one(&self.db).await?.map(|user| PasswordHash(user.password_hash));
         let verdict = match self.hasher.verify(current, stored).await? {
@@ -59,10 +66,11 @@ impl Accounts {
             .exec(&transaction)
             .await?;
         let (account, sessions_ended) = Sessions::renew_after_change(&transaction, signed_in).await?;
+        let token = Sessions::renew_token_on(&transaction, &signed_in.token).await?;
         SecurityEvents::record(&transaction, account.id, SecurityEvent::PasswordChanged, &Actor::Client, requester)
             .await?;
         Outbox::enqueue(&transaction, notices::password_changed(&account, clock::now(), &self.support)).await?;
         transaction.commit().await?;
-        Ok(PasswordChanged { account, sessions_ended })
+        Ok(PasswordChanged { account, token, sessions_ended })
     }
 }

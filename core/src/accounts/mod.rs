@@ -79,19 +79,23 @@ pub struct Accounts {
     devices: Devices,
     /// Built for [`crate::throttle::Rule::SIGN_IN`].
     throttle: Throttle,
+    /// Built for [`crate::throttle::Rule::PASSWORD_CHANGE`]: sign-in's counts.
+    password_change_throttle: Throttle,
     /// Who the emails tell customers to contact.
     support: String,
 }
 
 impl Accounts {
+    /// `throttles`: sign-in's, and the password change's.
     pub fn new(
         db: DatabaseConnection,
         hasher: PasswordHasher,
         devices: Devices,
-        throttle: Throttle,
+        throttles: [Throttle; 2],
         support: String,
     ) -> Self {
-        Self { db, hasher, devices, throttle, support }
+        let [throttle, password_change_throttle] = throttles;
+        Self { db, hasher, devices, throttle, password_change_throttle, support }
     }
 
     /// The throttle on wrong passwords at sign-in, for the purge worker.

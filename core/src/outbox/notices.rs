@@ -174,7 +174,8 @@ pub fn new_sign_in(account: &Account, requester: &Requester, at: UnixTime, suppo
                 clock::format_utc(at)
             ),
             format!("Browser: {}. Address: {address}.", requester.browser),
-            "If this was you, there is nothing to do: signing in from this browser again will not send this              email."
+            "If this was you, there is nothing to do: signing in from this browser again will not send this \
+             email."
                 .into(),
         ],
         support,
@@ -328,7 +329,8 @@ mod tests {
         let requester = Requester::new(Some([203, 0, 113, 9].into()), Some("Firefox/133.0 (Windows NT 10.0)"), vec![]);
         let email = new_sign_in(&account(), &requester, 1_795_336_200, "support@example.com");
         assert!(email.subject.contains("New sign-in to your account"));
-        for part in ["2026-11-22 08:30 UTC", "Browser: Firefox on Windows. Address: 203.0.113.9.", "If this wasn't you"] {
+        for part in ["2026-11-22 08:30 UTC", "Browser: Firefox on Windows. Address: 203.0.113.9.", "If this wasn't you"]
+        {
             assert!(email.text.contains(part), "{part} missing from:\n{}", email.text);
         }
         let unknown = new_sign_in(&account(), &Requester::default(), 0, "support");
@@ -368,6 +370,8 @@ mod tests {
             recovery_codes_regenerated(&account(), 0, "support"),
             support_acted(&account(), SupportAction::Unlocked, "x", 0, "support"),
             support_acted(&account(), SupportAction::SignedOut, "x", 0, "support"),
+            new_sign_in(&account(), &Requester::default(), 0, "support"),
+            password_changed(&account(), 0, "support"),
         ] {
             assert!(!email.text.contains("  "), "a run of spaces in:\n{}", email.text);
         }

@@ -34,6 +34,8 @@ pub enum SecurityEvent {
     SessionsEnded,
     /// The customer changed their password (every other session ended).
     PasswordChanged,
+    /// A wrong current password typed to change it.
+    PasswordChangeFailed,
 }
 
 impl SecurityEvent {
@@ -54,6 +56,7 @@ impl SecurityEvent {
             Self::TwoFactorReset => ("two_factor_reset", None),
             Self::SessionsEnded => ("sessions_ended", None),
             Self::PasswordChanged => ("password_changed", None),
+            Self::PasswordChangeFailed => ("password_change_failed", None),
         }
     }
 
@@ -76,6 +79,7 @@ impl SecurityEvent {
             ("two_factor_reset", None) => Self::TwoFactorReset,
             ("sessions_ended", None) => Self::SessionsEnded,
             ("password_changed", None) => Self::PasswordChanged,
+            ("password_change_failed", None) => Self::PasswordChangeFailed,
             _ => return None,
         })
     }
@@ -99,6 +103,7 @@ impl SecurityEvent {
             Self::TwoFactorReset => "Two-factor authentication reset".into(),
             Self::SessionsEnded => "Signed out everywhere".into(),
             Self::PasswordChanged => "Password changed".into(),
+            Self::PasswordChangeFailed => "Wrong current password entered to change it".into(),
         }
     }
 }
@@ -141,7 +146,7 @@ impl Actor {
 mod tests {
     use super::*;
 
-    const EVERY_EVENT: [SecurityEvent; 17] = [
+    const EVERY_EVENT: [SecurityEvent; 18] = [
         SecurityEvent::SignedIn,
         SecurityEvent::StepUpFailed,
         SecurityEvent::SignInFailed,
@@ -159,6 +164,7 @@ mod tests {
         SecurityEvent::TwoFactorReset,
         SecurityEvent::SessionsEnded,
         SecurityEvent::PasswordChanged,
+        SecurityEvent::PasswordChangeFailed,
     ];
 
     #[test]

@@ -54,6 +54,16 @@ impl Rule {
         wrong: SecurityEvent::SignInFailed,
         answer_alike: true,
     };
+    /// The current password typed to change it: sign-in's counts (the same scope),
+    /// so a stolen session guesses no faster than a sign-in could, and never a
+    /// lock; a wrong one is recorded as what it is.
+    pub const PASSWORD_CHANGE: Self = Self {
+        scope: "sign_in",
+        guess: Guess::Password,
+        lock_after: None,
+        wrong: SecurityEvent::PasswordChangeFailed,
+        answer_alike: false,
+    };
     /// Second-factor codes, at sign-in and in setups.
     pub const CODE: Self = Self {
         scope: "code",
