@@ -43,8 +43,11 @@ pub use register::RegisterRoute;
 /// the page and its CSS before signing in. Only visitors see it: the server sends a
 /// signed-in customer on, since the user menu needs the client.
 pub fn needs_client(path: &str) -> bool {
-    path != "/login"
+    path != SIGN_IN_PAGE
 }
+
+/// The sign-in page, which takes the page to go on to as `next`.
+pub const SIGN_IN_PAGE: &str = "/login";
 
 /// Whether `path` has a `.` or `..` segment, spelt out or percent-encoded, or a
 /// backslash, which URL parsers read as a slash: the page router and browsers

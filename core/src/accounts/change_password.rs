@@ -49,9 +49,7 @@ impl Accounts {
         let client = self.devices.recognise(&requester.device_cookies, account);
         let bucket = Bucket::sign_in(client, &account.email);
         let attempt = self.password_change_throttle.reserve(&bucket, Some(account), requester).await?;
-        let stored =
-            user::Entity::find_by_id(account.id).one(&self.db).await?.map(|user| PasswordHash(user.password_hash));
-        let verdict = match self.hasher.verify(current, stored).await? {
+        let verdict = match self.check_password(account, current).await? {
             true => Verdict::Right(()),
             false => Verdict::Wrong(CoreError::WrongPassword),
         };

@@ -8,15 +8,12 @@
 //! here (browsers resolve them before sending), and every method is checked.
 
 use app::functions::auth::safe_next;
-use app::pages::has_dot_segment;
+use app::pages::{SIGN_IN_PAGE, has_dot_segment};
 use app::ssr::{AppState, SignedIn};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Redirect, Response};
-
-/// The sign-in page, which takes the page to go on to as `next`.
-const SIGN_IN_PAGE: &str = "/login";
 
 pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();

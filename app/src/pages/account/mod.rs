@@ -13,6 +13,9 @@ use leptos_router::hooks::use_location;
 
 use crate::auth::use_auth;
 
+/// What the tabs say after a change that emails the customer.
+const CONFIRMATION_SENT: &str = "We have sent a confirmation email to your registered address.";
+
 const TABS: [(&str, &str); 2] = [("Profile", "/account"), ("Account Security", "/account/security")];
 
 /// The frame of "My Account": its heading and tabs around the selected tab. A

@@ -1,6 +1,7 @@
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use super::CONFIRMATION_SENT;
 use crate::auth::use_auth;
 use crate::components::{FormError, focus_after_render};
 use crate::functions::account::ChangePassword;
@@ -51,8 +52,10 @@ fn ChangePasswordForm() -> impl IntoView {
             <h3 id="change-password-title">"Change password"</h3>
             <Show when=changed>
                 <p id="password-changed" class="notice" role="status" tabindex="-1">
-                    "Your password has been changed. Every other device or browser signed in to your account has \
-                     been signed out, and we have sent a confirmation email to your registered address."
+                    {format!(
+                        "Your password has been changed. Every other device or browser signed in to your account \
+                         has been signed out. {CONFIRMATION_SENT}"
+                    )}
                 </p>
             </Show>
             <ActionForm action=change>

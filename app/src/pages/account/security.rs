@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::CONFIRMATION_SENT;
 use crate::components::{ManageTwoFactor, RecoveryCodesPanel, SecurityActivity, SetupWizard, focus_after_render};
 use crate::functions::two_factor::{TwoFactorMethod, TwoFactorState, two_factor_status};
 
@@ -12,8 +13,6 @@ enum Panel {
     /// The wizard for the other method, while the current one stays on.
     Switch(TwoFactorMethod),
 }
-
-const CONFIRMATION_SENT: &str = "We have sent a confirmation email to your registered address.";
 
 /// "Account Security": the state of two-factor authentication, the wizard that sets
 /// it up, "Manage two-factor authentication" (turn off, or switch) and the recovery
