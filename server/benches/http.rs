@@ -303,7 +303,7 @@ impl<'a> Stage<'a> {
     async fn awaiting_code(&self, count: usize) -> Vec<(String, TotpSecret)> {
         let accounts = join_all((0..count).map(|n| self.account(format!("code-{n}"), true))).await;
         let sessions = accounts.into_iter().map(|(account, secret)| async move {
-            let token = self.portal.sessions.start_awaiting_code(&account).await.unwrap();
+            let token = self.portal.sessions.start_awaiting_code(&account, &Requester::default()).await.unwrap();
             (token.as_str().to_owned(), secret.unwrap())
         });
         join_all(sessions).await

@@ -75,7 +75,7 @@ pub fn remember_browser(state: &AppState, account: &Account) {
 /// factor is still to come: the new session signs nobody in until the code is.
 pub async fn start_code_session(state: &AppState, account: &Account) -> Result<(), AppError> {
     end_presented_session(state).await?;
-    let token = state.portal.sessions.start_awaiting_code(account).await?;
+    let token = state.portal.sessions.start_awaiting_code(account, &requester(state)).await?;
     set_cookie(state.cookies.issue_session(&token));
     Ok(())
 }

@@ -36,6 +36,14 @@ pub enum SecurityEvent {
     PasswordChanged,
     /// A wrong current password typed to change it.
     PasswordChangeFailed,
+    /// The customer signed one of their other sessions out.
+    SessionSignedOut,
+    /// The customer signed out of every other session.
+    OtherSessionsSignedOut,
+    /// A link to choose a new password was emailed.
+    PasswordResetRequested,
+    /// A new password was chosen through an emailed link (every session ended).
+    PasswordReset,
 }
 
 impl SecurityEvent {
@@ -57,6 +65,10 @@ impl SecurityEvent {
             Self::SessionsEnded => ("sessions_ended", None),
             Self::PasswordChanged => ("password_changed", None),
             Self::PasswordChangeFailed => ("password_change_failed", None),
+            Self::SessionSignedOut => ("session_signed_out", None),
+            Self::OtherSessionsSignedOut => ("other_sessions_signed_out", None),
+            Self::PasswordResetRequested => ("password_reset_requested", None),
+            Self::PasswordReset => ("password_reset", None),
         }
     }
 
@@ -80,6 +92,10 @@ impl SecurityEvent {
             ("sessions_ended", None) => Self::SessionsEnded,
             ("password_changed", None) => Self::PasswordChanged,
             ("password_change_failed", None) => Self::PasswordChangeFailed,
+            ("session_signed_out", None) => Self::SessionSignedOut,
+            ("other_sessions_signed_out", None) => Self::OtherSessionsSignedOut,
+            ("password_reset_requested", None) => Self::PasswordResetRequested,
+            ("password_reset", None) => Self::PasswordReset,
             _ => return None,
         })
     }
@@ -104,6 +120,10 @@ impl SecurityEvent {
             Self::SessionsEnded => "Signed out everywhere".into(),
             Self::PasswordChanged => "Password changed".into(),
             Self::PasswordChangeFailed => "Wrong current password entered to change it".into(),
+            Self::SessionSignedOut => "Signed out another session".into(),
+            Self::OtherSessionsSignedOut => "Signed out of all other sessions".into(),
+            Self::PasswordResetRequested => "Password reset link requested".into(),
+            Self::PasswordReset => "Password reset with an emailed link".into(),
         }
     }
 }
@@ -146,7 +166,7 @@ impl Actor {
 mod tests {
     use super::*;
 
-    const EVERY_EVENT: [SecurityEvent; 18] = [
+    const EVERY_EVENT: [SecurityEvent; 22] = [
         SecurityEvent::SignedIn,
         SecurityEvent::StepUpFailed,
         SecurityEvent::SignInFailed,
@@ -165,6 +185,10 @@ mod tests {
         SecurityEvent::SessionsEnded,
         SecurityEvent::PasswordChanged,
         SecurityEvent::PasswordChangeFailed,
+        SecurityEvent::SessionSignedOut,
+        SecurityEvent::OtherSessionsSignedOut,
+        SecurityEvent::PasswordResetRequested,
+        SecurityEvent::PasswordReset,
     ];
 
     #[test]

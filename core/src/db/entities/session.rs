@@ -24,6 +24,10 @@ pub struct Model {
     /// The account's security stamp when the session started (or last made a
     /// change): when the account's has moved on since, the session is void.
     pub security_stamp: String,
+    /// The browser signed in, summarised ("Firefox on Windows"); empty when unknown.
+    pub browser: String,
+    /// The client's address at sign-in, when known.
+    pub ip: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ mod m20261122_000004_sms;
 mod m20261123_000005_abuse;
 mod m20261123_000006_security_stamps;
 mod m20261123_000007_recovery_and_activity;
+mod m20261207_000008_session_clients;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_abuse::Migration),
             Box::new(m20261123_000006_security_stamps::Migration),
             Box::new(m20261123_000007_recovery_and_activity::Migration),
+            Box::new(m20261207_000008_session_clients::Migration),
         ]
     }
 }

@@ -24,6 +24,10 @@ use crate::new_sign_in::NewSignInNotice;
 use crate::requester::Requester;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 
+mod where_signed_in;
+
+pub use where_signed_in::SignedInSession;
+
 const TOKEN_BYTES: usize = 32;
 /// How long the half-way state between password and code may last.
 const AWAITING_CODE_SECS: i64 = 5 * 60;
@@ -118,7 +122,7 @@ impl Sessions {
     /// A new signed-in session for `account`, unrecorded: for tests and benchmarks
     /// that need one. Customers sign in through [`sign_in`](Self::sign_in).
     pub async fn start(&self, account: &Account) -> Result<SessionToken, CoreError> {
-        Self::insert(&self.db, account, self.signed_in_until(), None).await
+        Self::insert(&self.db, account, self.signed_in_until(), None, &Requester::default()).await
     }
 
     /// Signs `account` in for `requester`, in one transaction: the session the
@@ -136,7 +140,7 @@ impl Sessions {
         if let Some(replaced) = replacing {
             session::Entity::delete_by_id(replaced.digest()).exec(&transaction).await?;
         }
-        let token = Self::insert(&transaction, account, self.signed_in_until(), None).await?;
+        let token = Self::insert(&transaction, account, self.signed_in_until(), None, requester).await?;
         SecurityEvents::record(&transaction, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
         if let Arrival::SignIn = arrival {
             self.new_sign_in.store_unless_known(&transaction, account, requester).await?;
@@ -167,6 +171,8 @@ impl Sessions {
             .col_expr(session::Column::AwaitingCodeSince, Expr::value(None::<UnixTime>))
             // Nothing of the half-way session carries over, a step-up least of all.
             .col_expr(session::Column::PasswordConfirmedAt, Expr::value(None::<UnixTime>))
+            .col_expr(session::Column::Browser, Expr::value(requester.browser.clone()))
+            .col_expr(session::Column::Ip, Expr::value(requester.ip.map(|ip| ip.to_string())))
             .filter(session::Column::Id.eq(pending.token.digest()))
             .filter(session::Column::UserId.eq(pending.account.id))
             .filter(session::Column::AwaitingCodeSince.is_not_null())
@@ -189,9 +195,13 @@ impl Sessions {
 
     /// A session for an account whose password was right but whose second factor is
     /// still to come. It signs nobody in, and ends after five minutes.
-    pub async fn start_awaiting_code(&self, account: &Account) -> Result<SessionToken, CoreError> {
+    pub async fn start_awaiting_code(
+        &self,
+        account: &Account,
+        requester: &Requester,
+    ) -> Result<SessionToken, CoreError> {
         let now = clock::now();
-        Self::insert(&self.db, account, now + AWAITING_CODE_SECS, Some(now)).await
+        Self::insert(&self.db, account, now + AWAITING_CODE_SECS, Some(now), requester).await
     }
 
     async fn insert(
@@ -199,6 +209,7 @@ impl Sessions {
         account: &Account,
         expires_at: UnixTime,
         awaiting_code_since: Option<UnixTime>,
+        requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
         let token = SessionToken::generate()?;
         let now = clock::now();
@@ -211,6 +222,8 @@ impl Sessions {
             awaiting_code_since: Set(awaiting_code_since),
             password_confirmed_at: Set(None),
             security_stamp: Set(account.security_stamp.clone()),
+            browser: Set(requester.browser.clone()),
+            ip: Set(requester.ip.map(|ip| ip.to_string())),
         }
         .insert(connection)
         .await?;
@@ -431,7 +444,7 @@ mod tests {
         let db = crate::db::for_tests().await;
         let account = insert_account(&db, "ana@example.com").await;
         let sessions = Sessions::new(db.clone(), POLICY, test_notice());
-        let token = sessions.start_awaiting_code(&account).await.unwrap();
+        let token = sessions.start_awaiting_code(&account, &Requester::default()).await.unwrap();
         (sessions, SignedIn { token, account }, db)
     }
 
@@ -538,7 +551,7 @@ mod tests {
     async fn a_session_awaiting_its_code_signs_nobody_in_and_lasts_five_minutes() {
         let (sessions, full, db) = signed_in_session(POLICY).await;
         let account = sessions.resolve(&full).await.unwrap().unwrap();
-        let halfway = sessions.start_awaiting_code(&account).await.unwrap();
+        let halfway = sessions.start_awaiting_code(&account, &Requester::default()).await.unwrap();
         assert!(sessions.resolve(&halfway).await.unwrap().is_none(), "not signed in");
         assert!(sessions.resolve_awaiting_code(&full).await.unwrap().is_none(), "a full session awaits nothing");
         age(&db, &halfway, 4 * 60).await;
@@ -567,7 +580,7 @@ mod tests {
         let (sessions, token, db) = signed_in_session(POLICY).await;
         let account = sessions.resolve(&token).await.unwrap().unwrap();
         let other = sessions.start(&account).await.unwrap();
-        let halfway = sessions.start_awaiting_code(&account).await.unwrap();
+        let halfway = sessions.start_awaiting_code(&account, &Requester::default()).await.unwrap();
         let stranger = insert_account(&db, "bo@example.com").await;
         let strangers = sessions.start(&stranger).await.unwrap();
 
