@@ -10,6 +10,7 @@ mod resend_code;
 mod security_activity;
 mod setup_wizard;
 mod user_menu;
+mod where_signed_in;
 
 pub use code_input::CodeInput;
 pub use focus::{focus_after_render, refocus_after_error};
@@ -21,3 +22,4 @@ pub use resend_code::ResendCode;
 pub use security_activity::SecurityActivity;
 pub use setup_wizard::SetupWizard;
 pub use user_menu::UserMenu;
+pub use where_signed_in::WhereSignedIn;

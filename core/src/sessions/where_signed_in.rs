@@ -3,9 +3,7 @@
 //! by a handle derived from its stored key, so neither the cookie's token nor the
 //! key the table holds it under ever leaves the server.
 
-use sea_orm::{
-    ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _,
-};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _};
 
 use super::{Sessions, SignedIn};
 use crate::CoreError;
@@ -196,7 +194,8 @@ mod tests {
 
         assert!(!sessions.sign_out_one(&this, &mine, &firefox()).await.unwrap(), "not the session asking");
         assert!(!sessions.sign_out_one(&this, "not-a-handle", &firefox()).await.unwrap());
-        let bo = SignedIn { token: sessions.start(&account(&db, "bo@example.com").await).await.unwrap(), ..this.clone() };
+        let bo =
+            SignedIn { token: sessions.start(&account(&db, "bo@example.com").await).await.unwrap(), ..this.clone() };
         let bo = SignedIn { account: sessions.resolve(&bo.token).await.unwrap().unwrap(), ..bo };
         assert!(!sessions.sign_out_one(&bo, &theirs, &firefox()).await.unwrap(), "not another account's");
 

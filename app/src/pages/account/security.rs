@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 
 use super::CONFIRMATION_SENT;
-use crate::components::{ManageTwoFactor, RecoveryCodesPanel, SecurityActivity, SetupWizard, focus_after_render};
+use crate::components::{
+    ManageTwoFactor, RecoveryCodesPanel, SecurityActivity, SetupWizard, WhereSignedIn, focus_after_render,
+};
 use crate::functions::two_factor::{TwoFactorMethod, TwoFactorState, two_factor_status};
 
 /// What the tab shows below the status.
@@ -16,7 +18,8 @@ enum Panel {
 
 /// "Account Security": the state of two-factor authentication, the wizard that sets
 /// it up, "Manage two-factor authentication" (turn off, or switch) and the recovery
-/// codes when it is on, and the recent security activity.
+/// codes when it is on, where the account is signed in, and the recent security
+/// activity.
 #[component]
 pub fn AccountSecurityTab() -> impl IntoView {
     let panel = RwSignal::new(Panel::Closed);
@@ -116,6 +119,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
                 }
             })}
         </Transition>
+        <WhereSignedIn changes/>
         <SecurityActivity changes/>
     }
 }
