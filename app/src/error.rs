@@ -50,6 +50,10 @@ pub enum AppError {
          they can help you sign in."
     )]
     TwoFactorUnreadable,
+    #[error("This link has expired or has already been used. Ask for a new one.")]
+    ResetLinkInvalid,
+    #[error("Enter your verification code first.")]
+    SecondFactorRequired,
     #[error("This setup has expired. Please start again.")]
     SetupExpired,
     #[error("Two-factor authentication is already on.")]
@@ -106,7 +110,8 @@ impl AppError {
             | Self::WrongPassword
             | Self::InvalidCode
             | Self::InvalidRecoveryCode => 401,
-            Self::PasswordConfirmationRequired => 403,
+            Self::PasswordConfirmationRequired | Self::SecondFactorRequired => 403,
+            Self::ResetLinkInvalid => 410,
             Self::EmailTaken
             | Self::CodeAlreadyUsed
             | Self::SetupExpired

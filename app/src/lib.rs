@@ -18,7 +18,9 @@ use leptos_router::{Lazy, SsrMode, path};
 
 use crate::components::PortalHeader;
 use crate::pages::account::{AccountRoute, AccountSecurityRoute, ProfileTab};
-use crate::pages::{HomePage, LoginCodeRoute, LoginPage, NotFound, RegisterRoute};
+use crate::pages::{
+    ForgotPasswordRoute, HomePage, LoginCodeRoute, LoginPage, NotFound, RegisterRoute, ResetPasswordRoute,
+};
 
 /// The HTML document around the app, rendered on the server only. The router
 /// provides the client's file names, except under `cargo leptos watch`, which
@@ -82,6 +84,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/login/code") view={Lazy::<LoginCodeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/password/forgot")
+                        view={Lazy::<ForgotPasswordRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/password/reset")
+                        view={Lazy::<ResetPasswordRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <ParentRoute path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async>
                         <Route path=path!("") view=ProfileTab ssr=SsrMode::Async/>
                         <Route path=path!("security") view={Lazy::<AccountSecurityRoute>::new()} ssr=SsrMode::Async/>

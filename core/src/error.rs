@@ -30,6 +30,13 @@ pub enum CoreError {
     /// The session a step belongs to ended while the step ran.
     #[error("the session has ended")]
     SessionEnded,
+    /// A password-reset link that is wrong, used, expired, or from before a
+    /// security change of its account.
+    #[error("the password-reset link is not valid")]
+    ResetLinkInvalid,
+    /// A new password through a reset link before the second factor was given.
+    #[error("the second factor must be given first")]
+    SecondFactorRequired,
     /// Not one of the account's unspent recovery codes.
     #[error("the recovery code is wrong or spent")]
     InvalidRecoveryCode,

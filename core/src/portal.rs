@@ -13,6 +13,7 @@ use crate::devices::Devices;
 use crate::new_sign_in::NewSignInNotice;
 use crate::outbox::{MailConfig, Mailer, Outbox, SmsTransport};
 use crate::password::PasswordHasher;
+use crate::password_reset::PasswordResets;
 use crate::secrets::{KeyError, MasterKey};
 use crate::security_events::SecurityEvents;
 use crate::sessions::{SessionPolicy, Sessions};
@@ -54,6 +55,9 @@ pub struct PortalConfig {
     pub sms: SmsTransport,
     /// Security events older than this are purged.
     pub security_events_retention: Duration,
+    /// The address customers use, e.g. `https://portal.example.com`: where the
+    /// links in emails point.
+    pub site_url: String,
 }
 
 impl Default for PortalConfig {
@@ -67,6 +71,7 @@ impl Default for PortalConfig {
             mail: MailConfig::default(),
             sms: SmsTransport::default(),
             security_events_retention: Duration::from_secs(365 * 24 * 60 * 60),
+            site_url: "http://127.0.0.1:3000".to_owned(),
         }
     }
 }
@@ -101,6 +106,8 @@ pub struct Portal {
     pub events: SecurityEvents,
     /// What the support tool may do.
     pub support_desk: SupportDesk,
+    /// "Forgot your password?".
+    pub password_resets: PasswordResets,
 }
 
 impl Portal {
@@ -128,7 +135,7 @@ impl Portal {
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
         let issuer = config.totp_issuer.clone();
         let two_factor = TwoFactor::new(
-            key,
+            key.clone(),
             issuer,
             outbox.clone(),
             throttle(Rule::CODE),
@@ -137,6 +144,15 @@ impl Portal {
             support.clone(),
         );
         let events = SecurityEvents::new(db.clone(), config.security_events_retention);
+        let password_resets = PasswordResets::new(
+            db.clone(),
+            accounts.clone(),
+            two_factor.clone(),
+            outbox.clone(),
+            key,
+            &config.site_url,
+            support.clone(),
+        );
         let support_desk = SupportDesk::new(
             db.clone(),
             sessions.clone(),
@@ -146,7 +162,7 @@ impl Portal {
             outbox.clone(),
             support,
         );
-        Ok(Self { accounts, sessions, step_up, two_factor, outbox, devices, events, support_desk, db })
+        Ok(Self { accounts, sessions, step_up, two_factor, outbox, devices, events, support_desk, password_resets, db })
     }
 
     /// Whether the database answers; for health checks.

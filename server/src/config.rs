@@ -77,6 +77,7 @@ impl Config {
             sms: sms_transport()?.unwrap_or(defaults.sms),
             security_events_retention: days("SECURITY_EVENTS_RETENTION_DAYS")?
                 .unwrap_or(defaults.security_events_retention),
+            site_url: site_url.to_string(),
         };
         let trusted_proxies = match var("TRUSTED_PROXIES") {
             Some(text) => TrustedProxies::parse(&text)
@@ -102,6 +103,7 @@ impl Config {
                 master_key: KeySource::Key(MasterKey::generate()),
                 mail,
                 sms,
+                site_url: default_site_url(addr).to_string(),
                 ..PortalConfig::default()
             },
             site_url: default_site_url(addr),

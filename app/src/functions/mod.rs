@@ -3,4 +3,5 @@
 
 pub mod account;
 pub mod auth;
+pub mod password_reset;
 pub mod two_factor;

@@ -29,6 +29,7 @@ pub fn LoginPage() -> impl IntoView {
                 <FormError action=auth.sign_in/>
                 <button type="submit" class="primary" disabled=pending>"Sign in"</button>
             </ActionForm>
+            <p class="aside"><A href="/password/forgot">"Forgot your password?"</A></p>
             <p class="aside">"New to the Customer Portal? " <A href="/register">"Create an account"</A></p>
         </section>
     }

@@ -25,17 +25,21 @@ macro_rules! lazy_route {
 }
 
 pub mod account;
+mod forgot_password;
 mod home;
 mod login;
 mod login_code;
 mod not_found;
 mod register;
+mod reset_password;
 
+pub use forgot_password::ForgotPasswordRoute;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use login_code::LoginCodeRoute;
 pub use not_found::NotFound;
 pub use register::RegisterRoute;
+pub use reset_password::ResetPasswordRoute;
 
 /// Whether the page at `path` needs the WASM client. The sign-in page does not: it
 /// is one form, which the browser posts by itself (the server answers with the next

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
-use crate::components::FormError;
+use crate::components::{FormError, NewPasswordInput};
 
 /// `/register`: name, email and password; the new account is signed in at once.
 #[component]
@@ -20,18 +20,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <input id="name" name="name" autocomplete="name" required maxlength="100"/>
                 <label for="email">"Email"</label>
                 <input id="email" type="email" name="email" autocomplete="email" required/>
-                <label for="password">"Password"</label>
-                <input
-                    id="password"
-                    type="password"
-                    name="password"
-                    autocomplete="new-password"
-                    required
-                    minlength="8"
-                    maxlength="128"
-                    aria-describedby="password-hint"
-                />
-                <p id="password-hint" class="hint">"At least 8 characters. A few unrelated words make a strong password."</p>
+                <NewPasswordInput id="password" name="password" label="Password"/>
                 <FormError action=auth.register/>
                 <button type="submit" class="primary" disabled=pending>"Create account"</button>
             </ActionForm>

@@ -1,15 +1,19 @@
-//! The portal's two cookies, both `HttpOnly` so scripts cannot read them, and
+//! The portal's cookies, all `HttpOnly` so scripts cannot read them, and
 //! `Secure` with the `__Host-` prefix when the portal is served over https, which
 //! also pins them to this exact host:
 //! - the session cookie (`SameSite=Lax`, so other sites cannot send it with their
 //!   forms), for as long as the browser runs;
 //! - the device cookie (`SameSite=Strict`), for a year: the signed note that this
-//!   browser signed in to an account before ([`portal_core::devices`]).
+//!   browser signed in to an account before ([`portal_core::devices`]);
+//! - the reset cookie (`SameSite=Lax`, since it is set by following a link from
+//!   an email), for the 30 minutes a password-reset link works: the link's token,
+//!   moved out of the address bar (and so out of history and `Referer`).
 
 use cookie::time::Duration;
 use cookie::{Cookie, SameSite};
 use http::header::{COOKIE, HeaderMap, HeaderValue};
 use portal_core::devices::DEVICE_COOKIE_SECS;
+use portal_core::password_reset::{LINK_VALID_SECS, ResetToken};
 use portal_core::sessions::SessionToken;
 
 #[derive(Clone, Copy, Debug)]
@@ -28,6 +32,10 @@ impl Cookies {
 
     pub fn device_name(&self) -> &'static str {
         if self.secure { "__Host-portal_device" } else { "portal_device" }
+    }
+
+    pub fn reset_name(&self) -> &'static str {
+        if self.secure { "__Host-portal_reset" } else { "portal_reset" }
     }
 
     /// The session token a request carries, if any cookie of ours holds one.
@@ -50,6 +58,25 @@ impl Cookies {
     /// A `Set-Cookie` value that makes the browser forget the session.
     pub fn clear_session(&self) -> HeaderValue {
         let mut cookie = self.build(self.session_name(), String::new(), SameSite::Lax);
+        cookie.make_removal();
+        header(cookie)
+    }
+
+    /// The password-reset token a request carries, if any cookie of ours holds one.
+    pub fn reset(&self, headers: &HeaderMap) -> Option<ResetToken> {
+        self.values(headers, self.reset_name()).find_map(|value| ResetToken::parse(&value))
+    }
+
+    /// A `Set-Cookie` value that keeps a reset link's `token` while the link works.
+    pub fn issue_reset(&self, token: &ResetToken) -> HeaderValue {
+        let mut cookie = self.build(self.reset_name(), token.as_str().to_owned(), SameSite::Lax);
+        cookie.set_max_age(Duration::seconds(LINK_VALID_SECS));
+        header(cookie)
+    }
+
+    /// A `Set-Cookie` value that makes the browser forget the reset link.
+    pub fn clear_reset(&self) -> HeaderValue {
+        let mut cookie = self.build(self.reset_name(), String::new(), SameSite::Lax);
         cookie.make_removal();
         header(cookie)
     }

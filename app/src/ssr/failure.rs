@@ -66,6 +66,8 @@ impl From<CoreError> for AppError {
             CoreError::SmsResendTooSoon { retry_after_secs } => AppError::ResendTooSoon { retry_after_secs },
             CoreError::InvalidPhone(invalid) => AppError::Invalid(invalid.to_string()),
             CoreError::SetupExpired => AppError::SetupExpired,
+            CoreError::ResetLinkInvalid => AppError::ResetLinkInvalid,
+            CoreError::SecondFactorRequired => AppError::SecondFactorRequired,
             CoreError::TwoFactorAlreadyOn => AppError::TwoFactorAlreadyOn,
             CoreError::TwoFactorOff => AppError::TwoFactorOff,
             // Logged where it was found, with the account.

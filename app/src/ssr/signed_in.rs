@@ -122,7 +122,7 @@ fn presented_token(state: &AppState) -> Option<SessionToken> {
     use_context::<Parts>().and_then(|parts| state.cookies.session(&parts.headers))
 }
 
-fn set_cookie(value: http::HeaderValue) {
+pub(super) fn set_cookie(value: http::HeaderValue) {
     if let Some(response) = use_context::<ResponseOptions>() {
         response.append_header(SET_COOKIE, value);
     }

@@ -176,6 +176,14 @@ impl Accounts {
         self.hasher.verify(password, stored).await
     }
 
+    /// The stored hash of `password` as `account`'s new password, once it meets
+    /// the registration policy.
+    pub(crate) async fn hash_new_password(&self, account: &Account, password: Password) -> Result<String, CoreError> {
+        check_new_password(&password, &account.email)?;
+        let PasswordHash(hash) = self.hasher.hash(password).await?;
+        Ok(hash)
+    }
+
     async fn find_by_email(&self, email: &str) -> Result<Option<user::Model>, CoreError> {
         Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await?)
     }

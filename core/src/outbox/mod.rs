@@ -2,7 +2,8 @@
 //! same transaction as the change it reports, so a security change is never undone
 //! by a mail server being down, and nothing is lost when one is or a server restarts:
 //! a worker on every server delivers what is due, with retries and backoff. A text
-//! message carries a code, so it is stored sealed and erased once sent.
+//! message carries a code, and a password-reset email a link, so they are stored
+//! sealed and erased once sent.
 
 mod mailer;
 pub mod notices;
@@ -29,6 +30,8 @@ use crate::secrets::{MasterKey, SealedSecret};
 
 const EMAIL: &str = "email";
 const SMS: &str = "sms";
+/// An email that carries a secret (a password-reset link).
+const SEALED_EMAIL: &str = "sealed_email";
 
 /// How often the worker looks for due messages when nobody wakes it.
 const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -87,6 +90,24 @@ impl Outbox {
     ) -> Result<(), CoreError> {
         let sealed = SealedSecret::seal(key, &sms_context(to.e164()), text.as_bytes()).into_stored();
         let mut message = new_message(SMS, to.e164().to_owned(), None, sealed, None);
+        message.deliver_by = Set(Some(deliver_by));
+        message.insert(connection).await?;
+        Ok(())
+    }
+
+    /// Stores `email`, which carries a secret, sealed under `key`, on `connection`;
+    /// it is dropped unsent if still waiting at `deliver_by` (when its link
+    /// expires). Call [`wake`](Self::wake) once that has committed.
+    pub async fn enqueue_sealed(
+        connection: &impl ConnectionTrait,
+        key: &MasterKey,
+        email: Email,
+        deliver_by: clock::UnixTime,
+    ) -> Result<(), CoreError> {
+        let context = sealed_email_context(&email.to);
+        let seal = |body: &str| SealedSecret::seal(key, &context, body.as_bytes()).into_stored();
+        let (text, html) = (seal(&email.text), seal(&email.html));
+        let mut message = new_message(SEALED_EMAIL, email.to, Some(email.subject), text, Some(html));
         message.deliver_by = Set(Some(deliver_by));
         message.insert(connection).await?;
         Ok(())
@@ -181,12 +202,13 @@ impl Outbox {
         }
         let outcome = match message.channel.as_str() {
             EMAIL => self.mailer.send(&message).await,
+            SEALED_EMAIL => self.send_sealed_email(&message).await,
             SMS => self.send_sms(&message).await,
             other => Err(format!("unknown channel {other:?}")),
         };
         let attempts = message.attempts + 1;
         let now = clock::now();
-        let is_sms = message.channel == SMS;
+        let is_sealed = matches!(message.channel.as_str(), SMS | SEALED_EMAIL);
         let give_up = now - message.created_at >= GIVE_UP_AFTER_SECS;
         let (id, channel) = (message.id, message.channel.clone());
         let mut update: outbox_message::ActiveModel = message.into();
@@ -195,9 +217,10 @@ impl Outbox {
             Ok(()) => {
                 update.sent_at = Set(Some(now));
                 update.last_error = Set(None);
-                if is_sms {
-                    // The code has reached the phone; the database keeps no copy.
+                if is_sealed {
+                    // The code or link has gone out; the database keeps no copy.
                     update.body_text = Set(String::new());
+                    update.body_html = Set(None);
                 }
                 true
             }
@@ -225,6 +248,25 @@ impl Outbox {
         let text = std::str::from_utf8(&text).map_err(|error| error.to_string())?;
         self.sms.send(&message.recipient, text).await
     }
+}
+
+impl Outbox {
+    async fn send_sealed_email(&self, message: &outbox_message::Model) -> Result<(), String> {
+        let context = sealed_email_context(&message.recipient);
+        let open = |stored: &str| {
+            let opened = SealedSecret::from_stored(stored.to_owned()).open(&self.key, &context);
+            let opened = opened.map_err(|error| error.to_string())?;
+            String::from_utf8(opened.to_vec()).map_err(|error| error.to_string())
+        };
+        let html = message.body_html.as_deref().map(open).transpose()?;
+        let opened = outbox_message::Model { body_text: open(&message.body_text)?, body_html: html, ..message.clone() };
+        self.mailer.send(&opened).await
+    }
+}
+
+/// What a sealed email is bound to: its recipient.
+fn sealed_email_context(to: &str) -> String {
+    format!("email:to:{to}")
 }
 
 /// A message due at once.

@@ -199,6 +199,43 @@ pub fn password_changed(account: &Account, at: UnixTime, support: &str) -> Email
     )
 }
 
+/// The link that lets the customer choose a new password, asked for on the sign-in
+/// page's "Forgot your password?". Its own warning: a stranger may have typed the
+/// customer's address, which changes nothing.
+pub fn password_reset_link(account: &Account, link: &str, valid_minutes: i64, at: UnixTime) -> Email {
+    let paragraphs = [
+        format!(
+            "Someone, hopefully you, asked on {} to reset the password of your {PRODUCT} account ({}).",
+            clock::format_utc(at),
+            account.email
+        ),
+        format!("To choose a new password, open this link within {valid_minutes} minutes. It works once:"),
+        link.to_owned(),
+    ];
+    let warning = "If you did not ask, you can ignore this email: your password stays as it is, and nobody can \
+                   use the link without access to your email.";
+    compose(account, "Reset your password", &paragraphs, warning, Some(link))
+}
+
+/// The password was reset through an emailed link.
+pub fn password_reset(account: &Account, requester: &Requester, at: UnixTime, support: &str) -> Email {
+    let address = requester.ip.map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string());
+    notice(
+        account,
+        "Your password was reset",
+        &[
+            format!(
+                "The password of your {PRODUCT} account ({}) was reset with a link we emailed, on {}.",
+                account.email,
+                clock::format_utc(at)
+            ),
+            format!("Browser: {}. Address: {address}.", requester.browser),
+            "For your security, every device and browser signed in to your account has been signed out.".into(),
+        ],
+        support,
+    )
+}
+
 /// A new set of recovery codes replaced the old one.
 pub fn recovery_codes_regenerated(account: &Account, at: UnixTime, support: &str) -> Email {
     notice(
@@ -259,6 +296,13 @@ fn notice(account: &Account, subject: &str, paragraphs: &[String], support: &str
     let warning = format!(
         "If this wasn't you, someone may know your password: contact {support} right away and change your password."
     );
+    compose(account, subject, paragraphs, &warning, None)
+}
+
+/// The email: a greeting, the paragraphs and the warning, and the signature. The
+/// paragraph that is exactly `link` is a link in the HTML.
+fn compose(account: &Account, subject: &str, paragraphs: &[String], warning: &str, link: Option<&str>) -> Email {
+    let warning = warning.to_owned();
     let greeting = format!("Hello {},", account.name);
     let signature = format!("The {PRODUCT} team");
     let mut text = format!("{greeting}\n\n");
@@ -266,7 +310,11 @@ fn notice(account: &Account, subject: &str, paragraphs: &[String], support: &str
     for paragraph in paragraphs.iter().chain([&warning]) {
         text.push_str(paragraph);
         text.push_str("\n\n");
-        html.push_str(&format!("<p>{}</p>", escape(paragraph)));
+        let escaped = escape(paragraph);
+        match link {
+            Some(link) if link == paragraph => html.push_str(&format!("<p><a href=\"{escaped}\">{escaped}</a></p>")),
+            _ => html.push_str(&format!("<p>{escaped}</p>")),
+        }
     }
     text.push_str(&format!("-- \n{signature}\n"));
     html.push_str(&format!("<p>{}</p>", escape(&signature)));

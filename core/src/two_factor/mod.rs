@@ -3,6 +3,7 @@
 //! sign-in. Codes are single-use, every check is throttled ([`crate::throttle`]), and
 //! every change ends the account's other sessions in its own transaction.
 
+mod answer;
 mod recovery;
 mod second_factor;
 mod sign_in;
@@ -10,6 +11,7 @@ mod sms_codes;
 mod sms_setup;
 mod totp_setup;
 
+pub use answer::Answer;
 pub use second_factor::SecondFactor;
 pub use sign_in::Challenge;
 pub use sms_codes::SmsStatus;

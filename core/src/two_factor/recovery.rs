@@ -4,7 +4,7 @@
 
 use sea_orm::TransactionTrait as _;
 
-use super::TwoFactor;
+use super::{Answer, TwoFactor};
 use crate::CoreError;
 use crate::accounts::lock_for_change;
 use crate::clock;
@@ -13,7 +13,6 @@ use crate::recovery_codes::{RecoveryCode, RecoveryCodes};
 use crate::requester::Requester;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 use crate::sessions::{SessionToken, SignedIn};
-use crate::throttle::Verdict;
 
 impl TwoFactor {
     /// "Use a recovery code": completes the sign-in `pending` started if `typed` is
@@ -27,22 +26,8 @@ impl TwoFactor {
         typed: &str,
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
-        let account = &pending.account;
-        self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
-        let transaction = self.db.begin().await?;
-        let attempt = self.reserve_sign_in_code(&transaction, account, requester).await?;
-        if !self.recovery_codes.spend(&transaction, account.id, typed).await? {
-            let wrong = Verdict::Wrong(CoreError::InvalidRecoveryCode);
-            return self.finish_sign_in(transaction, attempt, wrong, pending, requester).await;
-        }
-        let left = RecoveryCodes::left(&transaction, account.id).await?;
-        let used = SecurityEvent::RecoveryCodeUsed { left };
-        SecurityEvents::record(&transaction, account.id, used, &Actor::Client, requester).await?;
-        let notice = notices::recovery_code_used(account, left, clock::now(), &self.support);
-        Outbox::enqueue(&transaction, notice).await?;
-        let token = self.finish_sign_in(transaction, attempt, Verdict::Right(()), pending, requester).await?;
+        let token = self.complete_sign_in(pending, Answer::RecoveryCode(typed), requester).await?;
         self.outbox.wake();
-        tracing::info!(account = account.id, left, "signed in with a recovery code");
         Ok(token)
     }
 

@@ -6,7 +6,7 @@ use sea_orm::{
 };
 
 use super::sms_codes::Purpose;
-use super::{Method, SecondFactor, SmsStatus, TwoFactor};
+use super::{Answer, Method, SmsStatus, TwoFactor};
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock;
@@ -72,18 +72,21 @@ impl TwoFactor {
         code: &str,
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
+        self.complete_sign_in(pending, Answer::Code(code), requester).await
+    }
+
+    /// Checks `answer` for the half-way session `pending` and, if right, signs the
+    /// browser in, all in one transaction (see [`Self::check_answer_on`]).
+    pub(super) async fn complete_sign_in(
+        &self,
+        pending: &SignedIn,
+        answer: Answer<'_>,
+        requester: &Requester,
+    ) -> Result<SessionToken, CoreError> {
         let account = &pending.account;
         let factor = self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         let transaction = self.db.begin().await?;
-        let attempt = self.reserve_sign_in_code(&transaction, account, requester).await?;
-        let verdict = match &factor {
-            SecondFactor::AuthenticatorApp { sealed_secret, .. } => {
-                self.accept_totp_sign_in(&transaction, account.id, sealed_secret, code).await?
-            }
-            SecondFactor::Sms { .. } => {
-                self.take_sms_code(&transaction, account.id, Purpose::SignIn, code).await?.map(drop)
-            }
-        };
+        let (attempt, verdict) = self.check_answer_on(&transaction, account, &factor, answer, requester).await?;
         self.finish_sign_in(transaction, attempt, verdict, pending, requester).await
     }
 
@@ -110,12 +113,12 @@ impl TwoFactor {
         Ok(token)
     }
 
-    /// Checks an authenticator-app code at sign-in. A code is accepted once: the
+    /// Checks an authenticator-app code where the second factor is asked. A code is accepted once: the
     /// step it belongs to must be later than the last accepted one, and moving that
     /// mark is one conditional UPDATE, so of two requests racing with the same code
     /// exactly one wins, on any number of servers. A right code already used is
     /// not a guess.
-    async fn accept_totp_sign_in(
+    pub(super) async fn accept_totp_sign_in(
         &self,
         connection: &impl ConnectionTrait,
         account_id: i32,

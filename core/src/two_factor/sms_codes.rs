@@ -9,7 +9,7 @@
 //! number have a budget apart from setup codes, so throwaway accounts texting that
 //! number cannot keep its owner from signing in.
 
-use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _,
     Set, TransactionTrait as _,
@@ -21,6 +21,7 @@ use crate::accounts::Account;
 use crate::clock::{self, UnixTime};
 use crate::db::entities::sms_code::{self, Column, Entity};
 use crate::db::entities::sms_number_window;
+use crate::hourly_window::HourlyWindow;
 use crate::outbox::Outbox;
 use crate::phone::PhoneNumber;
 use crate::secrets::keyed_digest;
@@ -276,39 +277,6 @@ async fn count_text_to_number(
     .exec_without_returning(transaction)
     .await?;
     Ok(counted == 1)
-}
-
-/// A count of sends in an hour from its first, as the SQL of an upsert: a new hour
-/// starts the count afresh, and a full hour refuses.
-struct HourlyWindow {
-    /// The row's columns: when its hour started, and the sends in it.
-    started: Expr,
-    count: Expr,
-    cap: i32,
-    now: UnixTime,
-}
-
-// SQL's operators are imported in each function only: `ExprTrait`'s `max` and `min`
-// would shadow the integers' in this module.
-impl HourlyWindow {
-    fn new_hour(&self) -> Expr {
-        use sea_orm::sea_query::ExprTrait as _;
-        self.started.clone().lte(self.now - HOUR)
-    }
-
-    fn next_start(&self) -> CaseStatement {
-        CaseStatement::new().case(self.new_hour(), self.now).finally(self.started.clone())
-    }
-
-    fn next_count(&self) -> CaseStatement {
-        use sea_orm::sea_query::ExprTrait as _;
-        CaseStatement::new().case(self.new_hour(), 1).finally(self.count.clone().add(1))
-    }
-
-    fn has_room(&self) -> Expr {
-        use sea_orm::sea_query::ExprTrait as _;
-        self.new_hour().or(self.count.clone().lt(self.cap))
-    }
 }
 
 /// Six digits, uniform: rejection sampling keeps `% 1_000_000` unbiased.

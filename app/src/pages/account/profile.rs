@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use super::CONFIRMATION_SENT;
 use crate::auth::use_auth;
-use crate::components::{FormError, focus_after_render};
+use crate::components::{FormError, NewPasswordInput, focus_after_render};
 use crate::functions::account::ChangePassword;
 
 /// "Profile": who the account belongs to, and "Change password".
@@ -68,19 +68,7 @@ fn ChangePasswordForm() -> impl IntoView {
                     autocomplete="current-password"
                     required
                 />
-                <label for="new-password">"New password"</label>
-                <input
-                    id="new-password"
-                    node_ref=new
-                    type="password"
-                    name="new_password"
-                    autocomplete="new-password"
-                    minlength="8"
-                    maxlength="128"
-                    aria-describedby="new-password-rules"
-                    required
-                />
-                <p id="new-password-rules" class="hint">"At least 8 characters. A few unrelated words make a strong password."</p>
+                <NewPasswordInput id="new-password" name="new_password" label="New password" node_ref=new/>
                 <FormError action=change/>
                 <button type="submit" class="primary" disabled=change.pending()>"Change password"</button>
             </ActionForm>

@@ -2,6 +2,8 @@
 
 pub mod failure_count;
 pub mod outbox_message;
+pub mod password_reset;
+pub mod password_reset_request;
 pub mod recovery_code;
 pub mod security_event;
 pub mod session;

@@ -1,0 +1,35 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::error::AppError;
+
+/// Where the emailed link points (`portal_core::password_reset::LINK_PATH`): the
+/// token moves into the reset cookie and the browser goes on to the reset page,
+/// so the token leaves the address bar, history and any `Referer`. A link that
+/// is not valid goes there too, without a cookie: the page says what happened.
+/// Opening a link spends nothing (mail scanners open links too); with SMS codes,
+/// the code is sent.
+#[server(prefix = "/password", endpoint = "reset-link", input = GetUrl)]
+pub async fn open_password_reset(token: Option<String>) -> Result<(), AppError> {
+    use portal_core::password_reset::ResetToken;
+
+    let state = crate::ssr::state()?;
+    let opened = token.as_deref().and_then(ResetToken::parse);
+    let live = match &opened {
+        Some(token) => match state.portal.password_resets.follow(token).await {
+            Ok(_) => true,
+            Err(portal_core::CoreError::ResetLinkInvalid) => false,
+            Err(error) => return Err(error.into()),
+        },
+        None => false,
+    };
+    match opened.filter(|_| live) {
+        Some(token) => crate::ssr::keep_reset_token(&state, &token),
+        None => crate::ssr::forget_reset_token(&state),
+    }
+    crate::ssr::go_on_to(RESET_PAGE);
+    Ok(())
+}
+
+/// The page that carries on (`ResetPasswordPage`).
+const RESET_PAGE: &str = "/password/reset";
