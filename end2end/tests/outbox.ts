@@ -42,3 +42,13 @@ export async function expectEmail(address: string, text: string): Promise<void> 
     .poll(() => emailsTo(address).some((email) => email.includes(text)), { message: `email to ${address}: ${text}` })
     .toBe(true);
 }
+
+/** The link in the email to `address` that contains `text`, once it has arrived. */
+export async function emailedLink(address: string, text: string): Promise<string> {
+  const link = () => {
+    const email = emailsTo(address).find((found) => found.includes(text));
+    return email?.replace(/=3D/g, "=").match(/https?:\/\/[^\s"<]+/)?.[0] ?? "";
+  };
+  await expect.poll(link, { message: `a link in the email to ${address}: ${text}` }).not.toBe("");
+  return link();
+}

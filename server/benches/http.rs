@@ -2,8 +2,9 @@
 //! the server binary runs as its own process on a loopback port, and 16 clients at
 //! once keep their connections alive. Prints requests per second, p50 and p99 for
 //! the login page, the signed-in Account Security page, the code step of sign-in
-//! alone (its half-way sessions staged beforehand) and a whole sign-in (password,
-//! then code), the server's CPU time per request and its memory. Asserts nothing.
+//! alone (its half-way sessions staged beforehand), a whole sign-in (password, then
+//! code) and "Forgot your password?" for customers' addresses and for nobody's,
+//! the server's CPU time per request and its memory. Asserts nothing.
 //!
 //! `bench/http.sh` builds the release site and runs it. `PORTAL_SERVER_BIN` names the
 //! server (default `target/release/server`); `BENCH_DATABASE_URL` runs it on another
@@ -86,6 +87,7 @@ async fn main() {
     });
     server.measure("code step (sessions staged)", code_step).await;
 
+    let customers: Vec<String> = sign_ins.iter().map(|(account, _)| account.email.clone()).collect();
     let sign_in =
         each_once(addr, sign_ins, |mut connection, (account, secret): (Account, Option<TotpSecret>)| async move {
             let form = [("email", account.email.as_str()), ("password", PASSWORD)];
@@ -96,6 +98,16 @@ async fn main() {
             (connection, signed_in(answer.status))
         });
     server.measure("whole sign-in (password + code)", sign_in).await;
+
+    // "Forgot your password?" must take as long for nobody's address as for a
+    // customer's: each address asks once.
+    let strangers: Vec<String> = (0..customers.len()).map(|n| format!("nobody-{n}@example.com")).collect();
+    let ask = |mut connection: Connection, email: String| async move {
+        let answer = connection.send(post("/api/request_password_reset", "", &[("email", &email)])).await;
+        (connection, answer.status == StatusCode::OK)
+    };
+    server.measure("reset link asked: a customer's", each_once(addr, customers, ask)).await;
+    server.measure("reset link asked: nobody's", each_once(addr, strangers, ask)).await;
 
     // Long enough for the hashing pool to let its idle buffers go.
     tokio::time::sleep(Duration::from_secs(1)).await;

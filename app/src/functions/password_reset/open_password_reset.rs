@@ -12,6 +12,8 @@ use crate::error::AppError;
 #[server(prefix = "/password", endpoint = "reset-link", input = GetUrl)]
 pub async fn open_password_reset(token: Option<String>) -> Result<(), AppError> {
     use portal_core::password_reset::ResetToken;
+    /// The page that carries on (`ResetPasswordPage`).
+    const RESET_PAGE: &str = "/password/reset";
 
     let state = crate::ssr::state()?;
     let opened = token.as_deref().and_then(ResetToken::parse);
@@ -30,6 +32,3 @@ pub async fn open_password_reset(token: Option<String>) -> Result<(), AppError> 
     crate::ssr::go_on_to(RESET_PAGE);
     Ok(())
 }
-
-/// The page that carries on (`ResetPasswordPage`).
-const RESET_PAGE: &str = "/password/reset";
