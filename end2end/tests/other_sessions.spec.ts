@@ -49,7 +49,7 @@ test("signing out another session from Account Security sends it to sign-in", as
   await password.fill(PASSWORD);
   await sessions.getByRole("button", { name: "Sign out", exact: true }).click();
   const notice = sessions.getByRole("status");
-  await expect(notice).toHaveText("Chrome on Linux is signed out. Its next page will ask to sign in.");
+  await expect(notice).toContainText("Chrome on Linux is signed out. Its next page will ask to sign in.");
   await expect(notice).toBeFocused();
   await expect(sessions.getByRole("row")).toHaveCount(2);
   await expect(sessions.getByRole("button", { name: "Sign out of all other sessions" })).toHaveCount(0);

@@ -62,7 +62,13 @@ pub fn router(config: &Config, portal: Portal) -> Router {
         .layer(middleware::from_fn(form_fields::refuse_malformed))
         .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::add))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// The span each request is traced in: its method and path, never its query,
+/// which can hold a password-reset link's token.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
 }
 
 /// The app's routes, worked out once per process. Leptos finds them by rendering

@@ -32,13 +32,19 @@ pub fn WhereSignedIn(changes: RwSignal<usize>) -> impl IntoView {
         focus_after_render(".sessions .notice");
     };
     Effect::new(move |_| {
-        if let Some(Ok(())) = one.value().get() {
+        if let Some(Ok(ended)) = one.value().get() {
             one.value().set(None);
             let browser = match ending.get_untracked() {
                 Some(Ending::One { browser, .. }) => browser,
                 _ => "The session".to_owned(),
             };
-            done(format!("{browser} is signed out. Its next page will ask to sign in."));
+            done(match ended {
+                true => format!(
+                    "{browser} is signed out. Its next page will ask to sign in. If it was not you who signed in \
+                     there, change your password too."
+                ),
+                false => format!("{browser} was already signed out."),
+            });
         }
     });
     Effect::new(move |_| {

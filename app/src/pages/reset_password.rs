@@ -6,7 +6,7 @@ use crate::components::{CodeInput, FormError, NewPasswordInput, ResendCode, focu
 use crate::error::AppError;
 use crate::functions::auth::ChallengeView;
 use crate::functions::password_reset::{
-    ChooseNewPassword, ResendResetCode, ResetStepView, VerifyResetCode, VerifyResetRecoveryCode, password_reset_step,
+    ChooseNewPassword, ResetStepView, SendResetCode, VerifyResetCode, VerifyResetRecoveryCode, password_reset_step,
 };
 use crate::functions::two_factor::TwoFactorMethod;
 
@@ -36,10 +36,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match step.await {
-                            Ok(ResetStepView::SecondFactor(challenge)) => {
-                                view! { <SecondFactorStep challenge on_done=next_step/> }.into_any()
+                            Ok(ResetStepView::SecondFactor { email, challenge }) => view! {
+                                <ForAccount email/>
+                                <SecondFactorStep challenge on_done=next_step/>
                             }
+                            .into_any(),
                             Ok(ResetStepView::NewPassword { email }) => view! {
+                                <ForAccount email=email.clone()/>
                                 <h2 id="reset-step" tabindex="-1">"Choose a new password"</h2>
                                 <ActionForm action=reset>
                                     // For password managers: the account the new password is for.
@@ -66,6 +69,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// Whose password this is, so that nobody resets another account than their own
+/// with a link someone planted on them.
+#[component]
+fn ForAccount(email: String) -> impl IntoView {
+    view! { <p class="reset-account">"For the account "<strong>{email}</strong></p> }
 }
 
 /// What a wrong, used or expired link gets.
@@ -96,15 +106,13 @@ fn SecondFactorStep(challenge: ChallengeView, on_done: Callback<()>) -> impl Int
         }
     });
     let source = match (&challenge.method, &challenge.sms) {
-        (TwoFactorMethod::Sms, Some(sms)) if sms.valid_for_secs.is_some() => {
-            format!("Enter the six-digit code we sent by SMS to {}.", sms.masked_phone)
-        }
-        (TwoFactorMethod::Sms, Some(sms)) => {
-            format!("Ask for a six-digit code by SMS to {}, then enter it below.", sms.masked_phone)
-        }
+        (TwoFactorMethod::Sms, Some(sms)) => format!(
+            "We text the six-digit code to {} when you ask for it below. Then enter it here.",
+            sms.masked_phone
+        ),
         _ => "Enter the six-digit code from your authenticator app.".to_owned(),
     };
-    let resend = challenge.sms.map(|sms| view! { <ResendResetCodeButton wait_secs=sms.resend_in_secs/> });
+    let send = challenge.sms.map(|sms| view! { <SendCodeButton wait_secs=sms.resend_in_secs/> });
 
     view! {
         <h2 id="reset-step" tabindex="-1">"Confirm it's you"</h2>
@@ -147,35 +155,45 @@ fn SecondFactorStep(challenge: ChallengeView, on_done: Callback<()>) -> impl Int
                 </p>
             </ActionForm>
         </Show>
-        {resend}
+        {send}
     }
 }
 
-/// "Resend code", once the server's wait is over.
+/// "Text me a code", then "Resend code" once the server's wait is over: a text
+/// goes only when the customer asks, never because a link was opened.
 #[component]
-fn ResendResetCodeButton(wait_secs: i64) -> impl IntoView {
-    let resend = ServerAction::<ResendResetCode>::new();
+fn SendCodeButton(wait_secs: i64) -> impl IntoView {
+    let send = ServerAction::<SendResetCode>::new();
     let wait = RwSignal::new(wait_secs);
-    Effect::new(move |_| match resend.value().get() {
+    Effect::new(move |_| match send.value().get() {
         Some(Ok(status)) => wait.set(status.resend_in_secs),
         Some(Err(AppError::ResendTooSoon { retry_after_secs })) => wait.set(retry_after_secs),
         _ => {}
     });
+    let dispatch = Callback::new(move |()| {
+        send.dispatch(SendResetCode {});
+    });
+    let asked = move || send.version().get() > 0;
     view! {
-        <p class="resend">
-            "Didn't get it? "
-            <ResendCode
-                wait_secs=wait
-                pending=resend.pending()
-                on_resend=Callback::new(move |()| {
-                    resend.dispatch(ResendResetCode {});
-                })
-            />
-        </p>
-        <FormError action=resend/>
-        {move || matches!(resend.value().get(), Some(Ok(_))).then(|| view! {
-            <p role="status">"We sent a new code."</p>
-        })}
+        <Show
+            when=asked
+            fallback=move || view! {
+                <p class="actions">
+                    <button type="button" disabled=send.pending() on:click=move |_| dispatch.run(())>
+                        "Text me a code"
+                    </button>
+                </p>
+            }
+        >
+            {move || matches!(send.value().get(), Some(Ok(_))).then(|| view! {
+                <p role="status">"We sent a six-digit code by SMS. It expires in 5 minutes."</p>
+            })}
+            <p class="resend">
+                "Didn't get it? "
+                <ResendCode wait_secs=wait pending=send.pending() on_resend=dispatch/>
+            </p>
+        </Show>
+        <FormError action=send/>
     }
 }
 

@@ -6,14 +6,15 @@
 //! - the device cookie (`SameSite=Strict`), for a year: the signed note that this
 //!   browser signed in to an account before ([`portal_core::devices`]);
 //! - the reset cookie (`SameSite=Lax`, since it is set by following a link from
-//!   an email), for the 30 minutes a password-reset link works: the link's token,
-//!   moved out of the address bar (and so out of history and `Referer`).
+//!   an email), for as long as the browser runs (the link itself ends after 30
+//!   minutes): the link's token, moved out of the address bar (and so out of
+//!   history and `Referer`).
 
 use cookie::time::Duration;
 use cookie::{Cookie, SameSite};
 use http::header::{COOKIE, HeaderMap, HeaderValue};
 use portal_core::devices::DEVICE_COOKIE_SECS;
-use portal_core::password_reset::{LINK_VALID_SECS, ResetToken};
+use portal_core::password_reset::ResetToken;
 use portal_core::sessions::SessionToken;
 
 #[derive(Clone, Copy, Debug)]
@@ -67,11 +68,9 @@ impl Cookies {
         self.values(headers, self.reset_name()).find_map(|value| ResetToken::parse(&value))
     }
 
-    /// A `Set-Cookie` value that keeps a reset link's `token` while the link works.
+    /// A `Set-Cookie` value that keeps a reset link's `token` for this browser session.
     pub fn issue_reset(&self, token: &ResetToken) -> HeaderValue {
-        let mut cookie = self.build(self.reset_name(), token.as_str().to_owned(), SameSite::Lax);
-        cookie.set_max_age(Duration::seconds(LINK_VALID_SECS));
-        header(cookie)
+        header(self.build(self.reset_name(), token.as_str().to_owned(), SameSite::Lax))
     }
 
     /// A `Set-Cookie` value that makes the browser forget the reset link.

@@ -217,10 +217,15 @@ pub fn password_reset_link(account: &Account, link: &str, valid_minutes: i64, at
     compose(account, "Reset your password", &paragraphs, warning, Some(link))
 }
 
-/// The password was reset through an emailed link.
+/// The password was reset through an emailed link. Its own warning: whoever did
+/// it could read the customer's email.
 pub fn password_reset(account: &Account, requester: &Requester, at: UnixTime, support: &str) -> Email {
     let address = requester.ip.map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string());
-    notice(
+    let warning = format!(
+        "If this wasn't you, someone can read your email: secure your email account first, then use \"Forgot \
+         your password?\" again and contact {support} right away."
+    );
+    compose(
         account,
         "Your password was reset",
         &[
@@ -232,7 +237,8 @@ pub fn password_reset(account: &Account, requester: &Requester, at: UnixTime, su
             format!("Browser: {}. Address: {address}.", requester.browser),
             "For your security, every device and browser signed in to your account has been signed out.".into(),
         ],
-        support,
+        &warning,
+        None,
     )
 }
 

@@ -1,15 +1,19 @@
 //! "Forgot your password?": a link by email, then the account's second factor when
 //! 2FA is on, then a new password.
 //!
-//! - Asking always gets the same answer, after the same kind of work (one
-//!   transaction that counts the request), whether or not an account has the
-//!   address: nobody learns who is a customer.
+//! - Asking always gets the same answer after the same work, one statement that
+//!   counts the request, whether or not an account has the address: the account
+//!   is looked up, and its link stored and emailed, after the answer has gone.
+//!   Nobody learns who is a customer.
 //! - A link is 256 random bits, stored as a SHA-256, valid 30 minutes, replaced by
-//!   the next one asked for, and voided by any security change of the account. Its
-//!   email is stored sealed until sent. An address gets at most three an hour.
+//!   the next one asked for (unless the customer is half-way through it), and
+//!   voided by any security change of the account. Its email is stored sealed
+//!   until sent. An address gets at most three an hour.
 //! - With 2FA on, the code (or a recovery code) is asked before a new password is
-//!   accepted, in the sign-in code step's throttle: a reset never gets round 2FA,
-//!   and never turns it off.
+//!   accepted, in the code step's throttle (its own count for browsers the account
+//!   does not know): a reset never gets round 2FA, and never turns it off. A right
+//!   one gives the link a new token, for the browser that gave it only: whoever
+//!   else reads the email cannot finish the reset the customer started.
 //! - A new password is one transaction: the link is spent, the password stored,
 //!   every session ended (a new security stamp), the reset recorded and emailed.
 
@@ -19,7 +23,7 @@ mod token;
 pub use requests::REQUESTS_PER_HOUR;
 pub use token::ResetToken;
 
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait as _, OnConflict};
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _, Set,
     TransactionTrait as _,
@@ -36,19 +40,20 @@ use crate::secrets::MasterKey;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 use crate::sessions::Sessions;
 use crate::throttle::Verdict;
-use crate::two_factor::{Answer, Challenge, SmsStatus, TwoFactor};
+use crate::two_factor::{Answer, Asked, Challenge, SmsStatus, TwoFactor};
 
 /// How long a link works.
 pub const LINK_VALID_SECS: i64 = 30 * 60;
 /// Where a link points on the site: the app's `open_password_reset` server function.
 pub const LINK_PATH: &str = "/password/reset-link";
 
-/// What a live link asks for next.
+/// What a live link asks for next, for the account with `email` (shown, so that
+/// nobody resets an account other than their own with a link planted on them).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ResetStep {
     /// The account's second factor, before anything else.
-    SecondFactor(Challenge),
-    /// "Choose a new password" for the account with this email.
+    SecondFactor { email: String, challenge: Challenge },
+    /// "Choose a new password".
     NewPassword { email: String },
 }
 
@@ -81,41 +86,55 @@ impl PasswordResets {
     }
 
     /// "Forgot your password?" for `email`, by `requester`. Whatever the address,
-    /// the answer is the same: the request is counted, and if an account has the
-    /// address and the hour has room, a new link replaces its last and is emailed.
-    /// A malformed address is refused, which says nothing about accounts.
+    /// the answer is the same after the same work: the request is counted (a
+    /// malformed address is refused, which says nothing about accounts). Then,
+    /// once the caller has answered, if an account has the address and the hour
+    /// had room, a new link replaces its last and is emailed.
     pub async fn request(&self, email: &str, requester: &Requester) -> Result<(), CoreError> {
         let email = normalize_email(email)?;
-        let now = clock::now();
-        let transaction = self.db.begin().await?;
-        let counted = requests::count(&transaction, &self.key, &email, now).await?;
-        let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&transaction).await?;
-        let sent = match found {
-            Some(found) if counted => {
-                self.store_link(&transaction, &found.into(), requester, now).await?;
-                true
-            }
-            _ => false,
-        };
-        transaction.commit().await?;
-        if sent {
-            self.outbox.wake();
+        if requests::count(&self.db, &self.key, &email, clock::now()).await? {
+            let (resets, requester) = (self.clone(), requester.clone());
+            tokio::spawn(async move {
+                if let Err(error) = resets.send_link(&email, &requester).await {
+                    tracing::error!(%error, "a password-reset link could not be stored");
+                }
+            });
         }
         Ok(())
     }
 
+    /// What [`request`](Self::request) does once it has answered: stores a new
+    /// link for the account with `email` (normalised), if there is one, with its
+    /// event and its email, in one transaction. Returns whether it did.
+    pub async fn send_link(&self, email: &str, requester: &Requester) -> Result<bool, CoreError> {
+        let Some(found) = user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await? else {
+            return Ok(false);
+        };
+        let account = Account::from(found);
+        let transaction = self.db.begin().await?;
+        let stored = self.store_link(&transaction, &account, requester, clock::now()).await?;
+        transaction.commit().await?;
+        if stored {
+            self.outbox.wake();
+        }
+        Ok(stored)
+    }
+
+    /// Stores a new link for `account`, replacing its last unless the customer is
+    /// half-way through that one (its second factor given; it still works for
+    /// them), and stores its event and email. Returns whether it did.
     async fn store_link(
         &self,
         transaction: &DatabaseTransaction,
         account: &Account,
         requester: &Requester,
         now: UnixTime,
-    ) -> Result<(), CoreError> {
+    ) -> Result<bool, CoreError> {
         use password_reset::{ActiveModel, Column, Entity};
 
         let token = ResetToken::generate()?;
         let expires_at = now + LINK_VALID_SECS;
-        Entity::insert(ActiveModel {
+        let stored = Entity::insert(ActiveModel {
             user_id: Set(account.id),
             token_digest: Set(token.digest()),
             requested_at: Set(now),
@@ -132,25 +151,28 @@ impl PasswordResets {
                     Column::SecurityStamp,
                     Column::SecondFactorAt,
                 ])
+                .action_and_where(
+                    Expr::col((Entity, Column::SecondFactorAt)).is_null().or(Expr::col((Entity, Column::ExpiresAt)).lte(now)),
+                )
                 .to_owned(),
         )
         .exec_without_returning(transaction)
         .await?;
+        if stored != 1 {
+            return Ok(false);
+        }
         let requested = SecurityEvent::PasswordResetRequested;
         SecurityEvents::record(transaction, account.id, requested, &Actor::Client, requester).await?;
         let link = format!("{}{LINK_PATH}?token={}", self.site_url, token.as_str());
         let email = notices::password_reset_link(account, &link, LINK_VALID_SECS / 60, now);
-        Outbox::enqueue_sealed(transaction, &self.key, email, expires_at).await
+        Outbox::enqueue_sealed(transaction, &self.key, email, expires_at).await?;
+        Ok(true)
     }
 
-    /// A link followed from its email: what it asks for next. With SMS codes the
-    /// code is sent now, unless a limit says to wait (the page then says so).
-    pub async fn follow(&self, token: &ResetToken) -> Result<ResetStep, CoreError> {
-        let (link, account) = self.live(token).await?;
-        if link.second_factor_at.is_none() {
-            self.two_factor.begin_sign_in(&account).await?;
-        }
-        self.step(token).await
+    /// Whether `token` names a live link: for the emailed link, which only checks
+    /// (mail scanners open links too: opening one spends or sends nothing).
+    pub async fn open(&self, token: &ResetToken) -> Result<(), CoreError> {
+        self.live(token).await.map(drop)
     }
 
     /// What the live link `token` asks for next.
@@ -158,39 +180,47 @@ impl PasswordResets {
         let (link, account) = self.live(token).await?;
         let factor = self.two_factor.second_factor(account.id).await?;
         Ok(match (factor, link.second_factor_at) {
-            (Some(_), None) => ResetStep::SecondFactor(self.two_factor.sign_in_challenge(&account).await?),
+            (Some(_), None) => {
+                let challenge = self.two_factor.sign_in_challenge(&account).await?;
+                ResetStep::SecondFactor { email: account.email, challenge }
+            }
             _ => ResetStep::NewPassword { email: account.email },
         })
     }
 
-    /// "Resend code", for a link whose account has SMS codes.
-    pub async fn resend_code(&self, token: &ResetToken) -> Result<SmsStatus, CoreError> {
+    /// "Text me a code" (and "Resend code"), for a link whose account has SMS
+    /// codes: only ever on the customer's request, never by opening the link.
+    pub async fn send_code(&self, token: &ResetToken) -> Result<SmsStatus, CoreError> {
         let (_, account) = self.live(token).await?;
         self.two_factor.resend_sign_in_code(&account).await
     }
 
     /// The account's second factor, typed by `requester` for the link `token`:
-    /// checked as at sign-in (counted first, in the same throttle; a code is
-    /// accepted once, a recovery code spent). A right one is noted on the link, in
-    /// the same transaction.
+    /// checked as at sign-in (counted first; a code is accepted once, a recovery
+    /// code spent). A right one is noted on the link, which gets a new token in the
+    /// same statement: returned for this browser alone, while the emailed one no
+    /// longer works.
     pub async fn give_second_factor(
         &self,
         token: &ResetToken,
         answer: Answer<'_>,
         requester: &Requester,
-    ) -> Result<(), CoreError> {
+    ) -> Result<ResetToken, CoreError> {
         let (_, account) = self.live(token).await?;
         let factor = self.two_factor.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         let transaction = self.db.begin().await?;
+        let asked = (Asked::PasswordReset, answer);
         let (attempt, verdict) =
-            self.two_factor.check_answer_on(&transaction, &account, &factor, answer, requester).await?;
+            self.two_factor.check_answer_on(&transaction, &account, &factor, asked, requester).await?;
         let Verdict::Right(()) = verdict else {
             transaction.commit().await?;
             return Err(attempt.settle(verdict).await.err().unwrap_or(CoreError::InvalidCode));
         };
         attempt.succeed_on(&transaction).await?;
+        let renewed = ResetToken::generate()?;
         let noted = password_reset::Entity::update_many()
             .col_expr(password_reset::Column::SecondFactorAt, Expr::value(clock::now()))
+            .col_expr(password_reset::Column::TokenDigest, Expr::value(renewed.digest()))
             .filter(password_reset::Column::TokenDigest.eq(token.digest()))
             .filter(password_reset::Column::ExpiresAt.gt(clock::now()))
             .exec(&transaction)
@@ -201,7 +231,7 @@ impl PasswordResets {
         }
         transaction.commit().await?;
         self.outbox.wake();
-        Ok(())
+        Ok(renewed)
     }
 
     /// "Choose a new password" through the link `token`, by `requester`: with the

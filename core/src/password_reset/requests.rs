@@ -3,7 +3,7 @@
 //! tells nobody which addresses are customers'. Counted and checked in one upsert.
 
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _, Set};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set};
 
 use crate::CoreError;
 use crate::clock::UnixTime;
@@ -14,10 +14,10 @@ use crate::secrets::{MasterKey, keyed_digest};
 /// Links one address may be sent in an hour.
 pub const REQUESTS_PER_HOUR: i32 = 3;
 
-/// Counts a request for `email` in `transaction`; `false` when its hour is full
-/// (nothing is counted then).
+/// Counts a request for `email`; `false` when its hour is full (nothing is
+/// counted then).
 pub(super) async fn count(
-    transaction: &DatabaseTransaction,
+    db: &DatabaseConnection,
     key: &MasterKey,
     email: &str,
     now: UnixTime,
@@ -40,7 +40,7 @@ pub(super) async fn count(
             .action_and_where(window.has_room())
             .to_owned(),
     )
-    .exec_without_returning(transaction)
+    .exec_without_returning(db)
     .await?;
     Ok(counted == 1)
 }

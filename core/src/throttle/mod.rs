@@ -94,6 +94,10 @@ pub enum Bucket {
     /// setup code of the account, wherever it is typed (a throwaway account's
     /// browsers must not buy more guesses at a code sent to someone's number).
     UntrustedAccount(i32),
+    /// Everyone giving an account's second factor to reset its password from a
+    /// browser it does not know: apart from sign-in's, so that someone who reads
+    /// the customer's email, without the password, cannot lock their sign-in.
+    UntrustedReset(i32),
 }
 
 impl Bucket {
@@ -113,6 +117,14 @@ impl Bucket {
         }
     }
 
+    /// The bucket of second-factor attempts to reset a known account's password.
+    pub fn password_reset(client: Client, account_id: i32) -> Self {
+        match client {
+            Client::Trusted { account_id, device } => Self::Device { account_id, device },
+            Client::Untrusted => Self::UntrustedReset(account_id),
+        }
+    }
+
     /// The key it is stored under; an email only as its hash.
     fn subject(&self) -> String {
         match self {
@@ -120,6 +132,7 @@ impl Bucket {
             Self::Device { account_id, device } => format!("device:{account_id}:{}", device.as_str()),
             Self::UntrustedEmail(email) => format!("email:{}", crate::digest::sha256_hex(email)),
             Self::UntrustedAccount(id) => format!("account:{id}"),
+            Self::UntrustedReset(id) => format!("reset:{id}"),
         }
     }
 }
@@ -186,9 +199,12 @@ impl Throttle {
 
     /// Every subject that counts for `account`: those of the browsers it does not
     /// know, and the prefix of those of its known browsers.
-    fn subjects_of(account: &Account) -> ([String; 2], String) {
-        let untrusted =
-            [Bucket::UntrustedAccount(account.id).subject(), Bucket::UntrustedEmail(account.email.clone()).subject()];
+    fn subjects_of(account: &Account) -> ([String; 3], String) {
+        let untrusted = [
+            Bucket::UntrustedAccount(account.id).subject(),
+            Bucket::UntrustedEmail(account.email.clone()).subject(),
+            Bucket::UntrustedReset(account.id).subject(),
+        ];
         (untrusted, format!("device:{}:", account.id))
     }
 

@@ -16,6 +16,14 @@ use crate::requester::Requester;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 use crate::throttle::{Attempt, Verdict};
 
+/// Where the second factor is asked: each place counts the guesses of browsers
+/// the account does not know apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    SignIn,
+    PasswordReset,
+}
+
 /// What was typed where the second factor is asked.
 #[derive(Clone, Copy, Debug)]
 pub enum Answer<'a> {
@@ -27,8 +35,8 @@ pub enum Answer<'a> {
 
 impl TwoFactor {
     /// In `transaction`: counts the check in the code step's throttle for
-    /// `requester`'s browser (or with every browser the account does not know),
-    /// then checks `answer` against `factor`, the account's, read before. A right
+    /// `requester`'s browser (or with every browser the account does not know
+    /// asking where it is `asked`), then checks `answer` against `factor`, the account's, read before. A right
     /// code is accepted once; a right recovery code is spent, recorded and emailed
     /// about. The caller settles the returned attempt with the verdict, and wakes
     /// the outbox once the transaction has committed.
@@ -37,10 +45,10 @@ impl TwoFactor {
         transaction: &DatabaseTransaction,
         account: &Account,
         factor: &SecondFactor,
-        answer: Answer<'_>,
+        (asked, answer): (Asked, Answer<'_>),
         requester: &Requester,
     ) -> Result<(Attempt, Verdict<()>), CoreError> {
-        let attempt = self.reserve_sign_in_code(transaction, account, requester).await?;
+        let attempt = self.reserve_answer(transaction, account, asked, requester).await?;
         let verdict = match (answer, factor) {
             (Answer::Code(code), SecondFactor::AuthenticatorApp { sealed_secret, .. }) => {
                 self.accept_totp_sign_in(transaction, account.id, sealed_secret, code).await?

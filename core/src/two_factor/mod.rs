@@ -11,7 +11,7 @@ mod sms_codes;
 mod sms_setup;
 mod totp_setup;
 
-pub use answer::Answer;
+pub use answer::{Answer, Asked};
 pub use second_factor::SecondFactor;
 pub use sign_in::Challenge;
 pub use sms_codes::SmsStatus;
@@ -145,17 +145,23 @@ impl TwoFactor {
         Ok(enrollments.rows_affected + codes.rows_affected + numbers)
     }
 
-    /// Reserves a sign-in code (or recovery code) check for `account` in
+    /// Reserves a check of the second factor (or a recovery code) for `account` in
     /// `transaction`, counted for `requester`'s browser or, if the account does not
-    /// know it, with all such browsers. The count's row stays locked until the
-    /// transaction ends, so racing checks in the same bucket wait for this verdict.
-    async fn reserve_sign_in_code(
+    /// know it, with all such browsers asking where it is `asked`. The count's row
+    /// stays locked until the transaction ends, so racing checks in the same bucket
+    /// wait for this verdict.
+    async fn reserve_answer(
         &self,
         transaction: &DatabaseTransaction,
         account: &Account,
+        asked: Asked,
         requester: &Requester,
     ) -> Result<Attempt, CoreError> {
-        let bucket = Bucket::account(self.devices.recognise(&requester.device_cookies, account), account.id);
+        let client = self.devices.recognise(&requester.device_cookies, account);
+        let bucket = match asked {
+            Asked::SignIn => Bucket::account(client, account.id),
+            Asked::PasswordReset => Bucket::password_reset(client, account.id),
+        };
         self.codes.reserve_on(transaction, &bucket, Some(account), requester).await
     }
 

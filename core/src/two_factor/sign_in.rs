@@ -6,7 +6,7 @@ use sea_orm::{
 };
 
 use super::sms_codes::Purpose;
-use super::{Answer, Method, SmsStatus, TwoFactor};
+use super::{Answer, Asked, Method, SmsStatus, TwoFactor};
 use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock;
@@ -86,7 +86,8 @@ impl TwoFactor {
         let account = &pending.account;
         let factor = self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         let transaction = self.db.begin().await?;
-        let (attempt, verdict) = self.check_answer_on(&transaction, account, &factor, answer, requester).await?;
+        let asked = (Asked::SignIn, answer);
+        let (attempt, verdict) = self.check_answer_on(&transaction, account, &factor, asked, requester).await?;
         self.finish_sign_in(transaction, attempt, verdict, pending, requester).await
     }
 

@@ -54,10 +54,10 @@ fn failure_line(count: &FailureCount) -> String {
         "step_up" => "passwords re-typed for changes",
         other => other,
     };
-    let who = if count.subject.starts_with("device:") {
-        "one browser the account knows"
-    } else {
-        "browsers the account does not know"
+    let who = match count.subject.split(':').next() {
+        Some("device") => "one browser the account knows",
+        Some("reset") => "password resets from browsers the account does not know",
+        _ => "browsers the account does not know",
     };
     let lock = match count.locked_at {
         Some(at) => format!(", LOCKED since {}", format_utc(at)),

@@ -7,8 +7,7 @@ use crate::error::AppError;
 /// token moves into the reset cookie and the browser goes on to the reset page,
 /// so the token leaves the address bar, history and any `Referer`. A link that
 /// is not valid goes there too, without a cookie: the page says what happened.
-/// Opening a link spends nothing (mail scanners open links too); with SMS codes,
-/// the code is sent.
+/// Opening a link spends and sends nothing: mail scanners open links too.
 #[server(prefix = "/password", endpoint = "reset-link", input = GetUrl)]
 pub async fn open_password_reset(token: Option<String>) -> Result<(), AppError> {
     use portal_core::password_reset::ResetToken;
@@ -18,7 +17,7 @@ pub async fn open_password_reset(token: Option<String>) -> Result<(), AppError> 
     let state = crate::ssr::state()?;
     let opened = token.as_deref().and_then(ResetToken::parse);
     let live = match &opened {
-        Some(token) => match state.portal.password_resets.follow(token).await {
+        Some(token) => match state.portal.password_resets.open(token).await {
             Ok(_) => true,
             Err(portal_core::CoreError::ResetLinkInvalid) => false,
             Err(error) => return Err(error.into()),

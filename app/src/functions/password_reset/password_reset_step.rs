@@ -4,12 +4,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 use crate::functions::auth::ChallengeView;
 
-/// What the reset page asks for next.
+/// What the reset page asks for next, for the account with `email` (shown, so that
+/// nobody resets another account than their own with a link planted on them).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResetStepView {
     /// The account's second factor first.
-    SecondFactor(ChallengeView),
-    /// "Choose a new password" for the account with this email (for password managers).
+    SecondFactor { email: String, challenge: ChallengeView },
+    /// "Choose a new password".
     NewPassword { email: String },
 }
 
@@ -22,10 +23,10 @@ pub async fn password_reset_step() -> Result<ResetStepView, AppError> {
     let state = crate::ssr::state()?;
     let token = crate::ssr::reset_token(&state)?;
     Ok(match state.portal.password_resets.step(&token).await? {
-        ResetStep::SecondFactor(challenge) => ResetStepView::SecondFactor(ChallengeView {
-            method: challenge.method.into(),
-            sms: challenge.sms.map(Into::into),
-        }),
+        ResetStep::SecondFactor { email, challenge } => ResetStepView::SecondFactor {
+            email,
+            challenge: ChallengeView { method: challenge.method.into(), sms: challenge.sms.map(Into::into) },
+        },
         ResetStep::NewPassword { email } => ResetStepView::NewPassword { email },
     })
 }

@@ -11,6 +11,7 @@ pub async fn verify_reset_recovery_code(recovery_code: String) -> Result<(), App
     let token = crate::ssr::reset_token(&state)?;
     let requester = crate::ssr::requester(&state);
     let answer = Answer::RecoveryCode(&recovery_code);
-    state.portal.password_resets.give_second_factor(&token, answer, &requester).await?;
+    let renewed = state.portal.password_resets.give_second_factor(&token, answer, &requester).await?;
+    crate::ssr::keep_reset_token(&state, &renewed);
     Ok(())
 }
