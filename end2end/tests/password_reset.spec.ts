@@ -31,7 +31,7 @@ test("a forgotten password is reset from the email's link", async ({ page }) => 
   await expect(page.getByRole("status")).toBeFocused();
   await expectEmail(email, "Your password was reset");
 
-  await page.getByRole("link", { name: "Sign in", exact: true }).click();
+  await page.locator("#content").getByRole("link", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await signIn(page, email, NEW_PASSWORD);
   await expect(page).toHaveURL(/\/account$/);

@@ -18,10 +18,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let steps_done = RwSignal::new(0_usize);
     let step = Resource::new(move || steps_done.get(), |_| password_reset_step());
     let reset = ServerAction::<ChooseNewPassword>::new();
-    let next_step = Callback::new(move |()| {
-        steps_done.update(|n| *n += 1);
-        focus_after_render("#reset-step");
-    });
+    let next_step = Callback::new(move |()| steps_done.update(|n| *n += 1));
     Effect::new(move |_| {
         if let Some(Ok(())) = reset.value().get() {
             focus_after_render("#password-reset");
@@ -35,6 +32,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <Show when=move || matches!(reset.value().get(), Some(Ok(()))) fallback=move || view! {
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
+                        let after_second_factor = steps_done.get_untracked() > 0;
                         match step.await {
                             Ok(ResetStepView::SecondFactor { email, challenge }) => view! {
                                 <ForAccount email/>
@@ -43,7 +41,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                             .into_any(),
                             Ok(ResetStepView::NewPassword { email }) => view! {
                                 <ForAccount email=email.clone()/>
-                                <h2 id="reset-step" tabindex="-1">"Choose a new password"</h2>
+                                <NewPasswordHeading after_second_factor=after_second_factor/>
                                 <ActionForm action=reset>
                                     // For password managers: the account the new password is for.
                                     <input type="email" autocomplete="username" value=email hidden readonly/>
@@ -69,6 +67,18 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// "Choose a new password", which takes focus when it follows the second factor,
+/// so a screen reader announces the new step.
+#[component]
+fn NewPasswordHeading(after_second_factor: bool) -> impl IntoView {
+    Effect::new(move |_| {
+        if after_second_factor {
+            focus_after_render("#reset-step");
+        }
+    });
+    view! { <h2 id="reset-step" tabindex="-1">"Choose a new password"</h2> }
 }
 
 /// Whose password this is, so that nobody resets another account than their own

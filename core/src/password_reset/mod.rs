@@ -209,9 +209,9 @@ impl PasswordResets {
         let (_, account) = self.live(token).await?;
         let factor = self.two_factor.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         let transaction = self.db.begin().await?;
-        let asked = (Asked::PasswordReset, answer);
+        let asked = Asked::PasswordReset;
         let (attempt, verdict) =
-            self.two_factor.check_answer_on(&transaction, &account, &factor, asked, requester).await?;
+            self.two_factor.check_answer_on(&transaction, &account, &factor, asked, answer, requester).await?;
         let Verdict::Right(()) = verdict else {
             transaction.commit().await?;
             return Err(attempt.settle(verdict).await.err().unwrap_or(CoreError::InvalidCode));

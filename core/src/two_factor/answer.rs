@@ -45,7 +45,8 @@ impl TwoFactor {
         transaction: &DatabaseTransaction,
         account: &Account,
         factor: &SecondFactor,
-        (asked, answer): (Asked, Answer<'_>),
+        asked: Asked,
+        answer: Answer<'_>,
         requester: &Requester,
     ) -> Result<(Attempt, Verdict<()>), CoreError> {
         let attempt = self.reserve_answer(transaction, account, asked, requester).await?;

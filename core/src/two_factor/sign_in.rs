@@ -86,8 +86,8 @@ impl TwoFactor {
         let account = &pending.account;
         let factor = self.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
         let transaction = self.db.begin().await?;
-        let asked = (Asked::SignIn, answer);
-        let (attempt, verdict) = self.check_answer_on(&transaction, account, &factor, asked, requester).await?;
+        let (attempt, verdict) =
+            self.check_answer_on(&transaction, account, &factor, Asked::SignIn, answer, requester).await?;
         self.finish_sign_in(transaction, attempt, verdict, pending, requester).await
     }
 
