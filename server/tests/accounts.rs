@@ -253,10 +253,12 @@ async fn control_characters_in_any_field_are_refused_with_a_message(app: TestApp
 }
 
 async fn huge_requests_are_refused(app: TestApp) {
-    let huge = "a".repeat(100_000);
-    let response = app.post("/api/sign_in", &[("email", &huge), ("password", PASSWORD)], None).await;
+    // Read to its end and refused, so the client, still sending, gets the answer
+    // (a closed connection under it broke `fuzz.rs` now and then).
+    let large = "a".repeat(100_000);
+    let response = app.post("/api/sign_in", &[("email", &large), ("password", PASSWORD)], None).await;
     assert_eq!(response.status(), 413);
-    assert_eq!(response.headers()["connection"], "close", "the unread rest of the body ends the connection");
+    assert!(response.headers().get("connection").is_none());
     assert!(response.text().await.unwrap().contains("too large"));
 }
 

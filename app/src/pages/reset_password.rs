@@ -116,10 +116,9 @@ fn SecondFactorStep(challenge: ChallengeView, on_done: Callback<()>) -> impl Int
         }
     });
     let source = match (&challenge.method, &challenge.sms) {
-        (TwoFactorMethod::Sms, Some(sms)) => format!(
-            "We text the six-digit code to {} when you ask for it below. Then enter it here.",
-            sms.masked_phone
-        ),
+        (TwoFactorMethod::Sms, Some(sms)) => {
+            format!("We text the six-digit code to {} when you ask for it below. Then enter it here.", sms.masked_phone)
+        }
         _ => "Enter the six-digit code from your authenticator app.".to_owned(),
     };
     let send = challenge.sms.map(|sms| view! { <SendCodeButton wait_secs=sms.resend_in_secs/> });

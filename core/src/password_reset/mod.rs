@@ -152,7 +152,9 @@ impl PasswordResets {
                     Column::SecondFactorAt,
                 ])
                 .action_and_where(
-                    Expr::col((Entity, Column::SecondFactorAt)).is_null().or(Expr::col((Entity, Column::ExpiresAt)).lte(now)),
+                    Expr::col((Entity, Column::SecondFactorAt))
+                        .is_null()
+                        .or(Expr::col((Entity, Column::ExpiresAt)).lte(now)),
                 )
                 .to_owned(),
         )

@@ -17,20 +17,31 @@ use leptos::server_fn::error::FromServerFnError as _;
 
 /// Far more than any form of the portal sends.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// A larger body is read this far and discarded before the answer; past it, the
+/// connection is closed.
+const READ_TO_REFUSE_BYTES: usize = 256 * 1024;
 
 pub async fn refuse_malformed(request: Request, next: Next) -> Response {
     if request.method() != Method::POST || !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+    let too_large = || {
         let error = AppError::Invalid(format!("The request is too large: at most {} kB.", MAX_BODY_BYTES / 1024));
-        let mut response = answer(StatusCode::PAYLOAD_TOO_LARGE, &error);
+        answer(StatusCode::PAYLOAD_TOO_LARGE, &error)
+    };
+    // A body a little too large is read to its end, so the client, still sending
+    // it, gets the 413 rather than a connection closed under it.
+    let Ok(bytes) = axum::body::to_bytes(body, READ_TO_REFUSE_BYTES).await else {
+        let mut response = too_large();
         // The rest of the body is left unread, so this connection cannot carry
         // another request: say so, or a client may reuse it as it closes.
         response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
         return response;
     };
+    if bytes.len() > MAX_BODY_BYTES {
+        return too_large();
+    }
     if has_control_characters(&bytes) {
         let error = AppError::Invalid("Fields cannot contain control characters such as NUL or line breaks.".into());
         return answer(StatusCode::BAD_REQUEST, &error);
