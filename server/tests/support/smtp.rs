@@ -77,7 +77,9 @@ impl SmtpServer {
     pub async fn wait_for_subject(&self, subject: &str) -> Received {
         let line = format!("Subject: Customer Portal: {subject}");
         for _ in 0..200 {
-            if let Some(found) = self.received().into_iter().find(|message| message.text().contains(&line)) {
+            // A long subject is folded onto a second header line.
+            let has_subject = |message: &Received| message.text().replace("\r\n ", " ").contains(&line);
+            if let Some(found) = self.received().into_iter().find(has_subject) {
                 return found;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
