@@ -106,8 +106,13 @@ async fn main() {
         let answer = connection.send(post("/api/request_password_reset", "", &[("email", &email)])).await;
         (connection, answer.status == StatusCode::OK)
     };
+    let quiet_customers: Vec<String> = customers.iter().take(100).cloned().collect();
     server.measure("reset link asked: a customer's", each_once(addr, customers, ask)).await;
     server.measure("reset link asked: nobody's", each_once(addr, strangers, ask)).await;
+    // And one at a time on a quiet server, as someone timing single answers sees it.
+    let quiet_strangers: Vec<String> = (0..100).map(|n| format!("nobody-quiet-{n}@example.com")).collect();
+    server.measure("  one at a time: a customer's", one_at_a_time(addr, quiet_customers, ask)).await;
+    server.measure("  one at a time: nobody's", one_at_a_time(addr, quiet_strangers, ask)).await;
 
     // Long enough for the hashing pool to let its idle buffers go.
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -259,6 +264,27 @@ where
         })
     });
     gather(join_all(clients).await, started)
+}
+
+/// `jobs` one after the other on one connection, with a pause between them that is
+/// not timed, so each finds the server quiet.
+async fn one_at_a_time<J, F, Fut>(addr: SocketAddr, jobs: Vec<J>, run: F) -> Figures
+where
+    F: Fn(Connection, J) -> Fut,
+    Fut: Future<Output = (Connection, bool)>,
+{
+    let mut connection = Connection::open(addr).await;
+    let (mut latencies, mut failures, mut elapsed) = (Vec::new(), 0, Duration::ZERO);
+    for job in jobs {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let sent = Instant::now();
+        let (lent, went_well) = run(connection, job).await;
+        connection = lent;
+        latencies.push(sent.elapsed());
+        elapsed += sent.elapsed();
+        failures += usize::from(!went_well);
+    }
+    Figures { latencies, failures, elapsed }
 }
 
 fn gather(clients: Vec<Result<(Vec<Duration>, usize), tokio::task::JoinError>>, started: Instant) -> Figures {
