@@ -52,6 +52,8 @@ pub enum AppError {
     TwoFactorUnreadable,
     #[error("This link has expired or has already been used. Ask for a new one.")]
     ResetLinkInvalid,
+    #[error("We have already texted a code for this link. If it did not arrive, ask for a new link.")]
+    ResetCodeAlreadySent,
     #[error("Enter your verification code first.")]
     SecondFactorRequired,
     #[error("This setup has expired. Please start again.")]
@@ -112,6 +114,7 @@ impl AppError {
             | Self::InvalidRecoveryCode => 401,
             Self::PasswordConfirmationRequired | Self::SecondFactorRequired => 403,
             Self::ResetLinkInvalid => 410,
+            Self::ResetCodeAlreadySent => 429,
             Self::EmailTaken
             | Self::CodeAlreadyUsed
             | Self::SetupExpired

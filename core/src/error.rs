@@ -34,6 +34,9 @@ pub enum CoreError {
     /// security change of its account.
     #[error("the password-reset link is not valid")]
     ResetLinkInvalid,
+    /// A second text for one reset link.
+    #[error("a code was already texted for this reset link")]
+    ResetCodeAlreadySent,
     /// A new password through a reset link before the second factor was given.
     #[error("the second factor must be given first")]
     SecondFactorRequired,

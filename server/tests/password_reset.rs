@@ -53,10 +53,13 @@ async fn a_link_resets_the_password_once_and_signs_every_browser_out(app: TestAp
     let (status, step) = app.reset_step(&browser).await;
     assert_eq!((status, step.as_str()), (200, r#"{"NewPassword":{"email":"ana@example.com"}}"#));
 
+    // Only for the account the page named: a link swapped in meanwhile resets nothing.
+    let someone_else = app.choose_new_password(&browser, "bo@example.com", NEW_PASSWORD).await;
+    assert_eq!(someone_else.status(), 410);
     // The registration's policy.
-    let weak = app.choose_new_password(&browser, "short").await;
+    let weak = app.choose_new_password(&browser, EMAIL, "short").await;
     assert_eq!(weak.status(), 422);
-    let chosen = app.choose_new_password(&browser, NEW_PASSWORD).await;
+    let chosen = app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await;
     assert_eq!(chosen.status(), 200, "{}", chosen.text().await.unwrap());
     assert_eq!(browser.cookie("portal_reset"), None, "the browser forgets the link");
 
@@ -75,7 +78,7 @@ async fn a_link_resets_the_password_once_and_signs_every_browser_out(app: TestAp
     assert_eq!(app.reset_step(&again).await.0, 410);
     let copied = Browser::new();
     copied.set_cookie("portal_reset", &token);
-    assert_eq!(app.choose_new_password(&copied, "another password 99").await.status(), 410);
+    assert_eq!(app.choose_new_password(&copied, EMAIL, "another password 99").await.status(), 410);
     assert_eq!(app.sign_in(EMAIL, NEW_PASSWORD).await.status(), 200);
 }
 
@@ -115,7 +118,7 @@ async fn a_link_works_for_30_minutes(app: TestApp) {
     let expired = portal_core::clock::now() - 1;
     app.portal.db.execute_unprepared(&format!("UPDATE password_resets SET expires_at = {expired}")).await.unwrap();
     assert_eq!(app.reset_step(&browser).await.0, 410);
-    assert_eq!(app.choose_new_password(&browser, NEW_PASSWORD).await.status(), 410);
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 410);
     assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), 200, "the password is unchanged");
 }
 
@@ -131,7 +134,7 @@ async fn asking_again_replaces_the_link(app: TestApp) {
     assert_eq!(app.reset_step(&old).await.0, 410);
     let new = Browser::new();
     app.open_reset_link(&new, &second).await;
-    assert_eq!(app.choose_new_password(&new, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(app.choose_new_password(&new, EMAIL, NEW_PASSWORD).await.status(), 200);
 }
 
 async fn an_address_gets_three_links_an_hour(app: TestApp) {
@@ -205,7 +208,7 @@ async fn with_the_authenticator_app_the_code_comes_first_and_2fa_stays_on(app: T
     assert!(step.contains(r#""method":"AuthenticatorApp""#), "{step}");
 
     // No new password before the code.
-    assert_eq!(app.choose_new_password(&browser, NEW_PASSWORD).await.status(), 403);
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 403);
     let wrong = app.post_in(&browser, "/api/verify_reset_code", &[("code", "000000")]).await;
     assert_eq!(wrong.status(), 401);
     let emailed = browser.cookie("portal_reset").unwrap();
@@ -220,12 +223,15 @@ async fn with_the_authenticator_app_the_code_comes_first_and_2fa_stays_on(app: T
     app.open_reset_link(&reader, &link).await;
     assert_eq!(app.reset_step(&reader).await.0, 410);
     reader.set_cookie("portal_reset", &emailed);
-    assert_eq!(app.choose_new_password(&reader, "a password of theirs 1").await.status(), 410);
+    assert_eq!(app.choose_new_password(&reader, EMAIL, "a password of theirs 1").await.status(), 410);
+    // Opening the emailed link again in the customer's browser keeps its new token.
+    app.open_reset_link(&browser, &link).await;
+    assert!(app.reset_step(&browser).await.1.contains("NewPassword"));
     // Nor does asking again replace it, half-way through.
     let asked_again = app.portal.password_resets.send_link(EMAIL, &Requester::default()).await.unwrap();
     assert!(!asked_again, "the customer's link stays");
 
-    assert_eq!(app.choose_new_password(&browser, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 200);
 
     assert_eq!(app.two_factor_method(EMAIL).await.as_deref(), Some("totp"), "a reset never turns 2FA off");
     let signed_in = app.sign_in(EMAIL, NEW_PASSWORD).await;
@@ -243,7 +249,7 @@ async fn a_recovery_code_can_stand_in_for_the_code_once(app: TestApp) {
     let used = app.post_in(&browser, "/api/verify_reset_recovery_code", &[("recovery_code", &codes[0])]).await;
     assert_eq!(used.status(), 200, "{}", used.text().await.unwrap());
     assert_eq!(app.stored_recovery_digests(EMAIL).await.len(), before - 1, "spent");
-    assert_eq!(app.choose_new_password(&browser, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 200);
 
     // Spent: it works nowhere again.
     let link = app.fresh_reset_link(EMAIL, 2).await;
@@ -265,10 +271,14 @@ async fn with_sms_the_code_is_texted_when_asked_for(app: TestApp) {
     assert_eq!(stored_texts(&app).await, texts);
     assert_eq!(app.post_in(&browser, "/api/send_reset_code", &[]).await.status(), 200);
     let code = app.twilio.next_code(PHONE).await;
+    // One text a link: whoever reads the email cannot use up the sign-in texts.
+    let again = app.post_in(&browser, "/api/send_reset_code", &[]).await;
+    assert_eq!(again.status(), 429);
+    assert_eq!(stored_texts(&app).await, texts + 1);
 
     let right = app.post_in(&browser, "/api/verify_reset_code", &[("code", &code)]).await;
     assert_eq!(right.status(), 200, "{}", right.text().await.unwrap());
-    assert_eq!(app.choose_new_password(&browser, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 200);
     assert_eq!(app.two_factor_method(EMAIL).await.as_deref(), Some("sms"));
 }
 

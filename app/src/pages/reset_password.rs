@@ -2,27 +2,29 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::components::{CodeInput, FormError, NewPasswordInput, ResendCode, focus_after_render, refocus_after_error};
+use crate::components::{CodeInput, FormError, NewPasswordInput, focus_after_render, refocus_after_error};
 use crate::error::AppError;
 use crate::functions::auth::ChallengeView;
 use crate::functions::password_reset::{
     ChooseNewPassword, ResetStepView, SendResetCode, VerifyResetCode, VerifyResetRecoveryCode, password_reset_step,
 };
-use crate::functions::two_factor::TwoFactorMethod;
+use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
 
 /// `/password/reset`, where an emailed reset link leads: the account's second
-/// factor first when 2FA is on, then "Choose a new password". A link that is
-/// wrong, used or expired gets a page that says so and how to get a new one.
+/// factor first when 2FA is on, then "Choose a new password", each naming the
+/// account. A link that is wrong, used or expired (or that ends while the page is
+/// open) gets a page that says so and how to get a new one.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let steps_done = RwSignal::new(0_usize);
     let step = Resource::new(move || steps_done.get(), |_| password_reset_step());
     let reset = ServerAction::<ChooseNewPassword>::new();
-    let next_step = Callback::new(move |()| steps_done.update(|n| *n += 1));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = reset.value().get() {
-            focus_after_render("#password-reset");
-        }
+    // The next step, or what became of the link: the server says which.
+    let reload = Callback::new(move |()| steps_done.update(|n| *n += 1));
+    Effect::new(move |_| match reset.value().get() {
+        Some(Ok(())) => focus_after_render("#password-reset"),
+        Some(Err(AppError::ResetLinkInvalid)) => reload.run(()),
+        _ => {}
     });
 
     view! {
@@ -35,16 +37,16 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         let after_second_factor = steps_done.get_untracked() > 0;
                         match step.await {
                             Ok(ResetStepView::SecondFactor { email, challenge }) => view! {
-                                <ForAccount email/>
-                                <SecondFactorStep challenge on_done=next_step/>
+                                <SecondFactorStep email challenge on_change=reload/>
                             }
                             .into_any(),
                             Ok(ResetStepView::NewPassword { email }) => view! {
-                                <ForAccount email=email.clone()/>
                                 <NewPasswordHeading after_second_factor=after_second_factor/>
+                                <ForAccount email=email.clone()/>
                                 <ActionForm action=reset>
-                                    // For password managers: the account the new password is for.
-                                    <input type="email" autocomplete="username" value=email hidden readonly/>
+                                    // The account the page names: the server resets no other. Also
+                                    // what password managers file the new password under.
+                                    <input type="email" name="email" autocomplete="username" value=email hidden readonly/>
                                     <NewPasswordInput id="new-password" name="password" label="New password"/>
                                     <FormError action=reset/>
                                     <button type="submit" class="primary" disabled=reset.pending()>
@@ -88,48 +90,51 @@ fn ForAccount(email: String) -> impl IntoView {
     view! { <p class="reset-account">"For the account "<strong>{email}</strong></p> }
 }
 
-/// What a wrong, used or expired link gets.
+/// What a wrong, used or expired link gets, or a browser that never opened one.
 #[component]
 fn LinkNotValid() -> impl IntoView {
     view! {
         <h2>"This link has expired or has already been used"</h2>
         <p>
             "A link to reset your password works once, for 30 minutes, and only the newest one you asked for "
-            "works. Ask for a new link, and open it from the newest email."
+            "works. Once you have entered your code, the link carries on only in the browser where you did. "
+            "Ask for a new link, and open it from the newest email."
         </p>
         <p><A href="/password/forgot">"Ask for a new link"</A></p>
     }
 }
 
 /// With 2FA on: the code from the app or the text message, or a recovery code,
-/// before a new password.
+/// before a new password. `on_change` asks the server where the link now stands:
+/// on to the new password, or ended meanwhile.
 #[component]
-fn SecondFactorStep(challenge: ChallengeView, on_done: Callback<()>) -> impl IntoView {
+fn SecondFactorStep(email: String, challenge: ChallengeView, on_change: Callback<()>) -> impl IntoView {
     let verify = ServerAction::<VerifyResetCode>::new();
     let recover = ServerAction::<VerifyResetRecoveryCode>::new();
     let with_recovery_code = RwSignal::new(false);
     let code_input = NodeRef::<leptos::html::Input>::new();
     refocus_after_error(verify, code_input);
+    let moved_on =
+        |result: Option<Result<(), AppError>>| matches!(result, Some(Ok(()) | Err(AppError::ResetLinkInvalid)));
     Effect::new(move |_| {
-        if matches!(verify.value().get(), Some(Ok(()))) || matches!(recover.value().get(), Some(Ok(()))) {
-            on_done.run(());
+        if moved_on(verify.value().get()) || moved_on(recover.value().get()) {
+            on_change.run(());
         }
     });
-    let source = match (&challenge.method, &challenge.sms) {
-        (TwoFactorMethod::Sms, Some(sms)) => {
-            format!("We text the six-digit code to {} when you ask for it below. Then enter it here.", sms.masked_phone)
-        }
-        _ => "Enter the six-digit code from your authenticator app.".to_owned(),
+    let source = match challenge.method {
+        TwoFactorMethod::Sms => "Enter the six-digit code we text to your mobile phone.",
+        TwoFactorMethod::AuthenticatorApp => "Enter the six-digit code from your authenticator app.",
     };
-    let send = challenge.sms.map(|sms| view! { <SendCodeButton wait_secs=sms.resend_in_secs/> });
+    let text_me = challenge.sms.map(|sms| view! { <TextMeACode sms on_link_ended=on_change/> });
 
     view! {
         <h2 id="reset-step" tabindex="-1">"Confirm it's you"</h2>
+        <ForAccount email/>
         <p>"Two-factor authentication is on for this account, so a new password needs your code too."</p>
         <Show
             when=move || with_recovery_code.get()
             fallback=move || view! {
-                <p>{source.clone()}</p>
+                <p>{source}</p>
                 <ActionForm action=verify>
                     <CodeInput id="code" node_ref=code_input/>
                     <FormError action=verify/>
@@ -164,42 +169,42 @@ fn SecondFactorStep(challenge: ChallengeView, on_done: Callback<()>) -> impl Int
                 </p>
             </ActionForm>
         </Show>
-        {send}
+        {text_me}
     }
 }
 
-/// "Text me a code", then "Resend code" once the server's wait is over: a text
-/// goes only when the customer asks, never because a link was opened.
+/// "Text me a code": a text goes only when the customer asks, never because a
+/// link was opened, and once a link.
 #[component]
-fn SendCodeButton(wait_secs: i64) -> impl IntoView {
+fn TextMeACode(sms: SmsStatusView, on_link_ended: Callback<()>) -> impl IntoView {
     let send = ServerAction::<SendResetCode>::new();
-    let wait = RwSignal::new(wait_secs);
+    // A code is on its way already when the page was reloaded after asking.
+    let sent = RwSignal::new(sms.valid_for_secs.is_some());
     Effect::new(move |_| match send.value().get() {
-        Some(Ok(status)) => wait.set(status.resend_in_secs),
-        Some(Err(AppError::ResendTooSoon { retry_after_secs })) => wait.set(retry_after_secs),
+        Some(Ok(_)) => {
+            sent.set(true);
+            focus_after_render("#code");
+        }
+        Some(Err(AppError::ResetLinkInvalid)) => on_link_ended.run(()),
         _ => {}
     });
-    let dispatch = Callback::new(move |()| {
-        send.dispatch(SendResetCode {});
-    });
-    let asked = move || send.version().get() > 0;
+    let masked_phone = sms.masked_phone;
     view! {
         <Show
-            when=asked
+            when=move || sent.get()
             fallback=move || view! {
                 <p class="actions">
-                    <button type="button" disabled=send.pending() on:click=move |_| dispatch.run(())>
-                        "Text me a code"
+                    <button type="button" disabled=send.pending() on:click=move |_| {
+                        send.dispatch(SendResetCode {});
+                    }>
+                        {format!("Text me a code at {masked_phone}")}
                     </button>
                 </p>
             }
         >
-            {move || matches!(send.value().get(), Some(Ok(_))).then(|| view! {
-                <p role="status">"We sent a six-digit code by SMS. It expires in 5 minutes."</p>
-            })}
-            <p class="resend">
-                "Didn't get it? "
-                <ResendCode wait_secs=wait pending=send.pending() on_resend=dispatch/>
+            <p role="status">
+                "We texted a six-digit code to your mobile phone. It expires in 5 minutes. If it does not "
+                "arrive, ask for a new link."
             </p>
         </Show>
         <FormError action=send/>

@@ -68,6 +68,7 @@ impl From<CoreError> for AppError {
             CoreError::SetupExpired => AppError::SetupExpired,
             CoreError::ResetLinkInvalid => AppError::ResetLinkInvalid,
             CoreError::SecondFactorRequired => AppError::SecondFactorRequired,
+            CoreError::ResetCodeAlreadySent => AppError::ResetCodeAlreadySent,
             CoreError::TwoFactorAlreadyOn => AppError::TwoFactorAlreadyOn,
             CoreError::TwoFactorOff => AppError::TwoFactorOff,
             // Logged where it was found, with the account.

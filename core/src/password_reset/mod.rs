@@ -141,6 +141,7 @@ impl PasswordResets {
             expires_at: Set(expires_at),
             security_stamp: Set(account.security_stamp.clone()),
             second_factor_at: Set(None),
+            texted_at: Set(None),
         })
         .on_conflict(
             OnConflict::column(Column::UserId)
@@ -150,11 +151,14 @@ impl PasswordResets {
                     Column::ExpiresAt,
                     Column::SecurityStamp,
                     Column::SecondFactorAt,
+                    Column::TextedAt,
                 ])
+                // A link the customer is half-way through stays, unless it is dead.
                 .action_and_where(
                     Expr::col((Entity, Column::SecondFactorAt))
                         .is_null()
-                        .or(Expr::col((Entity, Column::ExpiresAt)).lte(now)),
+                        .or(Expr::col((Entity, Column::ExpiresAt)).lte(now))
+                        .or(Expr::col((Entity, Column::SecurityStamp)).ne(account.security_stamp.clone())),
                 )
                 .to_owned(),
         )
@@ -190,10 +194,21 @@ impl PasswordResets {
         })
     }
 
-    /// "Text me a code" (and "Resend code"), for a link whose account has SMS
-    /// codes: only ever on the customer's request, never by opening the link.
+    /// "Text me a code", for a link whose account has SMS codes: only ever on the
+    /// customer's request, never by opening the link, and once a link (noted
+    /// before the text is sent, by one conditional statement), so that someone who
+    /// reads the customer's email cannot use up the account's sign-in texts.
     pub async fn send_code(&self, token: &ResetToken) -> Result<SmsStatus, CoreError> {
         let (_, account) = self.live(token).await?;
+        let noted = password_reset::Entity::update_many()
+            .col_expr(password_reset::Column::TextedAt, Expr::value(clock::now()))
+            .filter(password_reset::Column::TokenDigest.eq(token.digest()))
+            .filter(password_reset::Column::TextedAt.is_null())
+            .exec(&self.db)
+            .await?;
+        if noted.rows_affected != 1 {
+            return Err(CoreError::ResetCodeAlreadySent);
+        }
         self.two_factor.resend_sign_in_code(&account).await
     }
 
@@ -225,10 +240,11 @@ impl PasswordResets {
             .col_expr(password_reset::Column::TokenDigest, Expr::value(renewed.digest()))
             .filter(password_reset::Column::TokenDigest.eq(token.digest()))
             .filter(password_reset::Column::ExpiresAt.gt(clock::now()))
+            .filter(password_reset::Column::SecondFactorAt.is_null())
             .exec(&transaction)
             .await?;
         if noted.rows_affected != 1 {
-            // Replaced or spent meanwhile: a recovery code stays unspent.
+            // Replaced, spent or given meanwhile: a recovery code stays unspent.
             return Err(CoreError::ResetLinkInvalid);
         }
         transaction.commit().await?;
@@ -236,18 +252,23 @@ impl PasswordResets {
         Ok(renewed)
     }
 
-    /// "Choose a new password" through the link `token`, by `requester`: with the
-    /// registration's policy, and only once the second factor was given when 2FA
-    /// is on. One transaction spends the link, stores the password, ends every
+    /// "Choose a new password" through the link `token`, by `requester`, for the
+    /// account the page showed (`email`: a link someone else swapped in meanwhile
+    /// resets nothing): with the registration's policy, and only once the second
+    /// factor was given when 2FA is on. One transaction spends the link, stores the password, ends every
     /// session of the account, records the reset and stores the email. Returns
     /// the account as it now is.
     pub async fn choose_new_password(
         &self,
         token: &ResetToken,
+        email: &str,
         password: Password,
         requester: &Requester,
     ) -> Result<Account, CoreError> {
         let (link, account) = self.live(token).await?;
+        if account.email != email.trim().to_lowercase() {
+            return Err(CoreError::ResetLinkInvalid);
+        }
         let factor = self.two_factor.second_factor(account.id).await?;
         if factor.is_some() && link.second_factor_at.is_none() {
             return Err(CoreError::SecondFactorRequired);

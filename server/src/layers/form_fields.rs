@@ -30,9 +30,16 @@ pub async fn refuse_malformed(request: Request, next: Next) -> Response {
         let error = AppError::Invalid(format!("The request is too large: at most {} kB.", MAX_BODY_BYTES / 1024));
         answer(StatusCode::PAYLOAD_TOO_LARGE, &error)
     };
+    let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse().ok());
     // A body a little too large is read to its end, so the client, still sending
-    // it, gets the 413 rather than a connection closed under it.
-    let Ok(bytes) = axum::body::to_bytes(body, READ_TO_REFUSE_BYTES).await else {
+    // it, gets the 413 rather than a connection closed under it; one declared far
+    // too large is not read at all.
+    let readable = declared.is_none_or(|length: usize| length <= READ_TO_REFUSE_BYTES);
+    let read = match readable {
+        true => axum::body::to_bytes(body, READ_TO_REFUSE_BYTES).await.ok(),
+        false => None,
+    };
+    let Some(bytes) = read else {
         let mut response = too_large();
         // The rest of the body is left unread, so this connection cannot carry
         // another request: say so, or a client may reuse it as it closes.

@@ -50,8 +50,9 @@ impl TestApp {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
-    pub async fn choose_new_password(&self, browser: &Browser, password: &str) -> reqwest::Response {
-        self.post_in(browser, "/api/choose_new_password", &[("password", password)]).await
+    /// "Save new password" on the page that names `email`.
+    pub async fn choose_new_password(&self, browser: &Browser, email: &str, password: &str) -> reqwest::Response {
+        self.post_in(browser, "/api/choose_new_password", &[("email", email), ("password", password)]).await
     }
 }
 

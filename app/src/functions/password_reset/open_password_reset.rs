@@ -6,7 +6,9 @@ use crate::error::AppError;
 /// Where the emailed link points (`portal_core::password_reset::LINK_PATH`): the
 /// token moves into the reset cookie and the browser goes on to the reset page,
 /// so the token leaves the address bar, history and any `Referer`. A link that
-/// is not valid goes there too, without a cookie: the page says what happened.
+/// is not valid goes there too, and leaves the cookie as it was (a customer who
+/// gave the code holds the link's new token there): the page says where things
+/// stand.
 /// Opening a link spends and sends nothing: mail scanners open links too.
 #[server(prefix = "/password", endpoint = "reset-link", input = GetUrl)]
 pub async fn open_password_reset(token: Option<String>) -> Result<(), AppError> {
@@ -24,9 +26,8 @@ pub async fn open_password_reset(token: Option<String>) -> Result<(), AppError> 
         },
         None => false,
     };
-    match opened.filter(|_| live) {
-        Some(token) => crate::ssr::keep_reset_token(&state, &token),
-        None => crate::ssr::forget_reset_token(&state),
+    if let Some(token) = opened.filter(|_| live) {
+        crate::ssr::keep_reset_token(&state, &token);
     }
     crate::ssr::go_on_to(RESET_PAGE);
     Ok(())

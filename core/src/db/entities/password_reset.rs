@@ -20,6 +20,9 @@ pub struct Model {
     /// When the account's second factor (or a recovery code) was given for this
     /// link; a new password is refused without it while 2FA is on.
     pub second_factor_at: Option<i64>,
+    /// When a code was texted for this link: one text a link, so that someone who
+    /// reads the customer's email cannot use up the account's sign-in texts.
+    pub texted_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(PasswordResets::ExpiresAt))
                     .col(string(PasswordResets::SecurityStamp))
                     .col(big_integer_null(PasswordResets::SecondFactorAt))
+                    .col(big_integer_null(PasswordResets::TextedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(PasswordResets::Table, PasswordResets::UserId)
@@ -54,6 +55,7 @@ enum PasswordResets {
     ExpiresAt,
     SecurityStamp,
     SecondFactorAt,
+    TextedAt,
 }
 
 #[derive(DeriveIden)]
