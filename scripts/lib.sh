@@ -58,8 +58,18 @@ ensure_wasm_opt() {
   (cd scripts/tools && npm ci --no-audit --no-fund)
 }
 
+# Passkeys (webauthn-rs) link against OpenSSL: its headers and pkg-config.
+ensure_openssl_dev() {
+  if pkg-config --exists openssl 2>/dev/null; then return; fi
+  command -v apt-get >/dev/null || fail "OpenSSL's development files are needed (libssl-dev and pkg-config)"
+  step "Installing Debian's libssl-dev and pkg-config (OpenSSL for passkeys)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev pkg-config >/dev/null
+}
+
 ensure_build_tools() {
   ensure_rust
+  ensure_openssl_dev
   ensure_cargo_leptos
   ensure_wasm_bindgen
   ensure_wasm_opt

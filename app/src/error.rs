@@ -54,6 +54,11 @@ pub enum AppError {
     ResetLinkInvalid,
     #[error("We have already texted a code for this link. If it did not arrive, ask for a new link.")]
     ResetCodeAlreadySent,
+    #[error("That passkey could not be used. Try again, or use another method.")]
+    PasskeyRefused,
+    /// The passkey's signature counter went backwards: a copy of it may exist.
+    #[error("That passkey was refused because it may have been copied. Use another method, and contact support.")]
+    PasskeyCloned,
     #[error("Enter your verification code first.")]
     SecondFactorRequired,
     #[error("This setup has expired. Please start again.")]
@@ -114,6 +119,7 @@ impl AppError {
             | Self::InvalidRecoveryCode => 401,
             Self::PasswordConfirmationRequired | Self::SecondFactorRequired => 403,
             Self::ResetLinkInvalid => 410,
+            Self::PasskeyRefused | Self::PasskeyCloned => 401,
             Self::ResetCodeAlreadySent => 429,
             Self::EmailTaken
             | Self::CodeAlreadyUsed

@@ -34,6 +34,13 @@ pub enum CoreError {
     /// security change of its account.
     #[error("the password-reset link is not valid")]
     ResetLinkInvalid,
+    /// A passkey's answer that does not check out: tampered, for another site, to
+    /// a challenge used or expired, from a credential the account does not have.
+    #[error("the passkey was refused")]
+    PasskeyRefused,
+    /// A passkey's signature counter went backwards: two copies of it exist.
+    #[error("the passkey's counter went backwards")]
+    PasskeyCloned,
     /// A second text for one reset link.
     #[error("a code was already texted for this reset link")]
     ResetCodeAlreadySent,

@@ -16,6 +16,7 @@ mod error;
 mod hourly_window;
 pub mod new_sign_in;
 pub mod outbox;
+pub mod passkeys;
 pub mod password;
 pub mod password_reset;
 pub mod phone;

@@ -12,6 +12,7 @@ use crate::db;
 use crate::devices::Devices;
 use crate::new_sign_in::NewSignInNotice;
 use crate::outbox::{MailConfig, Mailer, Outbox, SmsTransport};
+use crate::passkeys::{PasskeyConfig, Passkeys};
 use crate::password::PasswordHasher;
 use crate::password_reset::PasswordResets;
 use crate::secrets::{KeyError, MasterKey};
@@ -58,6 +59,8 @@ pub struct PortalConfig {
     /// The address customers use, e.g. `https://portal.example.com`: where the
     /// links in emails point.
     pub site_url: String,
+    /// Where passkeys belong: the relying party and the origin.
+    pub passkeys: PasskeyConfig,
 }
 
 impl Default for PortalConfig {
@@ -72,6 +75,8 @@ impl Default for PortalConfig {
             sms: SmsTransport::default(),
             security_events_retention: Duration::from_secs(365 * 24 * 60 * 60),
             site_url: "http://127.0.0.1:3000".to_owned(),
+            passkeys: PasskeyConfig::for_site(&url::Url::parse("http://127.0.0.1:3000").expect("a URL"), None, None)
+                .expect("the default site has a host"),
         }
     }
 }
@@ -87,6 +92,8 @@ pub enum StartError {
     Mail(String),
     #[error("SMS: {0}")]
     Sms(String),
+    #[error("passkeys: {0}")]
+    Passkeys(String),
     #[error(transparent)]
     Core(#[from] CoreError),
 }
@@ -108,6 +115,8 @@ pub struct Portal {
     pub support_desk: SupportDesk,
     /// "Forgot your password?".
     pub password_resets: PasswordResets,
+    /// Passkeys (WebAuthn).
+    pub passkeys: Passkeys,
 }
 
 impl Portal {
@@ -144,6 +153,7 @@ impl Portal {
             support.clone(),
         );
         let events = SecurityEvents::new(db.clone(), config.security_events_retention);
+        let passkeys = Passkeys::new(db.clone(), key.clone(), &config.passkeys).map_err(StartError::Passkeys)?;
         let password_resets = PasswordResets::new(
             db.clone(),
             accounts.clone(),
@@ -162,7 +172,19 @@ impl Portal {
             outbox.clone(),
             support,
         );
-        Ok(Self { accounts, sessions, step_up, two_factor, outbox, devices, events, support_desk, password_resets, db })
+        Ok(Self {
+            accounts,
+            sessions,
+            step_up,
+            two_factor,
+            outbox,
+            devices,
+            events,
+            support_desk,
+            password_resets,
+            passkeys,
+            db,
+        })
     }
 
     /// Whether the database answers; for health checks.

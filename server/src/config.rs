@@ -8,6 +8,7 @@ use app::ssr::ClientFiles;
 use leptos::config::LeptosOptions;
 use portal_core::outbox::sms::{TWILIO_API_BASE, TwilioConfig};
 use portal_core::outbox::{MailConfig, MailTransport, SmsTransport};
+use portal_core::passkeys::PasskeyConfig;
 use portal_core::secrets::MasterKey;
 use portal_core::sessions::SessionPolicy;
 use portal_core::{KeySource, PortalConfig};
@@ -78,6 +79,8 @@ impl Config {
             security_events_retention: days("SECURITY_EVENTS_RETENTION_DAYS")?
                 .unwrap_or(defaults.security_events_retention),
             site_url: site_url.to_string(),
+            passkeys: PasskeyConfig::for_site(&site_url, var("WEBAUTHN_RP_ID"), var("WEBAUTHN_RP_NAME"))
+                .map_err(|problem| ConfigError::Invalid { name: "SITE_URL", problem })?,
         };
         let trusted_proxies = match var("TRUSTED_PROXIES") {
             Some(text) => TrustedProxies::parse(&text)
@@ -104,6 +107,8 @@ impl Config {
                 mail,
                 sms,
                 site_url: default_site_url(addr).to_string(),
+                passkeys: PasskeyConfig::for_site(&default_site_url(addr), None, None)
+                    .expect("a socket address has a host"),
                 ..PortalConfig::default()
             },
             site_url: default_site_url(addr),

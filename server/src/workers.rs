@@ -16,7 +16,7 @@ pub fn spawn_all(portal: &Portal) {
 }
 
 /// Deletes expired sessions, stale sign-in failure counts, finished 2FA setups and
-/// SMS codes, expired password-reset links, old sent messages and security events
+/// SMS codes, expired password-reset links and passkey ceremonies, old sent messages and security events
 /// past their retention now and then, so the tables hold what is live.
 async fn purge_expired(portal: Portal) {
     let mut ticks = tokio::time::interval(PURGE_EVERY);
@@ -32,6 +32,9 @@ async fn purge_expired(portal: Portal) {
         }
         if let Err(error) = portal.two_factor.purge_stale().await {
             tracing::warn!(%error, "cannot purge stale 2FA setups and SMS codes");
+        }
+        if let Err(error) = portal.passkeys.purge_expired().await {
+            tracing::warn!(%error, "cannot purge expired passkey ceremonies");
         }
         if let Err(error) = portal.password_resets.purge_expired().await {
             tracing::warn!(%error, "cannot purge expired password-reset links");

@@ -69,6 +69,8 @@ impl From<CoreError> for AppError {
             CoreError::ResetLinkInvalid => AppError::ResetLinkInvalid,
             CoreError::SecondFactorRequired => AppError::SecondFactorRequired,
             CoreError::ResetCodeAlreadySent => AppError::ResetCodeAlreadySent,
+            CoreError::PasskeyRefused => AppError::PasskeyRefused,
+            CoreError::PasskeyCloned => AppError::PasskeyCloned,
             CoreError::TwoFactorAlreadyOn => AppError::TwoFactorAlreadyOn,
             CoreError::TwoFactorOff => AppError::TwoFactorOff,
             // Logged where it was found, with the account.

@@ -32,6 +32,8 @@ pub enum InvalidInput {
     NameTooLong,
     #[error("Enter a valid email address, like name@example.com.")]
     InvalidEmail,
+    #[error("Give the passkey a name of 1 to 60 characters, like \"MacBook Touch ID\".")]
+    PasskeyName,
 }
 
 /// An account as the rest of the portal sees it: never with its password hash.

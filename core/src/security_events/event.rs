@@ -44,6 +44,10 @@ pub enum SecurityEvent {
     PasswordResetRequested,
     /// A new password was chosen through an emailed link (every session ended).
     PasswordReset,
+    /// A passkey was registered.
+    PasskeyAdded,
+    /// A passkey's signature counter went backwards: refused, as a clone.
+    PasskeyCounterWentBack,
 }
 
 impl SecurityEvent {
@@ -69,6 +73,8 @@ impl SecurityEvent {
             Self::OtherSessionsSignedOut => ("other_sessions_signed_out", None),
             Self::PasswordResetRequested => ("password_reset_requested", None),
             Self::PasswordReset => ("password_reset", None),
+            Self::PasskeyAdded => ("passkey_added", None),
+            Self::PasskeyCounterWentBack => ("passkey_counter_went_back", None),
         }
     }
 
@@ -96,6 +102,8 @@ impl SecurityEvent {
             ("other_sessions_signed_out", None) => Self::OtherSessionsSignedOut,
             ("password_reset_requested", None) => Self::PasswordResetRequested,
             ("password_reset", None) => Self::PasswordReset,
+            ("passkey_added", None) => Self::PasskeyAdded,
+            ("passkey_counter_went_back", None) => Self::PasskeyCounterWentBack,
             _ => return None,
         })
     }
@@ -124,6 +132,8 @@ impl SecurityEvent {
             Self::OtherSessionsSignedOut => "Signed out of all other sessions".into(),
             Self::PasswordResetRequested => "Password reset link requested".into(),
             Self::PasswordReset => "Password reset with an emailed link".into(),
+            Self::PasskeyAdded => "Passkey added".into(),
+            Self::PasskeyCounterWentBack => "Passkey refused: it may have been copied".into(),
         }
     }
 }
@@ -166,7 +176,7 @@ impl Actor {
 mod tests {
     use super::*;
 
-    const EVERY_EVENT: [SecurityEvent; 22] = [
+    const EVERY_EVENT: [SecurityEvent; 24] = [
         SecurityEvent::SignedIn,
         SecurityEvent::StepUpFailed,
         SecurityEvent::SignInFailed,
@@ -189,6 +199,8 @@ mod tests {
         SecurityEvent::OtherSessionsSignedOut,
         SecurityEvent::PasswordResetRequested,
         SecurityEvent::PasswordReset,
+        SecurityEvent::PasskeyAdded,
+        SecurityEvent::PasskeyCounterWentBack,
     ];
 
     #[test]

@@ -68,7 +68,7 @@ impl SessionToken {
     }
 
     /// The key the session is stored under.
-    fn digest(&self) -> String {
+    pub(crate) fn digest(&self) -> String {
         crate::digest::sha256_hex(&self.0)
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod failure_count;
 pub mod outbox_message;
+pub mod passkey;
 pub mod password_reset;
 pub mod password_reset_request;
 pub mod recovery_code;
@@ -12,3 +13,4 @@ pub mod sms_number_window;
 pub mod totp_enrollment;
 pub mod two_factor;
 pub mod user;
+pub mod webauthn_ceremony;
