@@ -60,3 +60,11 @@ impl Guess {
         }
     }
 }
+
+/// Where the second factor is asked: each place counts the guesses of browsers
+/// the account does not know apart, and its emails say which it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    SignIn,
+    PasswordReset,
+}

@@ -23,6 +23,7 @@ on_each_database!(
     with_the_authenticator_app_the_code_comes_first_and_2fa_stays_on,
     a_recovery_code_can_stand_in_for_the_code_once,
     with_sms_the_code_is_texted_when_asked_for,
+    wrong_reset_codes_lock_resets_and_not_sign_in,
     the_link_names_the_configured_site_whatever_host_was_asked,
 );
 
@@ -249,6 +250,9 @@ async fn a_recovery_code_can_stand_in_for_the_code_once(app: TestApp) {
     let used = app.post_in(&browser, "/api/verify_reset_recovery_code", &[("recovery_code", &codes[0])]).await;
     assert_eq!(used.status(), 200, "{}", used.text().await.unwrap());
     assert_eq!(app.stored_recovery_digests(EMAIL).await.len(), before - 1, "spent");
+    let activity = app.security_activity_of(EMAIL).await;
+    assert!(activity.contains(&"Recovery code used to reset the password (9 left)".to_owned()), "{activity:?}");
+    app.smtp.wait_for_subject("A recovery code was used to reset your password").await;
     assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 200);
 
     // Spent: it works nowhere again.
@@ -280,6 +284,27 @@ async fn with_sms_the_code_is_texted_when_asked_for(app: TestApp) {
     assert_eq!(right.status(), 200, "{}", right.text().await.unwrap());
     assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 200);
     assert_eq!(app.two_factor_method(EMAIL).await.as_deref(), Some("sms"));
+}
+
+/// Someone who reads the customer's email (not the password) and guesses codes
+/// at the reset locks resets, never the customer's sign-in.
+async fn wrong_reset_codes_lock_resets_and_not_sign_in(app: TestApp) {
+    settle_in_step().await;
+    let (_, secret) = app.register_with_totp(EMAIL).await;
+    let link = app.fresh_reset_link(EMAIL, 1).await;
+    let guesser = Browser::new();
+    app.open_reset_link(&guesser, &link).await;
+    let mut last = 0;
+    for _ in 0..20 {
+        app.let_the_delay_pass().await;
+        last = app.post_in(&guesser, "/api/verify_reset_code", &[("code", "000000")]).await.status().as_u16();
+    }
+    assert_eq!(last, 423, "locked");
+    let text = app.smtp.wait_for_subject("Resetting your password is locked").await.text();
+    assert!(text.contains("Signing in works as before"), "{text}");
+
+    let awaiting = app.sign_in_awaiting_code(EMAIL).await;
+    assert_eq!(app.verify_sign_in_code(&awaiting, &next_code(&secret)).await.status(), 200, "sign-in is not locked");
 }
 
 /// A reset link built from the request's `Host` would let anyone who can make a

@@ -5,7 +5,7 @@ use super::Email;
 use crate::accounts::Account;
 use crate::clock::{self, UnixTime};
 use crate::requester::Requester;
-use crate::vocabulary::{Guess, Method};
+use crate::vocabulary::{Asked, Guess, Method};
 
 const PRODUCT: &str = "Customer Portal";
 /// Every change of a second factor, or of the password, ends the account's other sessions.
@@ -84,19 +84,28 @@ pub fn two_factor_disabled(account: &Account, method: Method, at: UnixTime, supp
 pub fn locked(
     account: &Account,
     guess: Guess,
-    one_known_browser: bool,
+    locked_for: LockedFor,
     failures: i32,
     at: UnixTime,
     support: &str,
 ) -> Email {
     let when = clock::format_utc(at);
-    let (subject, what, still_works) = match (guess, one_known_browser) {
-        (Guess::Code, false) => (
+    let (subject, what, still_works) = match (guess, locked_for) {
+        (Guess::Code, LockedFor::PasswordResets) => (
+            "Resetting your password is locked",
+            format!(
+                "the code step of \"Forgot your password?\" for your {PRODUCT} account ({}) was locked on {when}",
+                account.email
+            ),
+            "Signing in works as before. Whoever tried had a link we emailed you: make sure nobody else can read \
+             your email.",
+        ),
+        (Guess::Code, LockedFor::UnknownBrowsers) => (
             "Sign-in to your account is locked",
             format!("the code step of sign-in to your {PRODUCT} account ({}) was locked on {when}", account.email),
             "Browsers you have signed in with before can still sign in.",
         ),
-        (Guess::Code, true) => (
+        (Guess::Code, LockedFor::OneKnownBrowser) => (
             "Sign-in from one of your browsers is locked",
             format!(
                 "the code step of sign-in to your {PRODUCT} account ({}) was locked on {when} for one browser you \
@@ -131,8 +140,23 @@ pub fn locked(
     )
 }
 
-/// A recovery code signed in instead of the second factor's code.
-pub fn recovery_code_used(account: &Account, left: u64, at: UnixTime, support: &str) -> Email {
+/// Whose guesses a lock stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockedFor {
+    /// Every browser the account does not know.
+    UnknownBrowsers,
+    /// One browser the account knows.
+    OneKnownBrowser,
+    /// Codes given to reset the password, from browsers the account does not know.
+    PasswordResets,
+}
+
+/// A recovery code stood in for the second factor's code, where it was `asked`.
+pub fn recovery_code_used(account: &Account, left: u64, asked: Asked, at: UnixTime, support: &str) -> Email {
+    let (subject, what) = match asked {
+        Asked::SignIn => ("A recovery code was used to sign in", "to sign in to"),
+        Asked::PasswordReset => ("A recovery code was used to reset your password", "to reset the password of"),
+    };
     let left_words = match left {
         0 => "You have no recovery codes left: generate new ones under My Account, Account Security.".to_owned(),
         1 => "You have 1 recovery code left.".to_owned(),
@@ -145,10 +169,10 @@ pub fn recovery_code_used(account: &Account, left: u64, at: UnixTime, support: &
     };
     notice(
         account,
-        "A recovery code was used to sign in",
+        subject,
         &[
             format!(
-                "A recovery code was used to sign in to your {PRODUCT} account ({}) on {}. Each code works once.",
+                "A recovery code was used {what} your {PRODUCT} account ({}) on {}. Each code works once.",
                 account.email,
                 clock::format_utc(at)
             ),
@@ -393,13 +417,16 @@ mod tests {
 
     #[test]
     fn lockout_emails_say_what_was_wrong() {
-        let codes = locked(&account(), Guess::Code, false, 20, 0, "support@example.com");
+        let codes = locked(&account(), Guess::Code, LockedFor::UnknownBrowsers, 20, 0, "support@example.com");
         assert!(codes.text.contains("After 20 wrong verification codes in a row"), "{}", codes.text);
         assert!(codes.text.contains("Browsers you have signed in with before can still sign in"));
-        let passwords = locked(&account(), Guess::Password, true, 20, 0, "support@example.com");
+        let passwords = locked(&account(), Guess::Password, LockedFor::OneKnownBrowser, 20, 0, "support@example.com");
         assert!(passwords.subject.contains("Security changes to your account are locked"));
         assert!(passwords.text.contains("After 20 wrong passwords in a row, typed to confirm a security change"));
-        for email in [codes, passwords] {
+        let resets = locked(&account(), Guess::Code, LockedFor::PasswordResets, 20, 0, "support@example.com");
+        assert!(resets.subject.contains("Resetting your password is locked"));
+        assert!(resets.text.contains("Signing in works as before"), "{}", resets.text);
+        for email in [codes, passwords, resets] {
             assert!(email.text.contains("contact support@example.com"));
         }
     }
@@ -413,8 +440,10 @@ mod tests {
 
     #[test]
     fn recovery_and_support_notices_say_what_happened_in_plain_sentences() {
-        let used = recovery_code_used(&account(), 3, 0, "support");
+        let used = recovery_code_used(&account(), 3, Asked::SignIn, 0, "support");
         assert!(used.text.contains("You have 3 recovery codes left: consider generating new ones"));
+        let for_reset = recovery_code_used(&account(), 3, Asked::PasswordReset, 0, "support");
+        assert!(for_reset.subject.contains("A recovery code was used to reset your password"), "{}", for_reset.subject);
         let reset = support_acted(&account(), SupportAction::TwoFactorReset, "ticket <42>", 0, "support");
         assert!(reset.text.contains("The reason given: ticket <42>"));
         assert!(reset.html.contains("ticket &lt;42&gt;"));

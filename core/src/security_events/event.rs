@@ -24,6 +24,10 @@ pub enum SecurityEvent {
         left: u64,
     },
     RecoveryCodesRegenerated,
+    /// A recovery code stood in for the code to reset the password; this many are left.
+    RecoveryCodeUsedForReset {
+        left: u64,
+    },
     /// Too many wrong guesses of this kind locked a step.
     Locked(Guess),
     /// Support cleared the locks and counts.
@@ -63,6 +67,7 @@ impl SecurityEvent {
             Self::TwoFactorOff(method) => ("two_factor_off", Some(method.stored().to_owned())),
             Self::RecoveryCodeUsed { left } => ("recovery_code_used", Some(left.to_string())),
             Self::RecoveryCodesRegenerated => ("recovery_codes_regenerated", None),
+            Self::RecoveryCodeUsedForReset { left } => ("recovery_code_used_for_reset", Some(left.to_string())),
             Self::Locked(guess) => ("locked", Some(guess_stored(*guess).to_owned())),
             Self::Unlocked => ("unlocked", None),
             Self::TwoFactorReset => ("two_factor_reset", None),
@@ -91,6 +96,7 @@ impl SecurityEvent {
             ("two_factor_off", _) => Self::TwoFactorOff(method()?),
             ("recovery_code_used", Some(left)) => Self::RecoveryCodeUsed { left: left.parse().ok()? },
             ("recovery_codes_regenerated", None) => Self::RecoveryCodesRegenerated,
+            ("recovery_code_used_for_reset", Some(left)) => Self::RecoveryCodeUsedForReset { left: left.parse().ok()? },
             ("locked", Some("password")) => Self::Locked(Guess::Password),
             ("locked", Some("code")) => Self::Locked(Guess::Code),
             ("unlocked", None) => Self::Unlocked,
@@ -121,6 +127,9 @@ impl SecurityEvent {
             Self::RecoveryCodeUsed { left: 1 } => "Signed in with a recovery code (1 left)".into(),
             Self::RecoveryCodeUsed { left } => format!("Signed in with a recovery code ({left} left)"),
             Self::RecoveryCodesRegenerated => "New recovery codes generated".into(),
+            Self::RecoveryCodeUsedForReset { left } => {
+                format!("Recovery code used to reset the password ({left} left)")
+            }
             Self::Locked(Guess::Code) => "Sign-in locked after too many wrong codes".into(),
             Self::Locked(Guess::Password) => "Security changes locked after too many wrong passwords".into(),
             Self::Unlocked => "Locks cleared".into(),
@@ -176,7 +185,7 @@ impl Actor {
 mod tests {
     use super::*;
 
-    const EVERY_EVENT: [SecurityEvent; 24] = [
+    const EVERY_EVENT: [SecurityEvent; 25] = [
         SecurityEvent::SignedIn,
         SecurityEvent::StepUpFailed,
         SecurityEvent::SignInFailed,
@@ -201,6 +210,7 @@ mod tests {
         SecurityEvent::PasswordReset,
         SecurityEvent::PasskeyAdded,
         SecurityEvent::PasskeyCounterWentBack,
+        SecurityEvent::RecoveryCodeUsedForReset { left: 4 },
     ];
 
     #[test]

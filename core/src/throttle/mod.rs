@@ -21,7 +21,8 @@ use crate::accounts::Account;
 use crate::backoff::delay_after;
 use crate::clock;
 use crate::devices::{Client, DeviceId};
-use crate::outbox::{Outbox, notices};
+use crate::outbox::Outbox;
+use crate::outbox::notices::{self, LockedFor};
 use crate::requester::Requester;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 pub use crate::vocabulary::Guess;
@@ -179,9 +180,13 @@ impl Throttle {
         let Some(consecutive) = self.counts.reserve(connection, &subject, self.rule.lock_after, now).await? else {
             return Err(self.refusal(connection, &subject, now).await?);
         };
-        let trusted = matches!(bucket, Bucket::Device { .. });
+        let locked_for = match bucket {
+            Bucket::Device { .. } => LockedFor::OneKnownBrowser,
+            Bucket::UntrustedReset(_) => LockedFor::PasswordResets,
+            Bucket::UntrustedEmail(_) | Bucket::UntrustedAccount(_) => LockedFor::UnknownBrowsers,
+        };
         let guesser = account.map(|account| (account.clone(), requester.clone()));
-        Ok(Attempt { throttle: self.clone(), subject, consecutive, trusted, guesser })
+        Ok(Attempt { throttle: self.clone(), subject, consecutive, locked_for, guesser })
     }
 
     /// Support's unlock, on `connection`: forgets every count and lock of `account`
@@ -265,7 +270,8 @@ pub struct Attempt {
     throttle: Throttle,
     subject: String,
     consecutive: i32,
-    trusted: bool,
+    /// Whose guesses a lock would stop, as its email says.
+    locked_for: LockedFor,
     /// Whose account is guessed at, and by whom.
     guesser: Option<(Account, Requester)>,
 }
@@ -322,7 +328,7 @@ impl Attempt {
             if newly_locked {
                 let locked = SecurityEvent::Locked(rule.guess);
                 SecurityEvents::record(outbox.db(), account.id, locked, &Actor::Client, requester).await?;
-                let notice = notices::locked(account, rule.guess, self.trusted, self.consecutive, now, support);
+                let notice = notices::locked(account, rule.guess, self.locked_for, self.consecutive, now, support);
                 Outbox::enqueue(outbox.db(), notice).await?;
                 outbox.wake();
             }

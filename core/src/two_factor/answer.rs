@@ -15,14 +15,7 @@ use crate::recovery_codes::RecoveryCodes;
 use crate::requester::Requester;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 use crate::throttle::{Attempt, Verdict};
-
-/// Where the second factor is asked: each place counts the guesses of browsers
-/// the account does not know apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Asked {
-    SignIn,
-    PasswordReset,
-}
+pub use crate::vocabulary::Asked;
 
 /// What was typed where the second factor is asked.
 #[derive(Clone, Copy, Debug)]
@@ -58,7 +51,7 @@ impl TwoFactor {
                 self.take_sms_code(transaction, account.id, Purpose::SignIn, code).await?.map(drop)
             }
             (Answer::RecoveryCode(typed), _) => {
-                self.spend_recovery_code(transaction, account, typed, requester).await?
+                self.spend_recovery_code(transaction, account, typed, asked, requester).await?
             }
         };
         Ok((attempt, verdict))
@@ -69,15 +62,20 @@ impl TwoFactor {
         transaction: &DatabaseTransaction,
         account: &Account,
         typed: &str,
+        asked: Asked,
         requester: &Requester,
     ) -> Result<Verdict<()>, CoreError> {
         if !self.recovery_codes.spend(transaction, account.id, typed).await? {
             return Ok(Verdict::Wrong(CoreError::InvalidRecoveryCode));
         }
         let left = RecoveryCodes::left(transaction, account.id).await?;
-        let used = SecurityEvent::RecoveryCodeUsed { left };
+        let used = match asked {
+            Asked::SignIn => SecurityEvent::RecoveryCodeUsed { left },
+            Asked::PasswordReset => SecurityEvent::RecoveryCodeUsedForReset { left },
+        };
         SecurityEvents::record(transaction, account.id, used, &Actor::Client, requester).await?;
-        Outbox::enqueue(transaction, notices::recovery_code_used(account, left, clock::now(), &self.support)).await?;
+        let notice = notices::recovery_code_used(account, left, asked, clock::now(), &self.support);
+        Outbox::enqueue(transaction, notice).await?;
         tracing::info!(account = account.id, left, "a recovery code was spent");
         Ok(Verdict::Right(()))
     }
