@@ -48,14 +48,14 @@ pub(super) async fn start<T: Serialize>(
     let json = serde_json::to_vec(state).map_err(|error| CoreError::Worker(error.to_string()))?;
     let sealed = SealedSecret::seal(key, &context(&session_digest, purpose, account_id), &json).into_stored();
     Entity::insert(ActiveModel {
-        session_digest: Set(session_digest),
+        owner_digest: Set(session_digest),
         purpose: Set(purpose.stored().into()),
-        user_id: Set(account_id),
+        user_id: Set(Some(account_id)),
         sealed_state: Set(sealed),
         expires_at: Set(clock::now() + VALID_SECS),
     })
     .on_conflict(
-        OnConflict::columns([Column::SessionDigest, Column::Purpose])
+        OnConflict::columns([Column::OwnerDigest, Column::Purpose])
             .update_columns([Column::UserId, Column::SealedState, Column::ExpiresAt])
             .to_owned(),
     )
@@ -76,11 +76,11 @@ pub(super) async fn take<T: DeserializeOwned>(
 ) -> Result<T, CoreError> {
     let session_digest = session.digest();
     let found = Entity::find_by_id((session_digest.clone(), purpose.stored().to_owned())).one(db).await?;
-    let Some(found) = found.filter(|found| found.user_id == account_id) else {
+    let Some(found) = found.filter(|found| found.user_id == Some(account_id)) else {
         return Err(CoreError::PasskeyRefused);
     };
     let spent = Entity::delete_many()
-        .filter(Column::SessionDigest.eq(&session_digest))
+        .filter(Column::OwnerDigest.eq(&session_digest))
         .filter(Column::Purpose.eq(purpose.stored()))
         .filter(Column::SealedState.eq(&found.sealed_state))
         .exec(db)

@@ -15,20 +15,15 @@ pub struct PasskeyConfig {
 
 impl PasskeyConfig {
     /// The configuration for a portal served at `site_url`. Browsers refuse
-    /// passkeys on an IP address, so a site on a loopback address (development)
-    /// gets `localhost` on the same scheme and port: open it as
-    /// `http://localhost:3000`.
+    /// passkeys on an IP address, so a site named by one (development on
+    /// `127.0.0.1`, a server on `0.0.0.0` with no `SITE_URL`) gets `localhost` on
+    /// the same scheme and port: open it as `http://localhost:3000`. Set
+    /// `SITE_URL` to the site's domain for passkeys anywhere else.
     pub fn for_site(site_url: &Url, rp_id: Option<String>, rp_name: Option<String>) -> Result<Self, String> {
         let mut origin = site_url.clone();
         origin.set_path("");
         origin.set_query(None);
-        let is_loopback = match site_url.host() {
-            Some(Host::Ipv4(address)) => address.is_loopback(),
-            Some(Host::Ipv6(address)) => address.is_loopback(),
-            Some(Host::Domain(name)) => name == "localhost",
-            None => false,
-        };
-        if is_loopback {
+        if matches!(site_url.host(), Some(Host::Ipv4(_) | Host::Ipv6(_))) {
             origin.set_host(Some("localhost")).map_err(|error| error.to_string())?;
         }
         let host = origin.host_str().ok_or("the site URL has no host")?.to_owned();
@@ -50,8 +45,14 @@ mod tests {
         assert_eq!(production.rp_id, "portal.example.com");
         assert_eq!(production.origin.as_str(), "https://portal.example.com/");
         assert_eq!(production.rp_name, "Customer Portal");
-        let local = config("http://127.0.0.1:3000");
-        assert_eq!((local.rp_id.as_str(), local.origin.as_str()), ("localhost", "http://localhost:3000/"));
+        for site in ["http://127.0.0.1:3000", "http://0.0.0.0:3000", "http://[::1]:3000", "http://10.1.2.3:3000"] {
+            let local = config(site);
+            assert_eq!(
+                (local.rp_id.as_str(), local.origin.as_str()),
+                ("localhost", "http://localhost:3000/"),
+                "{site}"
+            );
+        }
         let named = PasskeyConfig::for_site(
             &Url::parse("https://a.example.com").unwrap(),
             Some("example.com".into()),

@@ -4,7 +4,8 @@
 //! them. webauthn-rs checks the origin, the RP id, the challenge and the
 //! signature; the portal keeps the ceremonies (single use, five minutes, any
 //! server: [`ceremonies`]) and refuses a signature counter that goes backwards (a
-//! cloned authenticator), by the condition of the `UPDATE` that records the use.
+//! cloned authenticator), by the condition of the `UPDATE` that records the use,
+//! and suspends that passkey.
 //!
 //! Work in progress (issue 12): the pages, sign-in, switching, passwordless.
 
@@ -74,7 +75,7 @@ impl Passkeys {
         let exclude = self.stored(account.id).await?.iter().map(|(_, key)| key.cred_id().clone()).collect();
         let (mut options, state) = self
             .webauthn
-            .start_passkey_registration(self.user_handle(account), &account.email, &account.name, Some(exclude))
+            .start_passkey_registration(self.user_handle(account)?, &account.email, &account.name, Some(exclude))
             .map_err(refused)?;
         if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
             selection.resident_key = Some(ResidentKeyRequirement::Preferred);
@@ -109,6 +110,7 @@ impl Passkeys {
             passwordless: Set(passwordless),
             created_at: Set(now),
             last_used_at: Set(None),
+            suspended_at: Set(None),
             ..Default::default()
         }
         .insert(&self.db)
@@ -133,7 +135,8 @@ impl Passkeys {
     /// in the session `pending` (half-way through sign-in).
     pub async fn start_authentication(&self, pending: &SignedIn) -> Result<RequestChallengeResponse, CoreError> {
         let account = &pending.account;
-        let keys: Vec<Passkey> = self.stored(account.id).await?.into_iter().map(|(_, key)| key).collect();
+        let usable = self.stored(account.id).await?.into_iter().filter(|(row, _)| row.suspended_at.is_none());
+        let keys: Vec<Passkey> = usable.map(|(_, key)| key).collect();
         if keys.is_empty() {
             return Err(CoreError::PasskeyRefused);
         }
@@ -156,13 +159,15 @@ impl Passkeys {
         let state = ceremonies::take(&self.db, &self.key, &pending.token, Purpose::SignIn, account.id).await?;
         let checked = match self.webauthn.finish_passkey_authentication(answer, &state) {
             Ok(checked) => checked,
-            Err(WebauthnError::CredentialPossibleCompromise) => return self.cloned(account, requester).await,
+            Err(WebauthnError::CredentialPossibleCompromise) => {
+                let credential_id = URL_SAFE_NO_PAD.encode(answer.raw_id.as_slice());
+                return self.cloned(account, &credential_id, requester).await;
+            }
             Err(error) => return Err(refused(error)),
         };
         let credential_id = URL_SAFE_NO_PAD.encode(checked.cred_id().as_slice());
-        let Some((row, mut key)) =
-            self.stored(account.id).await?.into_iter().find(|(row, _)| row.credential_id == credential_id)
-        else {
+        let found = self.stored(account.id).await?.into_iter().find(|(row, _)| row.credential_id == credential_id);
+        let Some((row, mut key)) = found.filter(|(row, _)| row.suspended_at.is_none()) else {
             return Err(CoreError::PasskeyRefused);
         };
         key.update_credential(&checked);
@@ -181,7 +186,7 @@ impl Passkeys {
             .exec(&self.db)
             .await?;
         if recorded.rows_affected != 1 {
-            return self.cloned(account, requester).await;
+            return self.cloned(account, &credential_id, requester).await;
         }
         Ok(())
     }
@@ -191,8 +196,16 @@ impl Passkeys {
         ceremonies::purge_expired(&self.db).await
     }
 
-    async fn cloned(&self, account: &Account, requester: &Requester) -> Result<(), CoreError> {
-        tracing::warn!(account = account.id, "a passkey's signature counter went backwards");
+    /// A use whose counter went backwards: the passkey is suspended (two copies of
+    /// it exist, and which one is the customer's cannot be told), and it is recorded.
+    async fn cloned(&self, account: &Account, credential_id: &str, requester: &Requester) -> Result<(), CoreError> {
+        tracing::warn!(account = account.id, "a passkey's signature counter went backwards: suspended");
+        passkey::Entity::update_many()
+            .col_expr(passkey::Column::SuspendedAt, Expr::value(clock::now()))
+            .filter(passkey::Column::UserId.eq(account.id))
+            .filter(passkey::Column::CredentialId.eq(credential_id))
+            .exec(&self.db)
+            .await?;
         let event = SecurityEvent::PasskeyCounterWentBack;
         SecurityEvents::record(&self.db, account.id, event, &Actor::Client, requester).await?;
         Err(CoreError::PasskeyCloned)
@@ -219,11 +232,11 @@ impl Passkeys {
 
     /// The account's user handle for authenticators: stable, and revealing neither
     /// its id nor its email (a keyed digest of the id).
-    fn user_handle(&self, account: &Account) -> Uuid {
+    fn user_handle(&self, account: &Account) -> Result<Uuid, CoreError> {
         let digest = keyed_digest(&self.key, "webauthn:user", &account.id.to_string());
         let bytes: Vec<u8> =
             (0..16).filter_map(|i| u8::from_str_radix(digest.get(2 * i..2 * i + 2)?, 16).ok()).collect();
-        Uuid::from_slice(&bytes).unwrap_or_default()
+        Uuid::from_slice(&bytes).map_err(|error| CoreError::Worker(error.to_string()))
     }
 }
 

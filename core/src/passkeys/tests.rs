@@ -151,6 +151,9 @@ async fn a_counter_that_goes_backwards_is_refused_and_recorded() {
 
     let cloned = use_passkey(&setup, &mut device).await;
     assert!(matches!(cloned, Err(CoreError::PasskeyCloned)), "{cloned:?}");
+    // Suspended: no copy of it is asked for or accepted any more.
+    let again = setup.passkeys.start_authentication(&setup.signed_in).await;
+    assert!(matches!(again, Err(CoreError::PasskeyRefused)), "{again:?}");
     let events = SecurityEvents::new(setup.db.clone(), std::time::Duration::from_secs(3600));
     let recent = events.recent(setup.signed_in.account.id).await.unwrap();
     assert!(recent.iter().any(|event| event.in_words() == "Passkey refused: it may have been copied"));

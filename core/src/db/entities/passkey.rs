@@ -16,12 +16,15 @@ pub struct Model {
     pub name: String,
     /// `webauthn_rs::prelude::Passkey` as JSON, sealed.
     pub sealed_passkey: String,
-    /// The highest signature counter seen; it must go up (unless it stays 0).
+    /// The signature counter of the last use (0 until the first): it must go up,
+    /// unless the authenticator keeps none (0 every time).
     pub sign_count: i64,
     /// Also signs in without a password (when it verified the user).
     pub passwordless: bool,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// Set when it looked cloned; a suspended passkey is refused.
+    pub suspended_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,18 +1,20 @@
 //! A WebAuthn ceremony under way: the challenge and what webauthn-rs needs to
-//! check the answer, sealed; one per session and purpose, used once.
+//! check the answer, sealed; one per owner and purpose, used once.
 
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "webauthn_ceremonies")]
 pub struct Model {
-    /// The SHA-256 the session is stored under: the browser that started it.
+    /// Who started it: the SHA-256 a session (or a reset link) is stored under.
     #[sea_orm(primary_key, auto_increment = false)]
-    pub session_digest: String,
+    pub owner_digest: String,
     /// `register` or `sign_in`.
     #[sea_orm(primary_key, auto_increment = false)]
     pub purpose: String,
-    pub user_id: i32,
+    /// The account it is for; none for a passwordless sign-in, which learns the
+    /// account from the passkey.
+    pub user_id: Option<i32>,
     pub sealed_state: String,
     pub expires_at: i64,
 }

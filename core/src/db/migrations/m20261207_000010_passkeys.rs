@@ -1,7 +1,8 @@
 //! Passkeys (WebAuthn credentials): each account's, sealed, with the signature
 //! counter beside them so that a counter going backwards (a cloned authenticator)
-//! is refused by one conditional statement; and the ceremonies under way, one per
-//! session and purpose, their state sealed, used once, for five minutes.
+//! is refused by one conditional statement, and when one was suspended; and the
+//! ceremonies under way, one per owner (a session, a reset link, a visitor) and
+//! purpose, their state sealed, used once, for five minutes.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -25,6 +26,7 @@ impl MigrationTrait for Migration {
                     .col(boolean(Passkeys::Passwordless))
                     .col(big_integer(Passkeys::CreatedAt))
                     .col(big_integer_null(Passkeys::LastUsedAt))
+                    .col(big_integer_null(Passkeys::SuspendedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(Passkeys::Table, Passkeys::UserId)
@@ -49,14 +51,12 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(WebauthnCeremonies::Table)
                     .if_not_exists()
-                    .col(string(WebauthnCeremonies::SessionDigest))
+                    .col(string(WebauthnCeremonies::OwnerDigest))
                     .col(string(WebauthnCeremonies::Purpose))
-                    .col(integer(WebauthnCeremonies::UserId))
+                    .col(integer_null(WebauthnCeremonies::UserId))
                     .col(text(WebauthnCeremonies::SealedState))
                     .col(big_integer(WebauthnCeremonies::ExpiresAt))
-                    .primary_key(
-                        Index::create().col(WebauthnCeremonies::SessionDigest).col(WebauthnCeremonies::Purpose),
-                    )
+                    .primary_key(Index::create().col(WebauthnCeremonies::OwnerDigest).col(WebauthnCeremonies::Purpose))
                     .to_owned(),
             )
             .await
@@ -75,12 +75,13 @@ enum Passkeys {
     Passwordless,
     CreatedAt,
     LastUsedAt,
+    SuspendedAt,
 }
 
 #[derive(DeriveIden)]
 enum WebauthnCeremonies {
     Table,
-    SessionDigest,
+    OwnerDigest,
     Purpose,
     UserId,
     SealedState,
