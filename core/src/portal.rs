@@ -153,7 +153,8 @@ impl Portal {
             support.clone(),
         );
         let events = SecurityEvents::new(db.clone(), config.security_events_retention);
-        let passkeys = Passkeys::new(db.clone(), key.clone(), &config.passkeys).map_err(StartError::Passkeys)?;
+        let passkeys = Passkeys::new(key.clone(), &config.passkeys, outbox.clone(), support.clone())
+            .map_err(StartError::Passkeys)?;
         let password_resets = PasswordResets::new(
             db.clone(),
             accounts.clone(),

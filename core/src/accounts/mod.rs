@@ -34,6 +34,8 @@ pub enum InvalidInput {
     InvalidEmail,
     #[error("Give the passkey a name of 1 to 60 characters, like \"MacBook Touch ID\".")]
     PasskeyName,
+    #[error("You have 10 passkeys, the most an account can have: remove one to add another.")]
+    TooManyPasskeys,
 }
 
 /// An account as the rest of the portal sees it: never with its password hash.
@@ -191,7 +193,7 @@ impl Accounts {
     }
 }
 
-fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
+pub(crate) fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 

@@ -266,6 +266,24 @@ pub fn password_reset(account: &Account, requester: &Requester, at: UnixTime, su
     )
 }
 
+/// A passkey was added to the account.
+pub fn passkey_added(account: &Account, name: &str, at: UnixTime, support: &str) -> Email {
+    notice(
+        account,
+        "A passkey was added to your account",
+        &[
+            format!(
+                "A passkey named \"{name}\" was added to your {PRODUCT} account ({}) on {}. It can now be used where \
+                 your account asks for a second factor.",
+                account.email,
+                clock::format_utc(at)
+            ),
+            OTHERS_SIGNED_OUT.into(),
+        ],
+        support,
+    )
+}
+
 /// A new set of recovery codes replaced the old one.
 pub fn recovery_codes_regenerated(account: &Account, at: UnixTime, support: &str) -> Email {
     notice(

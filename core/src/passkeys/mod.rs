@@ -30,16 +30,29 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::options::ResidentKeyRequirement;
 
 use crate::CoreError;
-use crate::accounts::{Account, InvalidInput};
+use crate::accounts::{Account, InvalidInput, is_unique_violation, lock_for_change};
 use crate::clock::{self, UnixTime};
 use crate::db::entities::passkey;
+use crate::outbox::{Outbox, notices};
 use crate::requester::Requester;
 use crate::secrets::{MasterKey, SealedSecret, keyed_digest};
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
-use crate::sessions::SignedIn;
+use crate::sessions::{Sessions, SignedIn};
 use ceremonies::Purpose;
 
 const MAX_NAME_CHARS: usize = 60;
+/// Passkeys an account may have: enough for every device, and a bound on what a
+/// stolen session could add.
+pub const MAX_PASSKEYS: u64 = 10;
+
+/// What adding a passkey did.
+#[derive(Clone, Debug)]
+pub struct PasskeyAdded {
+    pub passkey: PasskeyListing,
+    /// The account as it now is (a new security stamp: its other sessions ended).
+    pub account: Account,
+    pub sessions_ended: u64,
+}
 
 /// A passkey as its customer sees it in the list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,14 +69,19 @@ pub struct Passkeys {
     db: DatabaseConnection,
     key: MasterKey,
     webauthn: Arc<Webauthn>,
+    outbox: Outbox,
+    /// Who the emails tell customers to contact.
+    support: String,
 }
 
 impl Passkeys {
-    pub fn new(db: DatabaseConnection, key: MasterKey, config: &PasskeyConfig) -> Result<Self, String> {
+    /// Works on the database the outbox stores its messages in.
+    pub fn new(key: MasterKey, config: &PasskeyConfig, outbox: Outbox, support: String) -> Result<Self, String> {
         let webauthn = WebauthnBuilder::new(&config.rp_id, &config.origin)
             .and_then(|builder| builder.rp_name(&config.rp_name).build())
             .map_err(|error| format!("passkeys for {} at {}: {error}", config.rp_id, config.origin))?;
-        Ok(Self { db, key, webauthn: Arc::new(webauthn) })
+        let db = outbox.db().clone();
+        Ok(Self { db, key, webauthn: Arc::new(webauthn), outbox, support })
     }
 
     /// The options for the browser's dialog that creates a passkey for the
@@ -86,7 +104,10 @@ impl Passkeys {
 
     /// The browser's answer to [`start_registration`](Self::start_registration):
     /// checked by webauthn-rs against the ceremony this session started (once,
-    /// within five minutes), then stored sealed as `name`.
+    /// within five minutes), then added as `name` in one transaction, as every
+    /// change of factor is: at most [`MAX_PASSKEYS`], the account's security stamp
+    /// renewed (its other sessions end, so a stolen one cannot race it), recorded
+    /// and emailed.
     pub async fn finish_registration(
         &self,
         signed_in: &SignedIn,
@@ -94,17 +115,25 @@ impl Passkeys {
         passwordless: bool,
         answer: &RegisterPublicKeyCredential,
         requester: &Requester,
-    ) -> Result<PasskeyListing, CoreError> {
+    ) -> Result<PasskeyAdded, CoreError> {
+        use sea_orm::{PaginatorTrait as _, TransactionTrait as _};
+
         let name = passkey_name(name)?;
         let account = &signed_in.account;
         let state = ceremonies::take(&self.db, &self.key, &signed_in.token, Purpose::Register, account.id).await?;
         let created = self.webauthn.finish_passkey_registration(answer, &state).map_err(refused)?;
         let credential_id = URL_SAFE_NO_PAD.encode(created.cred_id().as_slice());
         let now = clock::now();
-        let stored = passkey::ActiveModel {
+        let transaction = self.db.begin().await?;
+        lock_for_change(&transaction, account.id).await?;
+        let held = passkey::Entity::find().filter(passkey::Column::UserId.eq(account.id)).count(&transaction).await?;
+        if held >= MAX_PASSKEYS {
+            return Err(InvalidInput::TooManyPasskeys.into());
+        }
+        let inserted = passkey::ActiveModel {
             user_id: Set(account.id),
             credential_id: Set(credential_id.clone()),
-            name: Set(name),
+            name: Set(name.clone()),
             sealed_passkey: Set(self.seal(account.id, &credential_id, &created)?),
             sign_count: Set(0),
             passwordless: Set(passwordless),
@@ -113,12 +142,21 @@ impl Passkeys {
             suspended_at: Set(None),
             ..Default::default()
         }
-        .insert(&self.db)
-        .await
-        // The same credential registered twice (the unique index).
-        .map_err(|_| CoreError::PasskeyRefused)?;
-        SecurityEvents::record(&self.db, account.id, SecurityEvent::PasskeyAdded, &Actor::Client, requester).await?;
-        Ok(listing(stored))
+        .insert(&transaction)
+        .await;
+        let stored = match inserted {
+            Ok(stored) => stored,
+            // The same credential registered twice (the unique index).
+            Err(error) if is_unique_violation(&error) => return Err(CoreError::PasskeyRefused),
+            Err(error) => return Err(error.into()),
+        };
+        let (renewed, sessions_ended) = Sessions::renew_after_change(&transaction, signed_in).await?;
+        SecurityEvents::record(&transaction, account.id, SecurityEvent::PasskeyAdded, &Actor::Client, requester)
+            .await?;
+        Outbox::enqueue(&transaction, notices::passkey_added(&renewed, &name, now, &self.support)).await?;
+        transaction.commit().await?;
+        self.outbox.wake();
+        Ok(PasskeyAdded { passkey: listing(stored), account: renewed, sessions_ended })
     }
 
     /// The account's passkeys, oldest first.

@@ -16,6 +16,7 @@ const ORIGIN: &str = "http://localhost:3000";
 
 struct Setup {
     passkeys: Passkeys,
+    sessions: Sessions,
     signed_in: SignedIn,
     db: DatabaseConnection,
 }
@@ -38,10 +39,20 @@ async fn setup() -> Setup {
     let notice = crate::new_sign_in::NewSignInNotice::new(crate::devices::Devices::new(key.clone()), "support".into());
     let policy =
         SessionPolicy { idle: std::time::Duration::from_secs(1800), absolute: std::time::Duration::from_secs(3600) };
-    let token = Sessions::new(db.clone(), policy, notice).start(&account).await.unwrap();
+    let sessions = Sessions::new(db.clone(), policy, notice);
+    let token = sessions.start(&account).await.unwrap();
     let config = PasskeyConfig::for_site(&Url::parse(SITE).unwrap(), None, None).unwrap();
-    let passkeys = Passkeys::new(db.clone(), key, &config).unwrap();
-    Setup { passkeys, signed_in: SignedIn { token, account }, db }
+    let passkeys = Passkeys::new(key.clone(), &config, outbox(&db, key), "support".into()).unwrap();
+    Setup { passkeys, sessions, signed_in: SignedIn { token, account }, db }
+}
+
+/// An outbox that stores and never sends: no worker runs in these tests.
+fn outbox(db: &DatabaseConnection, key: MasterKey) -> crate::outbox::Outbox {
+    use crate::outbox::{MailConfig, MailTransport, Mailer, SmsTransport};
+    let folder = std::env::temp_dir().join("portal-passkey-tests");
+    let mail = MailConfig { transport: MailTransport::Files(folder.clone()), ..MailConfig::default() };
+    let sms = SmsTransport::LogFile(folder.join("sms.log")).gateway().unwrap();
+    crate::outbox::Outbox::new(db.clone(), Mailer::new(&mail).unwrap(), sms, key)
 }
 
 fn authenticator() -> WebauthnAuthenticator<SoftPasskey> {
@@ -61,6 +72,7 @@ async fn register(setup: &Setup, device: &mut WebauthnAuthenticator<SoftPasskey>
         .finish_registration(&setup.signed_in, " MacBook Touch ID ", false, &answer, &requester)
         .await
         .unwrap()
+        .passkey
 }
 
 async fn use_passkey(setup: &Setup, device: &mut WebauthnAuthenticator<SoftPasskey>) -> Result<(), CoreError> {
@@ -171,4 +183,39 @@ async fn a_registration_is_answered_once_and_names_are_checked() {
     setup.passkeys.finish_registration(&setup.signed_in, "Key", true, &answer, &requester).await.unwrap();
     let again = setup.passkeys.finish_registration(&setup.signed_in, "Key", true, &answer, &requester).await;
     assert!(matches!(again, Err(CoreError::PasskeyRefused)), "{again:?}");
+}
+
+#[tokio::test]
+async fn adding_a_passkey_ends_the_other_sessions_and_is_emailed() {
+    use sea_orm::{EntityTrait as _, PaginatorTrait as _};
+    let setup = setup().await;
+    let other = setup.sessions.start(&setup.signed_in.account).await.unwrap();
+    let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
+    let answer = authenticator().do_registration(origin(), options).unwrap();
+    let requester = Requester::default();
+    let added = setup.passkeys.finish_registration(&setup.signed_in, "Key", false, &answer, &requester).await.unwrap();
+
+    assert_eq!(added.sessions_ended, 1);
+    assert!(setup.sessions.resolve(&other).await.unwrap().is_none(), "a stolen session cannot keep up");
+    assert_eq!(setup.sessions.resolve(&setup.signed_in.token).await.unwrap(), Some(added.account));
+    let emails = crate::db::entities::outbox_message::Entity::find().count(&setup.db).await.unwrap();
+    assert_eq!(emails, 1);
+}
+
+#[tokio::test]
+async fn an_account_holds_at_most_ten_passkeys() {
+    let setup = setup().await;
+    let mut signed_in = setup.signed_in.clone();
+    let requester = Requester::default();
+    for n in 0..=MAX_PASSKEYS {
+        let options = setup.passkeys.start_registration(&signed_in).await.unwrap();
+        let answer = authenticator().do_registration(origin(), options).unwrap();
+        let added = setup.passkeys.finish_registration(&signed_in, "Key", false, &answer, &requester).await;
+        match added {
+            Ok(added) => signed_in.account = added.account,
+            Err(CoreError::InvalidInput(InvalidInput::TooManyPasskeys)) => assert_eq!(n, MAX_PASSKEYS),
+            Err(error) => panic!("{error:?}"),
+        }
+    }
+    assert_eq!(setup.passkeys.of_account(signed_in.account.id).await.unwrap().len() as u64, MAX_PASSKEYS);
 }
