@@ -41,8 +41,11 @@ async fn turning_the_app_on_and_off_sends_an_email_each_time(app: TestApp) {
 }
 
 async fn a_mail_server_that_is_down_delays_only_the_mail(app: TestApp) {
-    // A portal (on the same kind of database) whose mail server is not up yet.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    // A portal (on the same kind of database) whose mail server is not up yet: its
+    // port is bound, not listening, so connections are refused.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap();
     let down = TestApp::start_with(app.backend(), |config| {
         config.portal.mail.transport = MailTransport::Smtp(format!("smtp://{port}"));
     })
@@ -64,7 +67,7 @@ async fn a_mail_server_that_is_down_delays_only_the_mail(app: TestApp) {
     assert!(stored[0].sent_at.is_none() && stored[0].attempts >= 1, "{stored:?}");
     assert!(stored[0].last_error.is_some());
 
-    let back_up = SmtpServer::start_on(port).await;
+    let back_up = SmtpServer::start_on(socket).await;
     let arrived = back_up.wait_for(1).await;
     assert_eq!(arrived[0].to, ["ana@example.com"]);
     assert!(arrived[0].text().contains("Two-factor authentication is on"));

@@ -35,9 +35,11 @@ impl SmtpServer {
         Self::listen(TcpListener::bind("127.0.0.1:0").await.unwrap())
     }
 
-    /// On an address chosen before: a mail server that comes (back) up there.
-    pub async fn start_on(addr: SocketAddr) -> Self {
-        Self::listen(TcpListener::bind(addr).await.unwrap())
+    /// On a socket bound before (and refusing connections meanwhile): a mail
+    /// server that comes (back) up there. Bound all along, its port cannot be
+    /// taken by another test in between.
+    pub async fn start_on(socket: tokio::net::TcpSocket) -> Self {
+        Self::listen(socket.listen(64).unwrap())
     }
 
     fn listen(listener: TcpListener) -> Self {
