@@ -22,6 +22,7 @@ pub mod password_reset;
 pub mod phone;
 mod portal;
 mod qr;
+mod random_token;
 pub mod recovery_codes;
 pub mod requester;
 pub mod secrets;

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::auth::use_auth;
-use crate::components::{CodeInput, FormError, ResendCode, refocus_after_error};
+use crate::components::{CodeInput, FormError, RecoveryCodeInput, ResendCode, refocus_after_error};
 use crate::error::{AppError, in_words};
 use crate::functions::auth::{ChallengeView, ResendSignInCode, sign_in_challenge};
 use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
@@ -65,17 +65,7 @@ fn RecoveryCodeForm(on_back: Callback<()>) -> impl IntoView {
         <p>"Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once."</p>
         <ActionForm action=auth.use_recovery_code>
             <input type="hidden" name="next" prop:value=next/>
-            <label for="recovery-code">"Recovery code"</label>
-            <input
-                id="recovery-code"
-                name="recovery_code"
-                autocomplete="off"
-                autocapitalize="none"
-                spellcheck="false"
-                placeholder="xxxx-xxxx-xxxx"
-                required
-                autofocus
-            />
+            <RecoveryCodeInput autofocus=true/>
             <FormError action=auth.use_recovery_code/>
             <p class="actions">
                 <button type="submit" class="primary" disabled=auth.use_recovery_code.pending()>"Verify"</button>

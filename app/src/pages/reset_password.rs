@@ -2,7 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::components::{CodeInput, FormError, NewPasswordInput, focus_after_render, refocus_after_error};
+use crate::components::{
+    CodeInput, FormError, NewPasswordInput, RecoveryCodeInput, focus_after_render, refocus_after_error,
+};
 use crate::error::AppError;
 use crate::functions::auth::ChallengeView;
 use crate::functions::password_reset::{
@@ -152,16 +154,7 @@ fn SecondFactorStep(email: String, challenge: ChallengeView, on_change: Callback
         >
             <p>"Enter one of the recovery codes you saved when you set up two-factor authentication."</p>
             <ActionForm action=recover>
-                <label for="recovery-code">"Recovery code"</label>
-                <input
-                    id="recovery-code"
-                    name="recovery_code"
-                    autocomplete="off"
-                    autocapitalize="none"
-                    spellcheck="false"
-                    placeholder="xxxx-xxxx-xxxx"
-                    required
-                />
+                <RecoveryCodeInput/>
                 <FormError action=recover/>
                 <p class="actions">
                     <button type="submit" class="primary" disabled=recover.pending()>"Verify"</button>

@@ -193,6 +193,21 @@ impl Accounts {
     }
 }
 
+/// An account named Ana Lim with `email`, stored straight in the database, for the
+/// core's own tests.
+#[cfg(test)]
+pub(crate) async fn insert_for_tests(db: &DatabaseConnection, email: &str) -> Account {
+    let model = user::ActiveModel {
+        email: Set(email.into()),
+        name: Set("Ana Lim".into()),
+        password_hash: Set("unused".into()),
+        created_at: Set(clock::now()),
+        security_stamp: Set(new_security_stamp()),
+        ..Default::default()
+    };
+    model.insert(db).await.unwrap().into()
+}
+
 pub(crate) fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }

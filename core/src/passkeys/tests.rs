@@ -7,8 +7,6 @@ use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
 use super::*;
-use crate::accounts::new_security_stamp;
-use crate::db::entities::user;
 use crate::sessions::{SessionPolicy, Sessions};
 
 const SITE: &str = "http://127.0.0.1:3000";
@@ -23,18 +21,7 @@ struct Setup {
 
 async fn setup() -> Setup {
     let db = crate::db::for_tests().await;
-    let account: Account = user::ActiveModel {
-        email: Set("ana@example.com".into()),
-        name: Set("Ana Lim".into()),
-        password_hash: Set("unused".into()),
-        created_at: Set(clock::now()),
-        security_stamp: Set(new_security_stamp()),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap()
-    .into();
+    let account = crate::accounts::insert_for_tests(&db, "ana@example.com").await;
     let key = MasterKey::generate();
     let notice = crate::new_sign_in::NewSignInNotice::new(crate::devices::Devices::new(key.clone()), "support".into());
     let policy =

@@ -255,16 +255,16 @@ impl PasswordResets {
     /// "Choose a new password" through the link `token`, by `requester`, for the
     /// account the page showed (`email`: a link someone else swapped in meanwhile
     /// resets nothing): with the registration's policy, and only once the second
-    /// factor was given when 2FA is on. One transaction spends the link, stores the password, ends every
-    /// session of the account, records the reset and stores the email. Returns
-    /// the account as it now is.
+    /// factor was given when 2FA is on. One transaction spends the link, stores
+    /// the password, ends every session of the account, records the reset and
+    /// stores the email.
     pub async fn choose_new_password(
         &self,
         token: &ResetToken,
         email: &str,
         password: Password,
         requester: &Requester,
-    ) -> Result<Account, CoreError> {
+    ) -> Result<(), CoreError> {
         let (link, account) = self.live(token).await?;
         if account.email != email.trim().to_lowercase() {
             return Err(CoreError::ResetLinkInvalid);
@@ -303,8 +303,7 @@ impl PasswordResets {
         transaction.commit().await?;
         self.outbox.wake();
         tracing::info!(account = account.id, sessions_ended = ended, "password reset through an emailed link");
-        let renewed = user::Entity::find_by_id(account.id).one(&self.db).await?;
-        Ok(renewed.map_or(account, Account::from))
+        Ok(())
     }
 
     /// Deletes expired links and the counts of hours that are over; returns how many.

@@ -8,8 +8,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
     QueryOrder as _, Set, TransactionTrait as _,
@@ -28,7 +26,6 @@ mod where_signed_in;
 
 pub use where_signed_in::SignedInSession;
 
-const TOKEN_BYTES: usize = 32;
 /// How long the half-way state between password and code may last.
 const AWAITING_CODE_SECS: i64 = 5 * 60;
 /// How long a re-typed password authorises security changes.
@@ -51,15 +48,12 @@ pub struct SessionToken(String);
 
 impl SessionToken {
     fn generate() -> Result<Self, CoreError> {
-        let mut bytes = [0u8; TOKEN_BYTES];
-        getrandom::fill(&mut bytes).map_err(|error| CoreError::Worker(error.to_string()))?;
-        Ok(Self(URL_SAFE_NO_PAD.encode(bytes)))
+        crate::random_token::generate().map(Self)
     }
 
     /// A token from a cookie, if it has a token's shape.
     pub fn parse(value: &str) -> Option<Self> {
-        let decoded = URL_SAFE_NO_PAD.decode(value).ok()?;
-        (decoded.len() == TOKEN_BYTES).then(|| Self(value.to_owned()))
+        crate::random_token::has_shape(value).then(|| Self(value.to_owned()))
     }
 
     /// The value to put in the cookie.
@@ -401,6 +395,9 @@ impl Sessions {
 mod tests {
     use sea_orm::ConnectionTrait as _;
 
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
     use super::*;
 
     #[test]
@@ -427,17 +424,7 @@ mod tests {
         (sessions, token, db)
     }
 
-    async fn insert_account(db: &DatabaseConnection, email: &str) -> Account {
-        let model = user::ActiveModel {
-            email: Set(email.into()),
-            name: Set("Ana Lim".into()),
-            password_hash: Set("unused".into()),
-            created_at: Set(clock::now()),
-            security_stamp: Set(new_security_stamp()),
-            ..Default::default()
-        };
-        model.insert(db).await.unwrap().into()
-    }
+    use crate::accounts::insert_for_tests as insert_account;
 
     /// An account whose password was right and whose second factor is to come.
     async fn half_way_session() -> (Sessions, SignedIn, DatabaseConnection) {

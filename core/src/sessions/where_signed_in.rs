@@ -123,11 +123,9 @@ fn handle_of(id: &str) -> String {
 mod tests {
     use std::net::{IpAddr, Ipv4Addr};
 
-    use sea_orm::{ActiveModelTrait as _, DatabaseConnection, Set};
+    use sea_orm::DatabaseConnection;
 
     use super::*;
-    use crate::accounts::new_security_stamp;
-    use crate::db::entities::user;
     use crate::sessions::{Arrival, SessionToken};
 
     const POLICY: super::super::SessionPolicy = super::super::SessionPolicy {
@@ -135,17 +133,7 @@ mod tests {
         absolute: std::time::Duration::from_secs(12 * 60 * 60),
     };
 
-    async fn account(db: &DatabaseConnection, email: &str) -> Account {
-        let model = user::ActiveModel {
-            email: Set(email.into()),
-            name: Set("Ana Lim".into()),
-            password_hash: Set("unused".into()),
-            created_at: Set(clock::now()),
-            security_stamp: Set(new_security_stamp()),
-            ..Default::default()
-        };
-        model.insert(db).await.unwrap().into()
-    }
+    use crate::accounts::insert_for_tests as account;
 
     fn firefox() -> Requester {
         Requester::new(
