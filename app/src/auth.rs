@@ -17,6 +17,8 @@ pub struct Auth {
     pub verify_code: ServerAction<VerifySignInCode>,
     /// The second step with a recovery code instead.
     pub use_recovery_code: ServerAction<SignInWithRecoveryCode>,
+    /// Moved by a sign-in with a passkey, which no form action carries.
+    pub passkey_sign_ins: RwSignal<usize>,
     /// `Ok(None)` for a visitor.
     pub account: Resource<Result<Option<AccountView>, AppError>>,
 }
@@ -28,6 +30,7 @@ pub fn provide_auth() {
     let sign_out = ServerAction::<SignOut>::new();
     let verify_code = ServerAction::<VerifySignInCode>::new();
     let use_recovery_code = ServerAction::<SignInWithRecoveryCode>::new();
+    let passkey_sign_ins = RwSignal::new(0_usize);
     let account = Resource::new(
         move || {
             (
@@ -36,11 +39,12 @@ pub fn provide_auth() {
                 sign_out.version().get(),
                 verify_code.version().get(),
                 use_recovery_code.version().get(),
+                passkey_sign_ins.get(),
             )
         },
         |_| current_account(),
     );
-    provide_context(Auth { sign_in, register, sign_out, verify_code, use_recovery_code, account });
+    provide_context(Auth { sign_in, register, sign_out, verify_code, use_recovery_code, passkey_sign_ins, account });
 }
 
 pub fn use_auth() -> Auth {

@@ -56,6 +56,10 @@ pub enum AppError {
     ResetCodeAlreadySent,
     #[error("That passkey could not be used. Try again, or use another method.")]
     PasskeyRefused,
+    #[error("That passkey is no longer on your account.")]
+    PasskeyNotFound,
+    #[error("This is your last passkey: removing it turns two-factor authentication off. Confirm that you want this.")]
+    LastPasskey,
     /// The passkey's signature counter went backwards: a copy of it may exist.
     #[error("That passkey was refused because it may have been copied. Use another method, and contact support.")]
     PasskeyCloned,
@@ -120,6 +124,8 @@ impl AppError {
             Self::PasswordConfirmationRequired | Self::SecondFactorRequired => 403,
             Self::ResetLinkInvalid => 410,
             Self::PasskeyRefused | Self::PasskeyCloned => 401,
+            Self::PasskeyNotFound => 404,
+            Self::LastPasskey => 409,
             Self::ResetCodeAlreadySent => 429,
             Self::EmailTaken
             | Self::CodeAlreadyUsed

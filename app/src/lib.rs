@@ -6,6 +6,7 @@ pub mod components;
 pub mod error;
 pub mod functions;
 pub mod pages;
+pub mod passkey_dialog;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -19,7 +20,8 @@ use leptos_router::{Lazy, SsrMode, path};
 use crate::components::PortalHeader;
 use crate::pages::account::{AccountRoute, AccountSecurityRoute, ProfileTab};
 use crate::pages::{
-    ForgotPasswordRoute, HomePage, LoginCodeRoute, LoginPage, NotFound, RegisterRoute, ResetPasswordRoute,
+    ForgotPasswordRoute, HomePage, LoginCodeRoute, LoginPage, LoginPasskeyRoute, NotFound, RegisterRoute,
+    ResetPasswordRoute,
 };
 
 /// The HTML document around the app, rendered on the server only. The router
@@ -83,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/login/code") view={Lazy::<LoginCodeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login/passkey") view={Lazy::<LoginPasskeyRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/password/forgot")

@@ -38,6 +38,13 @@ pub enum CoreError {
     /// a challenge used or expired, from a credential the account does not have.
     #[error("the passkey was refused")]
     PasskeyRefused,
+    /// The account has no passkey with that id.
+    #[error("no such passkey")]
+    PasskeyNotFound,
+    /// Removing the account's last passkey would turn 2FA off: the customer must
+    /// say so.
+    #[error("removing the last passkey turns two-factor authentication off")]
+    LastPasskey,
     /// A passkey's signature counter went backwards: two copies of it exist.
     #[error("the passkey's counter went backwards")]
     PasskeyCloned,

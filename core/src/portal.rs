@@ -21,7 +21,7 @@ use crate::sessions::{SessionPolicy, Sessions};
 use crate::step_up::StepUp;
 use crate::support_desk::SupportDesk;
 use crate::throttle::{Rule, Throttle};
-use crate::two_factor::TwoFactor;
+use crate::two_factor::{Checks, TwoFactor};
 
 /// Where the master key that seals secrets comes from.
 #[derive(Clone, Debug)]
@@ -143,18 +143,15 @@ impl Portal {
         let sessions = Sessions::new(db.clone(), config.session, new_sign_in);
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
         let issuer = config.totp_issuer.clone();
-        let two_factor = TwoFactor::new(
-            key.clone(),
-            issuer,
-            outbox.clone(),
-            throttle(Rule::CODE),
-            devices.clone(),
-            sessions.clone(),
-            support.clone(),
-        );
+        let passkeys = Passkeys::new(db.clone(), key.clone(), &config.passkeys).map_err(StartError::Passkeys)?;
+        let checks = Checks {
+            codes: throttle(Rule::CODE),
+            devices: devices.clone(),
+            sessions: sessions.clone(),
+            passkeys: passkeys.clone(),
+        };
+        let two_factor = TwoFactor::new(key.clone(), issuer, outbox.clone(), checks, support.clone());
         let events = SecurityEvents::new(db.clone(), config.security_events_retention);
-        let passkeys = Passkeys::new(key.clone(), &config.passkeys, outbox.clone(), support.clone())
-            .map_err(StartError::Passkeys)?;
         let password_resets = PasswordResets::new(
             db.clone(),
             accounts.clone(),

@@ -8,6 +8,9 @@ pub enum Method {
     AuthenticatorApp,
     /// Codes sent by text message to the account's mobile number.
     Sms,
+    /// Passkeys or security keys (WebAuthn): bound to the site, so they cannot be
+    /// relayed by a fake one. The account's passkeys are in their own table.
+    Passkey,
 }
 
 impl Method {
@@ -16,6 +19,7 @@ impl Method {
         match self {
             Self::AuthenticatorApp => "totp",
             Self::Sms => "sms",
+            Self::Passkey => "passkey",
         }
     }
 
@@ -23,6 +27,7 @@ impl Method {
         match text {
             "totp" => Some(Self::AuthenticatorApp),
             "sms" => Some(Self::Sms),
+            "passkey" => Some(Self::Passkey),
             _ => None,
         }
     }
@@ -32,6 +37,7 @@ impl Method {
         match self {
             Self::AuthenticatorApp => "TOTP (Authenticator App)",
             Self::Sms => "SMS (text message codes)",
+            Self::Passkey => "Passkey or security key",
         }
     }
 
@@ -40,6 +46,7 @@ impl Method {
         match self {
             Self::AuthenticatorApp => "your authenticator app",
             Self::Sms => "the text message we send to your mobile phone",
+            Self::Passkey => "your passkey or security key",
         }
     }
 }

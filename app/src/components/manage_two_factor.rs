@@ -4,8 +4,8 @@ use crate::components::FormError;
 use crate::functions::two_factor::{DisableTwoFactor, TwoFactorMethod};
 
 /// "Manage two-factor authentication": the password, then "Disable 2FA" (seed 003);
-/// or "Switch to …" the other method, which keeps this one on until the new one's
-/// first code is right.
+/// or "Switch to …" another method, which keeps this one on until the new one
+/// is verified.
 #[component]
 pub fn ManageTwoFactor(
     /// The method that is on now.
@@ -21,7 +21,7 @@ pub fn ManageTwoFactor(
             on_disabled.run(());
         }
     });
-    let other = current.other();
+    let others = current.others();
     view! {
         <section class="manage" aria-labelledby="manage-title">
             <h3 id="manage-title">"Manage two-factor authentication"</h3>
@@ -38,12 +38,21 @@ pub fn ManageTwoFactor(
             <h4>"Use another method"</h4>
             <p>
                 {format!(
-                    "Set up {} instead. {} stays on until the new method's first code is verified.",
-                    in_a_sentence(other),
+                    "Set up {} or {} instead. {} stays on until the new method is verified.",
+                    in_a_sentence(others[0]),
+                    in_a_sentence(others[1]),
                     current.label(),
                 )}
             </p>
-            <button type="button" on:click=move |_| on_switch.run(other)>{format!("Switch to {}", other.label())}</button>
+            <p class="actions">
+                {others
+                    .map(|other| view! {
+                        <button type="button" on:click=move |_| on_switch.run(other)>
+                            {format!("Switch to {}", other.label())}
+                        </button>
+                    })
+                    .collect_view()}
+            </p>
         </section>
     }
 }
@@ -53,5 +62,6 @@ fn in_a_sentence(method: TwoFactorMethod) -> &'static str {
     match method {
         TwoFactorMethod::AuthenticatorApp => "an authenticator app",
         TwoFactorMethod::Sms => "SMS codes to your mobile phone",
+        TwoFactorMethod::Passkey => "a passkey or security key",
     }
 }

@@ -3,5 +3,6 @@
 
 pub mod account;
 pub mod auth;
+pub mod passkeys;
 pub mod password_reset;
 pub mod two_factor;

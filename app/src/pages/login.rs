@@ -13,6 +13,11 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let pending = auth.sign_in.pending();
+    // `next` carries on, so a passkey sign-in lands where this one would.
+    let passkey_page = move || match query.read().get("next") {
+        Some(next) if !next.is_empty() => format!("/login/passkey?next={}", crate::pages::encode_query(&next)),
+        _ => "/login/passkey".to_owned(),
+    };
 
     view! {
         <Title text="Sign in"/>
@@ -30,6 +35,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="primary" disabled=pending>"Sign in"</button>
             </ActionForm>
             <p class="aside"><A href="/password/forgot">"Forgot your password?"</A></p>
+            <p class="aside"><A href=passkey_page>"Sign in with a passkey"</A></p>
             <p class="aside">"New to the Customer Portal? " <A href="/register">"Create an account"</A></p>
         </section>
     }

@@ -5,16 +5,21 @@ use leptos_router::hooks::use_query_map;
 use crate::auth::use_auth;
 use crate::components::{CodeInput, FormError, RecoveryCodeInput, ResendCode, refocus_after_error};
 use crate::error::{AppError, in_words};
-use crate::functions::auth::{ChallengeView, ResendSignInCode, sign_in_challenge};
+use crate::functions::auth::{
+    ChallengeView, ResendSignInCode, begin_passkey_sign_in, finish_passkey_sign_in, sign_in_challenge,
+};
 use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
 
-/// `/login/code`: the second step of sign-in for an account with 2FA on. With SMS,
-/// the code went out with the password step (unless a limit said to wait); the page
+/// `/login/code`: the second step of sign-in for an account with 2FA on. An
+/// account with passkeys is asked for one first ("Use your passkey"), with "Use
+/// another method" when it has one. With SMS, the code went out with the
+/// password step (unless a limit said to wait, or passkeys come first); the page
 /// says where, or why not, and offers "Resend code".
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
     let challenge = Resource::new(|| (), |_| sign_in_challenge());
     let with_recovery_code = RwSignal::new(false);
+    let with_other_method = RwSignal::new(false);
 
     view! {
         <Title text="Two-factor authentication"/>
@@ -24,6 +29,7 @@ pub fn LoginCodePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     // Read before the await, so toggling it renders again.
                     let recovering = with_recovery_code.get();
+                    let other_method = with_other_method.get();
                     let challenge = challenge.await;
                     if recovering {
                         return view! { <RecoveryCodeForm on_back=Callback::new(move |()| with_recovery_code.set(false))/> }
@@ -37,7 +43,18 @@ pub fn LoginCodePage() -> impl IntoView {
                         </p>
                     };
                     match challenge {
-                        Ok(ChallengeView { method: TwoFactorMethod::Sms, sms: Some(status) }) => {
+                        Ok(ChallengeView { method, passkeys: true, .. }) if !other_method => {
+                            let another = (method != TwoFactorMethod::Passkey).then(|| view! {
+                                <p class="alternative">
+                                    <button type="button" class="link" on:click=move |_| with_other_method.set(true)>
+                                        "Use another method"
+                                    </button>
+                                </p>
+                            });
+                            view! { <PasskeyStep/> {another} {use_recovery_code} }.into_any()
+                        }
+                        Ok(ChallengeView { method: TwoFactorMethod::Passkey, .. }) => use_recovery_code.into_any(),
+                        Ok(ChallengeView { method: TwoFactorMethod::Sms, sms: Some(status), .. }) => {
                             view! { <SmsCode status/> {use_recovery_code} }.into_any()
                         }
                         Ok(_) => view! {
@@ -51,6 +68,43 @@ pub fn LoginCodePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// "Use your passkey": the browser's dialog, then the answer to the server,
+/// which signs in and goes on to `next`.
+#[component]
+fn PasskeyStep() -> impl IntoView {
+    let query = use_query_map();
+    let auth = use_auth();
+    let use_passkey = Action::new_unsync(move |(): &()| {
+        let next = query.read_untracked().get("next");
+        async move {
+            let options = begin_passkey_sign_in().await.map_err(|error| error.to_string())?;
+            let credential = crate::passkey_dialog::get(options).await.map_err(|error| error.to_string())?;
+            finish_passkey_sign_in(credential, next).await.map_err(|error| error.to_string())?;
+            auth.passkey_sign_ins.update(|n| *n += 1);
+            Ok::<(), String>(())
+        }
+    });
+    let error = move || match use_passkey.value().get() {
+        Some(Err(message)) => Some(view! { <p class="form-error" role="alert">{message}</p> }),
+        _ => None,
+    };
+    view! {
+        <p>"Use your passkey to finish signing in: your device will ask for your fingerprint, face, PIN or security key."</p>
+        {error}
+        <button
+            type="button"
+            class="primary"
+            autofocus
+            disabled=use_passkey.pending()
+            on:click=move |_| {
+                use_passkey.dispatch(());
+            }
+        >
+            "Use your passkey"
+        </button>
     }
 }
 
@@ -162,7 +216,7 @@ impl SmsLine {
             Self::Sent { valid_for_secs } | Self::Resent { valid_for_secs } => {
                 format!(". Enter it below; it expires in {}.", in_words(valid_for_secs))
             }
-            Self::NotSent { wait_secs: 0 } => " just now. Ask for a new code below.".to_owned(),
+            Self::NotSent { wait_secs: 0 } => " just now. Ask for a code below.".to_owned(),
             Self::NotSent { wait_secs } => format!(
                 " just now: too many codes were asked for lately. You can ask for a new one in {}.",
                 in_words(wait_secs)

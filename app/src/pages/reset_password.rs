@@ -126,7 +126,11 @@ fn SecondFactorStep(email: String, challenge: ChallengeView, on_change: Callback
     let source = match challenge.method {
         TwoFactorMethod::Sms => "Enter the six-digit code we text to your mobile phone.",
         TwoFactorMethod::AuthenticatorApp => "Enter the six-digit code from your authenticator app.",
+        // Passkeys are not asked here yet: a recovery code answers.
+        TwoFactorMethod::Passkey => "Your account signs in with passkeys: enter one of your recovery codes.",
     };
+    // No code to type for an account on passkeys: its recovery codes answer.
+    let codes_only = challenge.method == TwoFactorMethod::Passkey;
     let text_me = challenge.sms.map(|sms| view! { <TextMeACode sms on_link_ended=on_change/> });
 
     view! {
@@ -134,7 +138,7 @@ fn SecondFactorStep(email: String, challenge: ChallengeView, on_change: Callback
         <ForAccount email/>
         <p>"Two-factor authentication is on for this account, so a new password needs your code too."</p>
         <Show
-            when=move || with_recovery_code.get()
+            when=move || codes_only || with_recovery_code.get()
             fallback=move || view! {
                 <p>{source}</p>
                 <ActionForm action=verify>
@@ -158,7 +162,9 @@ fn SecondFactorStep(email: String, challenge: ChallengeView, on_change: Callback
                 <FormError action=recover/>
                 <p class="actions">
                     <button type="submit" class="primary" disabled=recover.pending()>"Verify"</button>
-                    <button type="button" on:click=move |_| with_recovery_code.set(false)>"Back"</button>
+                    {(!codes_only).then(|| view! {
+                        <button type="button" on:click=move |_| with_recovery_code.set(false)>"Back"</button>
+                    })}
                 </p>
             </ActionForm>
         </Show>

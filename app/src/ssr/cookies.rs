@@ -8,12 +8,15 @@
 //! - the reset cookie (`SameSite=Lax`, since it is set by following a link from
 //!   an email), for as long as the browser runs (the link itself ends after 30
 //!   minutes): the link's token, moved out of the address bar (and so out of
-//!   history and `Referer`).
+//!   history and `Referer`);
+//! - the visitor cookie (`SameSite=Strict`), for as long as the browser runs:
+//!   whose passwordless passkey ceremony is under way, before anyone signed in.
 
 use cookie::time::Duration;
 use cookie::{Cookie, SameSite};
 use http::header::{COOKIE, HeaderMap, HeaderValue};
 use portal_core::devices::DEVICE_COOKIE_SECS;
+use portal_core::passkeys::VisitorToken;
 use portal_core::password_reset::ResetToken;
 use portal_core::sessions::SessionToken;
 
@@ -37,6 +40,10 @@ impl Cookies {
 
     pub fn reset_name(&self) -> &'static str {
         if self.secure { "__Host-portal_reset" } else { "portal_reset" }
+    }
+
+    pub fn visitor_name(&self) -> &'static str {
+        if self.secure { "__Host-portal_visitor" } else { "portal_visitor" }
     }
 
     /// The session token a request carries, if any cookie of ours holds one.
@@ -78,6 +85,16 @@ impl Cookies {
         let mut cookie = self.build(self.reset_name(), String::new(), SameSite::Lax);
         cookie.make_removal();
         header(cookie)
+    }
+
+    /// The visitor token a request carries, if any cookie of ours holds one.
+    pub fn visitor(&self, headers: &HeaderMap) -> Option<VisitorToken> {
+        self.values(headers, self.visitor_name()).find_map(|value| VisitorToken::parse(&value))
+    }
+
+    /// A `Set-Cookie` value that keeps `token` for this browser session.
+    pub fn issue_visitor(&self, token: &VisitorToken) -> HeaderValue {
+        header(self.build(self.visitor_name(), token.as_str().to_owned(), SameSite::Strict))
     }
 
     /// A `Set-Cookie` value that keeps the device cookie `value` for a year.

@@ -71,6 +71,8 @@ impl From<CoreError> for AppError {
             CoreError::ResetCodeAlreadySent => AppError::ResetCodeAlreadySent,
             CoreError::PasskeyRefused => AppError::PasskeyRefused,
             CoreError::PasskeyCloned => AppError::PasskeyCloned,
+            CoreError::PasskeyNotFound => AppError::PasskeyNotFound,
+            CoreError::LastPasskey => AppError::LastPasskey,
             CoreError::TwoFactorAlreadyOn => AppError::TwoFactorAlreadyOn,
             CoreError::TwoFactorOff => AppError::TwoFactorOff,
             // Logged where it was found, with the account.

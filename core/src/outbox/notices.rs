@@ -284,6 +284,24 @@ pub fn passkey_added(account: &Account, name: &str, at: UnixTime, support: &str)
     )
 }
 
+/// A passkey was removed; the account keeps its second factor.
+pub fn passkey_removed(account: &Account, name: &str, at: UnixTime, support: &str) -> Email {
+    notice(
+        account,
+        "A passkey was removed from your account",
+        &[
+            format!(
+                "The passkey named \"{name}\" was removed from your {PRODUCT} account ({}) on {}. It no longer signs \
+                 in to your account.",
+                account.email,
+                clock::format_utc(at)
+            ),
+            OTHERS_SIGNED_OUT.into(),
+        ],
+        support,
+    )
+}
+
 /// A new set of recovery codes replaced the old one.
 pub fn recovery_codes_regenerated(account: &Account, at: UnixTime, support: &str) -> Email {
     notice(

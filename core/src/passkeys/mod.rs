@@ -1,18 +1,22 @@
 //! Passkeys (WebAuthn), through `webauthn-rs`: registering one for a signed-in
-//! account, and checking one where the second factor is asked. Credentials are
-//! bound to the site's origin and relying-party id, so a fake site cannot relay
-//! them. webauthn-rs checks the origin, the RP id, the challenge and the
-//! signature; the portal keeps the ceremonies (single use, five minutes, any
-//! server: [`ceremonies`]) and refuses a signature counter that goes backwards (a
-//! cloned authenticator), by the condition of the `UPDATE` that records the use,
-//! and suspends that passkey.
+//! account, checking one where the second factor is asked, and signing in with
+//! one alone ([`passwordless`]). Credentials are bound to the site's origin and
+//! relying-party id, so a fake site cannot relay them. webauthn-rs checks the
+//! origin, the RP id, the challenge, user verification and the signature; the
+//! portal keeps the ceremonies (single use, five minutes, any server:
+//! [`ceremonies`]) and refuses a signature counter that does not go up (a cloned
+//! authenticator), by the condition of the `UPDATE` that records the use, and
+//! suspends that passkey.
 //!
-//! Work in progress (issue 12): the pages, sign-in, switching, passwordless.
+//! What a passkey means for the account (the factor it turns on, the sessions it
+//! ends, the emails) is [`crate::two_factor`]'s: this module stores and checks.
 
 mod ceremonies;
 mod config;
+mod passwordless;
 
 pub use config::PasskeyConfig;
+pub use passwordless::VisitorToken;
 
 use std::sync::Arc;
 
@@ -20,39 +24,30 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    Set,
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
+    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, Set,
 };
 use webauthn_rs::prelude::{
-    CreationChallengeResponse, Passkey, PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse,
-    Uuid, Webauthn, WebauthnBuilder, WebauthnError,
+    AuthenticationResult, CreationChallengeResponse, Passkey, PublicKeyCredential, RegisterPublicKeyCredential,
+    RequestChallengeResponse, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
 };
 use webauthn_rs_proto::options::ResidentKeyRequirement;
 
 use crate::CoreError;
-use crate::accounts::{Account, InvalidInput, is_unique_violation, lock_for_change};
+use crate::accounts::{Account, InvalidInput, is_unique_violation};
 use crate::clock::{self, UnixTime};
 use crate::db::entities::passkey;
-use crate::outbox::{Outbox, notices};
 use crate::requester::Requester;
 use crate::secrets::{MasterKey, SealedSecret, keyed_digest};
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
-use crate::sessions::{Sessions, SignedIn};
+use crate::sessions::{SessionToken, SignedIn};
+use crate::throttle::Verdict;
 use ceremonies::Purpose;
 
 const MAX_NAME_CHARS: usize = 60;
 /// Passkeys an account may have: enough for every device, and a bound on what a
 /// stolen session could add.
 pub const MAX_PASSKEYS: u64 = 10;
-
-/// What adding a passkey did.
-#[derive(Clone, Debug)]
-pub struct PasskeyAdded {
-    pub passkey: PasskeyListing,
-    /// The account as it now is (a new security stamp: its other sessions ended).
-    pub account: Account,
-    pub sessions_ended: u64,
-}
 
 /// A passkey as its customer sees it in the list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +57,28 @@ pub struct PasskeyListing {
     pub added_at: UnixTime,
     pub last_used_at: Option<UnixTime>,
     pub passwordless: bool,
+    /// Refused since its counter went backwards (a copy of it exists).
+    pub suspended: bool,
+}
+
+/// A passkey the browser just created and webauthn-rs checked, not stored yet.
+pub(crate) struct NewPasskey(Passkey);
+
+/// A passkey's name as its customer typed it: trimmed, 1 to 60 characters, no
+/// control characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasskeyName(String);
+
+impl PasskeyName {
+    pub fn parse(typed: &str) -> Result<Self, CoreError> {
+        let name = typed.trim();
+        let fits = (1..=MAX_NAME_CHARS).contains(&name.chars().count()) && !name.chars().any(char::is_control);
+        if fits { Ok(Self(name.to_owned())) } else { Err(InvalidInput::PasskeyName.into()) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 #[derive(Clone)]
@@ -69,19 +86,14 @@ pub struct Passkeys {
     db: DatabaseConnection,
     key: MasterKey,
     webauthn: Arc<Webauthn>,
-    outbox: Outbox,
-    /// Who the emails tell customers to contact.
-    support: String,
 }
 
 impl Passkeys {
-    /// Works on the database the outbox stores its messages in.
-    pub fn new(key: MasterKey, config: &PasskeyConfig, outbox: Outbox, support: String) -> Result<Self, String> {
+    pub fn new(db: DatabaseConnection, key: MasterKey, config: &PasskeyConfig) -> Result<Self, String> {
         let webauthn = WebauthnBuilder::new(&config.rp_id, &config.origin)
             .and_then(|builder| builder.rp_name(&config.rp_name).build())
             .map_err(|error| format!("passkeys for {} at {}: {error}", config.rp_id, config.origin))?;
-        let db = outbox.db().clone();
-        Ok(Self { db, key, webauthn: Arc::new(webauthn), outbox, support })
+        Ok(Self { db, key, webauthn: Arc::new(webauthn) })
     }
 
     /// The options for the browser's dialog that creates a passkey for the
@@ -90,73 +102,68 @@ impl Passkeys {
     /// is not registered twice; a passkey that stays on the device is preferred.
     pub async fn start_registration(&self, signed_in: &SignedIn) -> Result<CreationChallengeResponse, CoreError> {
         let account = &signed_in.account;
-        let exclude = self.stored(account.id).await?.iter().map(|(_, key)| key.cred_id().clone()).collect();
+        let exclude = self.stored(&self.db, account.id).await?.iter().map(|(_, key)| key.cred_id().clone()).collect();
         let (mut options, state) = self
             .webauthn
-            .start_passkey_registration(self.user_handle(account)?, &account.email, &account.name, Some(exclude))
+            .start_passkey_registration(self.user_handle(account.id)?, &account.email, &account.name, Some(exclude))
             .map_err(refused)?;
         if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
             selection.resident_key = Some(ResidentKeyRequirement::Preferred);
         }
-        ceremonies::start(&self.db, &self.key, &signed_in.token, Purpose::Register, account.id, &state).await?;
+        let owner = signed_in.token.digest();
+        ceremonies::start(&self.db, &self.key, &owner, Purpose::Register, Some(account.id), &state).await?;
         Ok(options)
     }
 
-    /// The browser's answer to [`start_registration`](Self::start_registration):
-    /// checked by webauthn-rs against the ceremony this session started (once,
-    /// within five minutes), then added as `name` in one transaction, as every
-    /// change of factor is: at most [`MAX_PASSKEYS`], the account's security stamp
-    /// renewed (its other sessions end, so a stolen one cannot race it), recorded
-    /// and emailed.
-    pub async fn finish_registration(
+    /// The browser's answer to [`start_registration`](Self::start_registration),
+    /// checked by webauthn-rs against the ceremony this session started (taken
+    /// once, within five minutes). Stored by [`insert_on`](Self::insert_on).
+    pub(crate) async fn check_registration(
         &self,
         signed_in: &SignedIn,
-        name: &str,
-        passwordless: bool,
         answer: &RegisterPublicKeyCredential,
-        requester: &Requester,
-    ) -> Result<PasskeyAdded, CoreError> {
-        use sea_orm::{PaginatorTrait as _, TransactionTrait as _};
-
-        let name = passkey_name(name)?;
-        let account = &signed_in.account;
-        let state = ceremonies::take(&self.db, &self.key, &signed_in.token, Purpose::Register, account.id).await?;
+    ) -> Result<NewPasskey, CoreError> {
+        let owner = signed_in.token.digest();
+        let account_id = signed_in.account.id;
+        let state = ceremonies::take(&self.db, &self.key, &owner, Purpose::Register, Some(account_id)).await?;
         let created = self.webauthn.finish_passkey_registration(answer, &state).map_err(refused)?;
-        let credential_id = URL_SAFE_NO_PAD.encode(created.cred_id().as_slice());
-        let now = clock::now();
-        let transaction = self.db.begin().await?;
-        lock_for_change(&transaction, account.id).await?;
-        let held = passkey::Entity::find().filter(passkey::Column::UserId.eq(account.id)).count(&transaction).await?;
-        if held >= MAX_PASSKEYS {
+        Ok(NewPasskey(created))
+    }
+
+    /// Stores `new` as `account_id`'s, named `name`, in the transaction that
+    /// locked the account for the change: at most [`MAX_PASSKEYS`] of them, and a
+    /// credential once (the unique index).
+    pub(crate) async fn insert_on(
+        &self,
+        connection: &impl ConnectionTrait,
+        account_id: i32,
+        name: &PasskeyName,
+        passwordless: bool,
+        new: NewPasskey,
+    ) -> Result<PasskeyListing, CoreError> {
+        if Self::held(connection, account_id).await? >= MAX_PASSKEYS {
             return Err(InvalidInput::TooManyPasskeys.into());
         }
+        let credential_id = URL_SAFE_NO_PAD.encode(new.0.cred_id().as_slice());
         let inserted = passkey::ActiveModel {
-            user_id: Set(account.id),
+            user_id: Set(account_id),
             credential_id: Set(credential_id.clone()),
-            name: Set(name.clone()),
-            sealed_passkey: Set(self.seal(account.id, &credential_id, &created)?),
+            name: Set(name.as_str().to_owned()),
+            sealed_passkey: Set(self.seal(account_id, &credential_id, &new.0)?),
             sign_count: Set(0),
             passwordless: Set(passwordless),
-            created_at: Set(now),
+            created_at: Set(clock::now()),
             last_used_at: Set(None),
             suspended_at: Set(None),
             ..Default::default()
         }
-        .insert(&transaction)
+        .insert(connection)
         .await;
-        let stored = match inserted {
-            Ok(stored) => stored,
-            // The same credential registered twice (the unique index).
-            Err(error) if is_unique_violation(&error) => return Err(CoreError::PasskeyRefused),
-            Err(error) => return Err(error.into()),
-        };
-        let (renewed, sessions_ended) = Sessions::renew_after_change(&transaction, signed_in).await?;
-        SecurityEvents::record(&transaction, account.id, SecurityEvent::PasskeyAdded, &Actor::Client, requester)
-            .await?;
-        Outbox::enqueue(&transaction, notices::passkey_added(&renewed, &name, now, &self.support)).await?;
-        transaction.commit().await?;
-        self.outbox.wake();
-        Ok(PasskeyAdded { passkey: listing(stored), account: renewed, sessions_ended })
+        match inserted {
+            Ok(stored) => Ok(listing(stored)),
+            Err(error) if is_unique_violation(&error) => Err(CoreError::PasskeyRefused),
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// The account's passkeys, oldest first.
@@ -169,64 +176,138 @@ impl Passkeys {
         Ok(rows.into_iter().map(listing).collect())
     }
 
-    /// The options for the browser's dialog that uses one of `account`'s passkeys,
-    /// in the session `pending` (half-way through sign-in).
+    /// How many passkeys `account_id` has that are not suspended.
+    pub(crate) async fn usable(connection: &impl ConnectionTrait, account_id: i32) -> Result<u64, CoreError> {
+        Ok(passkey::Entity::find()
+            .filter(passkey::Column::UserId.eq(account_id))
+            .filter(passkey::Column::SuspendedAt.is_null())
+            .count(connection)
+            .await?)
+    }
+
+    /// How many passkeys `account_id` has, suspended or not.
+    pub(crate) async fn held(connection: &impl ConnectionTrait, account_id: i32) -> Result<u64, CoreError> {
+        Ok(passkey::Entity::find().filter(passkey::Column::UserId.eq(account_id)).count(connection).await?)
+    }
+
+    /// Renames `account_id`'s passkey `id`; `false` if it has none such.
+    pub(crate) async fn rename(&self, account_id: i32, id: i32, name: &PasskeyName) -> Result<bool, CoreError> {
+        let renamed = passkey::Entity::update_many()
+            .col_expr(passkey::Column::Name, Expr::value(name.as_str()))
+            .filter(passkey::Column::Id.eq(id))
+            .filter(passkey::Column::UserId.eq(account_id))
+            .exec(&self.db)
+            .await?;
+        Ok(renamed.rows_affected == 1)
+    }
+
+    /// Deletes `account_id`'s passkey `id` on `connection`; its name, if it had one such.
+    pub(crate) async fn remove_on(
+        connection: &impl ConnectionTrait,
+        account_id: i32,
+        id: i32,
+    ) -> Result<Option<String>, CoreError> {
+        let found = passkey::Entity::find_by_id(id).one(connection).await?.filter(|row| row.user_id == account_id);
+        let Some(found) = found else { return Ok(None) };
+        passkey::Entity::delete_by_id(found.id).exec(connection).await?;
+        Ok(Some(found.name))
+    }
+
+    /// Deletes all of `account_id`'s passkeys on `connection`: 2FA turned off, by
+    /// the customer or by support.
+    pub(crate) async fn discard(connection: &impl ConnectionTrait, account_id: i32) -> Result<u64, CoreError> {
+        let removed =
+            passkey::Entity::delete_many().filter(passkey::Column::UserId.eq(account_id)).exec(connection).await?;
+        Ok(removed.rows_affected)
+    }
+
+    /// The options for the browser's dialog that uses one of the account's
+    /// passkeys, in the session `pending` (half-way through sign-in).
     pub async fn start_authentication(&self, pending: &SignedIn) -> Result<RequestChallengeResponse, CoreError> {
-        let account = &pending.account;
-        let usable = self.stored(account.id).await?.into_iter().filter(|(row, _)| row.suspended_at.is_none());
+        let account_id = pending.account.id;
+        let usable = self.stored(&self.db, account_id).await?.into_iter().filter(|(row, _)| row.suspended_at.is_none());
         let keys: Vec<Passkey> = usable.map(|(_, key)| key).collect();
         if keys.is_empty() {
             return Err(CoreError::PasskeyRefused);
         }
         let (options, state) = self.webauthn.start_passkey_authentication(&keys).map_err(refused)?;
-        ceremonies::start(&self.db, &self.key, &pending.token, Purpose::SignIn, account.id, &state).await?;
+        let owner = pending.token.digest();
+        ceremonies::start(&self.db, &self.key, &owner, Purpose::SignIn, Some(account_id), &state).await?;
         Ok(options)
     }
 
-    /// Checks the browser's answer to [`start_authentication`](Self::start_authentication)
-    /// and records the use. A signature counter that did not go up (two copies of
-    /// the passkey exist) is refused and recorded; so is an answer from another
-    /// account's passkey, to another challenge, or from another site.
-    pub async fn finish_authentication(
+    /// On `connection` (the transaction that counted the attempt): checks the
+    /// browser's answer to [`start_authentication`](Self::start_authentication)
+    /// for the session `owner`, and records the use. Refused: an answer to a
+    /// challenge used, expired or never given, for another site, tampered, or
+    /// from a passkey the account does not have or that is suspended. A counter
+    /// that did not go up suspends the passkey and is recorded.
+    pub(crate) async fn check_on(
         &self,
-        pending: &SignedIn,
+        connection: &impl ConnectionTrait,
+        owner: &SessionToken,
+        account: &Account,
         answer: &PublicKeyCredential,
         requester: &Requester,
-    ) -> Result<(), CoreError> {
-        let account = &pending.account;
-        let state = ceremonies::take(&self.db, &self.key, &pending.token, Purpose::SignIn, account.id).await?;
-        let checked = match self.webauthn.finish_passkey_authentication(answer, &state) {
+    ) -> Result<Verdict<()>, CoreError> {
+        let taken = ceremonies::take(connection, &self.key, &owner.digest(), Purpose::SignIn, Some(account.id)).await;
+        let state = match taken {
+            Ok(state) => state,
+            Err(CoreError::PasskeyRefused) => return Ok(Verdict::Wrong(CoreError::PasskeyRefused)),
+            Err(error) => return Err(error),
+        };
+        let checked = self.webauthn.finish_passkey_authentication(answer, &state);
+        self.record_use(connection, Some(account.id), answer, checked, requester).await
+    }
+
+    /// Records a use webauthn-rs `checked`: the counter, the credential's new
+    /// state and when, only if the counter still goes up, so of two racing uses,
+    /// or a use racing a clone, one records. A passkey of another account than
+    /// `account_id` (when given), or suspended, is refused.
+    async fn record_use(
+        &self,
+        connection: &impl ConnectionTrait,
+        account_id: Option<i32>,
+        answer: &PublicKeyCredential,
+        checked: Result<AuthenticationResult, WebauthnError>,
+        requester: &Requester,
+    ) -> Result<Verdict<()>, CoreError> {
+        let credential_id = URL_SAFE_NO_PAD.encode(answer.raw_id.as_slice());
+        let found = passkey::Entity::find()
+            .filter(passkey::Column::CredentialId.eq(&credential_id))
+            .one(connection)
+            .await?
+            .filter(|row| account_id.is_none_or(|id| id == row.user_id));
+        let Some(row) = found.filter(|row| row.suspended_at.is_none()) else {
+            return Ok(Verdict::Wrong(CoreError::PasskeyRefused));
+        };
+        let checked = match checked {
             Ok(checked) => checked,
             Err(WebauthnError::CredentialPossibleCompromise) => {
-                let credential_id = URL_SAFE_NO_PAD.encode(answer.raw_id.as_slice());
-                return self.cloned(account, &credential_id, requester).await;
+                return self.suspend(connection, &row, requester).await;
             }
-            Err(error) => return Err(refused(error)),
+            Err(error) => return Ok(Verdict::Wrong(refused(error))),
         };
-        let credential_id = URL_SAFE_NO_PAD.encode(checked.cred_id().as_slice());
-        let found = self.stored(account.id).await?.into_iter().find(|(row, _)| row.credential_id == credential_id);
-        let Some((row, mut key)) = found.filter(|(row, _)| row.suspended_at.is_none()) else {
-            return Err(CoreError::PasskeyRefused);
-        };
+        let mut key = self.open(&row)?;
         key.update_credential(&checked);
         let counter = i64::from(checked.counter());
-        // Recorded only if the counter still goes up: of two racing uses, or a use
-        // racing a clone, one records; a counter stuck at 0 has none to check.
         let recorded = passkey::Entity::update_many()
             .col_expr(passkey::Column::SignCount, Expr::value(counter))
-            .col_expr(passkey::Column::SealedPasskey, Expr::value(self.seal(account.id, &credential_id, &key)?))
+            .col_expr(passkey::Column::SealedPasskey, Expr::value(self.seal(row.user_id, &credential_id, &key)?))
             .col_expr(passkey::Column::LastUsedAt, Expr::value(clock::now()))
             .filter(passkey::Column::Id.eq(row.id))
+            .filter(passkey::Column::SuspendedAt.is_null())
+            // A counter stuck at 0 is an authenticator that keeps none.
             .filter(match counter {
                 0 => passkey::Column::SignCount.eq(0),
                 _ => passkey::Column::SignCount.lt(counter),
             })
-            .exec(&self.db)
+            .exec(connection)
             .await?;
         if recorded.rows_affected != 1 {
-            return self.cloned(account, &credential_id, requester).await;
+            return self.suspend(connection, &row, requester).await;
         }
-        Ok(())
+        Ok(Verdict::Right(()))
     }
 
     /// Deletes ceremonies past their five minutes; returns how many.
@@ -236,31 +317,47 @@ impl Passkeys {
 
     /// A use whose counter went backwards: the passkey is suspended (two copies of
     /// it exist, and which one is the customer's cannot be told), and it is recorded.
-    async fn cloned(&self, account: &Account, credential_id: &str, requester: &Requester) -> Result<(), CoreError> {
-        tracing::warn!(account = account.id, "a passkey's signature counter went backwards: suspended");
+    async fn suspend(
+        &self,
+        connection: &impl ConnectionTrait,
+        row: &passkey::Model,
+        requester: &Requester,
+    ) -> Result<Verdict<()>, CoreError> {
+        tracing::warn!(
+            account = row.user_id,
+            passkey = row.id,
+            "a passkey's signature counter went backwards: suspended"
+        );
         passkey::Entity::update_many()
             .col_expr(passkey::Column::SuspendedAt, Expr::value(clock::now()))
-            .filter(passkey::Column::UserId.eq(account.id))
-            .filter(passkey::Column::CredentialId.eq(credential_id))
-            .exec(&self.db)
+            .filter(passkey::Column::Id.eq(row.id))
+            .exec(connection)
             .await?;
         let event = SecurityEvent::PasskeyCounterWentBack;
-        SecurityEvents::record(&self.db, account.id, event, &Actor::Client, requester).await?;
-        Err(CoreError::PasskeyCloned)
+        SecurityEvents::record(connection, row.user_id, event, &Actor::Client, requester).await?;
+        Ok(Verdict::Wrong(CoreError::PasskeyCloned))
     }
 
     /// The account's passkeys, opened. One that does not open is an error: a
     /// sealed row this server cannot read refuses, never skips.
-    async fn stored(&self, account_id: i32) -> Result<Vec<(passkey::Model, Passkey)>, CoreError> {
-        let rows = passkey::Entity::find().filter(passkey::Column::UserId.eq(account_id)).all(&self.db).await?;
+    async fn stored(
+        &self,
+        connection: &impl ConnectionTrait,
+        account_id: i32,
+    ) -> Result<Vec<(passkey::Model, Passkey)>, CoreError> {
+        let rows = passkey::Entity::find().filter(passkey::Column::UserId.eq(account_id)).all(connection).await?;
         rows.into_iter()
             .map(|row| {
-                let sealed = SealedSecret::from_stored(row.sealed_passkey.clone());
-                let json = sealed.open(&self.key, &seal_context(account_id, &row.credential_id))?;
-                let key = serde_json::from_slice(&json).map_err(|error| CoreError::Worker(error.to_string()))?;
+                let key = self.open(&row)?;
                 Ok((row, key))
             })
             .collect()
+    }
+
+    fn open(&self, row: &passkey::Model) -> Result<Passkey, CoreError> {
+        let sealed = SealedSecret::from_stored(row.sealed_passkey.clone());
+        let json = sealed.open(&self.key, &seal_context(row.user_id, &row.credential_id))?;
+        serde_json::from_slice(&json).map_err(|error| CoreError::Worker(format!("a stored passkey: {error}")))
     }
 
     fn seal(&self, account_id: i32, credential_id: &str, key: &Passkey) -> Result<String, CoreError> {
@@ -270,8 +367,8 @@ impl Passkeys {
 
     /// The account's user handle for authenticators: stable, and revealing neither
     /// its id nor its email (a keyed digest of the id).
-    fn user_handle(&self, account: &Account) -> Result<Uuid, CoreError> {
-        let digest = keyed_digest(&self.key, "webauthn:user", &account.id.to_string());
+    fn user_handle(&self, account_id: i32) -> Result<Uuid, CoreError> {
+        let digest = keyed_digest(&self.key, "webauthn:user", &account_id.to_string());
         let bytes: Vec<u8> =
             (0..16).filter_map(|i| u8::from_str_radix(digest.get(2 * i..2 * i + 2)?, 16).ok()).collect();
         Uuid::from_slice(&bytes).map_err(|error| CoreError::Worker(error.to_string()))
@@ -289,13 +386,8 @@ fn listing(row: passkey::Model) -> PasskeyListing {
         added_at: row.created_at,
         last_used_at: row.last_used_at,
         passwordless: row.passwordless,
+        suspended: row.suspended_at.is_some(),
     }
-}
-
-fn passkey_name(name: &str) -> Result<String, CoreError> {
-    let name = name.trim();
-    let fits = (1..=MAX_NAME_CHARS).contains(&name.chars().count()) && !name.chars().any(char::is_control);
-    if fits { Ok(name.to_owned()) } else { Err(InvalidInput::PasskeyName.into()) }
 }
 
 /// A WebAuthn answer that does not check out, logged for the operator; the

@@ -14,7 +14,6 @@ const ORIGIN: &str = "http://localhost:3000";
 
 struct Setup {
     passkeys: Passkeys,
-    sessions: Sessions,
     signed_in: SignedIn,
     db: DatabaseConnection,
 }
@@ -29,17 +28,8 @@ async fn setup() -> Setup {
     let sessions = Sessions::new(db.clone(), policy, notice);
     let token = sessions.start(&account).await.unwrap();
     let config = PasskeyConfig::for_site(&Url::parse(SITE).unwrap(), None, None).unwrap();
-    let passkeys = Passkeys::new(key.clone(), &config, outbox(&db, key), "support".into()).unwrap();
-    Setup { passkeys, sessions, signed_in: SignedIn { token, account }, db }
-}
-
-/// An outbox that stores and never sends: no worker runs in these tests.
-fn outbox(db: &DatabaseConnection, key: MasterKey) -> crate::outbox::Outbox {
-    use crate::outbox::{MailConfig, MailTransport, Mailer, SmsTransport};
-    let folder = std::env::temp_dir().join("portal-passkey-tests");
-    let mail = MailConfig { transport: MailTransport::Files(folder.clone()), ..MailConfig::default() };
-    let sms = SmsTransport::LogFile(folder.join("sms.log")).gateway().unwrap();
-    crate::outbox::Outbox::new(db.clone(), Mailer::new(&mail).unwrap(), sms, key)
+    let passkeys = Passkeys::new(db.clone(), key, &config).unwrap();
+    Setup { passkeys, signed_in: SignedIn { token, account }, db }
 }
 
 fn authenticator() -> WebauthnAuthenticator<SoftPasskey> {
@@ -50,22 +40,67 @@ fn origin() -> Url {
     Url::parse(ORIGIN).unwrap()
 }
 
+/// Checks a registration and stores it, as adding one does.
+async fn finish_registration(
+    setup: &Setup,
+    name: &str,
+    answer: &RegisterPublicKeyCredential,
+) -> Result<PasskeyListing, CoreError> {
+    let name = PasskeyName::parse(name)?;
+    let created = setup.passkeys.check_registration(&setup.signed_in, answer).await?;
+    let account_id = setup.signed_in.account.id;
+    setup.passkeys.insert_on(&setup.db, account_id, &name, true, created).await
+}
+
 async fn register(setup: &Setup, device: &mut WebauthnAuthenticator<SoftPasskey>) -> PasskeyListing {
+    register_discoverable(setup, device).await.0
+}
+
+/// Registers a passkey; returns it with its credential id and user handle, for a
+/// passwordless answer (the soft passkey keeps no discoverable credentials).
+async fn register_discoverable(
+    setup: &Setup,
+    device: &mut WebauthnAuthenticator<SoftPasskey>,
+) -> (PasskeyListing, Vec<u8>, Vec<u8>) {
     let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
+    let handle = options.public_key.user.id.to_vec();
     let answer = device.do_registration(origin(), options).unwrap();
-    let requester = Requester::default();
-    setup
-        .passkeys
-        .finish_registration(&setup.signed_in, " MacBook Touch ID ", false, &answer, &requester)
-        .await
-        .unwrap()
-        .passkey
+    let listing = finish_registration(setup, " MacBook Touch ID ", &answer).await.unwrap();
+    (listing, answer.raw_id.to_vec(), handle)
+}
+
+/// What a browser holding the discoverable credential `id` of the user `handle`
+/// answers to a passwordless challenge: the soft passkey is told which
+/// credential to use, and the handle is added as a browser's answer carries it.
+fn answer_discoverable(
+    device: &mut WebauthnAuthenticator<SoftPasskey>,
+    mut options: RequestChallengeResponse,
+    id: &[u8],
+    handle: &[u8],
+) -> PublicKeyCredential {
+    options.public_key.allow_credentials = vec![webauthn_rs_proto::AllowCredentials {
+        type_: "public-key".into(),
+        id: id.to_vec().into(),
+        transports: None,
+    }];
+    let mut answer = device.do_authentication(origin(), options).unwrap();
+    answer.response.user_handle = Some(handle.to_vec().into());
+    answer
+}
+
+/// Checks an answer as sign-in does.
+async fn finish_authentication(setup: &Setup, answer: &PublicKeyCredential) -> Result<(), CoreError> {
+    let (token, account) = (&setup.signed_in.token, &setup.signed_in.account);
+    match setup.passkeys.check_on(&setup.db, token, account, answer, &Requester::default()).await? {
+        Verdict::Right(()) => Ok(()),
+        Verdict::Wrong(error) | Verdict::NotAGuess(error) => Err(error),
+    }
 }
 
 async fn use_passkey(setup: &Setup, device: &mut WebauthnAuthenticator<SoftPasskey>) -> Result<(), CoreError> {
     let options = setup.passkeys.start_authentication(&setup.signed_in).await.unwrap();
     let answer = device.do_authentication(origin(), options).unwrap();
-    setup.passkeys.finish_authentication(&setup.signed_in, &answer, &Requester::default()).await
+    finish_authentication(setup, &answer).await
 }
 
 #[tokio::test]
@@ -98,9 +133,8 @@ async fn a_challenge_is_answered_once() {
     register(&setup, &mut device).await;
     let options = setup.passkeys.start_authentication(&setup.signed_in).await.unwrap();
     let answer = device.do_authentication(origin(), options).unwrap();
-    let requester = Requester::default();
-    setup.passkeys.finish_authentication(&setup.signed_in, &answer, &requester).await.unwrap();
-    let replayed = setup.passkeys.finish_authentication(&setup.signed_in, &answer, &requester).await;
+    finish_authentication(&setup, &answer).await.unwrap();
+    let replayed = finish_authentication(&setup, &answer).await;
     assert!(matches!(replayed, Err(CoreError::PasskeyRefused)), "{replayed:?}");
 }
 
@@ -113,7 +147,7 @@ async fn a_challenge_expires_after_five_minutes() {
     let answer = device.do_authentication(origin(), options).unwrap();
     let expired = clock::now() - 1;
     setup.db.execute_unprepared(&format!("UPDATE webauthn_ceremonies SET expires_at = {expired}")).await.unwrap();
-    let late = setup.passkeys.finish_authentication(&setup.signed_in, &answer, &Requester::default()).await;
+    let late = finish_authentication(&setup, &answer).await;
     assert!(matches!(late, Err(CoreError::PasskeyRefused)), "{late:?}");
 }
 
@@ -126,7 +160,7 @@ async fn another_origin_and_a_tampered_answer_are_refused() {
     // A fake site relaying the challenge: the browser reports its own origin.
     let options = setup.passkeys.start_authentication(&setup.signed_in).await.unwrap();
     let relayed = device.do_authentication(Url::parse("http://localhost:4000").unwrap(), options).unwrap();
-    let refused = setup.passkeys.finish_authentication(&setup.signed_in, &relayed, &Requester::default()).await;
+    let refused = finish_authentication(&setup, &relayed).await;
     assert!(matches!(refused, Err(CoreError::PasskeyRefused)), "{refused:?}");
 
     let options = setup.passkeys.start_authentication(&setup.signed_in).await.unwrap();
@@ -135,7 +169,7 @@ async fn another_origin_and_a_tampered_answer_are_refused() {
     let last = client_data.len() - 2;
     client_data[last] ^= 1;
     tampered.response.client_data_json = client_data.into();
-    let refused = setup.passkeys.finish_authentication(&setup.signed_in, &tampered, &Requester::default()).await;
+    let refused = finish_authentication(&setup, &tampered).await;
     assert!(matches!(refused, Err(CoreError::PasskeyRefused)), "{refused:?}");
 }
 
@@ -164,45 +198,45 @@ async fn a_registration_is_answered_once_and_names_are_checked() {
     let mut device = authenticator();
     let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
     let answer = device.do_registration(origin(), options).unwrap();
-    let requester = Requester::default();
-    let unnamed = setup.passkeys.finish_registration(&setup.signed_in, "  ", false, &answer, &requester).await;
+    let unnamed = finish_registration(&setup, "  ", &answer).await;
     assert!(matches!(unnamed, Err(CoreError::InvalidInput(InvalidInput::PasskeyName))), "{unnamed:?}");
-    setup.passkeys.finish_registration(&setup.signed_in, "Key", true, &answer, &requester).await.unwrap();
-    let again = setup.passkeys.finish_registration(&setup.signed_in, "Key", true, &answer, &requester).await;
+    finish_registration(&setup, "Key", &answer).await.unwrap();
+    let again = finish_registration(&setup, "Key", &answer).await;
     assert!(matches!(again, Err(CoreError::PasskeyRefused)), "{again:?}");
-}
-
-#[tokio::test]
-async fn adding_a_passkey_ends_the_other_sessions_and_is_emailed() {
-    use sea_orm::{EntityTrait as _, PaginatorTrait as _};
-    let setup = setup().await;
-    let other = setup.sessions.start(&setup.signed_in.account).await.unwrap();
-    let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
-    let answer = authenticator().do_registration(origin(), options).unwrap();
-    let requester = Requester::default();
-    let added = setup.passkeys.finish_registration(&setup.signed_in, "Key", false, &answer, &requester).await.unwrap();
-
-    assert_eq!(added.sessions_ended, 1);
-    assert!(setup.sessions.resolve(&other).await.unwrap().is_none(), "a stolen session cannot keep up");
-    assert_eq!(setup.sessions.resolve(&setup.signed_in.token).await.unwrap(), Some(added.account));
-    let emails = crate::db::entities::outbox_message::Entity::find().count(&setup.db).await.unwrap();
-    assert_eq!(emails, 1);
 }
 
 #[tokio::test]
 async fn an_account_holds_at_most_ten_passkeys() {
     let setup = setup().await;
-    let mut signed_in = setup.signed_in.clone();
-    let requester = Requester::default();
     for n in 0..=MAX_PASSKEYS {
-        let options = setup.passkeys.start_registration(&signed_in).await.unwrap();
+        let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
         let answer = authenticator().do_registration(origin(), options).unwrap();
-        let added = setup.passkeys.finish_registration(&signed_in, "Key", false, &answer, &requester).await;
-        match added {
-            Ok(added) => signed_in.account = added.account,
+        match finish_registration(&setup, "Key", &answer).await {
+            Ok(_) => assert!(n < MAX_PASSKEYS),
             Err(CoreError::InvalidInput(InvalidInput::TooManyPasskeys)) => assert_eq!(n, MAX_PASSKEYS),
             Err(error) => panic!("{error:?}"),
         }
     }
-    assert_eq!(setup.passkeys.of_account(signed_in.account.id).await.unwrap().len() as u64, MAX_PASSKEYS);
+    assert_eq!(setup.passkeys.of_account(setup.signed_in.account.id).await.unwrap().len() as u64, MAX_PASSKEYS);
+}
+
+#[tokio::test]
+async fn a_passkey_alone_signs_in_its_account_once() {
+    let setup = setup().await;
+    let mut device = authenticator();
+    let (_, id, handle) = register_discoverable(&setup, &mut device).await;
+    let (visitor, options) = setup.passkeys.start_passwordless(None).await.unwrap();
+    let answer = answer_discoverable(&mut device, options, &id, &handle);
+    let requester = Requester::default();
+    let account = setup.passkeys.finish_passwordless(&visitor, &answer, &requester).await.unwrap();
+    assert_eq!(account.id, setup.signed_in.account.id);
+    let replayed = setup.passkeys.finish_passwordless(&visitor, &answer, &requester).await;
+    assert!(matches!(replayed, Err(CoreError::PasskeyRefused)), "{replayed:?}");
+
+    // Not allowed to sign in alone: refused.
+    setup.db.execute_unprepared("UPDATE passkeys SET passwordless = false").await.unwrap();
+    let (visitor, options) = setup.passkeys.start_passwordless(Some(visitor)).await.unwrap();
+    let answer = answer_discoverable(&mut device, options, &id, &handle);
+    let refused = setup.passkeys.finish_passwordless(&visitor, &answer, &requester).await;
+    assert!(matches!(refused, Err(CoreError::PasskeyRefused)), "{refused:?}");
 }

@@ -52,6 +52,11 @@ pub enum SecurityEvent {
     PasskeyAdded,
     /// A passkey's signature counter went backwards: refused, as a clone.
     PasskeyCounterWentBack,
+    /// A passkey was removed (not the last of an account on passkeys: that is
+    /// 2FA turned off).
+    PasskeyRemoved,
+    /// Signed in with a passkey alone, no password.
+    SignedInWithPasskey,
 }
 
 impl SecurityEvent {
@@ -80,6 +85,8 @@ impl SecurityEvent {
             Self::PasswordReset => ("password_reset", None),
             Self::PasskeyAdded => ("passkey_added", None),
             Self::PasskeyCounterWentBack => ("passkey_counter_went_back", None),
+            Self::PasskeyRemoved => ("passkey_removed", None),
+            Self::SignedInWithPasskey => ("signed_in_with_passkey", None),
         }
     }
 
@@ -110,6 +117,8 @@ impl SecurityEvent {
             ("password_reset", None) => Self::PasswordReset,
             ("passkey_added", None) => Self::PasskeyAdded,
             ("passkey_counter_went_back", None) => Self::PasskeyCounterWentBack,
+            ("passkey_removed", None) => Self::PasskeyRemoved,
+            ("signed_in_with_passkey", None) => Self::SignedInWithPasskey,
             _ => return None,
         })
     }
@@ -143,6 +152,8 @@ impl SecurityEvent {
             Self::PasswordReset => "Password reset with an emailed link".into(),
             Self::PasskeyAdded => "Passkey added".into(),
             Self::PasskeyCounterWentBack => "Passkey refused: it may have been copied".into(),
+            Self::PasskeyRemoved => "Passkey removed".into(),
+            Self::SignedInWithPasskey => "Signed in with a passkey".into(),
         }
     }
 }
@@ -185,7 +196,7 @@ impl Actor {
 mod tests {
     use super::*;
 
-    const EVERY_EVENT: [SecurityEvent; 25] = [
+    const EVERY_EVENT: [SecurityEvent; 27] = [
         SecurityEvent::SignedIn,
         SecurityEvent::StepUpFailed,
         SecurityEvent::SignInFailed,
@@ -210,6 +221,8 @@ mod tests {
         SecurityEvent::PasswordReset,
         SecurityEvent::PasskeyAdded,
         SecurityEvent::PasskeyCounterWentBack,
+        SecurityEvent::PasskeyRemoved,
+        SecurityEvent::SignedInWithPasskey,
         SecurityEvent::RecoveryCodeUsedForReset { left: 4 },
     ];
 

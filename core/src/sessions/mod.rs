@@ -98,6 +98,8 @@ pub enum Arrival {
     /// By registering the account just now: the account's first browser, which it
     /// is not news to the customer that they used.
     Registration,
+    /// With a passkey alone ("Sign in with a passkey"), which counts as both factors.
+    Passkey,
 }
 
 #[derive(Clone)]
@@ -135,8 +137,12 @@ impl Sessions {
             session::Entity::delete_by_id(replaced.digest()).exec(&transaction).await?;
         }
         let token = Self::insert(&transaction, account, self.signed_in_until(), None, requester).await?;
-        SecurityEvents::record(&transaction, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
-        if let Arrival::SignIn = arrival {
+        let event = match arrival {
+            Arrival::Passkey => SecurityEvent::SignedInWithPasskey,
+            Arrival::SignIn | Arrival::Registration => SecurityEvent::SignedIn,
+        };
+        SecurityEvents::record(&transaction, account.id, event, &Actor::Client, requester).await?;
+        if let Arrival::SignIn | Arrival::Passkey = arrival {
             self.new_sign_in.store_unless_known(&transaction, account, requester).await?;
         }
         transaction.commit().await?;

@@ -1,5 +1,5 @@
 //! What a customer gives where the second factor is asked, at sign-in or to reset a
-//! forgotten password: the method's code, or one of the recovery codes. Checked the
+//! forgotten password: the method's code, a passkey, or one of the recovery codes. Checked the
 //! same way wherever it is asked: counted first in the code step's throttle, and
 //! accepted once.
 
@@ -14,8 +14,10 @@ use crate::outbox::{Outbox, notices};
 use crate::recovery_codes::RecoveryCodes;
 use crate::requester::Requester;
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
+use crate::sessions::SessionToken;
 use crate::throttle::{Attempt, Verdict};
 pub use crate::vocabulary::Asked;
+use webauthn_rs::prelude::PublicKeyCredential;
 
 /// What was typed where the second factor is asked.
 #[derive(Clone, Copy, Debug)]
@@ -24,6 +26,9 @@ pub enum Answer<'a> {
     Code(&'a str),
     /// One of the codes saved at setup, in place of the code.
     RecoveryCode(&'a str),
+    /// The browser's answer to the passkey challenge the session `ceremony` was
+    /// given, whatever the account's method (passkeys may sit beside it).
+    Passkey { answer: &'a PublicKeyCredential, ceremony: &'a SessionToken },
 }
 
 impl TwoFactor {
@@ -49,6 +54,10 @@ impl TwoFactor {
             }
             (Answer::Code(code), SecondFactor::Sms { .. }) => {
                 self.take_sms_code(transaction, account.id, Purpose::SignIn, code).await?.map(drop)
+            }
+            (Answer::Code(_), SecondFactor::Passkey) => Verdict::Wrong(CoreError::InvalidCode),
+            (Answer::Passkey { answer, ceremony }, _) => {
+                self.passkeys.check_on(transaction, ceremony, account, answer, requester).await?
             }
             (Answer::RecoveryCode(typed), _) => {
                 self.spend_recovery_code(transaction, account, typed, asked, requester).await?

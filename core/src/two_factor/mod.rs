@@ -4,6 +4,7 @@
 //! every change ends the account's other sessions in its own transaction.
 
 mod answer;
+mod passkeys;
 mod recovery;
 mod second_factor;
 mod sign_in;
@@ -12,6 +13,7 @@ mod sms_setup;
 mod totp_setup;
 
 pub use answer::{Answer, Asked};
+pub use passkeys::{PasskeyAdded, PasskeyPlace};
 pub use second_factor::SecondFactor;
 pub use sign_in::Challenge;
 pub use sms_codes::SmsStatus;
@@ -30,6 +32,7 @@ use crate::clock;
 use crate::db::entities::{sms_code, totp_enrollment, two_factor};
 use crate::devices::Devices;
 use crate::outbox::{Outbox, notices};
+use crate::passkeys::Passkeys;
 use crate::recovery_codes::{RecoveryCode, RecoveryCodes};
 use crate::requester::Requester;
 use crate::secrets::{MasterKey, SealedSecret};
@@ -51,7 +54,19 @@ pub struct TwoFactor {
     /// Where a right sign-in code starts the session, in the same transaction.
     sessions: Sessions,
     recovery_codes: RecoveryCodes,
+    /// The account's passkeys: a factor of their own, or beside the app or SMS.
+    passkeys: Passkeys,
     support: String,
+}
+
+/// Where the second factor is checked: the code throttle, the browsers the
+/// account knows, the sessions a right answer starts, and the passkeys.
+#[derive(Clone)]
+pub struct Checks {
+    pub codes: Throttle,
+    pub devices: Devices,
+    pub sessions: Sessions,
+    pub passkeys: Passkeys,
 }
 
 /// A second factor just turned on: the account under its renewed security stamp,
@@ -64,18 +79,11 @@ pub struct Activated {
 
 impl TwoFactor {
     /// Works on the database the outbox stores its messages in.
-    pub fn new(
-        key: MasterKey,
-        issuer: String,
-        outbox: Outbox,
-        codes: Throttle,
-        devices: Devices,
-        sessions: Sessions,
-        support: String,
-    ) -> Self {
+    pub fn new(key: MasterKey, issuer: String, outbox: Outbox, checks: Checks, support: String) -> Self {
+        let Checks { codes, devices, sessions, passkeys } = checks;
         let recovery_codes = RecoveryCodes::new(key.clone());
         let db = outbox.db().clone();
-        Self { db, key, issuer, outbox, codes, devices, sessions, recovery_codes, support }
+        Self { db, key, issuer, outbox, codes, devices, sessions, recovery_codes, passkeys, support }
     }
 
     /// The second factor the account has on, or `None` when 2FA is off. A stored
@@ -89,7 +97,7 @@ impl TwoFactor {
         Ok(self.second_factor(account_id).await?.map(|factor| factor.method()))
     }
 
-    /// Turns 2FA off (its recovery codes with it), ends the account's other
+    /// Turns 2FA off (its recovery codes and passkeys with it), ends the account's other
     /// sessions, records the event and tells the customer by email, in one
     /// transaction. Returns the account under its renewed security stamp. The
     /// caller checks that the password was re-confirmed.
@@ -101,6 +109,7 @@ impl TwoFactor {
         two_factor::Entity::delete_by_id(account.id).exec(&transaction).await?;
         Self::forget_sms_code(&transaction, account.id).await?;
         RecoveryCodes::discard(&transaction, account.id).await?;
+        Passkeys::discard(&transaction, account.id).await?;
         let off = SecurityEvent::TwoFactorOff(factor.method());
         SecurityEvents::record(&transaction, account.id, off, &Actor::Client, requester).await?;
         let (renewed, ended) = Sessions::renew_after_change(&transaction, signed_in).await?;
@@ -113,8 +122,8 @@ impl TwoFactor {
     }
 
     /// Support's reset, in `transaction`: turns 2FA off whatever its stored state
-    /// (even one that cannot be read: that is when support is called) and spends
-    /// the recovery codes. Returns how many codes there were; the caller records
+    /// (even one that cannot be read: that is when support is called), removes
+    /// the passkeys and spends the recovery codes. Returns how many codes there were; the caller records
     /// the event, ends the sessions and emails the customer.
     pub async fn reset(transaction: &DatabaseTransaction, account_id: i32) -> Result<u64, CoreError> {
         let removed = two_factor::Entity::delete_by_id(account_id).exec(transaction).await?;
@@ -123,6 +132,7 @@ impl TwoFactor {
         }
         totp_enrollment::Entity::delete_by_id(account_id).exec(transaction).await?;
         Self::forget_sms_code(transaction, account_id).await?;
+        Passkeys::discard(transaction, account_id).await?;
         RecoveryCodes::discard(transaction, account_id).await
     }
 

@@ -22,6 +22,10 @@ pub enum SecondFactor {
     Sms {
         phone: PhoneNumber,
     },
+    /// Passkeys only: the account's passkeys are the factor (a `two_factor` row
+    /// with neither secret nor phone, so every rule that asks "is 2FA on?" sees
+    /// them). Passkeys added beside the app or SMS leave that method in the row.
+    Passkey,
 }
 
 impl SecondFactor {
@@ -29,6 +33,7 @@ impl SecondFactor {
         match self {
             Self::AuthenticatorApp { .. } => Method::AuthenticatorApp,
             Self::Sms { .. } => Method::Sms,
+            Self::Passkey => Method::Passkey,
         }
     }
 
@@ -36,7 +41,7 @@ impl SecondFactor {
     pub fn phone(&self) -> Option<&PhoneNumber> {
         match self {
             Self::Sms { phone } => Some(phone),
-            Self::AuthenticatorApp { .. } => None,
+            Self::AuthenticatorApp { .. } | Self::Passkey => None,
         }
     }
 
@@ -66,6 +71,9 @@ impl SecondFactor {
                 last_used_step: row.last_used_step,
             }),
             Method::Sms => Some(Self::Sms { phone: PhoneNumber::from_stored(row.phone.as_deref()?)? }),
+            // Nothing else in the row: a secret or a phone there is not a row this
+            // server wrote.
+            Method::Passkey => (row.sealed_secret.is_none() && row.phone.is_none()).then_some(Self::Passkey),
         }
     }
 
@@ -77,6 +85,7 @@ impl SecondFactor {
                 (Some(sealed_secret.into_stored()), last_used_step, None)
             }
             Self::Sms { phone } => (None, None, Some(phone.e164().to_owned())),
+            Self::Passkey => (None, None, None),
         };
         two_factor::ActiveModel {
             user_id: Set(account_id),
@@ -110,6 +119,7 @@ mod tests {
         assert_eq!(app.method(), Method::AuthenticatorApp);
         let sms = SecondFactor::read(&row("sms", None, Some("+60123456788"))).unwrap();
         assert_eq!(sms.phone().map(PhoneNumber::e164), Some("+60123456788"));
+        assert_eq!(SecondFactor::read(&row("passkey", None, None)), Some(SecondFactor::Passkey));
     }
 
     #[test]
@@ -121,6 +131,8 @@ mod tests {
             row("totp", None, None),
             row("sms", None, None),
             row("sms", None, Some("0123456788")),
+            row("passkey", Some("v1:abc"), None),
+            row("passkey", None, Some("+60123456788")),
         ] {
             assert_eq!(SecondFactor::read(&bad), None, "{bad:?}");
         }

@@ -11,6 +11,7 @@ use crate::CoreError;
 use crate::accounts::Account;
 use crate::clock;
 use crate::db::entities::two_factor;
+use crate::passkeys::Passkeys;
 use crate::phone::PhoneNumber;
 use crate::requester::Requester;
 use crate::secrets::SealedSecret;
@@ -23,17 +24,22 @@ pub struct Challenge {
     pub method: Method,
     /// For SMS: where codes go (masked), whether one is live, when another may be sent.
     pub sms: Option<SmsStatus>,
+    /// The account has passkeys to use ("Use your passkey"), whatever its method.
+    pub passkeys: bool,
 }
 
 impl TwoFactor {
     /// After a right password: the method the code step asks for, or `None` when 2FA
-    /// is off. With SMS the code is sent now, unless the limits say to wait: the code
-    /// page then says whether an earlier code is still live, or when one can be sent.
+    /// is off. With SMS the code is sent now, unless the limits say to wait (the code
+    /// page then says whether an earlier code is still live, or when one can be
+    /// sent) or the account has passkeys, which the code page asks for first.
     pub async fn begin_sign_in(&self, account: &Account) -> Result<Option<Method>, CoreError> {
         let Some(factor) = self.second_factor(account.id).await? else {
             return Ok(None);
         };
-        if let Some(phone) = factor.phone() {
+        if let Some(phone) = factor.phone()
+            && Passkeys::usable(&self.db, account.id).await? == 0
+        {
             match self.send_sms_code(account, Purpose::SignIn, phone).await {
                 Ok(_) | Err(CoreError::SmsResendTooSoon { .. }) => {}
                 Err(error) => return Err(error),
@@ -56,7 +62,8 @@ impl TwoFactor {
             Some(phone) => Some(self.sms_status(account.id, Purpose::SignIn, phone, clock::now()).await?),
             None => None,
         };
-        Ok(Challenge { method: factor.method(), sms })
+        let passkeys = Passkeys::usable(&self.db, account.id).await? > 0;
+        Ok(Challenge { method: factor.method(), sms, passkeys })
     }
 
     /// Checks the sign-in code typed by `requester` in the half-way session

@@ -1,6 +1,6 @@
 //! "Setup Two-Factor Authentication": the stepwise wizard of seeds 000 and 003, with
-//! its steps shown as a progress indicator. The same steps switch an account from
-//! one method to the other. Each step's rule (password first, then the secret or the
+//! its steps shown as a progress indicator: the authenticator app, SMS, or a
+//! passkey. The same steps switch an account from one method to another. Each step's rule (password first, then the secret or the
 //! number, then a correct code) is enforced by the server functions it calls.
 
 mod phone_step;
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use self::phone_step::PhoneStep;
 use self::qr_modal::QrModal;
-use crate::components::{FormError, SaveRecoveryCodes, focus_after_render};
+use crate::components::{CreatePasskey, FormError, SaveRecoveryCodes, focus_after_render};
 use crate::functions::two_factor::{
     BeginTotpSetup, ConfirmPassword, ConfirmSmsSetup, ConfirmTotpSetup, RecoveryCodesView, TwoFactorMethod,
 };
@@ -19,7 +19,7 @@ use crate::functions::two_factor::{
 enum Step {
     SelectMethod,
     VerifyIdentity,
-    /// "Sync Authenticator", or "Verify Phone Number" for SMS.
+    /// "Sync Authenticator", "Verify Phone Number" for SMS, "Create Passkey".
     Connect,
     ConfirmActivation,
 }
@@ -30,6 +30,7 @@ impl Step {
             Self::SelectMethod => "Select Method",
             Self::VerifyIdentity => "Verify Identity",
             Self::Connect if method == Some(TwoFactorMethod::Sms) => "Verify Phone Number",
+            Self::Connect if method == Some(TwoFactorMethod::Passkey) => "Create Passkey",
             Self::Connect => "Sync Authenticator",
             Self::ConfirmActivation => "Confirm Activation",
         }
@@ -83,7 +84,7 @@ fn Wizard(
     Effect::new(move |_| {
         if let Some(Ok(())) = confirm_password.value().get() {
             match method.get_untracked() {
-                Some(TwoFactorMethod::Sms) => step.set(Step::Connect),
+                Some(TwoFactorMethod::Sms | TwoFactorMethod::Passkey) => step.set(Step::Connect),
                 _ => {
                     begin.dispatch(BeginTotpSetup {});
                 }
@@ -103,6 +104,10 @@ fn Wizard(
             step.set(Step::ConfirmActivation);
         }
     });
+    let passkey_created = Callback::new(move |done: crate::functions::passkeys::PasskeySetupDone| {
+        recovery_codes.set(done.recovery_codes);
+        step.set(Step::ConfirmActivation);
+    });
     let choose = move |chosen| {
         method.set(Some(chosen));
         step.set(Step::VerifyIdentity);
@@ -111,16 +116,17 @@ fn Wizard(
     // Each step's heading takes focus as the step appears, so a screen reader says
     // where the customer now is; the QR code's dialog puts focus in itself.
     Effect::new(move |_| {
-        let in_dialog = step.get() == Step::Connect && method.get() != Some(TwoFactorMethod::Sms);
+        let in_dialog = step.get() == Step::Connect && method.get() == Some(TwoFactorMethod::AuthenticatorApp);
         if !in_dialog {
             focus_after_render(".wizard h4");
         }
     });
 
-    let body = move || match (step.get(), method.get()) {
+    let body = move || {
+        match (step.get(), method.get()) {
         (Step::SelectMethod, _) => view! {
             <h4 tabindex="-1">"Select Method"</h4>
-            <p>"Choose how you want to receive your sign-in codes."</p>
+            <p>"Choose how you want to confirm it's you when you sign in."</p>
             <div class="methods">
                 <button type="button" class="method" on:click=move |_| choose(TwoFactorMethod::AuthenticatorApp)>
                     <strong>"Authenticator App"</strong>
@@ -129,6 +135,10 @@ fn Wizard(
                 <button type="button" class="method" on:click=move |_| choose(TwoFactorMethod::Sms)>
                     <strong>"SMS"</strong>
                     <span>"A text message to your mobile phone"</span>
+                </button>
+                <button type="button" class="method" on:click=move |_| choose(TwoFactorMethod::Passkey)>
+                    <strong>"Passkey or security key"</strong>
+                    <span>"Touch ID, Windows Hello, your phone or a USB key: nothing to type, and it cannot be phished"</span>
                 </button>
             </div>
             <p class="actions"><button type="button" on:click=cancel>"Cancel"</button></p>
@@ -154,6 +164,11 @@ fn Wizard(
             <PhoneStep confirm=confirm_sms on_cancel/>
         }
         .into_any(),
+        (Step::Connect, Some(TwoFactorMethod::Passkey)) => view! {
+            <h4 tabindex="-1">"Create Passkey"</h4>
+            <CreatePasskey beside=false on_created=passkey_created on_cancel/>
+        }
+        .into_any(),
         (Step::Connect, _) => match begin.value().get() {
             Some(Ok(setup)) => view! {
                 <h4 tabindex="-1">"Sync Authenticator"</h4>
@@ -171,6 +186,7 @@ fn Wizard(
                 TwoFactorMethod::Sms => {
                     "Your mobile number is verified. Save your recovery codes, then click Okay to finish."
                 }
+                TwoFactorMethod::Passkey => "Your passkey is ready. Save your recovery codes, then click Okay to finish.",
             };
             let on_saved = Callback::new(move |()| on_done.run(chosen));
             view! {
@@ -180,6 +196,7 @@ fn Wizard(
             }
             .into_any()
         }
+    }
     };
 
     view! {

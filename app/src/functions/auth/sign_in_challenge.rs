@@ -10,6 +10,8 @@ pub struct ChallengeView {
     pub method: TwoFactorMethod,
     /// For SMS: where codes go, whether one is on its way, when another may be sent.
     pub sms: Option<SmsStatusView>,
+    /// The account has passkeys: "Use your passkey" comes first.
+    pub passkeys: bool,
 }
 
 /// The second step of sign-in, as the code page shows it.
@@ -20,5 +22,9 @@ pub async fn sign_in_challenge() -> Result<ChallengeView, AppError> {
     let state = state()?;
     let pending = awaiting_code().await?.ok_or_else(|| reject(AppError::SignInRequired))?;
     let challenge = state.portal.two_factor.sign_in_challenge(&pending.account).await?;
-    Ok(ChallengeView { method: challenge.method.into(), sms: challenge.sms.map(Into::into) })
+    Ok(ChallengeView {
+        method: challenge.method.into(),
+        sms: challenge.sms.map(Into::into),
+        passkeys: challenge.passkeys,
+    })
 }

@@ -25,7 +25,12 @@ pub async fn password_reset_step() -> Result<ResetStepView, AppError> {
     Ok(match state.portal.password_resets.step(&token).await? {
         ResetStep::SecondFactor { email, challenge } => ResetStepView::SecondFactor {
             email,
-            challenge: ChallengeView { method: challenge.method.into(), sms: challenge.sms.map(Into::into) },
+            // Passkeys are not asked on the reset page (yet): the method's code or a recovery code.
+            challenge: ChallengeView {
+                method: challenge.method.into(),
+                sms: challenge.sms.map(Into::into),
+                passkeys: false,
+            },
         },
         ResetStep::NewPassword { email } => ResetStepView::NewPassword { email },
     })

@@ -8,6 +8,7 @@ use crate::error::AppError;
 pub enum TwoFactorMethod {
     AuthenticatorApp,
     Sms,
+    Passkey,
 }
 
 impl TwoFactorMethod {
@@ -16,14 +17,16 @@ impl TwoFactorMethod {
         match self {
             Self::AuthenticatorApp => "Authenticator App",
             Self::Sms => "SMS",
+            Self::Passkey => "Passkey or security key",
         }
     }
 
-    /// The method to switch to from this one.
-    pub fn other(self) -> Self {
+    /// The methods to switch to from this one.
+    pub fn others(self) -> [Self; 2] {
         match self {
-            Self::AuthenticatorApp => Self::Sms,
-            Self::Sms => Self::AuthenticatorApp,
+            Self::AuthenticatorApp => [Self::Sms, Self::Passkey],
+            Self::Sms => [Self::AuthenticatorApp, Self::Passkey],
+            Self::Passkey => [Self::AuthenticatorApp, Self::Sms],
         }
     }
 }
@@ -34,6 +37,7 @@ impl From<portal_core::two_factor::Method> for TwoFactorMethod {
         match method {
             portal_core::two_factor::Method::AuthenticatorApp => Self::AuthenticatorApp,
             portal_core::two_factor::Method::Sms => Self::Sms,
+            portal_core::two_factor::Method::Passkey => Self::Passkey,
         }
     }
 }

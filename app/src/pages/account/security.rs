@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::CONFIRMATION_SENT;
 use crate::components::{
-    ManageTwoFactor, RecoveryCodesPanel, SecurityActivity, SetupWizard, WhereSignedIn, focus_after_render,
+    ManageTwoFactor, PasskeyList, RecoveryCodesPanel, SecurityActivity, SetupWizard, WhereSignedIn, focus_after_render,
 };
 use crate::functions::two_factor::{TwoFactorMethod, TwoFactorState, two_factor_status};
 
@@ -82,6 +82,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
                             }
                             .into_any(),
                         }}
+                        <PasskeyList method changes/>
                         <RecoveryCodesPanel
                             left=recovery_codes_left.unwrap_or_default()
                             running_low=recovery_codes_running_low
@@ -93,7 +94,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
                         <p class="status status-off">"Two-factor authentication is off"</p>
                         <p>
                             "Protect your account with a six-digit code, from an authenticator app such as "
-                            "Google Authenticator or Authy, or by SMS, every time you sign in."
+                            "Google Authenticator or Authy, or by SMS, or with a passkey, every time you sign in."
                         </p>
                         <Show
                             when=move || panel.get() == Panel::Setup
@@ -128,6 +129,7 @@ fn status_line(method: TwoFactorMethod) -> &'static str {
     match method {
         TwoFactorMethod::AuthenticatorApp => "Two-factor authentication is on with the Authenticator App",
         TwoFactorMethod::Sms => "Two-factor authentication is on with SMS",
+        TwoFactorMethod::Passkey => "Two-factor authentication is on with passkeys",
     }
 }
 
@@ -141,24 +143,27 @@ fn codes_come_from(method: TwoFactorMethod, masked_phone: Option<&str>) -> Strin
             "Every sign-in asks for the six-digit code we send by SMS to {}.",
             masked_phone.unwrap_or("your mobile phone")
         ),
+        TwoFactorMethod::Passkey => "Every sign-in asks for one of your passkeys.".to_owned(),
     }
 }
 
 /// The success message once `method` is on: turned on, or switched to.
 fn enabled_notice(method: TwoFactorMethod, switched: bool) -> String {
-    let source = match method {
-        TwoFactorMethod::AuthenticatorApp => "from your authenticator app",
-        TwoFactorMethod::Sms => "we send to your mobile phone by SMS",
+    let asks = match method {
+        TwoFactorMethod::AuthenticatorApp => "the six-digit code from your authenticator app",
+        TwoFactorMethod::Sms => "the six-digit code we send to your mobile phone by SMS",
+        TwoFactorMethod::Passkey => "your passkey",
     };
     let what = if switched {
         match method {
             TwoFactorMethod::AuthenticatorApp => "Your security method has been updated to TOTP (Authenticator App).",
             TwoFactorMethod::Sms => "Your security method has been updated to SMS.",
+            TwoFactorMethod::Passkey => "Your security method has been updated to Passkey.",
         }
     } else {
         "Two-factor authentication is now on."
     };
-    format!("{what} From now on, every sign-in asks for the six-digit code {source}. {CONFIRMATION_SENT}")
+    format!("{what} From now on, every sign-in asks for {asks}. {CONFIRMATION_SENT}")
 }
 
 lazy_route! {
