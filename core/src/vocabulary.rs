@@ -41,12 +41,12 @@ impl Method {
         }
     }
 
-    /// Where the customer finds their codes.
-    pub fn code_source(self) -> &'static str {
+    /// What every sign-in asks for, as a sentence says it.
+    pub fn asked_at_sign_in(self) -> &'static str {
         match self {
-            Self::AuthenticatorApp => "your authenticator app",
-            Self::Sms => "the text message we send to your mobile phone",
-            Self::Passkey => "your passkey or security key",
+            Self::AuthenticatorApp => "the six-digit code from your authenticator app",
+            Self::Sms => "the six-digit code from the text message we send to your mobile phone",
+            Self::Passkey => "one of your passkeys",
         }
     }
 }

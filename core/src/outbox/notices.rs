@@ -47,10 +47,7 @@ pub fn two_factor_enabled(
         &[
             what,
             format!("Your account's security method has been updated to {}.", method.described()),
-            format!(
-                "From now on, every sign-in asks for the six-digit code from {}. Keep it at hand.",
-                method.code_source()
-            ),
+            format!("From now on, every sign-in asks for {}. Keep it at hand.", method.asked_at_sign_in()),
             OTHERS_SIGNED_OUT.into(),
         ],
         support,

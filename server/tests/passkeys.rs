@@ -1,0 +1,252 @@
+//! Passkeys over HTTP, on SQLite and on PostgreSQL, with webauthn-authenticator-rs'
+//! software passkey as the browser's authenticator and a real SMTP server: as
+//! the account's method and beside another, at sign-in, alone (passwordless),
+//! renamed and removed, and what an attacker's answers get.
+
+mod support;
+
+use portal_core::clock;
+use support::browser::Browser;
+use support::passkeys::Device;
+use support::two_factor::{next_code, recovery_codes_in};
+use support::{PASSWORD, TestApp, session_cookie};
+
+on_each_database!(
+    a_passkey_turns_two_factor_on_and_signs_in,
+    a_passkey_beside_the_app_is_another_answer_and_the_wizard_switches_to_passkeys,
+    removing_the_last_passkey_turns_two_factor_off_only_when_confirmed,
+    a_passkey_allowed_to_sign_in_alone_needs_no_password,
+    bad_answers_get_a_clear_refusal,
+    a_counter_that_went_backwards_suspends_the_passkey,
+    disabling_two_factor_removes_the_passkeys,
+);
+
+async fn a_passkey_turns_two_factor_on_and_signs_in(app: TestApp) {
+    let mut device = Device::new();
+    let session = app.register("ana@example.com").await;
+    let other = app.sign_in("ana@example.com", PASSWORD).await;
+    let other = session_cookie(other.headers()).unwrap();
+
+    let added = app.add_passkey(&session, &mut device, " MacBook Touch ID ", false, false).await;
+    assert_eq!(added.status(), 200);
+    assert_eq!(recovery_codes_in(&added.text().await.unwrap()).len(), 10, "recovery codes, as for any method");
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("passkey"));
+    assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"), "this session carries on");
+    assert_eq!(app.signed_in_name(&other).await, None, "a factor change ends the other sessions");
+    let email = app.smtp.wait_for_subject("Two-factor authentication is on").await.text();
+    assert!(email.contains("Passkey or security key"), "{email}");
+
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let challenge = app.post("/api/sign_in_challenge", &[], Some(&awaiting)).await.text().await.unwrap();
+    assert!(challenge.contains("\"passkeys\":true") && challenge.contains("Passkey"), "{challenge}");
+    // Half-way is not signed in: no passkey can be added from there.
+    assert_eq!(app.post("/api/begin_passkey_setup", &[], Some(&awaiting)).await.status(), 401);
+    let signed_in = app.sign_in_with_passkey(&awaiting, &mut device).await;
+    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.headers()["location"], "/account");
+    let session = session_cookie(signed_in.headers()).expect("a new session id");
+    assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"));
+    assert_eq!(app.signed_in_name(&awaiting).await, None, "the half-way id is worthless");
+
+    let listed = app.post("/api/passkeys_list", &[], Some(&session)).await.text().await.unwrap();
+    assert!(listed.contains("\"name\":\"MacBook Touch ID\"") && !listed.contains("\"last_used_at\":null"), "{listed}");
+}
+
+async fn a_passkey_beside_the_app_is_another_answer_and_the_wizard_switches_to_passkeys(app: TestApp) {
+    let (session, secret) = app.register_with_totp("ana@example.com").await;
+    let mut laptop = Device::new();
+    let added = app.add_passkey(&session, &mut laptop, "Laptop", false, true).await;
+    assert_eq!(added.status(), 200);
+    assert!(added.text().await.unwrap().contains("\"recovery_codes\":null"), "the app's codes stay");
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"), "beside, not instead");
+    let email = app.smtp.wait_for_subject("A passkey was added to your account").await.text();
+    assert!(email.contains("\"Laptop\""), "{email}");
+
+    // Either answers the second step.
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    assert_eq!(app.sign_in_with_passkey(&awaiting, &mut laptop).await.status(), 200);
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    assert_eq!(app.verify_sign_in_code(&awaiting, &next_code(&secret)).await.status(), 200);
+
+    // The wizard's "Passkey or security key" switches the method: the app's secret goes.
+    let mut phone = Device::new();
+    let switched = app.add_passkey(&session, &mut phone, "Phone", false, false).await;
+    assert_eq!(switched.status(), 200);
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("passkey"));
+    let email = app.smtp.wait_for_subject("Your account's security method has been updated").await.text();
+    assert!(email.contains("to Passkey or security key"), "{email}");
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let code = next_code(&secret);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 401, "the app no longer answers");
+    assert_eq!(app.sign_in_with_passkey(&awaiting, &mut laptop).await.status(), 200, "both passkeys do");
+}
+
+async fn removing_the_last_passkey_turns_two_factor_off_only_when_confirmed(app: TestApp) {
+    let (mut first, mut second) = (Device::new(), Device::new());
+    let session = app.register_with_passkey("ana@example.com", &mut first, false).await;
+    assert_eq!(app.add_passkey(&session, &mut second, "Spare key", false, true).await.status(), 200);
+    let ids = app.passkey_ids(&session).await;
+    assert_eq!(ids.len(), 2);
+
+    let renamed = app
+        .post(
+            "/api/rename_passkey",
+            &[("id", &ids[1].to_string()), ("name", "USB key"), ("password", PASSWORD)],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(renamed.status(), 200);
+    let listed = app.post("/api/passkeys_list", &[], Some(&session)).await.text().await.unwrap();
+    assert!(listed.contains("\"name\":\"USB key\""), "{listed}");
+    let wrong_password =
+        app.post("/api/remove_passkey", &[("id", &ids[0].to_string()), ("password", "not it")], Some(&session)).await;
+    assert_eq!(wrong_password.status(), 401);
+
+    assert_eq!(app.remove_passkey(&session, ids[0], false).await.status(), 200);
+    app.smtp.wait_for_subject("A passkey was removed from your account").await;
+    assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("passkey"), "one is left");
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    // It is no longer offered; a browser that answers with it anyway is refused.
+    let options = app.begin_passkey_sign_in(&awaiting).await;
+    let removed = first.sign_discoverable(&app.passkey_origin(), options);
+    let refused = app.finish_passkey_sign_in(&awaiting, &serde_json::to_string(&removed).unwrap()).await;
+    assert_eq!(refused.status(), 401, "a removed passkey signs nobody in");
+
+    let unconfirmed = app.remove_passkey(&session, ids[1], false).await;
+    assert_eq!(unconfirmed.status(), 409);
+    assert_eq!(unconfirmed.text().await.unwrap(), "\"LastPasskey\"");
+    assert_eq!(app.passkey_ids(&session).await, vec![ids[1]], "nothing removed");
+    assert_eq!(app.remove_passkey(&session, ids[1], true).await.status(), 200);
+    assert_eq!(app.two_factor_method("ana@example.com").await, None, "2FA is off");
+    assert!(app.stored_recovery_digests("ana@example.com").await.is_empty(), "its recovery codes went with it");
+    let email = app.smtp.wait_for_subject("Two-factor authentication is off").await.text();
+    assert!(email.contains("Passkey or security key"), "{email}");
+
+    // Another account's passkey is not this one's to rename or remove.
+    let mut hers = Device::new();
+    let other = app.register_with_passkey("bea@example.com", &mut hers, false).await;
+    let theirs = app.passkey_ids(&other).await[0];
+    assert_eq!(app.remove_passkey(&session, theirs, true).await.status(), 404);
+    assert_eq!(app.passkey_ids(&other).await, vec![theirs]);
+}
+
+async fn a_passkey_allowed_to_sign_in_alone_needs_no_password(app: TestApp) {
+    let mut device = Device::new();
+    app.register_with_passkey("ana@example.com", &mut device, true).await;
+    let browser = Browser::new();
+    let signed_in = app.sign_in_passwordless(&browser, &mut device).await;
+    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.headers()["location"], "/account");
+    assert!(app.is_signed_in(&browser).await);
+    let activity = app.security_activity_of("ana@example.com").await;
+    assert_eq!(activity[0], "Signed in with a passkey");
+
+    // One not allowed to sign in alone is refused, and signs nobody in.
+    let mut second = Device::new();
+    let session = session_cookie(signed_in.headers()).unwrap();
+    assert_eq!(app.add_passkey(&session, &mut second, "Second factor only", false, true).await.status(), 200);
+    let stranger = Browser::new();
+    assert_eq!(app.sign_in_passwordless(&stranger, &mut second).await.status(), 401);
+    assert!(!app.is_signed_in(&stranger).await);
+
+    // An answer without the visitor cookie its challenge was given to is refused.
+    let response = app.post_in(&Browser::new(), "/api/begin_passwordless_sign_in", &[]).await;
+    let answer =
+        device.sign_discoverable(&app.passkey_origin(), serde_json::from_str(&response.text().await.unwrap()).unwrap());
+    let credential = serde_json::to_string(&answer).unwrap();
+    let cookieless = app.post("/api/finish_passwordless_sign_in", &[("credential", &credential)], None).await;
+    assert_eq!(cookieless.status(), 401);
+}
+
+async fn bad_answers_get_a_clear_refusal(app: TestApp) {
+    let mut device = Device::new();
+    app.register_with_passkey("ana@example.com", &mut device, false).await;
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+
+    for malformed in ["", "{", "null", "{\"id\":1}", &"x".repeat(70_000)] {
+        let response = app.finish_passkey_sign_in(&awaiting, malformed).await;
+        assert!(matches!(response.status().as_u16(), 400 | 413), "{malformed:.20}: {}", response.status());
+    }
+    // A fake site relaying the challenge: the browser signs for its own origin.
+    let options = app.begin_passkey_sign_in(&awaiting).await;
+    let relayed = device.sign(&url::Url::parse("http://localhost:1").unwrap(), options);
+    let response = app.finish_passkey_sign_in(&awaiting, &serde_json::to_string(&relayed).unwrap()).await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.text().await.unwrap(), "\"PasskeyRefused\"");
+    // A clientDataJSON changed after signing.
+    let options = app.begin_passkey_sign_in(&awaiting).await;
+    let mut tampered = device.sign(&app.passkey_origin(), options);
+    let mut client_data = tampered.response.client_data_json.to_vec();
+    let last = client_data.len() - 2;
+    client_data[last] ^= 1;
+    tampered.response.client_data_json = client_data.into();
+    let response = app.finish_passkey_sign_in(&awaiting, &serde_json::to_string(&tampered).unwrap()).await;
+    assert_eq!(response.status(), 401);
+    // A passkey this account does not have.
+    let mut stranger = Device::new();
+    app.register_with_passkey("eve@example.com", &mut stranger, false).await;
+    let options = app.begin_passkey_sign_in(&awaiting).await;
+    let mut unknown = device.sign(&app.passkey_origin(), options);
+    let foreign = stranger.sign(
+        &app.passkey_origin(),
+        app.begin_passkey_sign_in(&app.sign_in_awaiting_code("eve@example.com").await).await,
+    );
+    unknown.id = foreign.id.clone();
+    unknown.raw_id = foreign.raw_id.clone();
+    let response = app.finish_passkey_sign_in(&awaiting, &serde_json::to_string(&unknown).unwrap()).await;
+    assert_eq!(response.status(), 401);
+    // A right answer, replayed.
+    let options = app.begin_passkey_sign_in(&awaiting).await;
+    let answer = serde_json::to_string(&device.sign(&app.passkey_origin(), options)).unwrap();
+    let replayed_awaiting = awaiting.clone();
+    assert_eq!(app.finish_passkey_sign_in(&awaiting, &answer).await.status(), 200);
+    let again = app.sign_in_awaiting_code("ana@example.com").await;
+    assert_eq!(app.finish_passkey_sign_in(&again, &answer).await.status(), 401, "another session's challenge");
+    assert_eq!(
+        app.finish_passkey_sign_in(&replayed_awaiting, &answer).await.status(),
+        401,
+        "the half-way session is spent"
+    );
+    // Registration answers are checked as strictly.
+    let session = app.register("bea@example.com").await;
+    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.finish_passkey_setup(&session, "Key", false, false, "{}").await.status(), 400);
+    let options = app.begin_passkey_setup(&session).await;
+    let created = Device::new().create(&url::Url::parse("http://localhost:1").unwrap(), options);
+    let response =
+        app.finish_passkey_setup(&session, "Key", false, false, &serde_json::to_string(&created).unwrap()).await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(app.two_factor_method("bea@example.com").await, None);
+}
+
+async fn a_counter_that_went_backwards_suspends_the_passkey(app: TestApp) {
+    use sea_orm::ConnectionTrait as _;
+    let mut device = Device::new();
+    app.register_with_passkey("ana@example.com", &mut device, false).await;
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    assert_eq!(app.sign_in_with_passkey(&awaiting, &mut device).await.status(), 200);
+    // A copy of the passkey signed meanwhile, further ahead.
+    app.portal.db.execute_unprepared("UPDATE passkeys SET sign_count = 1000").await.unwrap();
+
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let refused = app.sign_in_with_passkey(&awaiting, &mut device).await;
+    assert_eq!(refused.status(), 401);
+    let body = refused.text().await.unwrap();
+    assert_eq!(body, "\"PasskeyCloned\"", "the page says it may have been copied");
+    let activity = app.security_activity_of("ana@example.com").await;
+    assert!(activity.iter().any(|event| event == "Passkey refused: it may have been copied"), "{activity:?}");
+    // Suspended: not offered any more; the recovery codes still answer.
+    assert_eq!(app.post("/api/begin_passkey_sign_in", &[], Some(&awaiting)).await.status(), 401);
+}
+
+async fn disabling_two_factor_removes_the_passkeys(app: TestApp) {
+    let mut device = Device::new();
+    let session = app.register_with_passkey("ana@example.com", &mut device, true).await;
+    let off = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
+    assert_eq!(off.status(), 200);
+    assert!(app.passkey_ids(&session).await.is_empty());
+    assert_eq!(app.sign_in_passwordless(&Browser::new(), &mut device).await.status(), 401);
+    let response = app.sign_in("ana@example.com", PASSWORD).await;
+    assert_eq!(response.headers()["location"], "/account", "no second step any more");
+    let _ = clock::now();
+}
