@@ -207,6 +207,9 @@ impl SmsLine {
         match self {
             Self::Sent { .. } => "We sent a six-digit code by SMS to ",
             Self::Resent { .. } => "We sent a new six-digit code by SMS to ",
+            // None live and nothing in the way: none was sent (passkeys came first),
+            // or it expired.
+            Self::NotSent { wait_secs: 0 } => "Codes go by SMS to ",
             Self::NotSent { .. } => "We could not send a code to ",
         }
     }
@@ -216,7 +219,7 @@ impl SmsLine {
             Self::Sent { valid_for_secs } | Self::Resent { valid_for_secs } => {
                 format!(". Enter it below; it expires in {}.", in_words(valid_for_secs))
             }
-            Self::NotSent { wait_secs: 0 } => " just now. Ask for a code below.".to_owned(),
+            Self::NotSent { wait_secs: 0 } => ". Ask for one below.".to_owned(),
             Self::NotSent { wait_secs } => format!(
                 " just now: too many codes were asked for lately. You can ask for a new one in {}.",
                 in_words(wait_secs)

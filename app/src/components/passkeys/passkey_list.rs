@@ -62,7 +62,7 @@ pub fn PasskeyList(method: TwoFactorMethod, changes: RwSignal<usize>) -> impl In
     let ask = move |what: Editing| {
         notice.set(None);
         editing.set(Some(what));
-        focus_after_render(".passkeys .manage input");
+        focus_after_render(".passkeys .manage input:not([type=hidden])");
     };
     let cancel = Callback::new(move |()| {
         editing.set(None);
