@@ -122,8 +122,9 @@ test("a passkey beside the authenticator app: sign-in asks for it first, and off
   await expect(page.getByLabel("Passkey name")).toBeFocused();
   await page.getByLabel("Passkey name").fill("Work laptop");
   await page.getByRole("button", { name: "Create passkey" }).click();
-  await expect(page.locator(".passkeys .notice")).toBeFocused();
-  await expect(page.locator(".passkeys .notice")).toContainText("Your passkey is added");
+  await expect(page.locator(".notice")).toBeFocused();
+  await expect(page.locator(".notice")).toContainText("Your passkey is added");
+  await expect(page.locator(".passkey-list")).toContainText("Work laptop");
   await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();
   await expectEmail(email, "A passkey was added");
 

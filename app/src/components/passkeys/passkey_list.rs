@@ -24,20 +24,18 @@ enum Editing {
 
 /// "Passkeys": each of the account's passkeys (its name, when it was added and
 /// last used), "Rename" and "Remove", and "Add a passkey" beside the account's
-/// method. Each asks for the password. Moves `changes` once something changed,
-/// so the status and the activity list show it.
+/// method. Each asks for the password. `on_changed` gets the message once
+/// something changed: the tab shows it, and fetches the status, this list and
+/// the activity again.
 #[component]
-pub fn PasskeyList(method: TwoFactorMethod, changes: RwSignal<usize>) -> impl IntoView {
-    let listed = Resource::new(move || changes.get(), |_| passkeys_list());
+pub fn PasskeyList(method: TwoFactorMethod, on_changed: Callback<String>) -> impl IntoView {
+    let listed = Resource::new(|| (), |_| passkeys_list());
     let editing = RwSignal::new(None::<Editing>);
-    let notice = RwSignal::new(None::<String>);
     let rename = ServerAction::<RenamePasskey>::new();
     let remove = ServerAction::<RemovePasskey>::new();
     let done = move |message: String| {
         editing.set(None);
-        notice.set(Some(message));
-        changes.update(|n| *n += 1);
-        focus_after_render(".passkeys .notice");
+        on_changed.run(message);
     };
     Effect::new(move |_| {
         if let Some(Ok(())) = rename.value().get() {
@@ -60,7 +58,6 @@ pub fn PasskeyList(method: TwoFactorMethod, changes: RwSignal<usize>) -> impl In
         }
     });
     let ask = move |what: Editing| {
-        notice.set(None);
         editing.set(Some(what));
         focus_after_render(".passkeys .manage input:not([type=hidden])");
     };
@@ -75,7 +72,6 @@ pub fn PasskeyList(method: TwoFactorMethod, changes: RwSignal<usize>) -> impl In
     view! {
         <section class="passkeys" aria-labelledby="passkeys-title">
             <h3 id="passkeys-title" tabindex="-1">"Passkeys"</h3>
-            {move || notice.get().map(|text| view! { <p class="notice" role="status" tabindex="-1">{text}</p> })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match listed.await {

@@ -44,6 +44,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
         panel.set(Panel::Closed);
         focus_after_render("#two-factor-action");
     });
+    let on_passkeys_changed = Callback::new(finish);
     let on_codes_changed = Callback::new(move |()| {
         notice.set(Some(format!("Your new recovery codes replace the old ones. {CONFIRMATION_SENT}")));
         changes.update(|n| *n += 1);
@@ -82,7 +83,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
                             }
                             .into_any(),
                         }}
-                        <PasskeyList method changes/>
+                        <PasskeyList method on_changed=on_passkeys_changed/>
                         <RecoveryCodesPanel
                             left=recovery_codes_left.unwrap_or_default()
                             running_low=recovery_codes_running_low
