@@ -46,7 +46,7 @@ function failing(report: Report): string[] {
 // Accessibility, best practices and SEO are properties of the page, so they must
 // score 100. Performance is a timing (and the other browser tests load the machine
 // meanwhile), so it is printed as a figure, never asserted.
-test("Lighthouse on a phone: sign-in and Account Security score 100 for accessibility, best practices and SEO", async ({
+test("Lighthouse on a phone: sign-in, passkey sign-in and Account Security score 100 for accessibility, best practices and SEO", async ({
   page,
   baseURL,
 }) => {
@@ -60,6 +60,7 @@ test("Lighthouse on a phone: sign-in and Account Security score 100 for accessib
 
   for (const [path, headers] of [
     ["/login", {}],
+    ["/login/passkey", {}],
     ["/account/security", { Cookie: session }],
   ] as const) {
     const report = await audit(`${baseURL}${path}`, headers);

@@ -16,7 +16,21 @@ on_each_database!(a_thousand_malformed_calls_get_no_server_error);
 
 const CALLS: usize = 1_000;
 /// The fields the portal's forms send, and a few they do not.
-const FIELDS: &[&str] = &["name", "email", "password", "next", "code", "phone", "x", ""];
+const FIELDS: &[&str] = &[
+    "name",
+    "email",
+    "password",
+    "next",
+    "code",
+    "phone",
+    "credential",
+    "id",
+    "beside",
+    "passwordless",
+    "turn_off",
+    "x",
+    "",
+];
 
 async fn a_thousand_malformed_calls_get_no_server_error(app: TestApp) {
     let seed = std::env::var("FUZZ_SEED").ok().and_then(|seed| seed.parse().ok()).unwrap_or_else(random_seed);
