@@ -1,9 +1,9 @@
 //! The browser's passkey dialogs (`navigator.credentials`), which only the WASM
-//! client can open: the options come from the server as webauthn-rs gave them,
-//! and the answer goes back as the JSON webauthn-rs reads. webauthn-rs-proto
-//! converts both ways; nothing here reads WebAuthn's bytes.
-
-use webauthn_rs_proto::{CreationChallengeResponse, RequestChallengeResponse};
+//! client can open. The options come from the server as the JSON webauthn-rs
+//! writes, which the browser reads itself (`PublicKeyCredential.parse…FromJSON`),
+//! and the answer goes back as the JSON the browser writes (`toJSON()`), which
+//! webauthn-rs reads on the server: no WebAuthn types, and no bytes of
+//! WebAuthn's, are handled in the WASM, which keeps it small for a phone.
 
 /// Why the dialog gave no passkey, as the customer reads it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -16,11 +16,12 @@ pub enum DialogError {
     Unsupported,
 }
 
-/// Opens the dialog that creates a passkey; answers with its JSON.
-pub async fn create(options: CreationChallengeResponse) -> Result<String, DialogError> {
+/// Opens the dialog that creates a passkey with `options` (webauthn-rs'
+/// `CreationChallengeResponse` as JSON); answers with the new credential as JSON.
+pub async fn create(options: &str) -> Result<String, DialogError> {
     #[cfg(feature = "hydrate")]
     {
-        browser::create(options).await
+        browser::open(options, browser::Ceremony::Create).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -29,11 +30,12 @@ pub async fn create(options: CreationChallengeResponse) -> Result<String, Dialog
     }
 }
 
-/// Opens the dialog that uses a passkey; answers with its JSON.
-pub async fn get(options: RequestChallengeResponse) -> Result<String, DialogError> {
+/// Opens the dialog that uses a passkey with `options` (webauthn-rs'
+/// `RequestChallengeResponse` as JSON); answers with the signed assertion as JSON.
+pub async fn get(options: &str) -> Result<String, DialogError> {
     #[cfg(feature = "hydrate")]
     {
-        browser::get(options).await
+        browser::open(options, browser::Ceremony::Get).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -44,38 +46,46 @@ pub async fn get(options: RequestChallengeResponse) -> Result<String, DialogErro
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    use js_sys::{Function, JSON, Object, Reflect};
     use wasm_bindgen::{JsCast as _, JsValue};
     use wasm_bindgen_futures::JsFuture;
-    use webauthn_rs_proto::{
-        CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse,
-    };
 
     use super::DialogError;
 
-    pub async fn create(options: CreationChallengeResponse) -> Result<String, DialogError> {
-        let promise = credentials()?.create_with_options(&options.into()).map_err(refusal)?;
-        let credential = answered(promise).await?;
-        serde_json::to_string(&RegisterPublicKeyCredential::from(credential)).map_err(|_| DialogError::Unsupported)
+    #[derive(Clone, Copy)]
+    pub enum Ceremony {
+        Create,
+        Get,
     }
 
-    pub async fn get(options: RequestChallengeResponse) -> Result<String, DialogError> {
-        let promise = credentials()?.get_with_options(&options.into()).map_err(refusal)?;
-        let credential = answered(promise).await?;
-        serde_json::to_string(&PublicKeyCredential::from(credential)).map_err(|_| DialogError::Unsupported)
-    }
-
-    fn credentials() -> Result<web_sys::CredentialsContainer, DialogError> {
+    pub async fn open(options: &str, ceremony: Ceremony) -> Result<String, DialogError> {
         let window = web_sys::window().ok_or(DialogError::Unsupported)?;
-        let supported = js_sys::Reflect::has(&window, &"PublicKeyCredential".into()).unwrap_or(false);
-        if !supported {
-            return Err(DialogError::Unsupported);
-        }
-        Ok(window.navigator().credentials())
+        let class = get(&window, "PublicKeyCredential").filter(|class| !class.is_undefined());
+        let class = class.ok_or(DialogError::Unsupported)?;
+        let parser = match ceremony {
+            Ceremony::Create => "parseCreationOptionsFromJSON",
+            Ceremony::Get => "parseRequestOptionsFromJSON",
+        };
+        let parse: Function =
+            get(&class, parser).and_then(|parse| parse.dyn_into().ok()).ok_or(DialogError::Unsupported)?;
+        let public_key = JSON::parse(options).ok().and_then(|options| get(&options, "publicKey"));
+        let public_key = parse.call1(&class, &public_key.ok_or(DialogError::Unsupported)?).map_err(refusal)?;
+        let request = Object::new();
+        Reflect::set(&request, &"publicKey".into(), &public_key).map_err(refusal)?;
+        let credentials = window.navigator().credentials();
+        let promise = match ceremony {
+            Ceremony::Create => credentials.create_with_options(request.unchecked_ref()),
+            Ceremony::Get => credentials.get_with_options(request.unchecked_ref()),
+        };
+        let credential = JsFuture::from(promise.map_err(refusal)?).await.map_err(refusal)?;
+        let to_json: Function =
+            get(&credential, "toJSON").and_then(|to_json| to_json.dyn_into().ok()).ok_or(DialogError::Cancelled)?;
+        let answer = to_json.call0(&credential).map_err(refusal)?;
+        JSON::stringify(&answer).map(String::from).map_err(refusal)
     }
 
-    async fn answered(promise: js_sys::Promise) -> Result<web_sys::PublicKeyCredential, DialogError> {
-        let answer = JsFuture::from(promise).await.map_err(refusal)?;
-        answer.dyn_into().map_err(|_| DialogError::Cancelled)
+    fn get(target: &JsValue, name: &str) -> Option<JsValue> {
+        Reflect::get(target, &name.into()).ok()
     }
 
     /// What the browser's exception means for the customer.

@@ -143,7 +143,8 @@ impl Portal {
         let sessions = Sessions::new(db.clone(), config.session, new_sign_in);
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
         let issuer = config.totp_issuer.clone();
-        let passkeys = Passkeys::new(db.clone(), key.clone(), &config.passkeys).map_err(StartError::Passkeys)?;
+        let passkeys = Passkeys::new(key.clone(), &config.passkeys, outbox.clone(), support.clone())
+            .map_err(StartError::Passkeys)?;
         let checks = Checks {
             codes: throttle(Rule::CODE),
             devices: devices.clone(),

@@ -140,6 +140,9 @@ async fn a_passkey_allowed_to_sign_in_alone_needs_no_password(app: TestApp) {
     assert!(app.is_signed_in(&browser).await);
     let activity = app.security_activity_of("ana@example.com").await;
     assert_eq!(activity[0], "Signed in with a passkey");
+    // The customer was told, beside the email that 2FA is on, that it signs in alone.
+    let email = app.smtp.wait_for_subject("A passkey was added to your account").await.text();
+    assert!(email.replace("=\r\n", "").contains("without your password"), "{email}");
 
     // One not allowed to sign in alone is refused, and signs nobody in.
     let mut second = Device::new();
@@ -151,8 +154,7 @@ async fn a_passkey_allowed_to_sign_in_alone_needs_no_password(app: TestApp) {
 
     // An answer without the visitor cookie its challenge was given to is refused.
     let response = app.post_in(&Browser::new(), "/api/begin_passwordless_sign_in", &[]).await;
-    let answer =
-        device.sign_discoverable(&app.passkey_origin(), serde_json::from_str(&response.text().await.unwrap()).unwrap());
+    let answer = device.sign_discoverable(&app.passkey_origin(), support::passkeys::dialog_options(response).await);
     let credential = serde_json::to_string(&answer).unwrap();
     let cookieless = app.post("/api/finish_passwordless_sign_in", &[("credential", &credential)], None).await;
     assert_eq!(cookieless.status(), 401);
@@ -224,7 +226,9 @@ async fn a_counter_that_went_backwards_suspends_the_passkey(app: TestApp) {
     let mut device = Device::new();
     app.register_with_passkey("ana@example.com", &mut device, false).await;
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
-    assert_eq!(app.sign_in_with_passkey(&awaiting, &mut device).await.status(), 200);
+    let signed_in = app.sign_in_with_passkey(&awaiting, &mut device).await;
+    assert_eq!(signed_in.status(), 200);
+    let signed_in = session_cookie(signed_in.headers()).unwrap();
     // A copy of the passkey signed meanwhile, further ahead.
     app.portal.db.execute_unprepared("UPDATE passkeys SET sign_count = 1000").await.unwrap();
 
@@ -235,8 +239,15 @@ async fn a_counter_that_went_backwards_suspends_the_passkey(app: TestApp) {
     assert_eq!(body, "\"PasskeyCloned\"", "the page says it may have been copied");
     let activity = app.security_activity_of("ana@example.com").await;
     assert!(activity.iter().any(|event| event == "Passkey refused: it may have been copied"), "{activity:?}");
+    // The copy may have signed a session in first: every session ended, and the
+    // customer is told.
+    assert_eq!(app.signed_in_name(&signed_in).await, None);
+    let email = app.smtp.wait_for_subject("A passkey of your account was refused").await.text();
+    assert!(email.contains("a copy of it exists"), "{email}");
     // Suspended: not offered any more; the recovery codes still answer.
-    assert_eq!(app.post("/api/begin_passkey_sign_in", &[], Some(&awaiting)).await.status(), 401);
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let again = app.post("/api/begin_passkey_sign_in", &[], Some(&awaiting)).await;
+    assert_eq!(again.text().await.unwrap(), "\"PasskeyRefused\"");
 }
 
 async fn disabling_two_factor_removes_the_passkeys(app: TestApp) {

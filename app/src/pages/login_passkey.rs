@@ -18,7 +18,7 @@ pub fn LoginPasskeyPage() -> impl IntoView {
         let next = query.read_untracked().get("next");
         async move {
             let options = begin_passwordless_sign_in().await.map_err(|error| error.to_string())?;
-            let credential = crate::passkey_dialog::get(options).await.map_err(|error| error.to_string())?;
+            let credential = crate::passkey_dialog::get(&options).await.map_err(|error| error.to_string())?;
             finish_passwordless_sign_in(credential, next).await.map_err(|error| error.to_string())?;
             auth.passkey_sign_ins.update(|n| *n += 1);
             Ok::<(), String>(())

@@ -16,7 +16,7 @@ pub use chunks::{PageChunks, SplitChunks, preload_route};
 pub use client_files::ClientFiles;
 pub use cookies::Cookies;
 pub use failure::{reject, respond_with};
-pub use passkey_answers::{browser_answer, keep_visitor_token, visitor_token};
+pub use passkey_answers::{browser_answer, dialog_options, keep_visitor_token, visitor_token};
 pub use reset_link::{forget_reset_token, go_on_to, keep_reset_token, reset_token};
 pub use signed_in::{
     ClientIp, SignedIn, awaiting_code, end_session, hand_over_session, remember_browser, requester, require_signed_in,

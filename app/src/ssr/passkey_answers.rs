@@ -1,10 +1,11 @@
-//! What passkey sign-in needs from the request: the browser's answer to a
-//! WebAuthn dialog, read strictly (anything else is a 400, never a 500), and the
+//! The WebAuthn dialogs' JSON both ways: the options webauthn-rs gives, and the
+//! browser's answer, read strictly (anything else is a 400, never a 500); and the
 //! visitor cookie a passwordless ceremony belongs to.
 
 use http::request::Parts;
 use leptos::prelude::use_context;
 use portal_core::passkeys::VisitorToken;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::signed_in::set_cookie;
@@ -14,6 +15,14 @@ use crate::error::AppError;
 /// The largest answer a browser sends: an attestation with a certificate chain
 /// fits in a few kilobytes.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// The options for a browser's dialog, as the JSON its `parse…FromJSON` reads.
+pub fn dialog_options(options: &impl Serialize) -> Result<String, AppError> {
+    serde_json::to_string(options).map_err(|error| {
+        tracing::error!(%error, "passkey options do not serialise");
+        reject(AppError::Internal)
+    })
+}
 
 /// The browser's answer (`credential`, JSON) as webauthn-rs reads it.
 pub fn browser_answer<T: DeserializeOwned>(credential: &str) -> Result<T, AppError> {

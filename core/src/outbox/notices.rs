@@ -263,19 +263,42 @@ pub fn password_reset(account: &Account, requester: &Requester, at: UnixTime, su
     )
 }
 
-/// A passkey was added to the account.
-pub fn passkey_added(account: &Account, name: &str, at: UnixTime, support: &str) -> Email {
+/// A passkey was added to the account, beside its method.
+pub fn passkey_added(account: &Account, name: &str, passwordless: bool, at: UnixTime, support: &str) -> Email {
+    let mut paragraphs = vec![format!(
+        "A passkey named \"{name}\" was added to your {PRODUCT} account ({}) on {}. It can now be used where your \
+         account asks for a second factor.",
+        account.email,
+        clock::format_utc(at)
+    )];
+    if passwordless {
+        paragraphs.push(SIGNS_IN_ALONE.into());
+    }
+    paragraphs.push(OTHERS_SIGNED_OUT.into());
+    notice(account, "A passkey was added to your account", &paragraphs, support)
+}
+
+/// What a passkey allowed to sign in alone adds to the emails about it.
+pub const SIGNS_IN_ALONE: &str =
+    "It can also sign in to your account on its own, without your password (\"Sign in with a passkey\").";
+
+/// A copy of a passkey showed up (its signature counter went backwards): it is
+/// suspended, and every session ended.
+pub fn passkey_suspended(account: &Account, name: &str, at: UnixTime, support: &str) -> Email {
     notice(
         account,
-        "A passkey was added to your account",
+        "A passkey of your account was refused",
         &[
             format!(
-                "A passkey named \"{name}\" was added to your {PRODUCT} account ({}) on {}. It can now be used where \
-                 your account asks for a second factor.",
+                "Your passkey \"{name}\" was used to sign in to your {PRODUCT} account ({}) on {}, but the way it \
+                 counts its uses shows that a copy of it exists. We no longer accept it, and every browser signed in \
+                 to your account has been signed out.",
                 account.email,
                 clock::format_utc(at)
             ),
-            OTHERS_SIGNED_OUT.into(),
+            "Remove it from your account and add it again, or use another method. If you did not make a copy of it, \
+             change your password."
+                .into(),
         ],
         support,
     )

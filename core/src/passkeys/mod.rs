@@ -37,10 +37,11 @@ use crate::CoreError;
 use crate::accounts::{Account, InvalidInput, is_unique_violation};
 use crate::clock::{self, UnixTime};
 use crate::db::entities::passkey;
+use crate::outbox::{Outbox, notices};
 use crate::requester::Requester;
 use crate::secrets::{MasterKey, SealedSecret, keyed_digest};
 use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
-use crate::sessions::{SessionToken, SignedIn};
+use crate::sessions::{SessionToken, Sessions, SignedIn};
 use crate::throttle::Verdict;
 use ceremonies::Purpose;
 
@@ -86,14 +87,19 @@ pub struct Passkeys {
     db: DatabaseConnection,
     key: MasterKey,
     webauthn: Arc<Webauthn>,
+    /// Tells the customer when a copy of a passkey shows up.
+    outbox: Outbox,
+    support: String,
 }
 
 impl Passkeys {
-    pub fn new(db: DatabaseConnection, key: MasterKey, config: &PasskeyConfig) -> Result<Self, String> {
+    /// Works on the database the outbox stores its messages in.
+    pub fn new(key: MasterKey, config: &PasskeyConfig, outbox: Outbox, support: String) -> Result<Self, String> {
         let webauthn = WebauthnBuilder::new(&config.rp_id, &config.origin)
             .and_then(|builder| builder.rp_name(&config.rp_name).build())
             .map_err(|error| format!("passkeys for {} at {}: {error}", config.rp_id, config.origin))?;
-        Ok(Self { db, key, webauthn: Arc::new(webauthn) })
+        let db = outbox.db().clone();
+        Ok(Self { db, key, webauthn: Arc::new(webauthn), outbox, support })
     }
 
     /// The options for the browser's dialog that creates a passkey for the
@@ -257,43 +263,47 @@ impl Passkeys {
             Err(error) => return Err(error),
         };
         let checked = self.webauthn.finish_passkey_authentication(answer, &state);
-        self.record_use(connection, Some(account.id), answer, checked, requester).await
-    }
-
-    /// Records a use webauthn-rs `checked`: the counter, the credential's new
-    /// state and when, only if the counter still goes up, so of two racing uses,
-    /// or a use racing a clone, one records. A passkey of another account than
-    /// `account_id` (when given), or suspended, is refused.
-    async fn record_use(
-        &self,
-        connection: &impl ConnectionTrait,
-        account_id: Option<i32>,
-        answer: &PublicKeyCredential,
-        checked: Result<AuthenticationResult, WebauthnError>,
-        requester: &Requester,
-    ) -> Result<Verdict<()>, CoreError> {
         let credential_id = URL_SAFE_NO_PAD.encode(answer.raw_id.as_slice());
         let found = passkey::Entity::find()
             .filter(passkey::Column::CredentialId.eq(&credential_id))
+            .filter(passkey::Column::UserId.eq(account.id))
             .one(connection)
-            .await?
-            .filter(|row| account_id.is_none_or(|id| id == row.user_id));
-        let Some(row) = found.filter(|row| row.suspended_at.is_none()) else {
+            .await?;
+        match found {
+            Some(row) => self.record_use(connection, account, &row, checked, requester).await,
+            None => Ok(Verdict::Wrong(CoreError::PasskeyRefused)),
+        }
+    }
+
+    /// Records a use of `account`'s passkey `row` that webauthn-rs `checked`: the
+    /// counter, the credential's new state and when, only if the counter still
+    /// goes up, so of two racing uses, or a use racing a clone, one records. A
+    /// suspended passkey is refused.
+    async fn record_use(
+        &self,
+        connection: &impl ConnectionTrait,
+        account: &Account,
+        row: &passkey::Model,
+        checked: Result<AuthenticationResult, WebauthnError>,
+        requester: &Requester,
+    ) -> Result<Verdict<()>, CoreError> {
+        if row.suspended_at.is_some() {
             return Ok(Verdict::Wrong(CoreError::PasskeyRefused));
-        };
+        }
         let checked = match checked {
             Ok(checked) => checked,
             Err(WebauthnError::CredentialPossibleCompromise) => {
-                return self.suspend(connection, &row, requester).await;
+                return self.suspend(connection, account, row, requester).await;
             }
             Err(error) => return Ok(Verdict::Wrong(refused(error))),
         };
-        let mut key = self.open(&row)?;
+        let credential_id = &row.credential_id;
+        let mut key = self.open(row)?;
         key.update_credential(&checked);
         let counter = i64::from(checked.counter());
         let recorded = passkey::Entity::update_many()
             .col_expr(passkey::Column::SignCount, Expr::value(counter))
-            .col_expr(passkey::Column::SealedPasskey, Expr::value(self.seal(row.user_id, &credential_id, &key)?))
+            .col_expr(passkey::Column::SealedPasskey, Expr::value(self.seal(row.user_id, credential_id, &key)?))
             .col_expr(passkey::Column::LastUsedAt, Expr::value(clock::now()))
             .filter(passkey::Column::Id.eq(row.id))
             .filter(passkey::Column::SuspendedAt.is_null())
@@ -304,10 +314,13 @@ impl Passkeys {
             })
             .exec(connection)
             .await?;
-        if recorded.rows_affected != 1 {
-            return self.suspend(connection, &row, requester).await;
+        match recorded.rows_affected {
+            1 => Ok(Verdict::Right(())),
+            // Still going up when read: another genuine use recorded meanwhile
+            // (two sign-ins at once), not a copy.
+            _ if row.sign_count < counter => Ok(Verdict::Wrong(CoreError::PasskeyRefused)),
+            _ => self.suspend(connection, account, row, requester).await,
         }
-        Ok(Verdict::Right(()))
     }
 
     /// Deletes ceremonies past their five minutes; returns how many.
@@ -315,11 +328,14 @@ impl Passkeys {
         ceremonies::purge_expired(&self.db).await
     }
 
-    /// A use whose counter went backwards: the passkey is suspended (two copies of
-    /// it exist, and which one is the customer's cannot be told), and it is recorded.
+    /// A use whose counter went backwards: two copies of the passkey exist, and
+    /// which one is the customer's cannot be told. It is suspended, every session
+    /// of the account ends (the copy may have signed one in first), and it is
+    /// recorded and emailed.
     async fn suspend(
         &self,
         connection: &impl ConnectionTrait,
+        account: &Account,
         row: &passkey::Model,
         requester: &Requester,
     ) -> Result<Verdict<()>, CoreError> {
@@ -333,8 +349,13 @@ impl Passkeys {
             .filter(passkey::Column::Id.eq(row.id))
             .exec(connection)
             .await?;
+        Sessions::end_all(connection, account.id).await?;
         let event = SecurityEvent::PasskeyCounterWentBack;
-        SecurityEvents::record(connection, row.user_id, event, &Actor::Client, requester).await?;
+        SecurityEvents::record(connection, account.id, event, &Actor::Client, requester).await?;
+        let notice = notices::passkey_suspended(account, &row.name, clock::now(), &self.support);
+        Outbox::enqueue(connection, notice).await?;
+        // Sent once the caller's transaction commits (the worker also polls).
+        self.outbox.wake();
         Ok(Verdict::Wrong(CoreError::PasskeyCloned))
     }
 

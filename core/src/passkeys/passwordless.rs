@@ -88,13 +88,16 @@ impl Passkeys {
         if self.user_handle(row.user_id)? != handle {
             return Err(CoreError::PasskeyRefused);
         }
+        // Read before the use is recorded: the session starts under the security
+        // stamp of then, so if the customer removes the passkey (or turns 2FA off)
+        // meanwhile, the session is void.
+        let account: Account =
+            user::Entity::find_by_id(row.user_id).one(&self.db).await?.ok_or(CoreError::PasskeyRefused)?.into();
         let key = DiscoverableKey::from(self.open(&row)?);
         let checked = self.webauthn.finish_discoverable_authentication(answer, state, &[key]);
-        match self.record_use(&self.db, Some(row.user_id), answer, checked, requester).await? {
-            Verdict::Right(()) => {}
-            Verdict::Wrong(error) | Verdict::NotAGuess(error) => return Err(error),
+        match self.record_use(&self.db, &account, &row, checked, requester).await? {
+            Verdict::Right(()) => Ok(account),
+            Verdict::Wrong(error) | Verdict::NotAGuess(error) => Err(error),
         }
-        let account = user::Entity::find_by_id(row.user_id).one(&self.db).await?.ok_or(CoreError::PasskeyRefused)?;
-        Ok(account.into())
     }
 }

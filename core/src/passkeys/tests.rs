@@ -28,8 +28,17 @@ async fn setup() -> Setup {
     let sessions = Sessions::new(db.clone(), policy, notice);
     let token = sessions.start(&account).await.unwrap();
     let config = PasskeyConfig::for_site(&Url::parse(SITE).unwrap(), None, None).unwrap();
-    let passkeys = Passkeys::new(db.clone(), key, &config).unwrap();
+    let passkeys = Passkeys::new(key.clone(), &config, outbox(&db, key), "support".into()).unwrap();
     Setup { passkeys, signed_in: SignedIn { token, account }, db }
+}
+
+/// An outbox that stores and never sends: no worker runs in these tests.
+fn outbox(db: &DatabaseConnection, key: MasterKey) -> crate::outbox::Outbox {
+    use crate::outbox::{MailConfig, MailTransport, Mailer, SmsTransport};
+    let folder = std::env::temp_dir().join("portal-passkey-tests");
+    let mail = MailConfig { transport: MailTransport::Files(folder.clone()), ..MailConfig::default() };
+    let sms = SmsTransport::LogFile(folder.join("sms.log")).gateway().unwrap();
+    crate::outbox::Outbox::new(db.clone(), Mailer::new(&mail).unwrap(), sms, key)
 }
 
 fn authenticator() -> WebauthnAuthenticator<SoftPasskey> {
@@ -187,6 +196,11 @@ async fn a_counter_that_goes_backwards_is_refused_and_recorded() {
     // Suspended: no copy of it is asked for or accepted any more.
     let again = setup.passkeys.start_authentication(&setup.signed_in).await;
     assert!(matches!(again, Err(CoreError::PasskeyRefused)), "{again:?}");
+    assert!(setup.passkeys.of_account(setup.signed_in.account.id).await.unwrap()[0].suspended);
+    let sessions = crate::db::entities::session::Entity::find().all(&setup.db).await.unwrap();
+    assert!(sessions.is_empty(), "every session ended: the copy may have signed one in");
+    let emails = crate::db::entities::outbox_message::Entity::find().all(&setup.db).await.unwrap();
+    assert_eq!(emails.len(), 1, "the customer is told");
     let events = SecurityEvents::new(setup.db.clone(), std::time::Duration::from_secs(3600));
     let recent = events.recent(setup.signed_in.account.id).await.unwrap();
     assert!(recent.iter().any(|event| event.in_words() == "Passkey refused: it may have been copied"));

@@ -69,12 +69,21 @@ impl TwoFactor {
         };
         let added = if becomes_method {
             let activated = self.turn_on(&transaction, signed_in, SecondFactor::Passkey, now, requester).await?;
+            // That email names the method; this one says it signs in alone too.
+            if passwordless {
+                let notice = notices::passkey_added(&activated.account, name.as_str(), true, now, &self.support);
+                Outbox::enqueue(&transaction, notice).await?;
+            }
             PasskeyAdded { passkey, account: activated.account, recovery_codes: Some(activated.recovery_codes) }
         } else {
             let (renewed, ended) = Sessions::renew_after_change(&transaction, signed_in).await?;
             SecurityEvents::record(&transaction, account.id, SecurityEvent::PasskeyAdded, &Actor::Client, requester)
                 .await?;
-            Outbox::enqueue(&transaction, notices::passkey_added(&renewed, name.as_str(), now, &self.support)).await?;
+            Outbox::enqueue(
+                &transaction,
+                notices::passkey_added(&renewed, name.as_str(), passwordless, now, &self.support),
+            )
+            .await?;
             tracing::info!(account = account.id, other_sessions_ended = ended, "passkey added");
             PasskeyAdded { passkey, account: renewed, recovery_codes: None }
         };
@@ -93,8 +102,9 @@ impl TwoFactor {
     }
 
     /// "Remove" (the caller checks the password was re-confirmed). Removing the
-    /// last passkey of an account whose method is passkeys turns 2FA off, so it
-    /// needs `turn_off` too; then its recovery codes go, as with "Disable 2FA".
+    /// last usable passkey of an account whose method is passkeys turns 2FA off,
+    /// so it needs `turn_off` too; then its recovery codes and suspended passkeys
+    /// go, as with "Disable 2FA".
     /// Returns the account under its renewed security stamp.
     pub async fn remove_passkey(
         &self,
@@ -108,7 +118,7 @@ impl TwoFactor {
         lock_for_change(&transaction, account.id).await?;
         let factor = SecondFactor::load(&transaction, account.id).await?;
         let name = Passkeys::remove_on(&transaction, account.id, id).await?.ok_or(CoreError::PasskeyNotFound)?;
-        let last = Passkeys::held(&transaction, account.id).await? == 0;
+        let last = Passkeys::usable(&transaction, account.id).await? == 0;
         let now = clock::now();
         let (event, notice) = if last && factor == Some(SecondFactor::Passkey) {
             if !turn_off {
@@ -151,6 +161,7 @@ impl TwoFactor {
         use sea_orm::EntityTrait as _;
         two_factor::Entity::delete_by_id(account_id).exec(transaction).await?;
         RecoveryCodes::discard(transaction, account_id).await?;
+        Passkeys::discard(transaction, account_id).await?;
         Ok(())
     }
 }

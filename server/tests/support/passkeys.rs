@@ -75,7 +75,7 @@ impl TestApp {
     pub async fn begin_passkey_setup(&self, session: &str) -> CreationChallengeResponse {
         let response = self.post("/api/begin_passkey_setup", &[], Some(session)).await;
         assert_eq!(response.status(), 200, "begin: {}", response.text().await.unwrap());
-        serde_json::from_str(&response.text().await.unwrap()).unwrap()
+        dialog_options(response).await
     }
 
     pub async fn finish_passkey_setup(
@@ -107,7 +107,7 @@ impl TestApp {
     pub async fn begin_passkey_sign_in(&self, awaiting: &str) -> RequestChallengeResponse {
         let response = self.post("/api/begin_passkey_sign_in", &[], Some(awaiting)).await;
         assert_eq!(response.status(), 200, "begin: {}", response.text().await.unwrap());
-        serde_json::from_str(&response.text().await.unwrap()).unwrap()
+        dialog_options(response).await
     }
 
     pub async fn finish_passkey_sign_in(&self, awaiting: &str, credential: &str) -> reqwest::Response {
@@ -125,7 +125,7 @@ impl TestApp {
     pub async fn sign_in_passwordless(&self, browser: &Browser, device: &mut Device) -> reqwest::Response {
         let response = self.post_in(browser, "/api/begin_passwordless_sign_in", &[]).await;
         assert_eq!(response.status(), 200);
-        let options = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        let options = dialog_options(response).await;
         let answer = device.sign_discoverable(&self.passkey_origin(), options);
         let credential = serde_json::to_string(&answer).unwrap();
         self.post_in(browser, "/api/finish_passwordless_sign_in", &[("credential", &credential)]).await
@@ -147,4 +147,11 @@ impl TestApp {
         }
         self.post("/api/remove_passkey", &form, Some(session)).await
     }
+}
+
+/// The options a `begin_…` server function answers with: webauthn-rs' JSON, as
+/// the browser's `parse…FromJSON` reads it, in a JSON string.
+pub async fn dialog_options<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
+    let text: String = serde_json::from_str(&response.text().await.unwrap()).expect("a JSON string");
+    serde_json::from_str(&text).expect("webauthn-rs' options")
 }

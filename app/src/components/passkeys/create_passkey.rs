@@ -26,7 +26,7 @@ pub fn CreatePasskey(
         let Creating { name, passwordless } = creating.clone();
         async move {
             let options = begin_passkey_setup().await.map_err(|error| error.to_string())?;
-            let credential = passkey_dialog::create(options).await.map_err(|error| error.to_string())?;
+            let credential = passkey_dialog::create(&options).await.map_err(|error| error.to_string())?;
             finish_passkey_setup(name, passwordless, beside, credential).await.map_err(|error| error.to_string())
         }
     });

@@ -80,7 +80,9 @@ pub fn PasskeyList(method: TwoFactorMethod, on_changed: Callback<String>) -> imp
                         }
                         .into_any(),
                         Ok(passkeys) => {
-                            let only = passkeys.len() == 1 && method == TwoFactorMethod::Passkey;
+                            // Removing the last usable one turns 2FA off (suspended ones do not count).
+                            let usable = passkeys.iter().filter(|passkey| !passkey.suspended).count();
+                            let only = usable == 1 && method == TwoFactorMethod::Passkey;
                             view! {
                                 <ul class="passkey-list">
                                     {passkeys.into_iter().map(|passkey| passkey_item(passkey, only, ask)).collect_view()}
@@ -166,7 +168,7 @@ fn passkey_item(
                     ask(Editing::Rename { id, name: for_rename.clone() })
                 }>"Rename"</button>
                 <button type="button" aria-label=remove_label on:click=move |_| {
-                    ask(Editing::Remove { id, name: for_remove.clone(), last: only })
+                    ask(Editing::Remove { id, name: for_remove.clone(), last: only && !suspended })
                 }>"Remove"</button>
             </span>
         </li>

@@ -1,8 +1,8 @@
 //! Passkeys from the Account Security tab: creating one (as the account's method
 //! in the wizard, or beside it), the list, "Rename" and "Remove". Every change
 //! needs the password re-typed in this session; the server checks it. The
-//! browser's answers arrive as the JSON webauthn-rs reads, and anything else
-//! is a 400.
+//! browser's dialogs get their options as the JSON webauthn-rs writes, and
+//! answer with the JSON it reads; anything else is a 400.
 
 mod begin_passkey_setup;
 mod finish_passkey_setup;
@@ -15,5 +15,3 @@ pub use finish_passkey_setup::{FinishPasskeySetup, PasskeySetupDone, finish_pass
 pub use passkeys_list::{PasskeyView, PasskeysList, passkeys_list};
 pub use remove_passkey::{RemovePasskey, remove_passkey};
 pub use rename_passkey::{RenamePasskey, rename_passkey};
-
-pub use webauthn_rs_proto::{CreationChallengeResponse, RequestChallengeResponse};
