@@ -56,6 +56,11 @@ pub enum AppError {
     ResetCodeAlreadySent,
     #[error("That passkey could not be used. Try again, or use another method.")]
     PasskeyRefused,
+    #[error(
+        "Too many passkey sign-ins were started from your network lately. Sign in with your email and password, \
+         or try again in an hour."
+    )]
+    TooManyPasskeySignIns,
     #[error("That passkey is no longer on your account.")]
     PasskeyNotFound,
     #[error("This is your last passkey: removing it turns two-factor authentication off. Confirm that you want this.")]
@@ -125,6 +130,7 @@ impl AppError {
             Self::ResetLinkInvalid => 410,
             Self::PasskeyRefused | Self::PasskeyCloned => 401,
             Self::PasskeyNotFound => 404,
+            Self::TooManyPasskeySignIns => 429,
             Self::LastPasskey => 409,
             Self::ResetCodeAlreadySent => 429,
             Self::EmailTaken

@@ -38,6 +38,9 @@ pub enum CoreError {
     /// a challenge used or expired, from a credential the account does not have.
     #[error("the passkey was refused")]
     PasskeyRefused,
+    /// Too many passwordless sign-ins started from this network in the hour.
+    #[error("too many passkey sign-ins from this network")]
+    TooManyPasskeySignIns,
     /// The account has no passkey with that id.
     #[error("no such passkey")]
     PasskeyNotFound,

@@ -72,6 +72,7 @@ impl From<CoreError> for AppError {
             CoreError::PasskeyRefused => AppError::PasskeyRefused,
             CoreError::PasskeyCloned => AppError::PasskeyCloned,
             CoreError::PasskeyNotFound => AppError::PasskeyNotFound,
+            CoreError::TooManyPasskeySignIns => AppError::TooManyPasskeySignIns,
             CoreError::LastPasskey => AppError::LastPasskey,
             CoreError::TwoFactorAlreadyOn => AppError::TwoFactorAlreadyOn,
             CoreError::TwoFactorOff => AppError::TwoFactorOff,

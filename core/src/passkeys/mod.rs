@@ -13,6 +13,7 @@
 
 mod ceremonies;
 mod config;
+mod networks;
 mod passwordless;
 
 pub use config::PasskeyConfig;
@@ -323,9 +324,11 @@ impl Passkeys {
         }
     }
 
-    /// Deletes ceremonies past their five minutes; returns how many.
+    /// Deletes ceremonies past their five minutes, and the counts of
+    /// passwordless starts whose hour is over; returns how many.
     pub async fn purge_expired(&self) -> Result<u64, CoreError> {
-        ceremonies::purge_expired(&self.db).await
+        let ceremonies = ceremonies::purge_expired(&self.db).await?;
+        Ok(ceremonies + networks::purge(&self.db, clock::now()).await?)
     }
 
     /// A use whose counter went backwards: two copies of the passkey exist, and

@@ -11,9 +11,10 @@ use webauthn_rs::prelude::{
 };
 
 use super::ceremonies::{self, Purpose};
-use super::{Passkeys, refused};
+use super::{Passkeys, networks, refused};
 use crate::CoreError;
 use crate::accounts::Account;
+use crate::clock;
 use crate::db::entities::{passkey, user};
 use crate::requester::Requester;
 use crate::throttle::Verdict;
@@ -50,11 +51,17 @@ impl fmt::Debug for VisitorToken {
 
 impl Passkeys {
     /// The options for the browser's dialog that offers the site's passkeys,
-    /// under the visitor cookie `visitor` (a new one when the browser has none).
+    /// under the visitor cookie `visitor` (a new one when the browser has none),
+    /// counted for `requester`'s network first: past [`networks::STARTS_PER_HOUR`]
+    /// in its hour, refused.
     pub async fn start_passwordless(
         &self,
         visitor: Option<VisitorToken>,
+        requester: &Requester,
     ) -> Result<(VisitorToken, RequestChallengeResponse), CoreError> {
+        if !networks::count(&self.db, &self.key, requester.ip, clock::now()).await? {
+            return Err(CoreError::TooManyPasskeySignIns);
+        }
         let visitor = match visitor {
             Some(visitor) => visitor,
             None => VisitorToken::generate()?,

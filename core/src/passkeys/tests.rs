@@ -239,9 +239,9 @@ async fn a_passkey_alone_signs_in_its_account_once() {
     let setup = setup().await;
     let mut device = authenticator();
     let (_, id, handle) = register_discoverable(&setup, &mut device).await;
-    let (visitor, options) = setup.passkeys.start_passwordless(None).await.unwrap();
-    let answer = answer_discoverable(&mut device, options, &id, &handle);
     let requester = Requester::default();
+    let (visitor, options) = setup.passkeys.start_passwordless(None, &requester).await.unwrap();
+    let answer = answer_discoverable(&mut device, options, &id, &handle);
     let account = setup.passkeys.finish_passwordless(&visitor, &answer, &requester).await.unwrap();
     assert_eq!(account.id, setup.signed_in.account.id);
     let replayed = setup.passkeys.finish_passwordless(&visitor, &answer, &requester).await;
@@ -249,8 +249,25 @@ async fn a_passkey_alone_signs_in_its_account_once() {
 
     // Not allowed to sign in alone: refused.
     setup.db.execute_unprepared("UPDATE passkeys SET passwordless = false").await.unwrap();
-    let (visitor, options) = setup.passkeys.start_passwordless(Some(visitor)).await.unwrap();
+    let (visitor, options) = setup.passkeys.start_passwordless(Some(visitor), &requester).await.unwrap();
     let answer = answer_discoverable(&mut device, options, &id, &handle);
     let refused = setup.passkeys.finish_passwordless(&visitor, &answer, &requester).await;
     assert!(matches!(refused, Err(CoreError::PasskeyRefused)), "{refused:?}");
+}
+
+#[tokio::test]
+async fn a_network_starts_at_most_a_hundred_passwordless_sign_ins_an_hour() {
+    let setup = setup().await;
+    let stranger = Requester::new(Some("2001:db8::1".parse().unwrap()), None, Vec::new());
+    for _ in 0..networks::STARTS_PER_HOUR {
+        setup.passkeys.start_passwordless(None, &stranger).await.unwrap();
+    }
+    // Another address of the same /64 counts with it.
+    let same_network = Requester::new(Some("2001:db8::2".parse().unwrap()), None, Vec::new());
+    let refused = setup.passkeys.start_passwordless(None, &same_network).await;
+    assert!(matches!(refused, Err(CoreError::TooManyPasskeySignIns)), "{refused:?}");
+    let ceremonies = crate::db::entities::webauthn_ceremony::Entity::find().count(&setup.db).await.unwrap();
+    assert_eq!(ceremonies, networks::STARTS_PER_HOUR as u64, "nothing stored for the refused one");
+    let elsewhere = Requester::new(Some("192.0.2.1".parse().unwrap()), None, Vec::new());
+    setup.passkeys.start_passwordless(None, &elsewhere).await.unwrap();
 }

@@ -9,7 +9,8 @@ use crate::error::AppError;
 pub async fn begin_passwordless_sign_in() -> Result<String, AppError> {
     let state = crate::ssr::state()?;
     let presented = crate::ssr::visitor_token(&state);
-    let (visitor, options) = state.portal.passkeys.start_passwordless(presented).await?;
+    let requester = crate::ssr::requester(&state);
+    let (visitor, options) = state.portal.passkeys.start_passwordless(presented, &requester).await?;
     crate::ssr::keep_visitor_token(&state, &visitor);
     crate::ssr::dialog_options(&options)
 }

@@ -5,6 +5,7 @@ pub mod outbox_message;
 pub mod passkey;
 pub mod password_reset;
 pub mod password_reset_request;
+pub mod passwordless_start;
 pub mod recovery_code;
 pub mod security_event;
 pub mod session;

@@ -11,6 +11,7 @@ mod m20261123_000007_recovery_and_activity;
 mod m20261207_000008_session_clients;
 mod m20261207_000009_password_resets;
 mod m20261207_000010_passkeys;
+mod m20261207_000011_passwordless_starts;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000008_session_clients::Migration),
             Box::new(m20261207_000009_password_resets::Migration),
             Box::new(m20261207_000010_passkeys::Migration),
+            Box::new(m20261207_000011_passwordless_starts::Migration),
         ]
     }
 }
