@@ -19,6 +19,7 @@ on_each_database!(
     bad_answers_get_a_clear_refusal,
     a_counter_that_went_backwards_suspends_the_passkey,
     disabling_two_factor_removes_the_passkeys,
+    a_challenge_given_by_one_server_is_answered_on_another_once,
 );
 
 async fn a_passkey_turns_two_factor_on_and_signs_in(app: TestApp) {
@@ -260,4 +261,18 @@ async fn disabling_two_factor_removes_the_passkeys(app: TestApp) {
     let response = app.sign_in("ana@example.com", PASSWORD).await;
     assert_eq!(response.headers()["location"], "/account", "no second step any more");
     let _ = clock::now();
+}
+
+async fn a_challenge_given_by_one_server_is_answered_on_another_once(app: TestApp) {
+    let mut device = Device::new();
+    app.register_with_passkey("ana@example.com", &mut device, false).await;
+    let other = app.another_server().await;
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let options = app.begin_passkey_sign_in(&awaiting).await;
+    let answer = serde_json::to_string(&device.sign(&app.passkey_origin(), options)).unwrap();
+    let (first, second) =
+        tokio::join!(other.finish_passkey_sign_in(&awaiting, &answer), app.finish_passkey_sign_in(&awaiting, &answer));
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 401], "one server signs in, the other finds the challenge spent");
 }
