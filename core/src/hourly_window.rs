@@ -2,7 +2,7 @@
 //! the statement that counts is the one that checks, so servers racing to count
 //! agree without a lock.
 
-use sea_orm::sea_query::{CaseStatement, Expr};
+use sea_orm::sea_query::{CaseStatement, Expr, IntoIden, OnConflict};
 
 use crate::clock::UnixTime;
 
@@ -37,5 +37,21 @@ impl HourlyWindow {
     pub fn has_room(&self) -> Expr {
         use sea_orm::sea_query::ExprTrait as _;
         self.new_hour().or(self.count.clone().lt(self.cap))
+    }
+
+    /// The `ON CONFLICT` of an upsert that only counts: the row keyed by `keys`,
+    /// whose hour starts in `started` and whose count is in `count`, counts one
+    /// more if its hour has room, and is left as it is (no row written) if not.
+    pub fn counting_on<C: IntoIden + Copy>(
+        &self,
+        keys: impl IntoIterator<Item = C>,
+        started: C,
+        count: C,
+    ) -> OnConflict {
+        OnConflict::columns(keys)
+            .value(started, self.next_start())
+            .value(count, self.next_count())
+            .action_and_where(self.has_room())
+            .to_owned()
     }
 }

@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set};
 
 use crate::CoreError;
@@ -37,13 +37,7 @@ pub(super) async fn count(
         window_started_at: Set(now),
         starts_in_window: Set(1),
     })
-    .on_conflict(
-        OnConflict::column(Column::NetworkDigest)
-            .value(Column::WindowStartedAt, window.next_start())
-            .value(Column::StartsInWindow, window.next_count())
-            .action_and_where(window.has_room())
-            .to_owned(),
-    )
+    .on_conflict(window.counting_on([Column::NetworkDigest], Column::WindowStartedAt, Column::StartsInWindow))
     .exec_without_returning(db)
     .await?;
     Ok(counted == 1)

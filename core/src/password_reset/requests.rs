@@ -2,7 +2,7 @@
 //! [`REQUESTS_PER_HOUR`], whether or not an account has the address, so the limit
 //! tells nobody which addresses are customers'. Counted and checked in one upsert.
 
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set};
 
 use crate::CoreError;
@@ -33,13 +33,7 @@ pub(super) async fn count(
         window_started_at: Set(now),
         requests_in_window: Set(1),
     })
-    .on_conflict(
-        OnConflict::column(Column::EmailDigest)
-            .value(Column::WindowStartedAt, window.next_start())
-            .value(Column::RequestsInWindow, window.next_count())
-            .action_and_where(window.has_room())
-            .to_owned(),
-    )
+    .on_conflict(window.counting_on([Column::EmailDigest], Column::WindowStartedAt, Column::RequestsInWindow))
     .exec_without_returning(db)
     .await?;
     Ok(counted == 1)

@@ -267,13 +267,7 @@ async fn count_text_to_number(
         window_started_at: Set(now),
         sends_in_window: Set(1),
     })
-    .on_conflict(
-        OnConflict::columns([Column::Phone, Column::Purpose])
-            .value(Column::WindowStartedAt, window.next_start())
-            .value(Column::SendsInWindow, window.next_count())
-            .action_and_where(window.has_room())
-            .to_owned(),
-    )
+    .on_conflict(window.counting_on([Column::Phone, Column::Purpose], Column::WindowStartedAt, Column::SendsInWindow))
     .exec_without_returning(transaction)
     .await?;
     Ok(counted == 1)
