@@ -78,22 +78,70 @@ mod browser {
             Ceremony::Get => credentials.get_with_options(request.unchecked_ref()),
         };
         let credential = JsFuture::from(promise.map_err(refusal)?).await.map_err(refusal)?;
-        let to_json: Function =
-            get(&credential, "toJSON").and_then(|to_json| to_json.dyn_into().ok()).ok_or(DialogError::Cancelled)?;
-        let answer = to_json.call0(&credential).map_err(refusal)?;
-        JSON::stringify(&answer).map(String::from).map_err(refusal)
+        if credential.is_null() || credential.is_undefined() {
+            return Err(DialogError::Cancelled);
+        }
+        JSON::stringify(&answer_json(&credential)).map(String::from).map_err(refusal)
+    }
+
+    /// The credential as its `toJSON()` writes it; built the same way by hand
+    /// when it has none that works (the passkeys of some password managers).
+    fn answer_json(credential: &JsValue) -> JsValue {
+        let to_json = get(credential, "toJSON").and_then(|to_json| to_json.dyn_into::<Function>().ok());
+        if let Some(json) = to_json.and_then(|to_json| to_json.call0(credential).ok()) {
+            return json;
+        }
+        let response = get(credential, "response").unwrap_or(JsValue::UNDEFINED);
+        let fields = Object::new();
+        for name in ["clientDataJSON", "attestationObject", "authenticatorData", "signature", "userHandle"] {
+            if let Some(encoded) = get(&response, name).and_then(|bytes| base64url(&bytes)) {
+                set(&fields, name, &encoded);
+            }
+        }
+        if let Some(transports) = call(&response, "getTransports") {
+            set(&fields, "transports", &transports);
+        }
+        let answer = Object::new();
+        set(&answer, "id", &get(credential, "id").unwrap_or(JsValue::UNDEFINED));
+        if let Some(raw_id) = get(credential, "rawId").and_then(|bytes| base64url(&bytes)) {
+            set(&answer, "rawId", &raw_id);
+        }
+        set(&answer, "type", &"public-key".into());
+        set(&answer, "response", &fields);
+        let extensions = call(credential, "getClientExtensionResults").unwrap_or_else(|| Object::new().into());
+        set(&answer, "clientExtensionResults", &extensions);
+        answer.into()
+    }
+
+    /// An `ArrayBuffer` as base64url, as `toJSON()` writes bytes.
+    fn base64url(bytes: &JsValue) -> Option<JsValue> {
+        use base64::Engine as _;
+        let buffer = bytes.dyn_ref::<js_sys::ArrayBuffer>()?;
+        let bytes = js_sys::Uint8Array::new(buffer).to_vec();
+        Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes).into())
+    }
+
+    fn call(target: &JsValue, method: &str) -> Option<JsValue> {
+        let method: Function = get(target, method)?.dyn_into().ok()?;
+        method.call0(target).ok()
+    }
+
+    fn set(target: &Object, name: &str, value: &JsValue) {
+        let _ = Reflect::set(target, &name.into(), value);
     }
 
     fn get(target: &JsValue, name: &str) -> Option<JsValue> {
         Reflect::get(target, &name.into()).ok()
     }
 
-    /// What the browser's exception means for the customer.
+    /// What the browser's exception means for the customer: closing the dialog,
+    /// or letting it time out, is the customer's choice; anything else (a
+    /// `TypeError` included) is the browser's.
     fn refusal(error: JsValue) -> DialogError {
         match error.dyn_ref::<web_sys::DomException>().map(web_sys::DomException::name).as_deref() {
+            Some("NotAllowedError" | "AbortError") => DialogError::Cancelled,
             Some("InvalidStateError") => DialogError::AlreadyAdded,
-            Some("NotSupportedError" | "SecurityError") => DialogError::Unsupported,
-            _ => DialogError::Cancelled,
+            _ => DialogError::Unsupported,
         }
     }
 }

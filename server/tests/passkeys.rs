@@ -20,6 +20,7 @@ on_each_database!(
     a_counter_that_went_backwards_suspends_the_passkey,
     disabling_two_factor_removes_the_passkeys,
     a_challenge_given_by_one_server_is_answered_on_another_once,
+    answers_in_the_shape_browsers_write_are_read,
 );
 
 async fn a_passkey_turns_two_factor_on_and_signs_in(app: TestApp) {
@@ -275,4 +276,34 @@ async fn a_challenge_given_by_one_server_is_answered_on_another_once(app: TestAp
     let mut statuses = [first.status().as_u16(), second.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 401], "one server signs in, the other finds the challenge spent");
+}
+
+/// An answer as a browser's `toJSON()` writes it: `clientExtensionResults`,
+/// and fields webauthn-rs does not need (`authenticatorAttachment`, the public
+/// key again, transports it does not know).
+fn as_a_browser_writes_it(answer: &impl serde::Serialize) -> String {
+    let mut json = serde_json::to_value(answer).unwrap();
+    let object = json.as_object_mut().unwrap();
+    let extensions = object.remove("extensions").unwrap_or_else(|| serde_json::json!({}));
+    object.insert("clientExtensionResults".into(), extensions);
+    object.insert("authenticatorAttachment".into(), "platform".into());
+    let response = object["response"].as_object_mut().unwrap();
+    response.insert("transports".into(), serde_json::json!(["internal", "hybrid", "smart-card"]));
+    response.insert("publicKeyAlgorithm".into(), (-7).into());
+    response.insert("publicKey".into(), "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE".into());
+    json.to_string()
+}
+
+async fn answers_in_the_shape_browsers_write_are_read(app: TestApp) {
+    let mut device = Device::new();
+    let session = app.register("ana@example.com").await;
+    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    let created = device.create(&app.passkey_origin(), app.begin_passkey_setup(&session).await);
+    let added = app.finish_passkey_setup(&session, "Key", false, false, &as_a_browser_writes_it(&created)).await;
+    assert_eq!(added.status(), 200, "{}", added.text().await.unwrap());
+
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    let signed = device.sign(&app.passkey_origin(), app.begin_passkey_sign_in(&awaiting).await);
+    let signed_in = app.finish_passkey_sign_in(&awaiting, &as_a_browser_writes_it(&signed)).await;
+    assert_eq!(signed_in.status(), 200);
 }

@@ -35,7 +35,7 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::options::ResidentKeyRequirement;
 
 use crate::CoreError;
-use crate::accounts::{Account, InvalidInput, is_unique_violation};
+use crate::accounts::{Account, InvalidInput, is_unique_violation, lock_for_change};
 use crate::clock::{self, UnixTime};
 use crate::db::entities::passkey;
 use crate::outbox::{Outbox, notices};
@@ -208,16 +208,17 @@ impl Passkeys {
         Ok(renamed.rows_affected == 1)
     }
 
-    /// Deletes `account_id`'s passkey `id` on `connection`; its name, if it had one such.
+    /// Deletes `account_id`'s passkey `id` on `connection`; it as it was, if it
+    /// had one such.
     pub(crate) async fn remove_on(
         connection: &impl ConnectionTrait,
         account_id: i32,
         id: i32,
-    ) -> Result<Option<String>, CoreError> {
+    ) -> Result<Option<PasskeyListing>, CoreError> {
         let found = passkey::Entity::find_by_id(id).one(connection).await?.filter(|row| row.user_id == account_id);
         let Some(found) = found else { return Ok(None) };
         passkey::Entity::delete_by_id(found.id).exec(connection).await?;
-        Ok(Some(found.name))
+        Ok(Some(listing(found)))
     }
 
     /// Deletes all of `account_id`'s passkeys on `connection`: 2FA turned off, by
@@ -317,9 +318,11 @@ impl Passkeys {
             .await?;
         match recorded.rows_affected {
             1 => Ok(Verdict::Right(())),
-            // Still going up when read: another genuine use recorded meanwhile
-            // (two sign-ins at once), not a copy.
-            _ if row.sign_count < counter => Ok(Verdict::Wrong(CoreError::PasskeyRefused)),
+            // An authenticator that keeps no counter (synced passkeys) says
+            // nothing about copies: the passkey was removed or suspended meanwhile.
+            // One still going up when read: another genuine use recorded
+            // meanwhile (two sign-ins at once). Neither is a copy, nor a guess.
+            _ if counter == 0 || row.sign_count < counter => Ok(Verdict::NotAGuess(CoreError::PasskeyRefused)),
             _ => self.suspend(connection, account, row, requester).await,
         }
     }
@@ -334,7 +337,9 @@ impl Passkeys {
     /// A use whose counter went backwards: two copies of the passkey exist, and
     /// which one is the customer's cannot be told. It is suspended, every session
     /// of the account ends (the copy may have signed one in first), and it is
-    /// recorded and emailed.
+    /// recorded and emailed (the caller wakes the outbox once it committed). The
+    /// account's row is locked first, as every change of factor does, so this
+    /// cannot deadlock with a removal.
     async fn suspend(
         &self,
         connection: &impl ConnectionTrait,
@@ -342,6 +347,7 @@ impl Passkeys {
         row: &passkey::Model,
         requester: &Requester,
     ) -> Result<Verdict<()>, CoreError> {
+        lock_for_change(connection, account.id).await?;
         tracing::warn!(
             account = row.user_id,
             passkey = row.id,
@@ -357,8 +363,6 @@ impl Passkeys {
         SecurityEvents::record(connection, account.id, event, &Actor::Client, requester).await?;
         let notice = notices::passkey_suspended(account, &row.name, clock::now(), &self.support);
         Outbox::enqueue(connection, notice).await?;
-        // Sent once the caller's transaction commits (the worker also polls).
-        self.outbox.wake();
         Ok(Verdict::Wrong(CoreError::PasskeyCloned))
     }
 

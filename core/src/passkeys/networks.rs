@@ -52,7 +52,8 @@ pub(super) async fn purge(db: &DatabaseConnection, now: UnixTime) -> Result<u64,
 /// The network an address belongs to: itself for IPv4, its /64 for IPv6 (one
 /// subscriber's, which it may fill with addresses at will).
 fn network(ip: Option<IpAddr>) -> String {
-    match ip {
+    // An IPv4 client of a dual-stack listener arrives as `::ffff:a.b.c.d`.
+    match ip.map(|ip| ip.to_canonical()) {
         Some(IpAddr::V4(ip)) => ip.to_string(),
         Some(IpAddr::V6(ip)) => {
             let segments = ip.segments();
@@ -73,5 +74,6 @@ mod tests {
         assert_eq!(network(Some(one)), network(Some(other)));
         assert_ne!(network(Some("2001:db8:1:3::1".parse().unwrap())), network(Some(one)));
         assert_eq!(network(Some("192.0.2.7".parse().unwrap())), "192.0.2.7");
+        assert_eq!(network(Some("::ffff:192.0.2.7".parse().unwrap())), "192.0.2.7", "not one bucket for all IPv4");
     }
 }

@@ -104,7 +104,11 @@ impl Passkeys {
         let checked = self.webauthn.finish_discoverable_authentication(answer, state, &[key]);
         match self.record_use(&self.db, &account, &row, checked, requester).await? {
             Verdict::Right(()) => Ok(account),
-            Verdict::Wrong(error) | Verdict::NotAGuess(error) => Err(error),
+            Verdict::Wrong(error) | Verdict::NotAGuess(error) => {
+                // A copy found: its email is stored.
+                self.outbox.wake();
+                Err(error)
+            }
         }
     }
 }

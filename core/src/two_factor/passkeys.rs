@@ -117,8 +117,11 @@ impl TwoFactor {
         let transaction = self.db.begin().await?;
         lock_for_change(&transaction, account.id).await?;
         let factor = SecondFactor::load(&transaction, account.id).await?;
-        let name = Passkeys::remove_on(&transaction, account.id, id).await?.ok_or(CoreError::PasskeyNotFound)?;
-        let last = Passkeys::usable(&transaction, account.id).await? == 0;
+        let removed = Passkeys::remove_on(&transaction, account.id, id).await?.ok_or(CoreError::PasskeyNotFound)?;
+        let name = removed.name;
+        // The last usable one, or the last of all: no passkey would answer any more.
+        let last = (!removed.suspended && Passkeys::usable(&transaction, account.id).await? == 0)
+            || Passkeys::held(&transaction, account.id).await? == 0;
         let now = clock::now();
         let (event, notice) = if last && factor == Some(SecondFactor::Passkey) {
             if !turn_off {

@@ -113,6 +113,8 @@ impl TwoFactor {
     ) -> Result<SessionToken, CoreError> {
         let Verdict::Right(()) = verdict else {
             transaction.commit().await?;
+            // A refusal may have stored an email (a copied passkey, found out).
+            self.outbox.wake();
             return Err(attempt.settle(verdict).await.err().unwrap_or(CoreError::InvalidCode));
         };
         attempt.succeed_on(&transaction).await?;

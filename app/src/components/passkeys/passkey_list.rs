@@ -80,12 +80,20 @@ pub fn PasskeyList(method: TwoFactorMethod, on_changed: Callback<String>) -> imp
                         }
                         .into_any(),
                         Ok(passkeys) => {
-                            // Removing the last usable one turns 2FA off (suspended ones do not count).
+                            // Removing the last usable one (suspended ones do not count), or
+                            // the last of all, turns 2FA off.
                             let usable = passkeys.iter().filter(|passkey| !passkey.suspended).count();
-                            let only = usable == 1 && method == TwoFactorMethod::Passkey;
+                            let passkeys_held = passkeys.len();
+                            let on_passkeys = method == TwoFactorMethod::Passkey;
+                            let last = move |suspended: bool| {
+                                on_passkeys && ((!suspended && usable == 1) || passkeys_held == 1)
+                            };
                             view! {
                                 <ul class="passkey-list">
-                                    {passkeys.into_iter().map(|passkey| passkey_item(passkey, only, ask)).collect_view()}
+                                    {passkeys.into_iter().map(|passkey| {
+                                        let last = last(passkey.suspended);
+                                        passkey_item(passkey, last, ask)
+                                    }).collect_view()}
                                 </ul>
                             }
                             .into_any()
@@ -149,7 +157,8 @@ pub fn PasskeyList(method: TwoFactorMethod, on_changed: Callback<String>) -> imp
 
 fn passkey_item(
     passkey: PasskeyView,
-    only: bool,
+    // Removing it turns 2FA off.
+    last: bool,
     ask: impl Fn(Editing) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let PasskeyView { id, name, added_at, last_used_at, passwordless, suspended } = passkey;
@@ -168,7 +177,7 @@ fn passkey_item(
                     ask(Editing::Rename { id, name: for_rename.clone() })
                 }>"Rename"</button>
                 <button type="button" aria-label=remove_label on:click=move |_| {
-                    ask(Editing::Remove { id, name: for_remove.clone(), last: only && !suspended })
+                    ask(Editing::Remove { id, name: for_remove.clone(), last })
                 }>"Remove"</button>
             </span>
         </li>
