@@ -52,6 +52,14 @@ async fn a_passkey_turns_two_factor_on_and_signs_in(app: TestApp) {
 
     let listed = app.post("/api/passkeys_list", &[], Some(&session)).await.text().await.unwrap();
     assert!(listed.contains("\"name\":\"MacBook Touch ID\"") && !listed.contains("\"last_used_at\":null"), "{listed}");
+
+    // Switching to the app keeps the passkeys, and the email says so.
+    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    let secret = app.begin_totp_setup(&session).await;
+    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
+    let email = app.smtp.wait_for_subject("Your account's security method has been updated").await.text();
+    assert!(email.replace("=\r\n", "").contains("Your passkeys still work in its place."), "{email}");
+    assert_eq!(app.passkey_ids(&session).await.len(), 1);
 }
 
 async fn a_passkey_beside_the_app_is_another_answer_and_the_wizard_switches_to_passkeys(app: TestApp) {
@@ -261,7 +269,6 @@ async fn disabling_two_factor_removes_the_passkeys(app: TestApp) {
     assert_eq!(app.sign_in_passwordless(&Browser::new(), &mut device).await.status(), 401);
     let response = app.sign_in("ana@example.com", PASSWORD).await;
     assert_eq!(response.headers()["location"], "/account", "no second step any more");
-    let _ = clock::now();
 }
 
 async fn a_challenge_given_by_one_server_is_answered_on_another_once(app: TestApp) {

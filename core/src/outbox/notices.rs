@@ -15,10 +15,13 @@ const OTHERS_SIGNED_OUT: &str =
 /// Two-factor authentication was turned on with `method`, or switched to it from
 /// `previous`. Either way the email states the method it has been updated to, in
 /// the words of seed 003.
+/// `passkeys_kept`: the account keeps passkeys beside its new method, which the
+/// email says, since they sign in too.
 pub fn two_factor_enabled(
     account: &Account,
     method: Method,
     previous: Option<Method>,
+    passkeys_kept: bool,
     at: UnixTime,
     support: &str,
 ) -> Email {
@@ -41,13 +44,17 @@ pub fn two_factor_enabled(
             ),
         ),
     };
+    let mut asks = format!("From now on, every sign-in asks for {}. Keep it at hand.", method.asked_at_sign_in());
+    if passkeys_kept {
+        asks.push_str(" Your passkeys still work in its place.");
+    }
     notice(
         account,
         subject,
         &[
             what,
             format!("Your account's security method has been updated to {}.", method.described()),
-            format!("From now on, every sign-in asks for {}. Keep it at hand.", method.asked_at_sign_in()),
+            asks,
             OTHERS_SIGNED_OUT.into(),
         ],
         support,
@@ -423,7 +430,7 @@ mod tests {
     #[test]
     fn the_enabled_notice_names_event_method_time_and_what_to_do() {
         let email =
-            two_factor_enabled(&account(), Method::AuthenticatorApp, None, 1_795_336_200, "support@example.com");
+            two_factor_enabled(&account(), Method::AuthenticatorApp, None, false, 1_795_336_200, "support@example.com");
         assert_eq!(email.to, "ana@example.com");
         assert!(email.subject.contains("Two-factor authentication is on"));
         for part in [
@@ -440,7 +447,7 @@ mod tests {
 
     #[test]
     fn a_switch_names_both_methods() {
-        let email = two_factor_enabled(&account(), Method::AuthenticatorApp, Some(Method::Sms), 0, "support");
+        let email = two_factor_enabled(&account(), Method::AuthenticatorApp, Some(Method::Sms), false, 0, "support");
         assert!(email.subject.contains("security method has been updated"));
         assert!(email.text.contains("switched from SMS (text message codes) to TOTP (Authenticator App)"));
         assert!(email.text.contains("security method has been updated to TOTP (Authenticator App)."));
@@ -449,8 +456,8 @@ mod tests {
     #[test]
     fn every_change_says_other_devices_were_signed_out() {
         for email in [
-            two_factor_enabled(&account(), Method::Sms, None, 0, "support"),
-            two_factor_enabled(&account(), Method::Sms, Some(Method::AuthenticatorApp), 0, "support"),
+            two_factor_enabled(&account(), Method::Sms, None, false, 0, "support"),
+            two_factor_enabled(&account(), Method::Sms, Some(Method::AuthenticatorApp), true, 0, "support"),
             two_factor_disabled(&account(), Method::Sms, 0, "support"),
             password_changed(&account(), 0, "support"),
         ] {

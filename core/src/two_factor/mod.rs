@@ -207,7 +207,8 @@ impl TwoFactor {
         };
         SecurityEvents::record(transaction, account.id, event, &Actor::Client, requester).await?;
         let (renewed, ended) = Sessions::renew_after_change(transaction, signed_in).await?;
-        let notice = notices::two_factor_enabled(account, method, previous, now, &self.support);
+        let passkeys_kept = method != Method::Passkey && Passkeys::usable(transaction, account.id).await? > 0;
+        let notice = notices::two_factor_enabled(account, method, previous, passkeys_kept, now, &self.support);
         Outbox::enqueue(transaction, notice).await?;
         tracing::info!(
             account = account.id,
