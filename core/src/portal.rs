@@ -61,6 +61,9 @@ pub struct PortalConfig {
     pub site_url: String,
     /// Where passkeys belong: the relying party and the origin.
     pub passkeys: PasskeyConfig,
+    /// Bring the schema up to date at start (`MIGRATE_ON_START`), or refuse to
+    /// start on one that is not (`server migrate` does it in a deploy pipeline).
+    pub migrate_on_start: bool,
 }
 
 impl Default for PortalConfig {
@@ -77,6 +80,7 @@ impl Default for PortalConfig {
             site_url: "http://127.0.0.1:3000".to_owned(),
             passkeys: PasskeyConfig::for_site(&url::Url::parse("http://127.0.0.1:3000").expect("a URL"), None, None)
                 .expect("the default site has a host"),
+            migrate_on_start: true,
         }
     }
 }
@@ -94,6 +98,18 @@ pub enum StartError {
     Sms(String),
     #[error("passkeys: {0}")]
     Passkeys(String),
+    #[error(
+        "the database schema has migrations this server does not know ({}): a newer server migrated it; run that \
+         version",
+        .0.join(", ")
+    )]
+    SchemaAhead(Vec<String>),
+    #[error(
+        "the database schema is behind this server (pending: {}): run `server migrate`, or start with \
+         MIGRATE_ON_START=true",
+        .0.join(", ")
+    )]
+    SchemaBehind(Vec<String>),
     #[error(transparent)]
     Core(#[from] CoreError),
 }
@@ -129,7 +145,16 @@ impl Portal {
         let mailer = Mailer::new(&config.mail).map_err(StartError::Mail)?;
         let sms = config.sms.gateway().map_err(StartError::Sms)?;
         let db = db::connect(&config.database_url).await?;
-        db::migrate(&db).await?;
+        let schema = match config.migrate_on_start {
+            true => db::migrate(&db).await?,
+            false => db::schema::state(&db).await?,
+        };
+        if !schema.unknown.is_empty() {
+            return Err(StartError::SchemaAhead(schema.unknown));
+        }
+        if !schema.pending.is_empty() {
+            return Err(StartError::SchemaBehind(schema.pending));
+        }
 
         let outbox = Outbox::new(db.clone(), mailer, sms, key.clone());
         let support = config.mail.support_contact.clone();

@@ -81,6 +81,7 @@ impl Config {
             site_url: site_url.to_string(),
             passkeys: PasskeyConfig::for_site(&site_url, var("WEBAUTHN_RP_ID"), var("WEBAUTHN_RP_NAME"))
                 .map_err(|problem| ConfigError::Invalid { name: "SITE_URL", problem })?,
+            migrate_on_start: flag("MIGRATE_ON_START")?.unwrap_or(defaults.migrate_on_start),
         };
         let trusted_proxies = match var("TRUSTED_PROXIES") {
             Some(text) => TrustedProxies::parse(&text)
@@ -177,6 +178,16 @@ fn number(name: &'static str) -> Result<Option<usize>, ConfigError> {
         .map(|text| match text.trim().parse::<usize>() {
             Ok(value) if value > 0 => Ok(value),
             _ => Err(ConfigError::Invalid { name, problem: format!("expected a positive whole number, got {text:?}") }),
+        })
+        .transpose()
+}
+
+fn flag(name: &'static str) -> Result<Option<bool>, ConfigError> {
+    var(name)
+        .map(|text| match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" => Ok(false),
+            _ => Err(ConfigError::Invalid { name, problem: format!("expected true or false, got {text:?}") }),
         })
         .transpose()
 }

@@ -1,6 +1,7 @@
 //! Starts the Customer Portal: reads the configuration, opens and migrates the
-//! database, starts the workers and serves until Ctrl-C or SIGTERM. With `admin …`,
-//! runs the support desk's tool instead (`server --help`).
+//! database, starts the workers and serves until Ctrl-C or SIGTERM. With `migrate`,
+//! only brings the schema up to date; with `admin …`, runs the support desk's tool
+//! instead (`server --help`).
 
 use std::process::ExitCode;
 
@@ -46,6 +47,31 @@ async fn run() -> ExitCode {
         }
         Command::Admin(admin) => admin::run(admin).await,
         Command::Serve => serve_until_stopped().await,
+        Command::Migrate => migrate().await,
+    }
+}
+
+/// `server migrate`: applies the pending migrations (under PostgreSQL's advisory
+/// lock, so it may run beside starting servers) and says where the schema stands.
+async fn migrate() -> ExitCode {
+    let result = async {
+        let config = Config::from_env()?;
+        let db = portal_core::db::connect(&config.portal.database_url).await?;
+        let schema = portal_core::db::migrate(&db).await?;
+        if !schema.unknown.is_empty() {
+            return Err(portal_core::StartError::SchemaAhead(schema.unknown).into());
+        }
+        Ok::<_, Box<dyn std::error::Error>>(())
+    };
+    match result.await {
+        Ok(()) => {
+            tracing::info!("the database schema is current");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("cannot migrate: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 

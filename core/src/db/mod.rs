@@ -3,6 +3,7 @@
 
 pub mod entities;
 mod migrations;
+pub mod schema;
 mod sqlite_tuning;
 
 use std::path::Path;
@@ -10,7 +11,6 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
-use sea_orm_migration::MigratorTrait as _;
 
 /// The embedded default: a SQLite file under `./data`, created on first run.
 pub const DEFAULT_URL: &str = "sqlite://data/portal.db?mode=rwc";
@@ -59,11 +59,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Applies every migration not yet applied. Safe to run from several servers at once
-/// on PostgreSQL, where each migration runs in a transaction.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    migrations::Migrator::up(db, None).await
-}
+pub use schema::{SchemaState, migrate};
 
 /// The file path of a `sqlite:` URL, or `None` for other databases and in-memory ones.
 fn sqlite_file(url: &str) -> Option<&str> {
@@ -78,7 +74,7 @@ fn sqlite_file(url: &str) -> Option<&str> {
 #[cfg(test)]
 pub(crate) async fn for_tests() -> DatabaseConnection {
     let db = connect("sqlite::memory:").await.unwrap();
-    migrate(&db).await.unwrap();
+    assert!(migrate(&db).await.unwrap().is_current());
     db
 }
 

@@ -7,6 +7,9 @@ Customer Portal server
 
 Usage:
   server                                          Serve the portal (configured by environment variables)
+  server migrate                                  Bring the database schema up to date, then exit (for deploy
+                                                  pipelines; servers started with MIGRATE_ON_START=false
+                                                  then find it current)
   server admin show EMAIL                         Show an account: 2FA method, locks and failure counts,
                                                   sessions, and its last 20 security events
   server admin unlock EMAIL --reason TEXT         Clear the account's locks and failure counts
@@ -33,6 +36,8 @@ database could not be reached); 2 the command line is wrong.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     Serve,
+    /// `server migrate`: the schema brought up to date, and nothing served.
+    Migrate,
     Help,
     Admin(Admin),
 }
@@ -78,6 +83,12 @@ impl Command {
         let Some((first, rest)) = args.split_first() else {
             return Ok(Self::Serve);
         };
+        if first == "migrate" {
+            return match rest {
+                [] => Ok(Self::Migrate),
+                _ => usage("migrate takes no arguments"),
+            };
+        }
         if first != "admin" {
             return usage(&format!("unknown command {first:?}"));
         }

@@ -74,6 +74,40 @@ macro_rules! on_each_database {
     };
 }
 
+/// Runs each listed `async fn(String)` once with the URL of a fresh SQLite file and
+/// once with that of a fresh PostgreSQL schema, for tests of start-up itself.
+#[macro_export]
+macro_rules! on_each_database_url {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let (url, _folder) = $crate::support::fresh_sqlite_file();
+                    super::$name(url).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    match $crate::support::fresh_postgres_schema().await {
+                        Some(url) => super::$name(url).await,
+                        None => eprintln!("skipped: TEST_DATABASE_URL is not set"),
+                    }
+                }
+            )+
+        }
+    };
+}
+
+/// The URL of a SQLite file in a folder of its own, removed with the folder.
+pub fn fresh_sqlite_file() -> (String, TempFolder) {
+    let folder = TempFolder::new();
+    (format!("sqlite://{}/portal.db?mode=rwc", folder.0.display()), folder)
+}
+
 impl TestApp {
     /// A running portal, or `None` for PostgreSQL when no server is configured.
     pub async fn start(backend: Backend) -> Option<Self> {
@@ -84,8 +118,8 @@ impl TestApp {
     pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
         let (database_url, folder) = match backend {
             Backend::Sqlite => {
-                let folder = TempFolder::new();
-                (format!("sqlite://{}/portal.db?mode=rwc", folder.0.display()), Some(folder))
+                let (url, folder) = fresh_sqlite_file();
+                (url, Some(folder))
             }
             Backend::Postgres => (fresh_postgres_schema().await?, None),
         };
@@ -246,7 +280,7 @@ pub fn set_cookie_header(headers: &HeaderMap) -> Option<String> {
 
 /// A schema of its own in the `TEST_DATABASE_URL` database, so tests running at the
 /// same time never see each other's rows.
-async fn fresh_postgres_schema() -> Option<String> {
+pub async fn fresh_postgres_schema() -> Option<String> {
     let base = std::env::var("TEST_DATABASE_URL").ok().filter(|url| !url.is_empty());
     // CI runs every test on PostgreSQL too: there, a missing database is a failure.
     assert!(base.is_some() || std::env::var_os("CI").is_none(), "CI needs TEST_DATABASE_URL for the PostgreSQL tests");
@@ -284,7 +318,7 @@ fn random_suffix() -> String {
 }
 
 /// A folder under the system's temp dir, removed when the test ends.
-struct TempFolder(std::path::PathBuf);
+pub struct TempFolder(std::path::PathBuf);
 
 impl TempFolder {
     fn new() -> Self {

@@ -1,0 +1,81 @@
+//! Servers of a fleet starting together on one PostgreSQL database, and servers
+//! that find the schema behind or ahead of them.
+
+mod support;
+
+use portal_core::{KeySource, Portal, PortalConfig, StartError};
+use sea_orm::ConnectionTrait as _;
+use support::fresh_postgres_schema;
+
+/// The configuration of a server on `database_url` (mail and texts to a folder).
+fn config(database_url: &str) -> PortalConfig {
+    let folder = std::env::temp_dir().join("portal-fleet-tests");
+    PortalConfig {
+        database_url: database_url.to_owned(),
+        master_key: KeySource::Key(portal_core::secrets::MasterKey::generate()),
+        mail: portal_core::outbox::MailConfig {
+            transport: portal_core::outbox::MailTransport::Files(folder.clone()),
+            ..Default::default()
+        },
+        sms: portal_core::outbox::SmsTransport::LogFile(folder.join("sms.log")),
+        ..PortalConfig::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_servers_started_at_once_on_a_fresh_postgresql_database_all_come_up() {
+    let Some(url) = fresh_postgres_schema().await else {
+        return eprintln!("skipped: TEST_DATABASE_URL is not set");
+    };
+    let config = config(&url);
+    let (first, second, third) = tokio::join!(Portal::start(&config), Portal::start(&config), Portal::start(&config));
+    let portal = first.expect("the first server starts");
+    second.expect("the second server starts");
+    third.expect("the third server starts");
+
+    let rows = portal
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            portal.db.get_database_backend(),
+            "SELECT version, count(*) AS applied FROM seaql_migrations GROUP BY version",
+        ))
+        .await
+        .unwrap();
+    assert!(rows.len() >= 11, "every migration is recorded: {}", rows.len());
+    for row in rows {
+        let version: String = row.try_get("", "version").unwrap();
+        assert_eq!(row.try_get::<i64>("", "applied").unwrap(), 1, "{version} applied once");
+    }
+}
+
+on_each_database_url!(a_server_told_not_to_migrate_refuses_an_old_schema, a_server_refuses_a_schema_newer_than_itself);
+
+async fn a_server_told_not_to_migrate_refuses_an_old_schema(url: String) {
+    let refused = Portal::start(&PortalConfig { migrate_on_start: false, ..config(&url) }).await;
+    match refused {
+        Err(StartError::SchemaBehind(pending)) => assert!(pending.len() >= 11, "{pending:?}"),
+        Err(error) => panic!("{error}"),
+        Ok(_) => panic!("started on an empty schema"),
+    }
+    // `server migrate` does it; then the server starts without migrating.
+    let db = portal_core::db::connect(&url).await.unwrap();
+    assert!(portal_core::db::migrate(&db).await.unwrap().is_current());
+    Portal::start(&PortalConfig { migrate_on_start: false, ..config(&url) }).await.unwrap();
+}
+
+async fn a_server_refuses_a_schema_newer_than_itself(url: String) {
+    let portal = Portal::start(&config(&url)).await.unwrap();
+    portal
+        .db
+        .execute_unprepared("INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20991231_000099_future', 0)")
+        .await
+        .unwrap();
+    for migrate_on_start in [true, false] {
+        let refused = Portal::start(&PortalConfig { migrate_on_start, ..config(&url) }).await;
+        match refused {
+            Err(StartError::SchemaAhead(unknown)) => assert_eq!(unknown, ["m20991231_000099_future"]),
+            Err(error) => panic!("{error}"),
+            Ok(_) => panic!("started on a schema it does not know"),
+        }
+    }
+}
