@@ -155,6 +155,7 @@ mod tests {
     fn reads_every_command() {
         assert_eq!(parse(""), Ok(Command::Serve));
         assert_eq!(parse("--help"), Ok(Command::Help));
+        assert_eq!(parse("migrate"), Ok(Command::Migrate));
         assert_eq!(parse("admin unlock --help"), Ok(Command::Help));
         assert_eq!(
             parse("admin show ana@example.com"),
@@ -173,6 +174,7 @@ mod tests {
     #[test]
     fn refuses_what_makes_no_sense() {
         for line in [
+            "migrate now",
             "serve",
             "admin",
             "admin delete ana@example.com --reason x",
