@@ -30,6 +30,10 @@ pub struct Config {
     /// and the client's file names, which it changes as it rebuilds, are looked up
     /// for each page.
     pub watching: bool,
+    /// On SIGTERM, how long `/readyz` says "not ready" while requests are still
+    /// served, so the load balancer stops sending them before the server stops
+    /// (`SHUTDOWN_DRAIN_SECONDS`; Ctrl-C stops at once).
+    pub shutdown_drain: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +93,14 @@ impl Config {
             None => TrustedProxies::default(),
         };
         let watching = std::env::var_os("LEPTOS_WATCH").is_some();
-        Ok(Self { leptos, portal, site_url, trusted_proxies, watching })
+        let shutdown_drain = match var("SHUTDOWN_DRAIN_SECONDS") {
+            Some(text) => Duration::from_secs(text.trim().parse().map_err(|_| ConfigError::Invalid {
+                name: "SHUTDOWN_DRAIN_SECONDS",
+                problem: format!("expected a whole number of seconds, got {text:?}"),
+            })?),
+            None => DEFAULT_SHUTDOWN_DRAIN,
+        };
+        Ok(Self { leptos, portal, site_url, trusted_proxies, watching, shutdown_drain })
     }
 
     /// A portal on `addr` over `database_url` with a fresh master key and mail written
@@ -115,6 +126,7 @@ impl Config {
             site_url: default_site_url(addr),
             trusted_proxies: TrustedProxies::default(),
             watching: false,
+            shutdown_drain: DEFAULT_SHUTDOWN_DRAIN,
         }
     }
 
@@ -168,6 +180,9 @@ fn sms_transport() -> Result<Option<SmsTransport>, ConfigError> {
         from: required("TWILIO_FROM")?,
     })))
 }
+
+/// Long enough for a load balancer checking every few seconds to see it.
+const DEFAULT_SHUTDOWN_DRAIN: Duration = Duration::from_secs(5);
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.trim().is_empty())

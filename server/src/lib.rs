@@ -6,11 +6,13 @@ pub mod admin;
 pub mod allocator;
 pub mod config;
 mod layers;
+pub mod readiness;
 mod router;
 mod serve;
 mod static_files;
 pub mod workers;
 
 pub use config::Config;
-pub use router::router;
+pub use readiness::Readiness;
+pub use router::{router, router_with};
 pub use serve::serve;

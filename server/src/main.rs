@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use portal_core::Portal;
 use server::admin::{self, Command, HELP};
-use server::{Config, allocator, router, workers};
+use server::{Config, Readiness, allocator, router_with, workers};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
@@ -94,13 +94,35 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", config.leptos.site_addr))?;
     tracing::info!("Customer Portal listening on http://{} (site URL {})", config.leptos.site_addr, config.site_url);
-    server::serve(listener, router(&config, portal), shutdown_signal()).await?;
+    let readiness = Readiness::default();
+    let stop = drain_then_stop(readiness.clone(), config.shutdown_drain);
+    server::serve(listener, router_with(&config, portal, readiness), stop).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before exit.
-async fn shutdown_signal() {
+/// Resolves when the server should stop taking connections: at once on Ctrl-C;
+/// on SIGTERM (an orchestrator stopping it), after `/readyz` said "not ready" for
+/// `drain`, meanwhile serving as before, so the load balancer moves on first.
+/// Requests in flight then finish before exit.
+async fn drain_then_stop(readiness: Readiness, drain: std::time::Duration) {
+    if let Stop::Terminate = stop_signal().await
+        && !drain.is_zero()
+    {
+        readiness.drain();
+        tracing::info!(seconds = drain.as_secs(), "stopping: not ready from now on, draining");
+        tokio::time::sleep(drain).await;
+    }
+    tracing::info!("stopping: requests in flight finish");
+}
+
+/// What asked the server to stop.
+enum Stop {
+    Interrupt,
+    Terminate,
+}
+
+async fn stop_signal() -> Stop {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -116,7 +138,7 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
+        () = interrupt => Stop::Interrupt,
+        () = terminate => Stop::Terminate,
     }
 }

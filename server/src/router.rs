@@ -1,5 +1,5 @@
 //! The HTTP router: the Leptos pages (compressed) and server functions, the health
-//! check, the static files, and the security layers around them all.
+//! and readiness checks, the static files, and the security layers around them all.
 
 use std::sync::{Arc, OnceLock};
 
@@ -18,10 +18,17 @@ use tower_http::compression::predicate::{Predicate as _, SizeAbove};
 use tower_http::trace::TraceLayer;
 
 use crate::layers::{account_guard, client_ip, cross_origin, form_fields, security_headers, url_errors};
+use crate::readiness::{self, Readiness};
 use crate::{Config, static_files};
 
-/// The whole portal as one axum router.
+/// The whole portal as one axum router, ready until the process ends.
 pub fn router(config: &Config, portal: Portal) -> Router {
+    router_with(config, portal, Readiness::default())
+}
+
+/// The whole portal as one axum router, whose `/readyz` says "not ready" once
+/// `readiness` drains.
+pub fn router_with(config: &Config, portal: Portal, readiness: Readiness) -> Router {
     let options = config.leptos.clone();
     let portal = Arc::new(portal);
     let state = AppState { portal: portal.clone(), cookies: Cookies::new(config.is_https()) };
@@ -53,7 +60,8 @@ pub fn router(config: &Config, portal: Portal) -> Router {
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(MIN_COMPRESSED).and(is_page)));
 
     Router::new()
-        .route("/healthz", get(health).with_state(portal))
+        .route("/healthz", get(health).with_state(portal.clone()))
+        .route("/readyz", get(readiness::ready).with_state((portal, readiness)))
         .merge(static_files::routes(&options))
         .merge(pages)
         .layer(middleware::from_fn_with_state(state, account_guard::guard))

@@ -79,3 +79,58 @@ async fn a_server_refuses_a_schema_newer_than_itself(url: String) {
         }
     }
 }
+
+on_each_database!(ready_once_the_database_answers_the_schema_is_current_and_the_outbox_runs);
+
+/// Serves `router` on a loopback port of its own; returns its base URL.
+async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(server::serve(listener, router, std::future::pending()));
+    base
+}
+
+async fn get(url: String) -> (u16, String) {
+    let response = reqwest::get(url).await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn ready_once_the_database_answers_the_schema_is_current_and_the_outbox_runs(app: support::TestApp) {
+    // Ready once the outbox worker began its first pass, moments after start.
+    let mut ready = get(app.url("/readyz")).await;
+    for _ in 0..50 {
+        if ready.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        ready = get(app.url("/readyz")).await;
+    }
+    assert_eq!(ready, (200, "ready\n".to_owned()));
+
+    // A server told to stop says so first, while still alive and serving.
+    let readiness = server::Readiness::default();
+    let draining = serve(server::router_with(&app.config, app.portal.clone(), readiness.clone())).await;
+    assert_eq!(get(format!("{draining}/readyz")).await.0, 200);
+    readiness.drain();
+    let (status, body) = get(format!("{draining}/readyz")).await;
+    assert_eq!(status, 503);
+    assert!(body.contains("draining"), "{body}");
+    assert_eq!(get(format!("{draining}/healthz")).await.0, 200, "alive all the same");
+
+    // A server whose outbox worker is not running.
+    let idle = Portal::start(&app.config.portal).await.unwrap();
+    let idle = serve(server::router(&app.config, idle)).await;
+    let (status, body) = get(format!("{idle}/readyz")).await;
+    assert_eq!(status, 503);
+    assert!(body.contains("outbox"), "{body}");
+
+    // A schema a newer server migrated.
+    app.portal
+        .db
+        .execute_unprepared("INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20991231_000099_future', 0)")
+        .await
+        .unwrap();
+    let (status, body) = get(app.url("/readyz")).await;
+    assert_eq!(status, 503);
+    assert!(body.contains("schema") && body.contains("m20991231_000099_future"), "{body}");
+}

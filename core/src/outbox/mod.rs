@@ -13,6 +13,7 @@ pub use mailer::{MailConfig, MailTransport, Mailer};
 pub use sms::{SmsGateway, SmsTransport};
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sea_query::Expr;
@@ -35,6 +36,8 @@ const SEALED_EMAIL: &str = "sealed_email";
 
 /// How often the worker looks for due messages when nobody wakes it.
 const POLL_EVERY: Duration = Duration::from_secs(5);
+/// A worker that began no pass for this long is not running (or is stuck).
+const RUNNING_WITHIN_SECS: i64 = 60;
 /// A message being sent is not picked up by another worker for this long.
 const LEASE_SECS: i64 = 60;
 const MAX_BACKOFF_SECS: i64 = 300;
@@ -62,11 +65,22 @@ pub struct Outbox {
     sms: Arc<dyn SmsGateway>,
     key: MasterKey,
     wake: Arc<Notify>,
+    /// When this server's worker last began a pass (0: never): readiness asks.
+    last_pass_at: Arc<AtomicI64>,
 }
 
 impl Outbox {
     pub fn new(db: DatabaseConnection, mailer: Mailer, sms: Arc<dyn SmsGateway>, key: MasterKey) -> Self {
-        Self { db, mailer, sms, key, wake: Arc::new(Notify::new()) }
+        let last_pass_at = Arc::new(AtomicI64::new(0));
+        Self { db, mailer, sms, key, wake: Arc::new(Notify::new()), last_pass_at }
+    }
+
+    /// Whether this server's worker is delivering: it began a pass lately (it
+    /// begins one every few seconds, and a pass that hangs on a mail server
+    /// shows here too).
+    pub fn is_running(&self) -> bool {
+        let last = self.last_pass_at.load(Ordering::Relaxed);
+        last > 0 && clock::now() - last <= RUNNING_WITHIN_SECS
     }
 
     /// Stores `email` for delivery, on `connection`: pass the transaction of the
@@ -128,6 +142,7 @@ impl Outbox {
     /// and for messages other servers stored.
     pub async fn run(self) {
         loop {
+            self.last_pass_at.store(clock::now(), Ordering::Relaxed);
             if let Err(error) = self.deliver_due().await {
                 tracing::warn!(%error, "outbox: cannot read due messages");
             }

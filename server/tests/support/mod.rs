@@ -79,7 +79,7 @@ macro_rules! on_each_database {
 #[macro_export]
 macro_rules! on_each_database_url {
     ($($name:ident),+ $(,)?) => {
-        mod sqlite {
+        mod sqlite_url {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
@@ -88,7 +88,7 @@ macro_rules! on_each_database_url {
                 }
             )+
         }
-        mod postgres {
+        mod postgres_url {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
