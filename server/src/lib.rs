@@ -6,6 +6,7 @@ pub mod admin;
 pub mod allocator;
 pub mod config;
 mod layers;
+pub mod logging;
 pub mod readiness;
 mod router;
 mod serve;

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use portal_core::Portal;
 use server::admin::{self, Command, HELP};
+use server::logging::{self, LogFormat};
 use server::{Config, Readiness, allocator, router_with, workers};
-use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 fn main() -> ExitCode {
@@ -31,15 +31,19 @@ async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let format = match LogFormat::from_env() {
+        Ok(format) => format,
+        Err(problem) => {
+            eprintln!("error: {problem}");
+            return ExitCode::from(2);
+        }
+    };
     // The admin tool keeps its logs to warnings on stderr, so its report reads clean.
     let (default_level, writer) = match command {
         Command::Admin(_) => ("warn", BoxMakeWriter::new(std::io::stderr)),
         _ => ("info", BoxMakeWriter::new(std::io::stdout)),
     };
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)))
-        .init();
+    logging::init(format, default_level, writer);
     match command {
         Command::Help => {
             print!("{HELP}");

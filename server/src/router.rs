@@ -17,7 +17,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{Predicate as _, SizeAbove};
 use tower_http::trace::TraceLayer;
 
-use crate::layers::{account_guard, client_ip, cross_origin, form_fields, security_headers, url_errors};
+use crate::layers::{account_guard, client_ip, cross_origin, form_fields, request_id, security_headers, url_errors};
 use crate::readiness::{self, Readiness};
 use crate::{Config, static_files};
 
@@ -70,13 +70,28 @@ pub fn router_with(config: &Config, portal: Portal, readiness: Readiness) -> Rou
         .layer(middleware::from_fn(form_fields::refuse_malformed))
         .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::add))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(log_response))
+        .layer(middleware::from_fn(request_id::assign))
 }
 
-/// The span each request is traced in: its method and path, never its query,
+/// The span each request is traced in: its id, method and route (the path), and
+/// the account once a server function knows it (`app::ssr`); never its query,
 /// which can hold a password-reset link's token.
 fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
-    tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+    let id = request.headers().get(request_id::HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        request_id = id,
+        method = %request.method(),
+        route = %request.uri().path(),
+        account = tracing::field::Empty,
+    )
+}
+
+/// One line per answered request: its status and how long it took (in its span,
+/// so with its id, route and account).
+fn log_response<B>(response: &axum::http::Response<B>, latency: std::time::Duration, _: &tracing::Span) {
+    tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "answered");
 }
 
 /// The app's routes, worked out once per process. Leptos finds them by rendering

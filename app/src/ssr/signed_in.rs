@@ -101,6 +101,15 @@ enum Stage {
 }
 
 async fn presented_session(stage: Stage) -> Result<Option<SignedIn>, AppError> {
+    let found = find_presented_session(stage).await?;
+    if let Some(found) = &found {
+        // The request's log lines name the account (its id, nothing else of it).
+        tracing::Span::current().record("account", found.account.id);
+    }
+    Ok(found)
+}
+
+async fn find_presented_session(stage: Stage) -> Result<Option<SignedIn>, AppError> {
     if let Stage::SignedIn = stage
         && let Some(known) = use_context::<Parts>().and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
     {

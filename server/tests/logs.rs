@@ -1,0 +1,74 @@
+//! What the server writes to its logs, as JSON, while a customer signs in with
+//! SMS: every request's line carries its id, route, status and latency (and
+//! the account once known), and no line holds the password, a code, a session
+//! token or the phone number. One test in this file: it owns the process's logger.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use support::sms::PHONE;
+use support::{Backend, PASSWORD, TestApp, session_cookie};
+
+/// Every line written, kept for the test to read.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_name_each_request_and_hold_no_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    // The server's own crates at debug, the rest as in production.
+    let level = "info,server=debug,portal_core=debug,app=debug";
+    server::logging::init(server::logging::LogFormat::Json, level, move || writer.clone());
+
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let session = app.register_with_sms("ana@example.com").await;
+    let response = app.sign_in("ana@example.com", PASSWORD).await;
+    let awaiting = session_cookie(response.headers()).unwrap();
+    let code = app.twilio.next_code(PHONE).await;
+    let signed_in = app.verify_sign_in_code(&awaiting, &code).await;
+    assert_eq!(signed_in.status(), 200);
+    let request_id = signed_in.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let signed_in = session_cookie(signed_in.headers()).unwrap();
+    let account = app.account_id("ana@example.com").await;
+    app.smtp.wait_for_subject("Two-factor authentication is on").await;
+
+    let logs = captured.text();
+    let lines: Vec<serde_json::Value> =
+        logs.lines().map(|line| serde_json::from_str(line).expect("one JSON object a line")).collect();
+    let answered = lines
+        .iter()
+        .find(|line| line["message"] == "answered" && line["span"]["request_id"] == request_id.as_str())
+        .unwrap_or_else(|| panic!("no line for request {request_id}:\n{logs}"));
+    assert_eq!(answered["span"]["route"], "/api/verify_sign_in_code");
+    assert_eq!(answered["status"], 200);
+    assert!(answered["latency_ms"].as_f64().is_some());
+    assert_eq!(answered["span"]["account"], account, "the account, once the half-way session names it");
+
+    let token = |cookie: &str| cookie.split_once('=').unwrap().1.to_owned();
+    let national = PHONE.trim_start_matches('+').to_owned();
+    let last_digits = PHONE[PHONE.len() - 8..].to_owned();
+    for secret in
+        [PASSWORD.to_owned(), code, token(&session), token(&awaiting), token(&signed_in), national, last_digits]
+    {
+        assert!(!logs.contains(&secret), "the logs hold {secret:?}:\n{logs}");
+    }
+}
