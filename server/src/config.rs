@@ -34,6 +34,8 @@ pub struct Config {
     /// served, so the load balancer stops sending them before the server stops
     /// (`SHUTDOWN_DRAIN_SECONDS`; Ctrl-C stops at once).
     pub shutdown_drain: Duration,
+    /// Where `/metrics` is served (`METRICS_ADDR`), apart from the customers' port.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,7 +102,14 @@ impl Config {
             })?),
             None => DEFAULT_SHUTDOWN_DRAIN,
         };
-        Ok(Self { leptos, portal, site_url, trusted_proxies, watching, shutdown_drain })
+        let metrics_addr = match var("METRICS_ADDR") {
+            Some(text) => Some(text.trim().parse().map_err(|_| ConfigError::Invalid {
+                name: "METRICS_ADDR",
+                problem: format!("expected an address and port such as 127.0.0.1:9100, got {text:?}"),
+            })?),
+            None => None,
+        };
+        Ok(Self { leptos, portal, site_url, trusted_proxies, watching, shutdown_drain, metrics_addr })
     }
 
     /// A portal on `addr` over `database_url` with a fresh master key and mail written
@@ -127,6 +136,7 @@ impl Config {
             trusted_proxies: TrustedProxies::default(),
             watching: false,
             shutdown_drain: DEFAULT_SHUTDOWN_DRAIN,
+            metrics_addr: None,
         }
     }
 

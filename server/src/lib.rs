@@ -7,6 +7,7 @@ pub mod allocator;
 pub mod config;
 mod layers;
 pub mod logging;
+pub mod metrics;
 pub mod readiness;
 mod router;
 mod serve;

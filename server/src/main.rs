@@ -91,6 +91,9 @@ async fn serve_until_stopped() -> ExitCode {
 
 async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
+    if let Some(addr) = config.metrics_addr {
+        server::metrics::serve(addr).await.map_err(|error| format!("cannot serve metrics on {addr}: {error}"))?;
+    }
     let portal = Portal::start(&config.portal).await.map_err(|error| format!("cannot open the database: {error}"))?;
     workers::spawn_all(&portal);
 

@@ -64,6 +64,7 @@ pub fn router_with(config: &Config, portal: Portal, readiness: Readiness) -> Rou
         .route("/readyz", get(readiness::ready).with_state((portal, readiness)))
         .merge(static_files::routes(&options))
         .merge(pages)
+        .layer(middleware::from_fn(crate::metrics::record))
         .layer(middleware::from_fn_with_state(state, account_guard::guard))
         .layer(middleware::from_fn(url_errors::refuse_foreign_words))
         .layer(middleware::from_fn_with_state(config.trusted_proxies.clone(), client_ip::resolve))

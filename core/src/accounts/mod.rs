@@ -155,6 +155,23 @@ impl Accounts {
         password: Password,
         requester: &Requester,
     ) -> Result<Account, CoreError> {
+        let result = self.check_sign_in(email, password, requester).await;
+        crate::telemetry::sign_in(match &result {
+            Ok(_) => "right",
+            Err(CoreError::InvalidCredentials) => "wrong",
+            Err(CoreError::TooManyAttempts { .. }) => "throttled",
+            Err(CoreError::Locked(_)) => "locked",
+            Err(_) => "error",
+        });
+        result
+    }
+
+    async fn check_sign_in(
+        &self,
+        email: &str,
+        password: Password,
+        requester: &Requester,
+    ) -> Result<Account, CoreError> {
         let email = email.trim().to_lowercase();
         let found = self
             .find_by_email(&email)

@@ -167,6 +167,7 @@ impl Outbox {
             .limit(BATCH)
             .all(&self.db)
             .await?;
+        self.report_depth(now).await?;
         let mut sent = 0;
         for message in due {
             if self.claim(&message, now).await? {
@@ -174,6 +175,36 @@ impl Outbox {
             }
         }
         Ok(sent)
+    }
+
+    /// Reports what waits on each channel (not sent, not set aside), for operators.
+    async fn report_depth(&self, now: clock::UnixTime) -> Result<(), CoreError> {
+        use sea_orm::{FromQueryResult, QuerySelect as _};
+
+        #[derive(FromQueryResult)]
+        struct Waiting {
+            channel: String,
+            waiting: i64,
+            oldest: Option<i64>,
+        }
+        let rows = outbox_message::Entity::find()
+            .select_only()
+            .column(outbox_message::Column::Channel)
+            .column_as(outbox_message::Column::Id.count(), "waiting")
+            .column_as(outbox_message::Column::CreatedAt.min(), "oldest")
+            .filter(outbox_message::Column::SentAt.is_null())
+            .filter(outbox_message::Column::FailedAt.is_null())
+            .group_by(outbox_message::Column::Channel)
+            .into_model::<Waiting>()
+            .all(&self.db)
+            .await?;
+        for channel in [EMAIL, SEALED_EMAIL, SMS] {
+            let found = rows.iter().find(|row| row.channel == channel);
+            let waiting = found.map_or(0, |row| row.waiting.max(0) as u64);
+            let oldest_age = found.and_then(|row| row.oldest).map_or(0, |oldest| now - oldest);
+            crate::telemetry::outbox_depth(channel, waiting, oldest_age);
+        }
+        Ok(())
     }
 
     /// How many messages to `address` wait to be sent (not yet sent, not set aside).
@@ -228,6 +259,7 @@ impl Outbox {
         let (id, channel) = (message.id, message.channel.clone());
         let mut update: outbox_message::ActiveModel = message.into();
         update.attempts = Set(attempts);
+        crate::telemetry::outbox_delivery(&channel, if outcome.is_ok() { "sent" } else { "failed" });
         let delivered = match outcome {
             Ok(()) => {
                 update.sent_at = Set(Some(now));

@@ -233,8 +233,10 @@ impl Throttle {
             count.locked_at.is_some() || self.rule.lock_after.is_some_and(|limit| count.consecutive >= limit)
         });
         if locked {
+            crate::telemetry::throttle_refusal(self.rule.scope, "locked");
             return Ok(CoreError::Locked(self.rule.guess));
         }
+        crate::telemetry::throttle_refusal(self.rule.scope, "wait");
         // A count reset between the refusal and this read: the next try is free.
         let wait = count.map_or(1, |count| count.last_failed_at + delay_after(count.consecutive) - now);
         Ok(CoreError::TooManyAttempts { guess: self.rule.guess, retry_after_secs: wait.max(1) })
@@ -326,6 +328,7 @@ impl Attempt {
                 SecurityEvents::record(outbox.db(), account.id, rule.wrong, &Actor::Client, requester).await?;
             }
             if newly_locked {
+                crate::telemetry::throttle_lock(rule.scope);
                 let locked = SecurityEvent::Locked(rule.guess);
                 SecurityEvents::record(outbox.db(), account.id, locked, &Actor::Client, requester).await?;
                 let notice = notices::locked(account, rule.guess, self.locked_for, self.consecutive, now, support);

@@ -111,6 +111,11 @@ impl TwoFactor {
         pending: &SignedIn,
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
+        crate::telemetry::code_check(match &verdict {
+            Verdict::Right(()) => "right",
+            Verdict::Wrong(_) => "wrong",
+            Verdict::NotAGuess(_) => "not_a_guess",
+        });
         let Verdict::Right(()) = verdict else {
             transaction.commit().await?;
             // A refusal may have stored an email (a copied passkey, found out).

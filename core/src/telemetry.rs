@@ -1,0 +1,59 @@
+//! The core's figures for operators, through the `metrics` facade (the server
+//! exports them as Prometheus text when `METRICS_ADDR` is set; otherwise they
+//! cost next to nothing). One place names them all. No label ever names a
+//! customer: outcomes, throttle scopes and channels only.
+
+use std::time::Duration;
+
+/// A sign-in's password step: `right`, `wrong`, `throttled`, `locked` or `error`.
+pub(crate) fn sign_in(outcome: &'static str) {
+    metrics::counter!("portal_sign_ins_total", "outcome" => outcome).increment(1);
+}
+
+/// A check of the second factor at sign-in: `right`, `wrong` or `not_a_guess`.
+pub(crate) fn code_check(outcome: &'static str) {
+    metrics::counter!("portal_code_checks_total", "outcome" => outcome).increment(1);
+}
+
+/// A try refused before it was checked, in the throttle `scope`: `wait` or `locked`.
+pub(crate) fn throttle_refusal(scope: &'static str, reason: &'static str) {
+    metrics::counter!("portal_throttle_refusals_total", "scope" => scope, "reason" => reason).increment(1);
+}
+
+/// A count that just locked, in the throttle `scope`.
+pub(crate) fn throttle_lock(scope: &'static str) {
+    metrics::counter!("portal_throttle_locks_total", "scope" => scope).increment(1);
+}
+
+/// One more (or one fewer) password hash waiting for a slot of the Argon2 pool.
+pub(crate) fn hash_waiting(change: f64) {
+    metrics::gauge!("portal_password_hash_queue").increment(change);
+}
+
+/// How long a password hash waited for its slot.
+pub(crate) fn hash_waited(wait: Duration) {
+    metrics::histogram!("portal_password_hash_wait_seconds").record(wait.as_secs_f64());
+}
+
+/// A message delivered (`sent`) or not (`failed`: to be retried, or set aside).
+pub(crate) fn outbox_delivery(channel: &str, outcome: &'static str) {
+    let channel = known_channel(channel);
+    metrics::counter!("portal_outbox_deliveries_total", "channel" => channel, "outcome" => outcome).increment(1);
+}
+
+/// What waits in the outbox on `channel`: how many, and the oldest's age.
+pub(crate) fn outbox_depth(channel: &str, waiting: u64, oldest_age_secs: i64) {
+    let channel = known_channel(channel);
+    metrics::gauge!("portal_outbox_waiting", "channel" => channel).set(waiting as f64);
+    metrics::gauge!("portal_outbox_oldest_age_seconds", "channel" => channel).set(oldest_age_secs.max(0) as f64);
+}
+
+/// A channel as a label: one of the few the outbox knows, never text from a row.
+fn known_channel(channel: &str) -> &'static str {
+    match channel {
+        "email" => "email",
+        "sealed_email" => "sealed_email",
+        "sms" => "sms",
+        _ => "other",
+    }
+}
