@@ -3,7 +3,7 @@
 //! cost next to nothing). One place names them all. No label ever names a
 //! customer: outcomes, throttle scopes and channels only.
 
-use std::time::Duration;
+use std::time::Instant;
 
 /// A sign-in's password step: `right`, `wrong`, `throttled`, `locked` or `error`.
 pub(crate) fn sign_in(outcome: &'static str) {
@@ -25,14 +25,22 @@ pub(crate) fn throttle_lock(scope: &'static str) {
     metrics::counter!("portal_throttle_locks_total", "scope" => scope).increment(1);
 }
 
-/// One more (or one fewer) password hash waiting for a slot of the Argon2 pool.
-pub(crate) fn hash_waiting(change: f64) {
-    metrics::gauge!("portal_password_hash_queue").increment(change);
+/// A password hash waiting for a slot of the Argon2 pool: counted in the queue
+/// until dropped (its slot came, or its caller gave up), then its wait recorded.
+pub(crate) struct HashQueued(Instant);
+
+impl HashQueued {
+    pub(crate) fn start() -> Self {
+        metrics::gauge!("portal_password_hash_queue").increment(1.0);
+        Self(Instant::now())
+    }
 }
 
-/// How long a password hash waited for its slot.
-pub(crate) fn hash_waited(wait: Duration) {
-    metrics::histogram!("portal_password_hash_wait_seconds").record(wait.as_secs_f64());
+impl Drop for HashQueued {
+    fn drop(&mut self) {
+        metrics::gauge!("portal_password_hash_queue").decrement(1.0);
+        metrics::histogram!("portal_password_hash_wait_seconds").record(self.0.elapsed().as_secs_f64());
+    }
 }
 
 /// A message delivered (`sent`) or not (`failed`: to be retried, or set aside).

@@ -51,8 +51,17 @@ pub fn router(handle: PrometheusHandle) -> Router {
 pub async fn serve(addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("metrics on http://{addr}/metrics");
-    let app = router(recorder());
+    let handle = recorder();
+    let app = router(handle.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
+    // Histograms keep their samples until upkeep, which must not wait for a scrape.
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            ticks.tick().await;
+            handle.run_upkeep();
+        }
+    });
     Ok(())
 }
 

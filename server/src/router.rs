@@ -64,13 +64,14 @@ pub fn router_with(config: &Config, portal: Portal, readiness: Readiness) -> Rou
         .route("/readyz", get(readiness::ready).with_state((portal, readiness)))
         .merge(static_files::routes(&options))
         .merge(pages)
-        .layer(middleware::from_fn(crate::metrics::record))
         .layer(middleware::from_fn_with_state(state, account_guard::guard))
         .layer(middleware::from_fn(url_errors::refuse_foreign_words))
         .layer(middleware::from_fn_with_state(config.trusted_proxies.clone(), client_ip::resolve))
         .layer(middleware::from_fn(form_fields::refuse_malformed))
         .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::add))
+        // Outside the other layers, so their answers (a 403, a 503) are counted too.
+        .layer(middleware::from_fn(crate::metrics::record))
         .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(log_response))
         .layer(middleware::from_fn(request_id::assign))
 }

@@ -6,7 +6,8 @@
 //! served: its tables may mean what this server cannot read.
 
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, IntoDatabaseExecutor, Statement, TransactionTrait as _,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, IntoDatabaseExecutor, IsolationLevel, Statement,
+    TransactionTrait as _,
 };
 use sea_orm_migration::MigratorTrait as _;
 
@@ -50,7 +51,9 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<SchemaState, DbErr> {
     if db.get_database_backend() != DatabaseBackend::Postgres {
         return migrate_on(db).await;
     }
-    let transaction = db.begin().await?;
+    // Read committed (whatever the server's default): a server that waited for
+    // the lock then sees the migrations the first one committed.
+    let transaction = db.begin_with_config(Some(IsolationLevel::ReadCommitted), None).await?;
     // One lock per schema, so fleets on other schemas of the database do not wait.
     let lock = Statement::from_sql_and_values(
         DatabaseBackend::Postgres,

@@ -167,9 +167,13 @@ impl Outbox {
             .limit(BATCH)
             .all(&self.db)
             .await?;
-        self.report_depth(now).await?;
+        if let Err(error) = self.report_depth(now).await {
+            tracing::warn!(%error, "outbox: cannot measure what waits");
+        }
         let mut sent = 0;
         for message in due {
+            // A pass may wait on a slow provider: each message shows the worker is alive.
+            self.last_pass_at.store(clock::now(), Ordering::Relaxed);
             if self.claim(&message, now).await? {
                 sent += usize::from(self.deliver(message).await?);
             }

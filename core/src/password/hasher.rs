@@ -115,11 +115,9 @@ impl PasswordHasher {
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, CoreError> {
         let busy = Busy::start(&self.busy, &self.buffers);
-        let queued = std::time::Instant::now();
-        crate::telemetry::hash_waiting(1.0);
+        let queued = crate::telemetry::HashQueued::start();
         let permit = Arc::clone(&self.permits).acquire_owned().await;
-        crate::telemetry::hash_waiting(-1.0);
-        crate::telemetry::hash_waited(queued.elapsed());
+        drop(queued);
         let permit = permit.map_err(|error| CoreError::Worker(error.to_string()))?;
         let buffers = Arc::clone(&self.buffers);
         tokio::task::spawn_blocking(move || {
