@@ -16,30 +16,25 @@ pub enum DialogError {
     Unsupported,
 }
 
-/// Opens the dialog that creates a passkey with `options` (webauthn-rs'
-/// `CreationChallengeResponse` as JSON); answers with the new credential as JSON.
-pub async fn create(options: &str) -> Result<String, DialogError> {
-    #[cfg(feature = "hydrate")]
-    {
-        browser::open(options, browser::Ceremony::Create).await
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = options;
-        Err(DialogError::Unsupported)
-    }
+/// Which dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ceremony {
+    /// Creates a passkey, from webauthn-rs' `CreationChallengeResponse`.
+    Create,
+    /// Uses one, from webauthn-rs' `RequestChallengeResponse`.
+    Get,
 }
 
-/// Opens the dialog that uses a passkey with `options` (webauthn-rs'
-/// `RequestChallengeResponse` as JSON); answers with the signed assertion as JSON.
-pub async fn get(options: &str) -> Result<String, DialogError> {
+/// Opens the `ceremony`'s dialog with `options` (as JSON); answers with the new
+/// credential, or the signed assertion, as JSON.
+pub async fn open(options: &str, ceremony: Ceremony) -> Result<String, DialogError> {
     #[cfg(feature = "hydrate")]
     {
-        browser::open(options, browser::Ceremony::Get).await
+        browser::open(options, ceremony).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = options;
+        let _ = (options, ceremony);
         Err(DialogError::Unsupported)
     }
 }
@@ -50,13 +45,7 @@ mod browser {
     use wasm_bindgen::{JsCast as _, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
-    use super::DialogError;
-
-    #[derive(Clone, Copy)]
-    pub enum Ceremony {
-        Create,
-        Get,
-    }
+    use super::{Ceremony, DialogError};
 
     pub async fn open(options: &str, ceremony: Ceremony) -> Result<String, DialogError> {
         let window = web_sys::window().ok_or(DialogError::Unsupported)?;

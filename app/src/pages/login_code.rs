@@ -9,6 +9,7 @@ use crate::functions::auth::{
     ChallengeView, ResendSignInCode, begin_passkey_sign_in, finish_passkey_sign_in, sign_in_challenge,
 };
 use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
+use crate::passkey_dialog::{self, Ceremony};
 
 /// `/login/code`: the second step of sign-in for an account with 2FA on. An
 /// account with passkeys is asked for one first ("Use your passkey"), with "Use
@@ -81,7 +82,7 @@ fn PasskeyStep() -> impl IntoView {
         let next = query.read_untracked().get("next");
         async move {
             let options = begin_passkey_sign_in().await.map_err(|error| error.to_string())?;
-            let credential = crate::passkey_dialog::get(&options).await.map_err(|error| error.to_string())?;
+            let credential = passkey_dialog::open(&options, Ceremony::Get).await.map_err(|error| error.to_string())?;
             finish_passkey_sign_in(credential, next).await.map_err(|error| error.to_string())?;
             auth.passkey_sign_ins.update(|n| *n += 1);
             Ok::<(), String>(())

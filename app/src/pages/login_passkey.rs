@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::auth::use_auth;
 use crate::functions::auth::{begin_passwordless_sign_in, finish_passwordless_sign_in};
+use crate::passkey_dialog::{self, Ceremony};
 
 /// `/login/passkey`: "Sign in with a passkey", with no email and no password. The
 /// browser offers the passkeys it holds for this site; one its customer allowed
@@ -18,7 +19,7 @@ pub fn LoginPasskeyPage() -> impl IntoView {
         let next = query.read_untracked().get("next");
         async move {
             let options = begin_passwordless_sign_in().await.map_err(|error| error.to_string())?;
-            let credential = crate::passkey_dialog::get(&options).await.map_err(|error| error.to_string())?;
+            let credential = passkey_dialog::open(&options, Ceremony::Get).await.map_err(|error| error.to_string())?;
             finish_passwordless_sign_in(credential, next).await.map_err(|error| error.to_string())?;
             auth.passkey_sign_ins.update(|n| *n += 1);
             Ok::<(), String>(())

@@ -29,8 +29,8 @@ use sea_orm::{
     PaginatorTrait as _, QueryFilter as _, QueryOrder as _, Set,
 };
 use webauthn_rs::prelude::{
-    AuthenticationResult, CreationChallengeResponse, Passkey, PublicKeyCredential, RegisterPublicKeyCredential,
-    RequestChallengeResponse, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
+    AuthenticationResult, CreationChallengeResponse, CredentialID, Passkey, PublicKeyCredential,
+    RegisterPublicKeyCredential, RequestChallengeResponse, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
 };
 use webauthn_rs_proto::options::ResidentKeyRequirement;
 
@@ -109,7 +109,7 @@ impl Passkeys {
     /// is not registered twice; a passkey that stays on the device is preferred.
     pub async fn start_registration(&self, signed_in: &SignedIn) -> Result<CreationChallengeResponse, CoreError> {
         let account = &signed_in.account;
-        let exclude = self.stored(&self.db, account.id).await?.iter().map(|(_, key)| key.cred_id().clone()).collect();
+        let exclude = self.credential_ids(account.id).await?;
         let (mut options, state) = self
             .webauthn
             .start_passkey_registration(self.user_handle(account.id)?, &account.email, &account.name, Some(exclude))
@@ -364,6 +364,21 @@ impl Passkeys {
         let notice = notices::passkey_suspended(account, &row.name, clock::now(), &self.support);
         Outbox::enqueue(connection, notice).await?;
         Ok(Verdict::Wrong(CoreError::PasskeyCloned))
+    }
+
+    /// The ids of the account's passkeys, read from their column: nothing needs
+    /// opening to tell the browser which ones it already holds. One that does not
+    /// decode refuses, never skips.
+    async fn credential_ids(&self, account_id: i32) -> Result<Vec<CredentialID>, CoreError> {
+        let rows = passkey::Entity::find().filter(passkey::Column::UserId.eq(account_id)).all(&self.db).await?;
+        rows.iter()
+            .map(|row| {
+                let bytes = URL_SAFE_NO_PAD.decode(&row.credential_id);
+                bytes
+                    .map(CredentialID::from)
+                    .map_err(|error| CoreError::Worker(format!("a stored credential id: {error}")))
+            })
+            .collect()
     }
 
     /// The account's passkeys, opened. One that does not open is an error: a

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::functions::passkeys::{PasskeySetupDone, begin_passkey_setup, finish_passkey_setup};
-use crate::passkey_dialog;
+use crate::passkey_dialog::{self, Ceremony};
 
 /// What the create form sends.
 #[derive(Clone)]
@@ -26,7 +26,8 @@ pub fn CreatePasskey(
         let Creating { name, passwordless } = creating.clone();
         async move {
             let options = begin_passkey_setup().await.map_err(|error| error.to_string())?;
-            let credential = passkey_dialog::create(&options).await.map_err(|error| error.to_string())?;
+            let credential =
+                passkey_dialog::open(&options, Ceremony::Create).await.map_err(|error| error.to_string())?;
             finish_passkey_setup(name, passwordless, beside, credential).await.map_err(|error| error.to_string())
         }
     });
