@@ -1,15 +1,18 @@
 //! Throughput and latency of the release server, as a load balancer would see it:
-//! the server binary runs as its own process on a loopback port, and 16 clients at
-//! once keep their connections alive. Prints requests per second, p50 and p99 for
+//! the server binary runs as its own process on a loopback port (or several servers
+//! on one PostgreSQL database, each on its own port, sharing the master key and the
+//! site's address, the clients taking them in turn), and 16 clients at once keep
+//! their connections alive. Prints requests per second, p50 and p99 for
 //! the login page, the signed-in Account Security page, the code step of sign-in
 //! alone (its half-way sessions staged beforehand), a whole sign-in (password, then
 //! code) and "Forgot your password?" for customers' addresses and for nobody's,
-//! the server's CPU time per request and its memory. Asserts nothing.
+//! the servers' CPU time per request and their memory. Asserts nothing.
 //!
 //! `bench/http.sh` builds the release site and runs it. `PORTAL_SERVER_BIN` names the
 //! server (default `target/release/server`); `BENCH_DATABASE_URL` runs it on another
-//! database than a fresh SQLite file; `BENCH_SECONDS` (5), `BENCH_CODE_STEPS` (3000)
-//! and `BENCH_SIGN_INS` (300) size the runs.
+//! database than a fresh SQLite file; `BENCH_SERVERS` (1) starts that many servers
+//! on it; `BENCH_SECONDS` (5), `BENCH_CODE_STEPS` (3000) and `BENCH_SIGN_INS` (300)
+//! size the runs.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -49,6 +52,11 @@ async fn main() {
     let database_url = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/portal.db?mode=rwc", folder.display()));
     let key = random_key();
+    let servers = setting("BENCH_SERVERS", 1).max(1);
+    if servers > 1 && database_url.starts_with("sqlite") {
+        eprintln!("several servers share a PostgreSQL database: set BENCH_DATABASE_URL (bench/http.sh --database)");
+        std::process::exit(2);
+    }
 
     println!("staging {} accounts with the authenticator app on…", code_steps + sign_ins + 1);
     let portal = start_portal(&database_url, &key, &folder).await;
@@ -60,44 +68,55 @@ async fn main() {
     // The staging's emails would otherwise be sent while the server is measured.
     outbox_message::Entity::delete_many().exec(&portal.db).await.unwrap();
 
-    let server = Server::start(&database_url, &key, &folder).await;
-    let addr = server.addr;
+    let fleet = Fleet::start(servers, &database_url, &key, &folder).await;
+    let addrs = fleet.addrs();
     // A few pages first, as a server that has been up a while has seen.
-    let mut warm_up = Connection::open(addr).await;
-    for path in ["/login", "/register", "/login"] {
-        warm_up.send(get(path, None)).await;
+    for &addr in addrs.iter() {
+        let mut warm_up = Connection::open(addr).await;
+        for path in ["/login", "/register", "/login"] {
+            warm_up.send(get(path, None)).await;
+        }
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let idle_rss = server.memory().rss;
+    let idle: Vec<u64> = fleet.servers.iter().map(|server| server.memory().rss).collect();
 
-    println!("\n{CLIENTS} clients at once, connections kept alive, {}:", server.database);
+    println!("\n{CLIENTS} clients at once, connections kept alive, {}:", fleet.describe());
     println!("{:<34}{:>10}{:>10}{:>10}{:>10}{:>12}", "", "requests", "req/s", "p50 ms", "p99 ms", "CPU ms/req");
-    let login = for_a_while(addr, seconds, |_| get("/login", None), |answer| answer.status == 200);
-    server.measure("login page", login).await;
+    let login = for_a_while(addrs.clone(), seconds, |_| get("/login", None), |answer| answer.status == 200);
+    fleet.measure("login page", login).await;
 
     let cookie = format!("portal_session={}", reader_session.as_str());
-    let security =
-        for_a_while(addr, seconds, move |_| get("/account/security", Some(&cookie)), |answer| answer.status == 200);
-    server.measure("signed-in /account/security", security).await;
+    let security = for_a_while(
+        addrs.clone(),
+        seconds,
+        move |_| get("/account/security", Some(&cookie)),
+        |answer| answer.status == 200,
+    );
+    fleet.measure("signed-in /account/security", security).await;
 
-    let code_step = each_once(addr, code_steps, |mut connection, (token, secret): (String, TotpSecret)| async move {
-        let cookie = format!("portal_session={token}");
-        let answer = connection.send(post("/api/verify_sign_in_code", &cookie, &[("code", &next_code(&secret))])).await;
-        (connection, signed_in(answer.status))
-    });
-    server.measure("code step (sessions staged)", code_step).await;
+    let code_step =
+        each_once(addrs.clone(), code_steps, |mut connection, (token, secret): (String, TotpSecret)| async move {
+            let cookie = format!("portal_session={token}");
+            let answer =
+                connection.send(post("/api/verify_sign_in_code", &cookie, &[("code", &next_code(&secret))])).await;
+            (connection, signed_in(answer.status))
+        });
+    fleet.measure("code step (sessions staged)", code_step).await;
 
     let customers: Vec<String> = sign_ins.iter().map(|(account, _)| account.email.clone()).collect();
-    let sign_in =
-        each_once(addr, sign_ins, |mut connection, (account, secret): (Account, Option<TotpSecret>)| async move {
+    let sign_in = each_once(
+        addrs.clone(),
+        sign_ins,
+        |mut connection, (account, secret): (Account, Option<TotpSecret>)| async move {
             let form = [("email", account.email.as_str()), ("password", PASSWORD)];
             let password = connection.send(post("/api/sign_in", "", &form)).await;
             let Some(cookie) = password.session_cookie else { return (connection, false) };
             let code = next_code(&secret.expect("staged with the app on"));
             let answer = connection.send(post("/api/verify_sign_in_code", &cookie, &[("code", &code)])).await;
             (connection, signed_in(answer.status))
-        });
-    server.measure("whole sign-in (password + code)", sign_in).await;
+        },
+    );
+    fleet.measure("whole sign-in (password + code)", sign_in).await;
 
     // "Forgot your password?" must take as long for nobody's address as for a
     // customer's: each address asks once.
@@ -107,23 +126,27 @@ async fn main() {
         (connection, answer.status == StatusCode::OK)
     };
     let quiet_customers: Vec<String> = customers.iter().take(100).cloned().collect();
-    server.measure("reset link asked: a customer's", each_once(addr, customers, ask)).await;
-    server.measure("reset link asked: nobody's", each_once(addr, strangers, ask)).await;
+    fleet.measure("reset link asked: a customer's", each_once(addrs.clone(), customers, ask)).await;
+    fleet.measure("reset link asked: nobody's", each_once(addrs.clone(), strangers, ask)).await;
     // And one at a time on a quiet server, as someone timing single answers sees it.
     let quiet_strangers: Vec<String> = (0..100).map(|n| format!("nobody-quiet-{n}@example.com")).collect();
-    server.measure("  one at a time: a customer's", one_at_a_time(addr, quiet_customers, ask)).await;
-    server.measure("  one at a time: nobody's", one_at_a_time(addr, quiet_strangers, ask)).await;
+    fleet.measure("  one at a time: a customer's", one_at_a_time(addrs[0], quiet_customers, ask)).await;
+    fleet.measure("  one at a time: nobody's", one_at_a_time(addrs[0], quiet_strangers, ask)).await;
 
     // Long enough for the hashing pool to let its idle buffers go.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let memory = server.memory();
-    println!(
-        "\nserver memory: {:.1} MB idle after a few pages, {:.1} MB at peak, {:.1} MB a second after the load",
-        mb(idle_rss),
-        mb(memory.peak),
-        mb(memory.rss)
-    );
-    drop(server);
+    println!();
+    for (n, (server, idle)) in fleet.servers.iter().zip(idle).enumerate() {
+        let memory = server.memory();
+        let name = if fleet.servers.len() == 1 { "server".to_owned() } else { format!("server {}", n + 1) };
+        println!(
+            "{name} memory: {:.1} MB idle after a few pages, {:.1} MB at peak, {:.1} MB a second after the load",
+            mb(idle),
+            mb(memory.peak),
+            mb(memory.rss)
+        );
+    }
+    drop(fleet);
     std::fs::remove_dir_all(&folder).ok();
 }
 
@@ -192,7 +215,7 @@ struct Figures {
 }
 
 impl Figures {
-    /// `cpu` is the server's CPU time over the scenario: per request, it is the
+    /// `cpu` is the servers' CPU time over the scenario: per request, it is the
     /// figure that noisy neighbours on a shared machine disturb least.
     fn print(&self, name: &str, cpu: Duration) {
         let mut sorted = self.latencies.clone();
@@ -214,9 +237,10 @@ impl Figures {
     }
 }
 
-/// `CLIENTS` connections sending what `request` makes back to back for `duration`.
+/// `CLIENTS` connections, spread over the servers in turn, sending what `request`
+/// makes back to back for `duration`.
 async fn for_a_while(
-    addr: SocketAddr,
+    addrs: Servers,
     duration: Duration,
     request: impl Fn(usize) -> Request<Full<Bytes>> + Clone + Send + 'static,
     expected: fn(&Answer) -> bool,
@@ -224,6 +248,7 @@ async fn for_a_while(
     let started = Instant::now();
     let clients = (0..CLIENTS).map(|client| {
         let request = request.clone();
+        let addr = addrs[client % addrs.len()];
         tokio::spawn(async move {
             let mut connection = Connection::open(addr).await;
             let (mut latencies, mut failures) = (Vec::new(), 0);
@@ -238,9 +263,10 @@ async fn for_a_while(
     gather(join_all(clients).await, started)
 }
 
-/// `CLIENTS` connections sharing out `jobs`: `run` does each once (one request or
-/// several) on the connection it is lent, and says whether it went as it should.
-async fn each_once<J, F, Fut>(addr: SocketAddr, jobs: Vec<J>, run: F) -> Figures
+/// `CLIENTS` connections, spread over the servers in turn, sharing out `jobs`: `run`
+/// does each once (one request or several) on the connection it is lent, and says
+/// whether it went as it should.
+async fn each_once<J, F, Fut>(addrs: Servers, jobs: Vec<J>, run: F) -> Figures
 where
     J: Clone + Send + Sync + 'static,
     F: Fn(Connection, J) -> Fut + Clone + Send + 'static,
@@ -248,8 +274,9 @@ where
 {
     let (jobs, next) = (Arc::new(jobs), Arc::new(AtomicUsize::new(0)));
     let started = Instant::now();
-    let clients = (0..CLIENTS).map(|_| {
+    let clients = (0..CLIENTS).map(|client| {
         let (jobs, next, run) = (jobs.clone(), next.clone(), run.clone());
+        let addr = addrs[client % addrs.len()];
         tokio::spawn(async move {
             let mut connection = Connection::open(addr).await;
             let (mut latencies, mut failures) = (Vec::new(), 0);
@@ -266,7 +293,7 @@ where
     gather(join_all(clients).await, started)
 }
 
-/// `jobs` one after the other on one connection, with a pause between them that is
+/// `jobs` one after the other on one connection to one server, with a pause between them that is
 /// not timed, so each finds the server quiet.
 async fn one_at_a_time<J, F, Fut>(addr: SocketAddr, jobs: Vec<J>, run: F) -> Figures
 where
@@ -362,15 +389,59 @@ async fn start_portal(database_url: &str, key: &str, folder: &std::path::Path) -
     Portal::start(&config).await.unwrap()
 }
 
+/// The servers' addresses, which the clients take in turn.
+type Servers = Arc<[SocketAddr]>;
+
+/// The servers under test, on one database with one master key and one site
+/// address, as behind a load balancer.
+struct Fleet {
+    servers: Vec<Server>,
+    database: &'static str,
+}
+
+/// The site's address, as browsers send it in `Origin`: a load balancer's, which
+/// every server of the fleet is told is its own.
+static ORIGIN: OnceLock<String> = OnceLock::new();
+
+impl Fleet {
+    /// Starts `count` servers at once, as an orchestrator starts replicas.
+    async fn start(count: usize, database_url: &str, key: &str, folder: &std::path::Path) -> Self {
+        // Held together until all are chosen, so no two servers are given one port.
+        let listeners: Vec<_> = (0..count).map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap()).collect();
+        let ports: Vec<u16> = listeners.iter().map(|listener| listener.local_addr().unwrap().port()).collect();
+        drop(listeners);
+        let site = ORIGIN.get_or_init(|| format!("http://127.0.0.1:{}", ports[0]));
+        let servers =
+            join_all(ports.into_iter().map(|port| Server::start(port, site, database_url, key, folder))).await;
+        let database = if database_url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
+        Self { servers, database }
+    }
+
+    fn addrs(&self) -> Servers {
+        self.servers.iter().map(|server| server.addr).collect()
+    }
+
+    fn describe(&self) -> String {
+        match self.servers.len() {
+            1 => format!("one server on {}", self.database),
+            n => format!("{n} servers on one {} database, clients taking them in turn", self.database),
+        }
+    }
+
+    /// Runs a scenario and prints its figures, with the CPU time of every server.
+    async fn measure(&self, name: &str, scenario: impl Future<Output = Figures>) {
+        let cpu_time = || self.servers.iter().map(Server::cpu_time).sum::<Duration>();
+        let before = cpu_time();
+        let figures = scenario.await;
+        figures.print(name, cpu_time().saturating_sub(before));
+    }
+}
+
 /// The release server as its own process, killed when dropped.
 struct Server {
     process: tokio::process::Child,
     addr: SocketAddr,
-    database: &'static str,
 }
-
-/// The server's own address, as browsers send it in `Origin`.
-static ORIGIN: OnceLock<String> = OnceLock::new();
 
 struct Memory {
     rss: u64,
@@ -378,14 +449,14 @@ struct Memory {
 }
 
 impl Server {
-    async fn start(database_url: &str, key: &str, folder: &std::path::Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    async fn start(port: u16, site: &str, database_url: &str, key: &str, folder: &std::path::Path) -> Self {
         let binary = std::env::var("PORTAL_SERVER_BIN")
             .map_or_else(|_| workspace().join("target/release/server"), PathBuf::from);
         let process = tokio::process::Command::new(&binary)
             .env("LEPTOS_OUTPUT_NAME", "portal")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LEPTOS_SITE_ROOT", workspace().join("target/site"))
+            .env("SITE_URL", site)
             .env("DATABASE_URL", database_url)
             .env("SECRETS_MASTER_KEY", key)
             .env("OUTBOX_DIR", folder.join("outbox"))
@@ -396,22 +467,13 @@ impl Server {
             .spawn()
             .unwrap_or_else(|error| panic!("cannot start {}: {error} (run bench/http.sh)", binary.display()));
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        ORIGIN.set(format!("http://{addr}")).ok();
         for _ in 0..300 {
-            if reqwest::get(format!("http://{addr}/healthz")).await.is_ok_and(|response| response.status() == 200) {
-                let database = if database_url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
-                return Self { process, addr, database };
+            if reqwest::get(format!("http://{addr}/readyz")).await.is_ok_and(|response| response.status() == 200) {
+                return Self { process, addr };
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("the server did not answer /healthz within 30 s");
-    }
-
-    /// Runs a scenario and prints its figures.
-    async fn measure(&self, name: &str, scenario: impl Future<Output = Figures>) {
-        let before = self.cpu_time();
-        let figures = scenario.await;
-        figures.print(name, self.cpu_time().saturating_sub(before));
+        panic!("the server on port {port} was not ready within 30 s");
     }
 
     /// User and system time of all the server's threads, from Linux's /proc
