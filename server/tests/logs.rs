@@ -49,19 +49,21 @@ async fn json_logs_name_each_request_and_hold_no_secret() {
     let request_id = signed_in.headers()["x-request-id"].to_str().unwrap().to_owned();
     let signed_in = session_cookie(signed_in.headers()).unwrap();
     let account = app.account_id("ana@example.com").await;
+    let page = app.get("/account/security", Some(&signed_in)).await;
+    assert_eq!(page.status(), 200);
+    let page_request_id = page.headers()["x-request-id"].to_str().unwrap().to_owned();
     app.smtp.wait_for_subject("Two-factor authentication is on").await;
 
     let logs = captured.text();
     let lines: Vec<serde_json::Value> =
         logs.lines().map(|line| serde_json::from_str(line).expect("one JSON object a line")).collect();
-    let answered = lines
-        .iter()
-        .find(|line| line["message"] == "answered" && line["span"]["request_id"] == request_id.as_str())
-        .unwrap_or_else(|| panic!("no line for request {request_id}:\n{logs}"));
+    let answered = answered_line(&lines, &request_id, &logs);
     assert_eq!(answered["span"]["route"], "/api/verify_sign_in_code");
     assert_eq!(answered["status"], 200);
     assert!(answered["latency_ms"].as_f64().is_some());
     assert_eq!(answered["span"]["account"], account, "the account, once the half-way session names it");
+    let page = answered_line(&lines, &page_request_id, &logs);
+    assert_eq!((&page["span"]["route"], &page["span"]["account"]), (&"/account/security".into(), &account.into()));
 
     let token = |cookie: &str| cookie.split_once('=').unwrap().1.to_owned();
     let national = PHONE.trim_start_matches('+').to_owned();
@@ -71,4 +73,10 @@ async fn json_logs_name_each_request_and_hold_no_secret() {
     {
         assert!(!logs.contains(&secret), "the logs hold {secret:?}:\n{logs}");
     }
+}
+
+/// The line that says request `id` was answered.
+fn answered_line<'a>(lines: &'a [serde_json::Value], id: &str, logs: &str) -> &'a serde_json::Value {
+    let answered = |line: &&serde_json::Value| line["message"] == "answered" && line["span"]["request_id"] == id;
+    lines.iter().find(answered).unwrap_or_else(|| panic!("no line for request {id}:\n{logs}"))
 }
