@@ -73,7 +73,7 @@ pub fn router_with(config: &Config, portal: Portal, readiness: Readiness) -> Rou
         // Outside the other layers, so their answers (a 403, a 503) are counted too.
         .layer(middleware::from_fn(crate::metrics::record))
         .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(log_response))
-        .layer(middleware::from_fn(request_id::assign))
+        .layer(middleware::from_fn_with_state(config.trusted_proxies.clone(), request_id::assign))
 }
 
 /// The span each request is traced in: its id, method and route (the path), and

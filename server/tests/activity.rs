@@ -1,6 +1,7 @@
 //! "Recent security activity" over HTTP, on SQLite and on PostgreSQL: what is
 //! recorded, in the customer's words, with the client's address and browser; and
-//! `X-Forwarded-For` believed only from a proxy listed in `TRUSTED_PROXIES`.
+//! `X-Forwarded-For` (and the load balancer's `X-Request-Id`) believed only from a
+//! proxy listed in `TRUSTED_PROXIES`.
 
 mod support;
 
@@ -8,7 +9,7 @@ use support::{PASSWORD, TestApp, session_cookie};
 
 on_each_database!(
     sign_ins_changes_and_failures_are_listed_newest_first_with_address_and_browser,
-    forwarded_addresses_are_ignored_unless_the_proxy_is_trusted,
+    forwarded_addresses_and_request_ids_are_ignored_unless_the_proxy_is_trusted,
 );
 
 const EMAIL: &str = "ana@example.com";
@@ -50,10 +51,13 @@ async fn sign_ins_changes_and_failures_are_listed_newest_first_with_address_and_
     assert!(!theirs.contains("Two-factor"), "{theirs}");
 }
 
-async fn forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(app: TestApp) {
-    let forged = [("x-forwarded-for", "198.51.100.7")];
+async fn forwarded_addresses_and_request_ids_are_ignored_unless_the_proxy_is_trusted(app: TestApp) {
+    let forged = [("x-forwarded-for", "198.51.100.7"), ("x-request-id", "lb-7f3a")];
     let form = [("name", "Ana Lim"), ("email", EMAIL), ("password", PASSWORD)];
-    assert_eq!(app.post_with_headers("/api/register", &form, None, &forged).await.status(), 200);
+    let response = app.post_with_headers("/api/register", &form, None, &forged).await;
+    assert_eq!(response.status(), 200);
+    let own_id = response.headers()["x-request-id"].to_str().unwrap();
+    assert!(own_id.len() == 24 && own_id.bytes().all(|byte| byte.is_ascii_hexdigit()), "the server's own: {own_id}");
     let events = app.portal.events.recent(app.account_id(EMAIL).await).await.unwrap();
     assert_eq!(events[0].ip.as_deref(), Some("127.0.0.1"), "anyone can write the header");
 
@@ -62,7 +66,9 @@ async fn forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(app: TestAp
     })
     .await
     .expect("the same database kind");
-    assert_eq!(behind_proxy.post_with_headers("/api/register", &form, None, &forged).await.status(), 200);
+    let response = behind_proxy.post_with_headers("/api/register", &form, None, &forged).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-request-id"], "lb-7f3a", "the load balancer's id, in both logs");
     let events = behind_proxy.portal.events.recent(behind_proxy.account_id(EMAIL).await).await.unwrap();
     assert_eq!(events[0].ip.as_deref(), Some("198.51.100.7"), "the trusted proxy's word");
 }

@@ -22,7 +22,7 @@ impl TrustedProxies {
         text.split([',', ' ']).filter(|part| !part.is_empty()).map(IpRange::parse).collect::<Result<_, _>>().map(Self)
     }
 
-    fn trusts(&self, ip: IpAddr) -> bool {
+    pub fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|range| range.contains(ip))
     }
 

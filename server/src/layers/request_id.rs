@@ -1,18 +1,26 @@
 //! Every request gets an id, sent back as `X-Request-Id` and written in each of
 //! its log lines, so an operator finds a customer's "something went wrong" in the
 //! logs of whichever server answered. An id the load balancer already gave is
-//! kept when it is plainly an id (letters, digits, `-`, `_`, `.`, at most 64), so
-//! nobody can write lines of their own into the logs through it.
+//! kept, so one id follows the request through both logs, when the load balancer
+//! is in `TRUSTED_PROXIES` and the id is plainly an id (letters, digits, `-`, `_`,
+//! `.`, at most 64): a client's own id could pass for another request's, or write
+//! lines of its own into the logs.
 
-use axum::extract::Request;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use super::client_ip::TrustedProxies;
+
 pub const HEADER: &str = "x-request-id";
 
-pub async fn assign(mut request: Request, next: Next) -> Response {
-    let given = request.headers().get(HEADER).filter(|value| is_plain_id(value.as_bytes())).cloned();
+pub async fn assign(State(proxies): State<TrustedProxies>, mut request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(peer)| peer.ip());
+    let from_proxy = peer.is_some_and(|peer| proxies.trusts(peer));
+    let given = request.headers().get(HEADER).filter(|value| from_proxy && is_plain_id(value.as_bytes())).cloned();
     let id = given.unwrap_or_else(new_id);
     request.headers_mut().insert(HEADER, id.clone());
     let mut response = next.run(request).await;
