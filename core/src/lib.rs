@@ -37,4 +37,4 @@ pub mod two_factor;
 mod vocabulary;
 
 pub use error::CoreError;
-pub use portal::{KeySource, Portal, PortalConfig, StartError};
+pub use portal::{KeySource, Portal, PortalConfig, StartError, install_tls_provider};

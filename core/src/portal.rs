@@ -135,12 +135,16 @@ pub struct Portal {
     pub passkeys: Passkeys,
 }
 
+/// One TLS crypto provider for the whole process (ring, which lettre uses too), so
+/// that any rustls client built later finds it. A second call finds it set.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl Portal {
     /// Connects to the database, brings its schema up to date and builds the services.
     pub async fn start(config: &PortalConfig) -> Result<Self, StartError> {
-        // One TLS crypto provider for the whole process (ring, which lettre uses too),
-        // so that any rustls client built later finds it. A second call finds it set.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls_provider();
         let key = config.master_key.load()?;
         let mailer = Mailer::new(&config.mail).map_err(StartError::Mail)?;
         let sms = config.sms.gateway().map_err(StartError::Sms)?;

@@ -102,11 +102,33 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|error| format!("cannot listen on {}: {error}", config.leptos.site_addr))?;
     tracing::info!("Customer Portal listening on http://{} (site URL {})", config.leptos.site_addr, config.site_url);
     let readiness = Readiness::default();
-    let stop = drain_then_stop(readiness.clone(), config.shutdown_drain);
-    server::serve(listener, router_with(&config, portal, readiness), stop).await?;
+    let (stopping, stopped_taking) = tokio::sync::oneshot::channel();
+    let (draining, drain) = (readiness.clone(), config.shutdown_drain);
+    let stop = async move {
+        drain_then_stop(draining, drain).await;
+        let _ = stopping.send(());
+    };
+    let serving = server::serve(listener, router_with(&config, portal, readiness), stop);
+    // A request that hangs (a database that stopped answering) must not keep the
+    // server from stopping until the orchestrator kills it mid-write.
+    let deadline = async {
+        match stopped_taking.await {
+            Ok(()) => tokio::time::sleep(FINISH_WITHIN).await,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        served = serving => served?,
+        () = deadline => tracing::warn!(seconds = FINISH_WITHIN.as_secs(), "stopping: requests still in flight were cut off"),
+    }
     tracing::info!("stopped");
     Ok(())
 }
+
+/// How long requests in flight may take to finish once the server stops taking
+/// connections: well inside the 30 s orchestrators give between SIGTERM and SIGKILL,
+/// after the drain.
+const FINISH_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Resolves when the server should stop taking connections: at once on Ctrl-C;
 /// on SIGTERM (an orchestrator stopping it), after `/readyz` said "not ready" for

@@ -138,3 +138,52 @@ async fn ready_once_the_database_answers_the_schema_is_current_and_the_outbox_ru
     assert_eq!(status, 503);
     assert!(body.contains("schema") && body.contains("m20261207_000011_passwordless_starts"), "{body}");
 }
+
+/// The server binary itself, as an orchestrator stops it: SIGTERM turns `/readyz`
+/// to 503 while pages are still served, then the server exits cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sigterm_the_server_says_not_ready_serves_on_for_the_drain_then_exits() {
+    portal_core::install_tls_provider();
+    let (database_url, folder) = support::fresh_sqlite_file();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", &database_url)
+        .env("MASTER_KEY_FILE", folder.path().join("master.key"))
+        .env("OUTBOX_DIR", folder.path().join("outbox"))
+        .env("SMS_LOG_FILE", folder.path().join("sms.log"))
+        .env("SHUTDOWN_DRAIN_SECONDS", "2")
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let readiness = || async { reqwest::get(format!("{base}/readyz")).await.map(|response| response.status()) };
+    let mut ready = readiness().await;
+    for _ in 0..300 {
+        if ready.as_ref().is_ok_and(|status| *status == 200) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        ready = readiness().await;
+    }
+    assert_eq!(ready.unwrap(), 200, "ready within 30 s");
+
+    let pid = server.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let mut draining = get(format!("{base}/readyz")).await;
+    for _ in 0..20 {
+        if draining.0 == 503 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        draining = get(format!("{base}/readyz")).await;
+    }
+    assert_eq!(draining.0, 503, "{draining:?}");
+    assert!(draining.1.contains("draining"), "{draining:?}");
+    assert_eq!(get(format!("{base}/login")).await.0, 200, "still serving while the load balancer moves on");
+
+    let exited = tokio::time::timeout(std::time::Duration::from_secs(15), server.wait()).await;
+    assert!(exited.expect("stopped after the drain").unwrap().success());
+    assert!(reqwest::get(format!("{base}/healthz")).await.is_err(), "no longer listening");
+}

@@ -326,6 +326,10 @@ impl TempFolder {
         std::fs::create_dir_all(&path).unwrap();
         Self(path)
     }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
 }
 
 impl Drop for TempFolder {
