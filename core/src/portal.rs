@@ -110,6 +110,11 @@ pub enum StartError {
         .0.join(", ")
     )]
     SchemaBehind(Vec<String>),
+    #[error(
+        "the master key is not the one this database's secrets are sealed with: every server of one database \
+         needs the same SECRETS_MASTER_KEY (or MASTER_KEY_FILE)"
+    )]
+    MasterKeyDiffers,
     #[error(transparent)]
     Core(#[from] CoreError),
 }
@@ -158,6 +163,9 @@ impl Portal {
         }
         if !schema.pending.is_empty() {
             return Err(StartError::SchemaBehind(schema.pending));
+        }
+        if !db::key_check::is_the_databases(&db, &key).await? {
+            return Err(StartError::MasterKeyDiffers);
         }
 
         let outbox = Outbox::new(db.clone(), mailer, sms, key.clone());

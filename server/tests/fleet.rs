@@ -3,16 +3,19 @@
 
 mod support;
 
+use portal_core::secrets::MasterKey;
 use portal_core::{KeySource, Portal, PortalConfig, StartError};
 use sea_orm::ConnectionTrait as _;
 use support::fresh_postgres_schema;
 
-/// The configuration of a server on `database_url` (mail and texts to a folder).
+/// The configuration of a server on `database_url` (mail and texts to a folder),
+/// with the fleet's master key.
 fn config(database_url: &str) -> PortalConfig {
+    static FLEET_KEY: std::sync::OnceLock<MasterKey> = std::sync::OnceLock::new();
     let folder = std::env::temp_dir().join("portal-fleet-tests");
     PortalConfig {
         database_url: database_url.to_owned(),
-        master_key: KeySource::Key(portal_core::secrets::MasterKey::generate()),
+        master_key: KeySource::Key(FLEET_KEY.get_or_init(MasterKey::generate).clone()),
         mail: portal_core::outbox::MailConfig {
             transport: portal_core::outbox::MailTransport::Files(folder.clone()),
             ..Default::default()
@@ -48,7 +51,11 @@ async fn three_servers_started_at_once_on_a_fresh_postgresql_database_all_come_u
     }
 }
 
-on_each_database_url!(a_server_told_not_to_migrate_refuses_an_old_schema, a_server_refuses_a_schema_newer_than_itself);
+on_each_database_url!(
+    a_server_told_not_to_migrate_refuses_an_old_schema,
+    a_server_refuses_a_schema_newer_than_itself,
+    a_server_with_another_master_key_refuses_to_start,
+);
 
 async fn a_server_told_not_to_migrate_refuses_an_old_schema(url: String) {
     let refused = Portal::start(&PortalConfig { migrate_on_start: false, ..config(&url) }).await;
@@ -78,6 +85,30 @@ async fn a_server_refuses_a_schema_newer_than_itself(url: String) {
             Ok(_) => panic!("started on a schema it does not know"),
         }
     }
+}
+
+async fn a_server_with_another_master_key_refuses_to_start(url: String) {
+    let portal = Portal::start(&config(&url)).await.unwrap();
+    let account = register(&portal).await;
+    let sealed = portal.two_factor.begin_totp_setup(&account).await.unwrap();
+
+    // A replica that made a key of its own, or was given a mistyped one.
+    let another_key = KeySource::Key(MasterKey::generate());
+    match Portal::start(&PortalConfig { master_key: another_key, ..config(&url) }).await {
+        Err(StartError::MasterKeyDiffers) => {}
+        Err(error) => panic!("{error}"),
+        Ok(_) => panic!("started with a key that opens none of the database's secrets"),
+    }
+
+    // The fleet's key still starts, and still opens what was sealed.
+    let again = Portal::start(&config(&url)).await.unwrap();
+    let reopened = again.two_factor.begin_totp_setup(&account).await.unwrap();
+    assert_eq!(reopened.setup_key, sealed.setup_key, "the waiting secret, unsealed by another server");
+}
+
+async fn register(portal: &Portal) -> portal_core::accounts::Account {
+    let password = portal_core::password::Password::new("tangerine orchestra 42".into());
+    portal.accounts.register("Fleet", "fleet@example.com", password).await.unwrap()
 }
 
 on_each_database!(ready_once_the_database_answers_the_schema_is_current_and_the_outbox_runs);
@@ -147,6 +178,7 @@ async fn on_sigterm_the_server_says_not_ready_serves_on_for_the_drain_then_exits
     let (database_url, folder) = support::fresh_sqlite_file();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("LEPTOS_OUTPUT_NAME", "portal")
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("DATABASE_URL", &database_url)
         .env("MASTER_KEY_FILE", folder.path().join("master.key"))

@@ -2,6 +2,7 @@
 //! schema's migrations, and the entities the services read and write.
 
 pub mod entities;
+pub(crate) mod key_check;
 mod migrations;
 pub mod schema;
 mod sqlite_tuning;

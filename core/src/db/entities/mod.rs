@@ -1,6 +1,7 @@
 //! The tables, one entity a file.
 
 pub mod failure_count;
+pub mod master_key_check;
 pub mod outbox_message;
 pub mod passkey;
 pub mod password_reset;

@@ -12,6 +12,7 @@ mod m20261207_000008_session_clients;
 mod m20261207_000009_password_resets;
 mod m20261207_000010_passkeys;
 mod m20261207_000011_passwordless_starts;
+mod m20261207_000012_master_key_check;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000009_password_resets::Migration),
             Box::new(m20261207_000010_passkeys::Migration),
             Box::new(m20261207_000011_passwordless_starts::Migration),
+            Box::new(m20261207_000012_master_key_check::Migration),
         ]
     }
 }
