@@ -222,9 +222,4 @@ impl Portal {
             db,
         })
     }
-
-    /// Whether the database answers; for health checks.
-    pub async fn is_healthy(&self) -> bool {
-        self.db.ping().await.is_ok()
-    }
 }

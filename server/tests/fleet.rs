@@ -163,11 +163,21 @@ async fn ready_once_the_database_answers_the_schema_is_current_and_the_outbox_ru
         .await
         .unwrap();
     assert_eq!(get(app.url("/readyz")).await.0, 200);
-    // A schema behind this server (restored from a backup): not ready.
+    // A schema behind this server (restored from a backup): not ready. The
+    // database's answer holds for a second; the public answer names no migration.
     app.portal.db.execute_unprepared("DELETE FROM seaql_migrations WHERE version LIKE '%000011%'").await.unwrap();
+    tokio::time::sleep(server::readiness::DATABASE_CHECK_HOLDS).await;
+    let (status, body) = get(app.url("/readyz")).await;
+    assert_eq!((status, body.as_str()), (503, "not ready\nschema: behind this server\n"));
+
+    // A database that stopped answering: not ready, but alive, so a liveness probe
+    // does not restart every server of the fleet at once.
+    app.portal.db.close_by_ref().await.unwrap();
+    tokio::time::sleep(server::readiness::DATABASE_CHECK_HOLDS).await;
     let (status, body) = get(app.url("/readyz")).await;
     assert_eq!(status, 503);
-    assert!(body.contains("schema") && body.contains("m20261207_000011_passwordless_starts"), "{body}");
+    assert!(body.contains("database"), "{body}");
+    assert_eq!(get(app.url("/healthz")).await, (200, "alive\n".to_owned()));
 }
 
 /// The server binary itself, as an orchestrator stops it: SIGTERM turns `/readyz`
