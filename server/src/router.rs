@@ -77,10 +77,11 @@ pub fn router_with(config: &Config, portal: Portal, readiness: Readiness) -> Rou
 
 /// The span each request is traced in: its id, method and route (the path), and
 /// the account once a server function knows it (`app::ssr`); never its query,
-/// which can hold a password-reset link's token.
+/// which can hold a password-reset link's token. At the error level, so that
+/// with `RUST_LOG=warn` the warnings and errors still carry the request's id.
 fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
     let id = request.headers().get(request_id::HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
-    tracing::info_span!(
+    tracing::error_span!(
         "request",
         request_id = id,
         method = %request.method(),

@@ -5,39 +5,13 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use support::sms::PHONE;
 use support::{Backend, PASSWORD, TestApp, session_cookie};
 
-/// Every line written, kept for the test to read.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_logs_name_each_request_and_hold_no_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
     // The server's own crates at debug, the rest as in production.
-    let level = "info,server=debug,portal_core=debug,app=debug";
-    server::logging::init(server::logging::LogFormat::Json, level, move || writer.clone());
+    let captured = support::logs::capture("info,server=debug,portal_core=debug,app=debug");
 
     let app = TestApp::start(Backend::Sqlite).await.unwrap();
     let session = app.register_with_sms("ana@example.com").await;
@@ -54,9 +28,7 @@ async fn json_logs_name_each_request_and_hold_no_secret() {
     let page_request_id = page.headers()["x-request-id"].to_str().unwrap().to_owned();
     app.smtp.wait_for_subject("Two-factor authentication is on").await;
 
-    let logs = captured.text();
-    let lines: Vec<serde_json::Value> =
-        logs.lines().map(|line| serde_json::from_str(line).expect("one JSON object a line")).collect();
+    let (logs, lines) = (captured.text(), captured.lines());
     let answered = answered_line(&lines, &request_id, &logs);
     assert_eq!(answered["span"]["route"], "/api/verify_sign_in_code");
     assert_eq!(answered["status"], 200);

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod logs;
 pub mod passkeys;
 pub mod password_reset;
 pub mod sms;
