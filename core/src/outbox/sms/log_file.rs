@@ -1,6 +1,6 @@
-//! The development gateway: no phone receives anything; each message is logged and
-//! appended to a file, one line each, where a developer (or a browser test) reads
-//! the code.
+//! The development gateway: no phone receives anything; each message is appended
+//! to a file, one line each, where a developer (or a browser test) reads the code.
+//! The log only says a message was written: logs travel further than a file.
 
 use std::path::PathBuf;
 
@@ -26,7 +26,7 @@ impl LogFileGateway {
 impl SmsGateway for LogFileGateway {
     fn send<'a>(&'a self, to: &'a str, body: &'a str) -> Sending<'a> {
         Box::pin(async move {
-            tracing::info!(to, body, "SMS (development gateway)");
+            tracing::info!(file = %self.path.display(), "SMS written to the file (development gateway)");
             let line = format!("{} to {to}: {}\n", clock::format_utc(clock::now()), body.replace('\n', " "));
             let mut file = tokio::fs::OpenOptions::new()
                 .create(true)
