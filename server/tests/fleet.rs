@@ -5,7 +5,7 @@ mod support;
 
 use portal_core::secrets::MasterKey;
 use portal_core::{KeySource, Portal, PortalConfig, StartError};
-use sea_orm::ConnectionTrait as _;
+use sea_orm::{ConnectionTrait as _, TransactionTrait as _};
 use support::fresh_postgres_schema;
 
 /// The configuration of a server on `database_url` (mail and texts to a folder),
@@ -49,6 +49,30 @@ async fn three_servers_started_at_once_on_a_fresh_postgresql_database_all_come_u
         let version: String = row.try_get("", "version").unwrap();
         assert_eq!(row.try_get::<i64>("", "applied").unwrap(), 1, "{version} applied once");
     }
+}
+
+/// A migration that would wait for a table lock (a long transaction of a running
+/// server) gives up after `lock_timeout`, rather than make every query of the fleet
+/// queue behind it; the server reports it and does not start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_migration_blocked_by_a_long_transaction_gives_up_instead_of_stalling_the_fleet() {
+    let Some(url) = fresh_postgres_schema().await else {
+        return eprintln!("skipped: TEST_DATABASE_URL is not set");
+    };
+    let portal = Portal::start(&config(&url)).await.unwrap();
+    // A schema one migration behind, and a transaction holding its table.
+    portal.db.execute_unprepared("DROP TABLE master_key_check").await.unwrap();
+    portal.db.execute_unprepared("DELETE FROM seaql_migrations WHERE version LIKE '%000012%'").await.unwrap();
+    let long = portal.db.begin().await.unwrap();
+    long.execute_unprepared("LOCK TABLE seaql_migrations IN ACCESS EXCLUSIVE MODE").await.unwrap();
+
+    let waiting = std::time::Duration::from_secs(30);
+    let blocked = tokio::time::timeout(waiting, portal_core::db::migrate(&portal.db)).await;
+    let error = blocked.expect("gave up after lock_timeout").expect_err("no migration under another's lock");
+    assert!(error.to_string().contains("lock timeout"), "{error}");
+
+    long.rollback().await.unwrap();
+    assert!(portal_core::db::migrate(&portal.db).await.unwrap().is_current(), "and migrates once it is free");
 }
 
 on_each_database_url!(

@@ -17,6 +17,10 @@ use super::migrations::Migrator;
 const MIGRATION_LOCK: i32 = 0x706f_7274;
 /// The table sea-orm records applied migrations in.
 const MIGRATION_TABLE: &str = "seaql_migrations";
+/// How long a migration may wait for a table lock (a long transaction of a
+/// running server, a report): a schema change queued behind one would make every
+/// query of the fleet wait behind it. It fails instead, and the server with it.
+pub const MIGRATION_LOCK_TIMEOUT: &str = "10s";
 
 /// How the schema differs from this server's migrations.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -55,12 +59,17 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<SchemaState, DbErr> {
     // the lock then sees the migrations the first one committed.
     let transaction = db.begin_with_config(Some(IsolationLevel::ReadCommitted), None).await?;
     // One lock per schema, so fleets on other schemas of the database do not wait.
-    let lock = Statement::from_sql_and_values(
-        DatabaseBackend::Postgres,
-        "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))",
-        [MIGRATION_LOCK.into()],
-    );
-    transaction.execute_raw(lock).await?;
+    let lock = |function: &str| {
+        let sql = format!("SELECT {function}($1, hashtext(current_schema()))");
+        Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, [MIGRATION_LOCK.into()])
+    };
+    let taken = transaction.query_one_raw(lock("pg_try_advisory_xact_lock")).await?;
+    if !taken.map(|row| row.try_get_by_index::<bool>(0)).transpose()?.unwrap_or(false) {
+        tracing::info!("another server is migrating the schema: waiting for it");
+        transaction.execute_raw(lock("pg_advisory_xact_lock")).await?;
+    }
+    let timeout = format!("SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT}'");
+    transaction.execute_raw(Statement::from_string(DatabaseBackend::Postgres, timeout)).await?;
     let state = migrate_on(&transaction).await?;
     transaction.commit().await?;
     Ok(state)
