@@ -92,7 +92,10 @@ async fn serve_until_stopped() -> ExitCode {
 async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
     if let Some(addr) = config.metrics_addr {
-        server::metrics::serve(addr).await.map_err(|error| format!("cannot serve metrics on {addr}: {error}"))?;
+        let listener = tokio::net::TcpListener::bind(addr).await;
+        listener
+            .and_then(server::metrics::serve)
+            .map_err(|error| format!("cannot serve metrics on {addr}: {error}"))?;
     }
     let portal = Portal::start(&config.portal).await.map_err(|error| format!("cannot open the database: {error}"))?;
     workers::spawn_all(&portal);

@@ -5,7 +5,6 @@
 //! outbox). Routes are the portal's own paths only, so a scan of random paths
 //! cannot blow up the series; no label names a customer.
 
-use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -47,10 +46,9 @@ pub fn router(handle: PrometheusHandle) -> Router {
     )
 }
 
-/// Serves `/metrics` on `addr` until the process ends.
-pub async fn serve(addr: SocketAddr) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!("metrics on http://{addr}/metrics");
+/// Serves `/metrics` on `listener` until the process ends.
+pub fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
     let handle = recorder();
     let app = router(handle.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });

@@ -8,11 +8,11 @@ use support::{Backend, PASSWORD, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_requests_and_outcomes_and_name_no_customer() {
-    let recorder = server::metrics::recorder();
-    let app = TestApp::start(Backend::Sqlite).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let metrics_url = format!("http://{}/metrics", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, server::metrics::router(recorder)).await });
+    server::metrics::serve(listener).unwrap();
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    assert_eq!(app.get("/metrics", None).await.status(), 404, "only on the metrics listener");
 
     app.register("ana@example.com").await;
     assert_eq!(app.sign_in("ana@example.com", "not the password").await.status(), 401);
@@ -32,7 +32,8 @@ async fn metrics_count_requests_and_outcomes_and_name_no_customer() {
     for expected in [
         "portal_http_requests_total{route=\"/api/sign_in\",status=\"401\"} 1",
         "portal_http_requests_total{route=\"/api/sign_in\",status=\"200\"} 1",
-        "portal_http_requests_total{route=\"other\",status=\"404\"} 1",
+        // The public port's /metrics and the made-up page.
+        "portal_http_requests_total{route=\"other\",status=\"404\"} 2",
         "portal_http_request_duration_seconds_bucket{route=\"/api/sign_in\",le=\"0.5\"}",
         "portal_sign_ins_total{outcome=\"wrong\"} 1",
         "portal_sign_ins_total{outcome=\"right\"} 1",
