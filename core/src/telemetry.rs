@@ -10,6 +10,11 @@ pub(crate) fn sign_in(outcome: &'static str) {
     metrics::counter!("portal_sign_ins_total", "outcome" => outcome).increment(1);
 }
 
+/// A sign-in with a passkey alone: `right`, `refused` or `error`.
+pub(crate) fn passwordless_sign_in(outcome: &'static str) {
+    metrics::counter!("portal_passwordless_sign_ins_total", "outcome" => outcome).increment(1);
+}
+
 /// A check of the second factor at sign-in: `right`, `wrong` or `not_a_guess`.
 pub(crate) fn code_check(outcome: &'static str) {
     metrics::counter!("portal_code_checks_total", "outcome" => outcome).increment(1);

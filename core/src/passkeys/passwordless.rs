@@ -60,6 +60,7 @@ impl Passkeys {
         requester: &Requester,
     ) -> Result<(VisitorToken, RequestChallengeResponse), CoreError> {
         if !networks::count(&self.db, &self.key, requester.ip, clock::now()).await? {
+            crate::telemetry::throttle_refusal("passwordless_start", "wait");
             return Err(CoreError::TooManyPasskeySignIns);
         }
         let visitor = match visitor {
@@ -75,6 +76,21 @@ impl Passkeys {
     /// alone, not suspended, whose user handle is its account's, answering the
     /// challenge `visitor` was given, once. The use is recorded as at sign-in.
     pub async fn finish_passwordless(
+        &self,
+        visitor: &VisitorToken,
+        answer: &PublicKeyCredential,
+        requester: &Requester,
+    ) -> Result<Account, CoreError> {
+        let result = self.check_passwordless(visitor, answer, requester).await;
+        crate::telemetry::passwordless_sign_in(match &result {
+            Ok(_) => "right",
+            Err(CoreError::PasskeyRefused | CoreError::PasskeyCloned) => "refused",
+            Err(_) => "error",
+        });
+        result
+    }
+
+    async fn check_passwordless(
         &self,
         visitor: &VisitorToken,
         answer: &PublicKeyCredential,
