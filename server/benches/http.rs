@@ -6,7 +6,8 @@
 //! the login page, the signed-in Account Security page, the code step of sign-in
 //! alone (its half-way sessions staged beforehand), a whole sign-in (password, then
 //! code) and "Forgot your password?" for customers' addresses and for nobody's,
-//! the servers' CPU time per request and their memory. Asserts nothing.
+//! the servers' CPU time per request and their memory. The servers log and record
+//! metrics as in production (JSON lines, to nowhere). Asserts nothing.
 //!
 //! `bench/http.sh` builds the release site and runs it. `PORTAL_SERVER_BIN` names the
 //! server (default `target/release/server`); `BENCH_DATABASE_URL` runs it on another
@@ -461,7 +462,9 @@ impl Server {
             .env("SECRETS_MASTER_KEY", key)
             .env("OUTBOX_DIR", folder.join("outbox"))
             .env("SMS_LOG_FILE", folder.join("sms.log"))
-            .env("RUST_LOG", "warn")
+            // As in production: a JSON line per request, and metrics recorded.
+            .env("LOG_FORMAT", "json")
+            .env("METRICS_ADDR", "127.0.0.1:0")
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()
