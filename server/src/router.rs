@@ -58,9 +58,7 @@ pub fn router_with(config: &Config, portal: Portal, readiness: Readiness) -> Rou
         .with_state(options.clone())
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(MIN_COMPRESSED).and(is_page)));
 
-    Router::new()
-        .route("/healthz", get(health))
-        .route("/readyz", get(readiness::ready).with_state((portal, readiness)))
+    let site = Router::new()
         .merge(static_files::routes(&options))
         .merge(pages)
         .layer(middleware::from_fn_with_state(state, account_guard::guard))
@@ -72,7 +70,14 @@ pub fn router_with(config: &Config, portal: Portal, readiness: Readiness) -> Rou
         // Outside the other layers, so their answers (a 403, a 503) are counted too.
         .layer(middleware::from_fn(crate::metrics::record))
         .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(log_response))
-        .layer(middleware::from_fn_with_state(config.trusted_proxies.clone(), request_id::assign))
+        .layer(middleware::from_fn_with_state(config.trusted_proxies.clone(), request_id::assign));
+
+    // The probes are outside the layers: a load balancer's and an orchestrator's
+    // checks, every few seconds, would be most of the log and of the request counts.
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/readyz", get(readiness::ready).with_state((portal, readiness)))
+        .merge(site)
 }
 
 /// The span each request is traced in: its id, method and route (the path), and

@@ -23,6 +23,7 @@ async fn json_logs_name_each_request_and_hold_no_secret() {
     let request_id = signed_in.headers()["x-request-id"].to_str().unwrap().to_owned();
     let signed_in = session_cookie(signed_in.headers()).unwrap();
     let account = app.account_id("ana@example.com").await;
+    assert_eq!(app.get("/healthz", None).await.status(), 200);
     let page = app.get("/account/security", Some(&signed_in)).await;
     assert_eq!(page.status(), 200);
     let page_request_id = page.headers()["x-request-id"].to_str().unwrap().to_owned();
@@ -36,6 +37,8 @@ async fn json_logs_name_each_request_and_hold_no_secret() {
     assert_eq!(answered["span"]["account"], account, "the account, once the half-way session names it");
     let page = answered_line(&lines, &page_request_id, &logs);
     assert_eq!((&page["span"]["route"], &page["span"]["account"]), (&"/account/security".into(), &account.into()));
+
+    assert!(!logs.contains("/healthz"), "probes are not logged, they would be most of the log:\n{logs}");
 
     let token = |cookie: &str| cookie.split_once('=').unwrap().1.to_owned();
     let national = PHONE.trim_start_matches('+').to_owned();
