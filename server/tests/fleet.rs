@@ -79,6 +79,7 @@ on_each_database_url!(
     a_server_told_not_to_migrate_refuses_an_old_schema,
     a_server_refuses_a_schema_newer_than_itself,
     a_server_with_another_master_key_refuses_to_start,
+    a_database_from_before_the_check_takes_only_the_key_that_opens_its_secrets,
 );
 
 async fn a_server_told_not_to_migrate_refuses_an_old_schema(url: String) {
@@ -130,6 +131,29 @@ async fn a_server_with_another_master_key_refuses_to_start(url: String) {
     assert_eq!(reopened.setup_key, sealed.setup_key, "the waiting secret, unsealed by another server");
 }
 
+async fn a_database_from_before_the_check_takes_only_the_key_that_opens_its_secrets(url: String) {
+    let portal = Portal::start(&config(&url)).await.unwrap();
+    let account = register(&portal).await;
+    let setup = portal.two_factor.begin_totp_setup(&account).await.unwrap();
+    let secret = portal_core::totp::TotpSecret::from_base32(&setup.setup_key).unwrap();
+    let signed_in = portal_core::sessions::SignedIn { token: portal.sessions.start(&account).await.unwrap(), account };
+    let code = secret.code_at(portal_core::clock::now());
+    let requester = portal_core::requester::Requester::default();
+    portal.two_factor.confirm_totp_setup(&signed_in, &code, &requester).await.unwrap();
+    // As it was before the check: secrets sealed, no digest recorded.
+    portal.db.execute_unprepared("DELETE FROM master_key_check").await.unwrap();
+
+    // The first server up after the upgrade has a key of its own: it must not
+    // record it, and lock every rightly keyed server out.
+    let another_key = KeySource::Key(MasterKey::generate());
+    match Portal::start(&PortalConfig { master_key: another_key, ..config(&url) }).await {
+        Err(StartError::MasterKeyDiffers) => {}
+        Err(error) => panic!("{error}"),
+        Ok(_) => panic!("recorded a key that opens none of the database's secrets"),
+    }
+    Portal::start(&config(&url)).await.expect("the key that sealed them");
+}
+
 async fn register(portal: &Portal) -> portal_core::accounts::Account {
     let password = portal_core::password::Password::new("tangerine orchestra 42".into());
     portal.accounts.register("Fleet", "fleet@example.com", password).await.unwrap()
@@ -145,6 +169,9 @@ async fn serve(router: axum::Router) -> String {
     base
 }
 
+const FIVE_SECONDS: std::time::Duration = std::time::Duration::from_secs(5);
+const THIRTY_SECONDS: std::time::Duration = std::time::Duration::from_secs(30);
+
 async fn get(url: String) -> (u16, String) {
     let response = reqwest::get(url).await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
@@ -152,14 +179,7 @@ async fn get(url: String) -> (u16, String) {
 
 async fn ready_once_the_database_answers_the_schema_is_current_and_the_outbox_runs(app: support::TestApp) {
     // Ready once the outbox worker began its first pass, moments after start.
-    let mut ready = get(app.url("/readyz")).await;
-    for _ in 0..50 {
-        if ready.0 == 200 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        ready = get(app.url("/readyz")).await;
-    }
+    let ready = support::eventually(FIVE_SECONDS, || get(app.url("/readyz")), |(status, _)| *status == 200).await;
     assert_eq!(ready, (200, "ready\n".to_owned()));
 
     // A server told to stop says so first, while still alive and serving.
@@ -225,31 +245,20 @@ async fn on_sigterm_the_server_says_not_ready_serves_on_for_the_drain_then_exits
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let readiness = || async { reqwest::get(format!("{base}/readyz")).await.map(|response| response.status()) };
-    let mut ready = readiness().await;
-    for _ in 0..300 {
-        if ready.as_ref().is_ok_and(|status| *status == 200) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        ready = readiness().await;
-    }
+    let ready = support::eventually(THIRTY_SECONDS, readiness, |ready| ready.as_ref().is_ok_and(|s| *s == 200)).await;
     assert_eq!(ready.unwrap(), 200, "ready within 30 s");
 
     let pid = server.id().unwrap().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let mut draining = get(format!("{base}/readyz")).await;
-    for _ in 0..20 {
-        if draining.0 == 503 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        draining = get(format!("{base}/readyz")).await;
-    }
+    let said_so = |(status, _): &(u16, String)| *status == 503;
+    let draining = support::eventually(FIVE_SECONDS, || get(format!("{base}/readyz")), said_so).await;
     assert_eq!(draining.0, 503, "{draining:?}");
     assert!(draining.1.contains("draining"), "{draining:?}");
     assert_eq!(get(format!("{base}/login")).await.0, 200, "still serving while the load balancer moves on");
 
-    let exited = tokio::time::timeout(std::time::Duration::from_secs(15), server.wait()).await;
-    assert!(exited.expect("stopped after the drain").unwrap().success());
+    // Within the drain and a little: no request was in flight, so the deadline for
+    // those (10 s) must not be what ended it.
+    let exited = tokio::time::timeout(FIVE_SECONDS, server.wait()).await;
+    assert!(exited.expect("stopped right after the drain").unwrap().success());
     assert!(reqwest::get(format!("{base}/healthz")).await.is_err(), "no longer listening");
 }

@@ -15,6 +15,7 @@ async fn metrics_count_requests_and_outcomes_and_name_no_customer() {
     server::metrics::serve(listener).unwrap();
     let app = TestApp::start(Backend::Sqlite).await.unwrap();
     assert_eq!(app.get("/metrics", None).await.status(), 404, "only on the metrics listener");
+    assert_eq!(app.get("/healthz", None).await.status(), 200);
 
     app.register("ana@example.com").await;
     assert_eq!(app.sign_in("ana@example.com", "not the password").await.status(), 401);
@@ -51,4 +52,5 @@ async fn metrics_count_requests_and_outcomes_and_name_no_customer() {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
     assert!(!text.contains("example.com"), "no customer in a label:\n{text}");
+    assert!(!text.contains("healthz"), "probes are not counted:\n{text}");
 }

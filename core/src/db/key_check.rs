@@ -2,15 +2,17 @@
 //! server given another key (a replica that made a key file of its own, a typo in
 //! the orchestrator's secret) would open none of the secrets the others sealed,
 //! and seal new ones that they cannot open: customers locked out on every other
-//! request. The first server records a keyed digest of a fixed text under its key;
-//! a server whose key gives another digest refuses to start.
+//! request. The first server records a keyed digest of a fixed text under its key,
+//! once its key opens what the database already holds sealed (a database from
+//! before this check); a server whose key gives another digest refuses to start.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait as _, Set};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, Set};
 
 use super::entities::master_key_check::{ActiveModel, Column, Entity};
+use super::entities::{passkey, two_factor};
 use crate::clock;
-use crate::secrets::{MasterKey, keyed_digest, keyed_digest_matches};
+use crate::secrets::{MasterKey, SealedSecret, keyed_digest, keyed_digest_matches};
 
 const CONTEXT: &str = "master-key-check";
 const TEXT: &str = "customer-portal";
@@ -19,6 +21,12 @@ const ROW: i32 = 1;
 /// Whether `key` is the database's key. The first server to ask records its own,
 /// once, however many ask at the same moment.
 pub async fn is_the_databases(db: &DatabaseConnection, key: &MasterKey) -> Result<bool, DbErr> {
+    if let Some(recorded) = Entity::find_by_id(ROW).one(db).await? {
+        return Ok(keyed_digest_matches(key, CONTEXT, TEXT, &recorded.digest));
+    }
+    if !opens_what_is_sealed(db, key).await? {
+        return Ok(false);
+    }
     let row =
         ActiveModel { id: Set(ROW), digest: Set(keyed_digest(key, CONTEXT, TEXT)), created_at: Set(clock::now()) };
     Entity::insert(row)
@@ -27,4 +35,19 @@ pub async fn is_the_databases(db: &DatabaseConnection, key: &MasterKey) -> Resul
         .await?;
     let recorded = Entity::find_by_id(ROW).one(db).await?;
     Ok(recorded.is_some_and(|recorded| keyed_digest_matches(key, CONTEXT, TEXT, &recorded.digest)))
+}
+
+/// Whether `key` opens a secret the database holds sealed: an authenticator
+/// secret, or else a passkey. A database with neither has nothing to lose.
+async fn opens_what_is_sealed(db: &DatabaseConnection, key: &MasterKey) -> Result<bool, DbErr> {
+    let totp = two_factor::Entity::find().filter(two_factor::Column::SealedSecret.is_not_null()).one(db).await?;
+    if let Some(row) = totp {
+        let sealed = SealedSecret::from_stored(row.sealed_secret.unwrap_or_default());
+        return Ok(sealed.open(key, &crate::two_factor::secret_context(row.user_id)).is_ok());
+    }
+    if let Some(row) = passkey::Entity::find().one(db).await? {
+        let sealed = SealedSecret::from_stored(row.sealed_passkey);
+        return Ok(sealed.open(key, &crate::passkeys::seal_context(row.user_id, &row.credential_id)).is_ok());
+    }
+    Ok(true)
 }

@@ -86,39 +86,6 @@ impl Mailer {
             Transport::Smtp(smtp) => smtp.send(email).await.map(drop).map_err(|error| error.to_string()),
             Transport::Files(files) => files.send(email).await.map(drop).map_err(|error| error.to_string()),
         };
-        sent.map_err(|error| without_addresses(&error))
-    }
-}
-
-/// `text` with every word holding an `@` replaced: a mail server's refusal quotes
-/// the customer's address ("550 5.1.1 <ana@example.com>: no such user"), and the
-/// error is logged. The message's row keeps the address for the operator.
-fn without_addresses(text: &str) -> String {
-    let is_boundary = |character: char| character.is_whitespace() || "<>()[]\"',;".contains(character);
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    for character in text.chars().chain(std::iter::once(' ')) {
-        if !is_boundary(character) {
-            word.push(character);
-            continue;
-        }
-        out.push_str(if word.contains('@') { "[address]" } else { &word });
-        word.clear();
-        out.push(character);
-    }
-    out.pop();
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_addresses;
-
-    #[test]
-    fn a_refusal_logs_no_address() {
-        let refusal = "permanent error (550): 5.1.1 <ana.lim+portal@example.com>: Recipient address rejected";
-        assert_eq!(without_addresses(refusal), "permanent error (550): 5.1.1 <[address]>: Recipient address rejected");
-        assert_eq!(without_addresses("to ana@example.com, bo@example.org"), "to [address], [address]");
-        assert_eq!(without_addresses("connection refused"), "connection refused");
+        sent.map_err(|error| super::redact::without_addresses(&error))
     }
 }

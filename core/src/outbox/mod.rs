@@ -7,6 +7,7 @@
 
 mod mailer;
 pub mod notices;
+mod redact;
 pub mod sms;
 
 pub use mailer::{MailConfig, MailTransport, Mailer};

@@ -418,7 +418,7 @@ impl Passkeys {
     }
 }
 
-fn seal_context(account_id: i32, credential_id: &str) -> String {
+pub(crate) fn seal_context(account_id: i32, credential_id: &str) -> String {
     format!("passkey:{account_id}:{credential_id}")
 }
 

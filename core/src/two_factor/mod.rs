@@ -230,6 +230,6 @@ impl TwoFactor {
 }
 
 /// What a sealed TOTP secret is bound to: its account.
-fn secret_context(account_id: i32) -> String {
+pub(crate) fn secret_context(account_id: i32) -> String {
     format!("totp:user:{account_id}")
 }

@@ -106,7 +106,7 @@ macro_rules! on_each_database_url {
 /// The URL of a SQLite file in a folder of its own, removed with the folder.
 pub fn fresh_sqlite_file() -> (String, TempFolder) {
     let folder = TempFolder::new();
-    (format!("sqlite://{}/portal.db?mode=rwc", folder.0.display()), folder)
+    (format!("sqlite://{}/portal.db?mode=rwc", folder.path().display()), folder)
 }
 
 impl TestApp {
@@ -316,6 +316,23 @@ fn random_suffix() -> String {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).unwrap();
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// What `probe` gives once `done` says so, asking every 50 ms for at most
+/// `within`; what it last gave otherwise (for the test to assert on).
+pub async fn eventually<T, F: Future<Output = T>>(
+    within: std::time::Duration,
+    mut probe: impl FnMut() -> F,
+    done: impl Fn(&T) -> bool,
+) -> T {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let answer = probe().await;
+        if done(&answer) || std::time::Instant::now() >= deadline {
+            return answer;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 /// A folder under the system's temp dir, removed when the test ends.
