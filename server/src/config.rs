@@ -34,6 +34,10 @@ pub struct Config {
     /// served, so the load balancer stops sending them before the server stops
     /// (`SHUTDOWN_DRAIN_SECONDS`; Ctrl-C stops at once).
     pub shutdown_drain: Duration,
+    /// Then, how long the requests in flight may take to finish before the server
+    /// exits all the same (`SHUTDOWN_FINISH_SECONDS`): a request stuck on a
+    /// database that stopped answering must not hold it until the orchestrator kills.
+    pub shutdown_finish: Duration,
     /// Where `/metrics` is served (`METRICS_ADDR`), apart from the customers' port.
     pub metrics_addr: Option<SocketAddr>,
 }
@@ -95,13 +99,8 @@ impl Config {
             None => TrustedProxies::default(),
         };
         let watching = std::env::var_os("LEPTOS_WATCH").is_some();
-        let shutdown_drain = match var("SHUTDOWN_DRAIN_SECONDS") {
-            Some(text) => Duration::from_secs(text.trim().parse().map_err(|_| ConfigError::Invalid {
-                name: "SHUTDOWN_DRAIN_SECONDS",
-                problem: format!("expected a whole number of seconds, got {text:?}"),
-            })?),
-            None => DEFAULT_SHUTDOWN_DRAIN,
-        };
+        let shutdown_drain = seconds("SHUTDOWN_DRAIN_SECONDS")?.unwrap_or(DEFAULT_SHUTDOWN_DRAIN);
+        let shutdown_finish = seconds("SHUTDOWN_FINISH_SECONDS")?.unwrap_or(DEFAULT_SHUTDOWN_FINISH);
         let metrics_addr = match var("METRICS_ADDR") {
             Some(text) => Some(text.trim().parse().map_err(|_| ConfigError::Invalid {
                 name: "METRICS_ADDR",
@@ -109,7 +108,7 @@ impl Config {
             })?),
             None => None,
         };
-        Ok(Self { leptos, portal, site_url, trusted_proxies, watching, shutdown_drain, metrics_addr })
+        Ok(Self { leptos, portal, site_url, trusted_proxies, watching, shutdown_drain, shutdown_finish, metrics_addr })
     }
 
     /// A portal on `addr` over `database_url` with a fresh master key and mail written
@@ -136,6 +135,7 @@ impl Config {
             trusted_proxies: TrustedProxies::default(),
             watching: false,
             shutdown_drain: DEFAULT_SHUTDOWN_DRAIN,
+            shutdown_finish: DEFAULT_SHUTDOWN_FINISH,
             metrics_addr: None,
         }
     }
@@ -193,6 +193,8 @@ fn sms_transport() -> Result<Option<SmsTransport>, ConfigError> {
 
 /// Long enough for a load balancer checking every few seconds to see it.
 const DEFAULT_SHUTDOWN_DRAIN: Duration = Duration::from_secs(5);
+/// Well inside the 30 s orchestrators give between SIGTERM and SIGKILL, after the drain.
+const DEFAULT_SHUTDOWN_FINISH: Duration = Duration::from_secs(10);
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.trim().is_empty())
@@ -219,6 +221,16 @@ fn flag(name: &'static str) -> Result<Option<bool>, ConfigError> {
 
 fn days(name: &'static str) -> Result<Option<Duration>, ConfigError> {
     Ok(number(name)?.map(|days| Duration::from_secs(days as u64 * 24 * 60 * 60)))
+}
+
+/// A whole number of seconds, zero included.
+fn seconds(name: &'static str) -> Result<Option<Duration>, ConfigError> {
+    var(name)
+        .map(|text| {
+            let problem = || format!("expected a whole number of seconds, got {text:?}");
+            text.trim().parse().map(Duration::from_secs).map_err(|_| ConfigError::Invalid { name, problem: problem() })
+        })
+        .transpose()
 }
 
 fn minutes(name: &'static str) -> Result<Option<Duration>, ConfigError> {

@@ -112,26 +112,20 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         let _ = stopping.send(());
     };
     let serving = server::serve(listener, router_with(&config, portal, readiness), stop);
-    // A request that hangs (a database that stopped answering) must not keep the
-    // server from stopping until the orchestrator kills it mid-write.
+    let finish = config.shutdown_finish;
     let deadline = async {
         match stopped_taking.await {
-            Ok(()) => tokio::time::sleep(FINISH_WITHIN).await,
+            Ok(()) => tokio::time::sleep(finish).await,
             Err(_) => std::future::pending().await,
         }
     };
     tokio::select! {
         served = serving => served?,
-        () = deadline => tracing::warn!(seconds = FINISH_WITHIN.as_secs(), "stopping: requests still in flight were cut off"),
+        () = deadline => tracing::warn!(seconds = finish.as_secs(), "stopping: requests still in flight were cut off"),
     }
     tracing::info!("stopped");
     Ok(())
 }
-
-/// How long requests in flight may take to finish once the server stops taking
-/// connections: well inside the 30 s orchestrators give between SIGTERM and SIGKILL,
-/// after the drain.
-const FINISH_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Resolves when the server should stop taking connections: at once on Ctrl-C;
 /// on SIGTERM (an orchestrator stopping it), after `/readyz` said "not ready" for

@@ -228,37 +228,87 @@ async fn ready_once_the_database_answers_the_schema_is_current_and_the_outbox_ru
 /// to 503 while pages are still served, then the server exits cleanly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sigterm_the_server_says_not_ready_serves_on_for_the_drain_then_exits() {
-    portal_core::install_tls_provider();
-    let (database_url, folder) = support::fresh_sqlite_file();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("LEPTOS_OUTPUT_NAME", "portal")
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("DATABASE_URL", &database_url)
-        .env("MASTER_KEY_FILE", folder.path().join("master.key"))
-        .env("OUTBOX_DIR", folder.path().join("outbox"))
-        .env("SMS_LOG_FILE", folder.path().join("sms.log"))
-        .env("SHUTDOWN_DRAIN_SECONDS", "2")
-        .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let readiness = || async { reqwest::get(format!("{base}/readyz")).await.map(|response| response.status()) };
-    let ready = support::eventually(THIRTY_SECONDS, readiness, |ready| ready.as_ref().is_ok_and(|s| *s == 200)).await;
-    assert_eq!(ready.unwrap(), 200, "ready within 30 s");
-
-    let pid = server.id().unwrap().to_string();
-    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let server = ServerProcess::start(&[("SHUTDOWN_DRAIN_SECONDS", "2")]).await;
+    server.terminate();
     let said_so = |(status, _): &(u16, String)| *status == 503;
-    let draining = support::eventually(FIVE_SECONDS, || get(format!("{base}/readyz")), said_so).await;
+    let draining = support::eventually(FIVE_SECONDS, || get(server.url("/readyz")), said_so).await;
     assert_eq!(draining.0, 503, "{draining:?}");
     assert!(draining.1.contains("draining"), "{draining:?}");
-    assert_eq!(get(format!("{base}/login")).await.0, 200, "still serving while the load balancer moves on");
+    assert_eq!(get(server.url("/login")).await.0, 200, "still serving while the load balancer moves on");
 
     // Within the drain and a little: no request was in flight, so the deadline for
     // those (10 s) must not be what ended it.
-    let exited = tokio::time::timeout(FIVE_SECONDS, server.wait()).await;
-    assert!(exited.expect("stopped right after the drain").unwrap().success());
-    assert!(reqwest::get(format!("{base}/healthz")).await.is_err(), "no longer listening");
+    let url = server.url("/healthz");
+    let log = server.exit_within(FIVE_SECONDS).await;
+    assert!(!log.contains("cut off"), "{log}");
+    assert!(reqwest::get(url).await.is_err(), "no longer listening");
+}
+
+/// A request that never finishes (its body never comes) does not keep a stopping
+/// server from exiting: after `SHUTDOWN_FINISH_SECONDS` it goes, and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_never_finishes_is_cut_off_after_the_finish_deadline() {
+    use tokio::io::AsyncWriteExt as _;
+
+    let server = ServerProcess::start(&[("SHUTDOWN_DRAIN_SECONDS", "0"), ("SHUTDOWN_FINISH_SECONDS", "1")]).await;
+    let mut stuck = tokio::net::TcpStream::connect(("127.0.0.1", server.port)).await.unwrap();
+    let head = "POST /api/sign_in HTTP/1.1\r\nHost: portal\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                Content-Length: 100\r\n\r\nemail=ana";
+    stuck.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    server.terminate();
+    let log = server.exit_within(FIVE_SECONDS).await;
+    assert!(log.contains("requests still in flight were cut off"), "{log}");
+}
+
+/// The server binary on a loopback port of its own, over a fresh SQLite file.
+struct ServerProcess {
+    process: tokio::process::Child,
+    port: u16,
+    _folder: support::TempFolder,
+}
+
+impl ServerProcess {
+    /// Starts it with `settings` on top of the usual ones; returns once it is ready.
+    async fn start(settings: &[(&str, &str)]) -> Self {
+        portal_core::install_tls_provider();
+        let (database_url, folder) = support::fresh_sqlite_file();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let process = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("LEPTOS_OUTPUT_NAME", "portal")
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", &database_url)
+            .env("MASTER_KEY_FILE", folder.path().join("master.key"))
+            .env("OUTBOX_DIR", folder.path().join("outbox"))
+            .env("SMS_LOG_FILE", folder.path().join("sms.log"))
+            .envs(settings.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let server = Self { process, port, _folder: folder };
+        let readiness = || async { reqwest::get(server.url("/readyz")).await.map(|response| response.status()) };
+        let ready = support::eventually(THIRTY_SECONDS, readiness, |ready| ready.as_ref().is_ok_and(|s| *s == 200));
+        assert_eq!(ready.await.unwrap(), 200, "ready within 30 s");
+        server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Sends SIGTERM, as an orchestrator stopping it does.
+    fn terminate(&self) {
+        let pid = self.process.id().unwrap().to_string();
+        assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    }
+
+    /// Waits for a clean exit within `within`; returns what it logged.
+    async fn exit_within(self, within: std::time::Duration) -> String {
+        let output = tokio::time::timeout(within, self.process.wait_with_output()).await;
+        let output = output.expect("exited in time").unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
 }
