@@ -1,5 +1,5 @@
 //! `/readyz`: whether this server should be sent requests now. The database
-//! answers within a second, its schema has every migration this server knows
+//! answers in time, its schema has every migration this server knows
 //! (one it does not know is fine here: a newer version migrated it during a
 //! rolling deploy, and this one keeps serving until replaced; only start-up
 //! refuses it), and the outbox worker is delivering. A server told to stop says

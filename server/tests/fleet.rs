@@ -114,7 +114,7 @@ async fn a_server_refuses_a_schema_newer_than_itself(url: String) {
 
 async fn a_server_with_another_master_key_refuses_to_start(url: String) {
     let portal = Portal::start(&config(&url)).await.unwrap();
-    let account = register(&portal).await;
+    let account = register(&portal, "fleet@example.com").await;
     let sealed = portal.two_factor.begin_totp_setup(&account).await.unwrap();
 
     // A replica that made a key of its own, or was given a mistyped one.
@@ -133,13 +133,17 @@ async fn a_server_with_another_master_key_refuses_to_start(url: String) {
 
 async fn a_database_from_before_the_check_takes_only_the_key_that_opens_its_secrets(url: String) {
     let portal = Portal::start(&config(&url)).await.unwrap();
-    let account = register(&portal).await;
-    let setup = portal.two_factor.begin_totp_setup(&account).await.unwrap();
-    let secret = portal_core::totp::TotpSecret::from_base32(&setup.setup_key).unwrap();
-    let signed_in = portal_core::sessions::SignedIn { token: portal.sessions.start(&account).await.unwrap(), account };
-    let code = secret.code_at(portal_core::clock::now());
-    let requester = portal_core::requester::Requester::default();
-    portal.two_factor.confirm_totp_setup(&signed_in, &code, &requester).await.unwrap();
+    let (first, second) = (register(&portal, "ana@example.com").await, register(&portal, "bo@example.com").await);
+    for account in [&first, &second] {
+        turn_on_the_app(&portal, account).await;
+    }
+    // One row that no key opens (sealed for another account) does not decide.
+    let damage = format!(
+        "UPDATE two_factor SET sealed_secret = (SELECT sealed_secret FROM two_factor WHERE user_id = {}) \
+         WHERE user_id = {}",
+        second.id, first.id
+    );
+    portal.db.execute_unprepared(&damage).await.unwrap();
     // As it was before the check: secrets sealed, no digest recorded.
     portal.db.execute_unprepared("DELETE FROM master_key_check").await.unwrap();
 
@@ -154,9 +158,20 @@ async fn a_database_from_before_the_check_takes_only_the_key_that_opens_its_secr
     Portal::start(&config(&url)).await.expect("the key that sealed them");
 }
 
-async fn register(portal: &Portal) -> portal_core::accounts::Account {
+async fn register(portal: &Portal, email: &str) -> portal_core::accounts::Account {
     let password = portal_core::password::Password::new("tangerine orchestra 42".into());
-    portal.accounts.register("Fleet", "fleet@example.com", password).await.unwrap()
+    portal.accounts.register("Fleet", email, password).await.unwrap()
+}
+
+/// Turns the authenticator app on for `account`: its secret sealed in the database.
+async fn turn_on_the_app(portal: &Portal, account: &portal_core::accounts::Account) {
+    let setup = portal.two_factor.begin_totp_setup(account).await.unwrap();
+    let secret = portal_core::totp::TotpSecret::from_base32(&setup.setup_key).unwrap();
+    let token = portal.sessions.start(account).await.unwrap();
+    let signed_in = portal_core::sessions::SignedIn { token, account: account.clone() };
+    let code = secret.code_at(portal_core::clock::now());
+    let requester = portal_core::requester::Requester::default();
+    portal.two_factor.confirm_totp_setup(&signed_in, &code, &requester).await.unwrap();
 }
 
 on_each_database!(ready_once_the_database_answers_the_schema_is_current_and_the_outbox_runs);
@@ -250,7 +265,8 @@ async fn on_sigterm_the_server_says_not_ready_serves_on_for_the_drain_then_exits
 async fn a_request_that_never_finishes_is_cut_off_after_the_finish_deadline() {
     use tokio::io::AsyncWriteExt as _;
 
-    let server = ServerProcess::start(&[("SHUTDOWN_DRAIN_SECONDS", "0"), ("SHUTDOWN_FINISH_SECONDS", "1")]).await;
+    // A drain first, while the server still serves: the request's head is read.
+    let server = ServerProcess::start(&[("SHUTDOWN_DRAIN_SECONDS", "1"), ("SHUTDOWN_FINISH_SECONDS", "1")]).await;
     let mut stuck = tokio::net::TcpStream::connect(("127.0.0.1", server.port)).await.unwrap();
     let head = "POST /api/sign_in HTTP/1.1\r\nHost: portal\r\nContent-Type: application/x-www-form-urlencoded\r\n\
                 Content-Length: 100\r\n\r\nemail=ana";
@@ -282,6 +298,9 @@ impl ServerProcess {
             .env("MASTER_KEY_FILE", folder.path().join("master.key"))
             .env("OUTBOX_DIR", folder.path().join("outbox"))
             .env("SMS_LOG_FILE", folder.path().join("sms.log"))
+            // Little enough in the pipe, read only at exit, that it never fills.
+            .env("RUST_LOG", "info")
+            .env_remove("LOG_FORMAT")
             .envs(settings.iter().copied())
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true)

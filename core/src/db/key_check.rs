@@ -3,16 +3,22 @@
 //! the orchestrator's secret) would open none of the secrets the others sealed,
 //! and seal new ones that they cannot open: customers locked out on every other
 //! request. The first server records a keyed digest of a fixed text under its key,
-//! once its key opens what the database already holds sealed (a database from
-//! before this check); a server whose key gives another digest refuses to start.
+//! once its key opens what the database already holds sealed, if anything (a
+//! database from before this check); a server whose key gives another digest
+//! refuses to start.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, Set};
+use sea_orm::{
+    ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    Set,
+};
 
 use super::entities::master_key_check::{ActiveModel, Column, Entity};
-use super::entities::{passkey, two_factor};
+use super::entities::{passkey, totp_enrollment, two_factor};
 use crate::clock;
+use crate::passkeys::seal_context as passkey_context;
 use crate::secrets::{MasterKey, SealedSecret, keyed_digest, keyed_digest_matches};
+use crate::two_factor::secret_context;
 
 const CONTEXT: &str = "master-key-check";
 const TEXT: &str = "customer-portal";
@@ -37,17 +43,28 @@ pub async fn is_the_databases(db: &DatabaseConnection, key: &MasterKey) -> Resul
     Ok(recorded.is_some_and(|recorded| keyed_digest_matches(key, CONTEXT, TEXT, &recorded.digest)))
 }
 
-/// Whether `key` opens a secret the database holds sealed: an authenticator
-/// secret, or else a passkey. A database with neither has nothing to lose.
+/// Whether `key` opens a secret the database holds sealed (an authenticator
+/// secret, one waiting to be confirmed, a passkey), or there is none to open: the
+/// first of each kind, a few each, so one damaged row does not refuse the right
+/// key (a wrong key opens none of them).
 async fn opens_what_is_sealed(db: &DatabaseConnection, key: &MasterKey) -> Result<bool, DbErr> {
-    let totp = two_factor::Entity::find().filter(two_factor::Column::SealedSecret.is_not_null()).one(db).await?;
-    if let Some(row) = totp {
-        let sealed = SealedSecret::from_stored(row.sealed_secret.unwrap_or_default());
-        return Ok(sealed.open(key, &crate::two_factor::secret_context(row.user_id)).is_ok());
-    }
-    if let Some(row) = passkey::Entity::find().one(db).await? {
-        let sealed = SealedSecret::from_stored(row.sealed_passkey);
-        return Ok(sealed.open(key, &crate::passkeys::seal_context(row.user_id, &row.credential_id)).is_ok());
-    }
-    Ok(true)
+    let opens = |sealed: String, context: String| SealedSecret::from_stored(sealed).open(key, &context).is_ok();
+    let mut sealed: Vec<(String, String)> = Vec::new();
+    let totp = two_factor::Entity::find()
+        .filter(two_factor::Column::SealedSecret.is_not_null())
+        .order_by_asc(two_factor::Column::UserId)
+        .limit(SAMPLE)
+        .all(db)
+        .await?;
+    sealed.extend(totp.into_iter().map(|row| (row.sealed_secret.unwrap_or_default(), secret_context(row.user_id))));
+    let waiting = totp_enrollment::Entity::find().order_by_asc(totp_enrollment::Column::UserId).limit(SAMPLE);
+    let waiting = waiting.all(db).await?;
+    sealed.extend(waiting.into_iter().map(|row| (row.sealed_secret, secret_context(row.user_id))));
+    let passkeys = passkey::Entity::find().order_by_asc(passkey::Column::Id).limit(SAMPLE).all(db).await?;
+    sealed
+        .extend(passkeys.into_iter().map(|row| (row.sealed_passkey, passkey_context(row.user_id, &row.credential_id))));
+    Ok(sealed.is_empty() || sealed.into_iter().any(|(sealed, context)| opens(sealed, context)))
 }
+
+/// How many rows of each kind are tried.
+const SAMPLE: u64 = 20;

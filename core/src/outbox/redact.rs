@@ -12,20 +12,22 @@ pub(super) fn replace_words(
 ) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
-    // A last character that is part of no word ends the last word; it is dropped.
-    for character in text.chars().chain(std::iter::once('\0')) {
-        if character != '\0' && is_part(character) {
-            word.push(character);
-            continue;
-        }
-        match is_secret(&word) {
+    let end_word = |word: &mut String, out: &mut String| {
+        match is_secret(word) {
             true => out.push_str(&format!("[{placeholder}]")),
-            false => out.push_str(&word),
+            false => out.push_str(word),
         }
         word.clear();
-        out.push(character);
+    };
+    for character in text.chars() {
+        if is_part(character) {
+            word.push(character);
+        } else {
+            end_word(&mut word, &mut out);
+            out.push(character);
+        }
     }
-    out.pop();
+    end_word(&mut word, &mut out);
     out
 }
 
@@ -58,5 +60,6 @@ mod tests {
         assert_eq!(without_addresses("to ana@example.com, bo@example.org"), "to [address], [address]");
         assert_eq!(without_addresses("connection refused"), "connection refused");
         assert_eq!(without_addresses("ends with ana@example.com"), "ends with [address]");
+        assert_eq!(without_addresses("ana\0@example.com"), "[address]");
     }
 }
