@@ -30,7 +30,7 @@ pub mod security_events;
 pub mod sessions;
 pub mod step_up;
 pub mod support_desk;
-mod telemetry;
+pub mod telemetry;
 pub mod throttle;
 pub mod totp;
 pub mod two_factor;

@@ -3,7 +3,21 @@
 //! cost next to nothing). One place names them all. No label ever names a
 //! customer: outcomes, throttle scopes and channels only.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+
+/// Whether anyone reads the figures: those that cost a query are measured only then.
+static EXPORTED: AtomicBool = AtomicBool::new(false);
+
+/// The server exports the figures (`METRICS_ADDR`): the outbox's depth is measured
+/// from now on.
+pub fn exported() {
+    EXPORTED.store(true, Ordering::Relaxed);
+}
+
+pub(crate) fn is_exported() -> bool {
+    EXPORTED.load(Ordering::Relaxed)
+}
 
 /// A sign-in's password step: `right`, `wrong`, `throttled`, `locked` or `error`.
 pub(crate) fn sign_in(outcome: &'static str) {

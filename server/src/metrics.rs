@@ -20,7 +20,7 @@ const LATENCY_BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1
 
 /// The process's recorder, installed on first use (once a process: tests start
 /// many servers).
-pub fn recorder() -> PrometheusHandle {
+fn recorder() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
@@ -33,7 +33,7 @@ pub fn recorder() -> PrometheusHandle {
 }
 
 /// The router of the metrics listener: `/metrics` only.
-pub fn router(handle: PrometheusHandle) -> Router {
+fn router(handle: PrometheusHandle) -> Router {
     Router::new().route(
         "/metrics",
         get(move || {
@@ -50,6 +50,7 @@ pub fn router(handle: PrometheusHandle) -> Router {
 pub fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
     tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
     let handle = recorder();
+    portal_core::telemetry::exported();
     let app = router(handle.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
     // Histograms keep their samples until upkeep, which must not wait for a scrape.

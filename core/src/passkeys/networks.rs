@@ -5,7 +5,6 @@
 
 use std::net::IpAddr;
 
-use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set};
 
 use crate::CoreError;
@@ -26,18 +25,13 @@ pub(super) async fn count(
     ip: Option<IpAddr>,
     now: UnixTime,
 ) -> Result<bool, CoreError> {
-    let window = HourlyWindow {
-        started: Expr::col((Entity, Column::WindowStartedAt)),
-        count: Expr::col((Entity, Column::StartsInWindow)),
-        cap: STARTS_PER_HOUR,
-        now,
-    };
+    let window = HourlyWindow::new(Entity, Column::WindowStartedAt, Column::StartsInWindow, STARTS_PER_HOUR, now);
     let counted = Entity::insert(ActiveModel {
         network_digest: Set(keyed_digest(key, "passwordless:network", &network(ip))),
         window_started_at: Set(now),
         starts_in_window: Set(1),
     })
-    .on_conflict(window.counting_on([Column::NetworkDigest], Column::WindowStartedAt, Column::StartsInWindow))
+    .on_conflict(window.counting_on([Column::NetworkDigest]))
     .exec_without_returning(db)
     .await?;
     Ok(counted == 1)

@@ -2,7 +2,6 @@
 //! [`REQUESTS_PER_HOUR`], whether or not an account has the address, so the limit
 //! tells nobody which addresses are customers'. Counted and checked in one upsert.
 
-use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set};
 
 use crate::CoreError;
@@ -22,18 +21,13 @@ pub(super) async fn count(
     email: &str,
     now: UnixTime,
 ) -> Result<bool, CoreError> {
-    let window = HourlyWindow {
-        started: Expr::col((Entity, Column::WindowStartedAt)),
-        count: Expr::col((Entity, Column::RequestsInWindow)),
-        cap: REQUESTS_PER_HOUR,
-        now,
-    };
+    let window = HourlyWindow::new(Entity, Column::WindowStartedAt, Column::RequestsInWindow, REQUESTS_PER_HOUR, now);
     let counted = Entity::insert(ActiveModel {
         email_digest: Set(keyed_digest(key, "password_reset:email", email)),
         window_started_at: Set(now),
         requests_in_window: Set(1),
     })
-    .on_conflict(window.counting_on([Column::EmailDigest], Column::WindowStartedAt, Column::RequestsInWindow))
+    .on_conflict(window.counting_on([Column::EmailDigest]))
     .exec_without_returning(db)
     .await?;
     Ok(counted == 1)

@@ -216,12 +216,7 @@ async fn store_code(
 ) -> Result<bool, CoreError> {
     use sea_orm::sea_query::ExprTrait as _;
 
-    let window = HourlyWindow {
-        started: Expr::col((Entity, Column::WindowStartedAt)),
-        count: Expr::col((Entity, Column::SendsInWindow)),
-        cap: SENDS_PER_HOUR,
-        now,
-    };
+    let window = HourlyWindow::new(Entity, Column::WindowStartedAt, Column::SendsInWindow, SENDS_PER_HOUR, now);
     let cooled_down = Expr::col((Entity, Column::SentAt)).lte(now - RESEND_COOLDOWN_SECS);
     let stored = Entity::insert(sms_code::ActiveModel {
         user_id: Set(account_id),
@@ -233,14 +228,12 @@ async fn store_code(
         window_started_at: Set(now),
         sends_in_window: Set(1),
     })
-    .on_conflict(
-        OnConflict::column(Column::UserId)
+    .on_conflict({
+        let replacing = OnConflict::column(Column::UserId)
             .update_columns([Column::Purpose, Column::Phone, Column::CodeHash, Column::ExpiresAt, Column::SentAt])
-            .value(Column::WindowStartedAt, window.next_start())
-            .value(Column::SendsInWindow, window.next_count())
-            .action_and_where(cooled_down.and(window.has_room()))
-            .to_owned(),
-    )
+            .to_owned();
+        window.counted_in(replacing).action_and_where(cooled_down.and(window.has_room())).to_owned()
+    })
     .exec_without_returning(transaction)
     .await?;
     Ok(stored == 1)
@@ -255,19 +248,15 @@ async fn count_text_to_number(
 ) -> Result<bool, CoreError> {
     use sms_number_window::{ActiveModel, Column, Entity};
 
-    let window = HourlyWindow {
-        started: Expr::col((Entity, Column::WindowStartedAt)),
-        count: Expr::col((Entity, Column::SendsInWindow)),
-        cap: TEXTS_PER_NUMBER_PER_HOUR,
-        now,
-    };
+    let window =
+        HourlyWindow::new(Entity, Column::WindowStartedAt, Column::SendsInWindow, TEXTS_PER_NUMBER_PER_HOUR, now);
     let counted = Entity::insert(ActiveModel {
         phone: Set(phone.e164().into()),
         purpose: Set(purpose.stored().into()),
         window_started_at: Set(now),
         sends_in_window: Set(1),
     })
-    .on_conflict(window.counting_on([Column::Phone, Column::Purpose], Column::WindowStartedAt, Column::SendsInWindow))
+    .on_conflict(window.counting_on([Column::Phone, Column::Purpose]))
     .exec_without_returning(transaction)
     .await?;
     Ok(counted == 1)

@@ -35,7 +35,7 @@ fn is_plain_id(value: &[u8]) -> bool {
 /// 96 random bits in hex: unique enough across a fleet, short enough to read out.
 fn new_id() -> HeaderValue {
     let mut bytes = [0u8; 12];
-    getrandom::fill(&mut bytes).unwrap_or_default();
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
     let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
     HeaderValue::from_str(&hex).expect("hex is a valid header value")
 }
