@@ -429,6 +429,22 @@ mod tests {
         assert_eq!(outbox.purge_sent().await.unwrap(), 0, "kept for an operator");
     }
 
+    #[tokio::test]
+    async fn a_worker_silent_for_a_minute_is_not_running() {
+        let (outbox, _) = outbox_with_mail_down().await;
+        assert!(!outbox.is_running(), "no pass yet");
+        let seen = |secs_ago: i64| outbox.last_pass_at.store(clock::now() - secs_ago, Ordering::Relaxed);
+        seen(RUNNING_WITHIN_SECS - 5);
+        assert!(outbox.is_running(), "a pass within the minute");
+        seen(RUNNING_WITHIN_SECS + 5);
+        assert!(!outbox.is_running(), "stuck, or stopped");
+
+        // A pass that waits on a slow provider shows it is alive at each message.
+        Outbox::enqueue(&outbox.db, email(1)).await.unwrap();
+        outbox.deliver_due().await.unwrap();
+        assert!(outbox.is_running());
+    }
+
     #[test]
     fn retries_back_off_exponentially_up_to_five_minutes() {
         assert_eq!([1, 2, 3, 8, 9].map(retry_delay), [2, 4, 8, 256, 300]);
