@@ -16,13 +16,20 @@ use crate::requester::Requester;
 #[derive(Clone)]
 pub struct NewSignInNotice {
     devices: Devices,
+    outbox: Outbox,
     /// Who the email tells customers to contact.
     support: String,
 }
 
 impl NewSignInNotice {
-    pub fn new(devices: Devices, support: String) -> Self {
-        Self { devices, support }
+    pub fn new(devices: Devices, outbox: Outbox, support: String) -> Self {
+        Self { devices, outbox, support }
+    }
+
+    /// Sends what [`store_unless_known`](Self::store_unless_known) stored, once its
+    /// transaction has committed.
+    pub(crate) fn send(&self) {
+        self.outbox.wake();
     }
 
     /// On `connection`, the transaction of the sign-in of `account` by `requester`:

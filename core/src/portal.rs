@@ -174,9 +174,10 @@ impl Portal {
         let devices = Devices::new(key.clone());
         let hasher = PasswordHasher::new(config.hashing_concurrency);
         let password_throttles = [throttle(Rule::SIGN_IN), throttle(Rule::PASSWORD_CHANGE)];
-        let accounts = Accounts::new(db.clone(), hasher, devices.clone(), password_throttles, support.clone());
+        let accounts =
+            Accounts::new(db.clone(), hasher, devices.clone(), password_throttles, outbox.clone(), support.clone());
         accounts.warm_up().await?;
-        let new_sign_in = NewSignInNotice::new(devices.clone(), support.clone());
+        let new_sign_in = NewSignInNotice::new(devices.clone(), outbox.clone(), support.clone());
         let sessions = Sessions::new(db.clone(), config.session, new_sign_in);
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
         let issuer = config.totp_issuer.clone();

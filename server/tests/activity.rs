@@ -5,6 +5,8 @@
 
 mod support;
 
+use std::time::Duration;
+
 use support::{PASSWORD, TestApp, session_cookie};
 
 on_each_database!(
@@ -20,21 +22,18 @@ async fn sign_ins_changes_and_failures_are_listed_newest_first_with_address_and_
     let firefox = [("user-agent", FIREFOX_ON_WINDOWS)];
     let wrong_password = [("email", EMAIL), ("password", "not the password")];
     let right_password = [("email", EMAIL), ("password", PASSWORD)];
+    let activity = || async { app.post("/api/security_activity", &[], Some(&session)).await.text().await.unwrap() };
     assert_eq!(app.post_with_headers("/api/sign_in", &wrong_password, None, &firefox).await.status(), 401);
+    // A failed sign-in is recorded after its answer (so it costs no time): wait for
+    // it, so that what follows is recorded after it.
+    let failed = support::eventually(Duration::from_secs(10), activity, |body| body.contains("Sign-in failed")).await;
+    assert!(failed.contains("Sign-in failed"), "{failed}");
     let password_step = app.post_with_headers("/api/sign_in", &right_password, None, &firefox).await;
     let awaiting = session_cookie(password_step.headers()).unwrap();
     let wrong = app.post_with_headers("/api/verify_sign_in_code", &[("code", "000000")], Some(&awaiting), &firefox);
     assert_eq!(wrong.await.status(), 401);
 
-    // A failed sign-in is recorded after its answer (so it costs no time): wait for it.
-    let mut body = String::new();
-    for _ in 0..50 {
-        body = app.post("/api/security_activity", &[], Some(&session)).await.text().await.unwrap();
-        if body.contains("Sign-in failed") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let body = activity().await;
     let order =
         ["Wrong verification code entered", "Sign-in failed: wrong password", "Two-factor authentication turned on"];
     let positions: Vec<usize> =

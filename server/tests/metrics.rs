@@ -29,6 +29,7 @@ async fn metrics_count_requests_and_outcomes_and_name_no_customer() {
     let mut text = String::new();
     // The outbox reports its depth at each pass: wait for the one after the email.
     for _ in 0..100 {
+        app.portal.outbox.wake();
         text = reqwest::get(&metrics_url).await.unwrap().text().await.unwrap();
         if text.contains("portal_outbox_waiting{channel=\"email\"} 0") {
             break;

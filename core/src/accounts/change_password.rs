@@ -69,6 +69,7 @@ impl Accounts {
             .await?;
         Outbox::enqueue(&transaction, notices::password_changed(&account, clock::now(), &self.support)).await?;
         transaction.commit().await?;
+        self.outbox.wake();
         Ok(PasswordChanged { account, token, sessions_ended })
     }
 }

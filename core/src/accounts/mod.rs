@@ -15,6 +15,7 @@ use crate::CoreError;
 use crate::clock;
 use crate::db::entities::user;
 use crate::devices::{Client, Devices};
+use crate::outbox::Outbox;
 use crate::password::{Password, PasswordHash, PasswordHasher, check_new_password};
 use crate::requester::Requester;
 use crate::throttle::{Bucket, Throttle, Verdict};
@@ -85,6 +86,8 @@ pub struct Accounts {
     throttle: Throttle,
     /// Built for [`crate::throttle::Rule::PASSWORD_CHANGE`]: sign-in's counts.
     password_change_throttle: Throttle,
+    /// Where the password-changed email waits: woken once it is stored.
+    outbox: Outbox,
     /// Who the emails tell customers to contact.
     support: String,
 }
@@ -96,10 +99,11 @@ impl Accounts {
         hasher: PasswordHasher,
         devices: Devices,
         throttles: [Throttle; 2],
+        outbox: Outbox,
         support: String,
     ) -> Self {
         let [throttle, password_change_throttle] = throttles;
-        Self { db, hasher, devices, throttle, password_change_throttle, support }
+        Self { db, hasher, devices, throttle, password_change_throttle, outbox, support }
     }
 
     /// The throttle on wrong passwords at sign-in, for the purge worker.

@@ -128,6 +128,15 @@ impl Outbox {
         Ok(())
     }
 
+    /// An outbox that stores and never sends, for unit tests: no worker runs there.
+    #[cfg(test)]
+    pub(crate) fn for_tests(db: &DatabaseConnection, key: MasterKey) -> Self {
+        let folder = std::env::temp_dir().join("portal-outbox-tests");
+        let mail = MailConfig { transport: MailTransport::Files(folder.clone()), ..MailConfig::default() };
+        let sms = SmsTransport::LogFile(folder.join("sms.log")).gateway().expect("a log file gateway");
+        Self::new(db.clone(), Mailer::new(&mail).expect("a file mailer"), sms, key)
+    }
+
     /// The database the messages are stored in, for services that store one
     /// outside a transaction of their own.
     pub(crate) fn db(&self) -> &DatabaseConnection {

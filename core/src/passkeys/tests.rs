@@ -22,23 +22,19 @@ async fn setup() -> Setup {
     let db = crate::db::for_tests().await;
     let account = crate::accounts::insert_for_tests(&db, "ana@example.com").await;
     let key = MasterKey::generate();
-    let notice = crate::new_sign_in::NewSignInNotice::new(crate::devices::Devices::new(key.clone()), "support".into());
+    let outbox = crate::outbox::Outbox::for_tests(&db, key.clone());
+    let notice = crate::new_sign_in::NewSignInNotice::new(
+        crate::devices::Devices::new(key.clone()),
+        outbox.clone(),
+        "support".into(),
+    );
     let policy =
         SessionPolicy { idle: std::time::Duration::from_secs(1800), absolute: std::time::Duration::from_secs(3600) };
     let sessions = Sessions::new(db.clone(), policy, notice);
     let token = sessions.start(&account).await.unwrap();
     let config = PasskeyConfig::for_site(&Url::parse(SITE).unwrap(), None, None).unwrap();
-    let passkeys = Passkeys::new(key.clone(), &config, outbox(&db, key), "support".into()).unwrap();
+    let passkeys = Passkeys::new(key.clone(), &config, outbox, "support".into()).unwrap();
     Setup { passkeys, signed_in: SignedIn { token, account }, db }
-}
-
-/// An outbox that stores and never sends: no worker runs in these tests.
-fn outbox(db: &DatabaseConnection, key: MasterKey) -> crate::outbox::Outbox {
-    use crate::outbox::{MailConfig, MailTransport, Mailer, SmsTransport};
-    let folder = std::env::temp_dir().join("portal-passkey-tests");
-    let mail = MailConfig { transport: MailTransport::Files(folder.clone()), ..MailConfig::default() };
-    let sms = SmsTransport::LogFile(folder.join("sms.log")).gateway().unwrap();
-    crate::outbox::Outbox::new(db.clone(), Mailer::new(&mail).unwrap(), sms, key)
 }
 
 fn authenticator() -> WebauthnAuthenticator<SoftPasskey> {

@@ -146,6 +146,7 @@ impl Sessions {
             self.new_sign_in.store_unless_known(&transaction, account, requester).await?;
         }
         transaction.commit().await?;
+        self.new_sign_in.send();
         Ok(token)
     }
 
@@ -425,7 +426,7 @@ mod tests {
     async fn signed_in_session(policy: SessionPolicy) -> (Sessions, SessionToken, DatabaseConnection) {
         let db = crate::db::for_tests().await;
         let account = insert_account(&db, "ana@example.com").await;
-        let sessions = Sessions::new(db.clone(), policy, test_notice());
+        let sessions = Sessions::new(db.clone(), policy, test_notice(&db));
         let token = sessions.start(&account).await.unwrap();
         (sessions, token, db)
     }
@@ -436,7 +437,7 @@ mod tests {
     async fn half_way_session() -> (Sessions, SignedIn, DatabaseConnection) {
         let db = crate::db::for_tests().await;
         let account = insert_account(&db, "ana@example.com").await;
-        let sessions = Sessions::new(db.clone(), POLICY, test_notice());
+        let sessions = Sessions::new(db.clone(), POLICY, test_notice(&db));
         let token = sessions.start_awaiting_code(&account, &Requester::default()).await.unwrap();
         (sessions, SignedIn { token, account }, db)
     }
@@ -451,8 +452,10 @@ mod tests {
         aged.update(db).await.unwrap();
     }
 
-    fn test_notice() -> NewSignInNotice {
-        NewSignInNotice::new(crate::devices::Devices::new(crate::secrets::MasterKey::generate()), "support".into())
+    fn test_notice(db: &DatabaseConnection) -> NewSignInNotice {
+        let key = crate::secrets::MasterKey::generate();
+        let outbox = crate::outbox::Outbox::for_tests(db, key.clone());
+        NewSignInNotice::new(crate::devices::Devices::new(key), outbox, "support".into())
     }
 
     const POLICY: SessionPolicy =

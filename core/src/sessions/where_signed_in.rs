@@ -146,8 +146,10 @@ mod tests {
     async fn setup() -> (Sessions, SignedIn, SessionToken, DatabaseConnection) {
         let db = crate::db::for_tests().await;
         let ana = account(&db, "ana@example.com").await;
+        let key = crate::secrets::MasterKey::generate();
         let notice = crate::new_sign_in::NewSignInNotice::new(
-            crate::devices::Devices::new(crate::secrets::MasterKey::generate()),
+            crate::devices::Devices::new(key.clone()),
+            crate::outbox::Outbox::for_tests(&db, key),
             "support".into(),
         );
         let sessions = Sessions::new(db.clone(), POLICY, notice);

@@ -14,6 +14,7 @@ pub mod twilio;
 pub mod two_factor;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use portal_core::outbox::MailTransport;
 use portal_core::outbox::SmsTransport;
@@ -39,7 +40,7 @@ pub struct TestApp {
     pub config: Config,
     pub portal: Portal,
     /// The mail server the portal sends to (unless a test pointed it elsewhere).
-    pub smtp: SmtpServer,
+    pub smtp: Arc<SmtpServer>,
     /// The SMS gateway the portal sends to.
     pub twilio: TwilioStandIn,
     /// The master key, as `SECRETS_MASTER_KEY` gives it to the support tool.
@@ -129,7 +130,7 @@ impl TestApp {
         let mut config = Config::local(addr, database_url);
         let master_key = random_master_key();
         config.portal.master_key = KeySource::Key(MasterKey::from_base64(&master_key).unwrap());
-        let smtp = SmtpServer::start().await;
+        let smtp = Arc::new(SmtpServer::start().await);
         config.portal.mail.transport = MailTransport::Smtp(smtp.url());
         let twilio = TwilioStandIn::start().await;
         config.portal.sms = SmsTransport::Twilio(twilio.config());
@@ -143,22 +144,21 @@ impl TestApp {
         if self.config.portal.database_url.starts_with("sqlite") { Backend::Sqlite } else { Backend::Postgres }
     }
 
-    /// A second server on the same database, master key and SMS gateway, as behind a
-    /// load balancer: sessions, codes and counters are shared through the database.
+    /// A second server on the same database, master key, mail server and SMS
+    /// gateway, as behind a load balancer: sessions, codes and counters are shared
+    /// through the database, and either server's outbox worker may send a message.
     pub async fn another_server(&self) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = self.config.clone();
         config.leptos.site_addr = addr;
         config.site_url = server::config::default_site_url(addr);
-        let smtp = SmtpServer::start().await;
-        config.portal.mail.transport = MailTransport::Smtp(smtp.url());
         let (portal, client) = launch(listener, &config).await;
         TestApp {
             addr,
             config,
             portal,
-            smtp,
+            smtp: self.smtp.clone(),
             twilio: self.twilio.clone(),
             master_key: self.master_key.clone(),
             client,
