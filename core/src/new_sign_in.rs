@@ -33,16 +33,17 @@ impl NewSignInNotice {
     }
 
     /// On `connection`, the transaction of the sign-in of `account` by `requester`:
-    /// stores the email unless the browser is one the account knows.
+    /// stores the email unless the browser is one the account knows; whether it did.
     pub(crate) async fn store_unless_known(
         &self,
         connection: &impl ConnectionTrait,
         account: &Account,
         requester: &Requester,
-    ) -> Result<(), CoreError> {
+    ) -> Result<bool, CoreError> {
         if let Client::Trusted { .. } = self.devices.recognise(&requester.device_cookies, account) {
-            return Ok(());
+            return Ok(false);
         }
-        Outbox::enqueue(connection, notices::new_sign_in(account, requester, clock::now(), &self.support)).await
+        Outbox::enqueue(connection, notices::new_sign_in(account, requester, clock::now(), &self.support)).await?;
+        Ok(true)
     }
 }

@@ -84,7 +84,10 @@ pub async fn ready(State((portal, readiness)): State<(Arc<Portal>, Readiness)>) 
 
 async fn ask_the_database(portal: &Portal) -> Option<&'static str> {
     match tokio::time::timeout(DATABASE_WITHIN, portal_core::db::schema::state(&portal.db)).await {
-        Err(_) => Some("database: no answer in time"),
+        Err(_) => {
+            tracing::warn!(within_ms = DATABASE_WITHIN.as_millis(), "readiness: the database did not answer in time");
+            Some("database: no answer in time")
+        }
         Ok(Err(error)) => {
             tracing::warn!(%error, "readiness: the database does not answer");
             Some("database: not answering")

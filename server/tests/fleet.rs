@@ -80,6 +80,7 @@ on_each_database_url!(
     a_server_refuses_a_schema_newer_than_itself,
     a_server_with_another_master_key_refuses_to_start,
     a_database_from_before_the_check_takes_only_the_key_that_opens_its_secrets,
+    a_key_is_not_recorded_on_accounts_until_something_sealed_shows_it_right,
 );
 
 async fn a_server_told_not_to_migrate_refuses_an_old_schema(url: String) {
@@ -156,6 +157,37 @@ async fn a_database_from_before_the_check_takes_only_the_key_that_opens_its_secr
         Ok(_) => panic!("recorded a key that opens none of the database's secrets"),
     }
     Portal::start(&config(&url)).await.expect("the key that sealed them");
+}
+
+async fn a_key_is_not_recorded_on_accounts_until_something_sealed_shows_it_right(url: String) {
+    let portal = Portal::start(&config(&url)).await.unwrap();
+    let account = register(&portal, "ana@example.com").await;
+    // From before the check, with accounts but nothing sealed (passwords only).
+    portal.db.execute_unprepared("DELETE FROM master_key_check").await.unwrap();
+
+    // A replica that made a key file of its own cannot be told apart yet: it
+    // starts, but its key is not recorded, so the fleet's key still starts.
+    let another_key = KeySource::Key(MasterKey::generate());
+    Portal::start(&PortalConfig { master_key: another_key.clone(), ..config(&url) }).await.expect("unchecked");
+    assert!(!key_recorded(&portal).await);
+    let fleet = Portal::start(&config(&url)).await.expect("the fleet's key, not locked out");
+    assert!(!key_recorded(&portal).await);
+
+    // Once a secret is sealed under the fleet's key, the next start records it.
+    turn_on_the_app(&fleet, &account).await;
+    Portal::start(&config(&url)).await.expect("opens what it sealed");
+    assert!(key_recorded(&portal).await);
+    match Portal::start(&PortalConfig { master_key: another_key, ..config(&url) }).await {
+        Err(StartError::MasterKeyDiffers) => {}
+        Err(error) => panic!("{error}"),
+        Ok(_) => panic!("a key that opens none of the database's secrets"),
+    }
+}
+
+async fn key_recorded(portal: &Portal) -> bool {
+    use sea_orm::EntityTrait as _;
+    let rows = portal_core::db::entities::master_key_check::Entity::find().all(&portal.db).await.unwrap();
+    !rows.is_empty()
 }
 
 async fn register(portal: &Portal, email: &str) -> portal_core::accounts::Account {

@@ -20,7 +20,7 @@ const MIGRATION_TABLE: &str = "seaql_migrations";
 /// How long a migration may wait for a table lock (a long transaction of a
 /// running server, a report): a schema change queued behind one would make every
 /// query of the fleet wait behind it. It fails instead, and the server with it.
-pub const MIGRATION_LOCK_TIMEOUT: &str = "10s";
+const MIGRATION_LOCK_TIMEOUT: &str = "10s";
 
 /// How the schema differs from this server's migrations.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

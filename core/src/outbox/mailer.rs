@@ -86,6 +86,6 @@ impl Mailer {
             Transport::Smtp(smtp) => smtp.send(email).await.map(drop).map_err(|error| error.to_string()),
             Transport::Files(files) => files.send(email).await.map(drop).map_err(|error| error.to_string()),
         };
-        sent.map_err(|error| super::redact::without_addresses(&error))
+        sent.map_err(|error| super::redact::without_addresses(&error, &message.recipient))
     }
 }

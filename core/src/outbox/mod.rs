@@ -186,7 +186,8 @@ impl Outbox {
         for message in due {
             // A pass may wait on a slow provider: each message shows the worker is alive.
             self.last_pass_at.store(clock::now(), Ordering::Relaxed);
-            if self.claim(&message, now).await? {
+            // The lease runs from the claim: the pass may have waited long on others.
+            if self.claim(&message, clock::now()).await? {
                 sent += usize::from(self.deliver(message).await?);
             }
         }

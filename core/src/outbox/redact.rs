@@ -4,7 +4,7 @@
 
 /// `text` with every word (a run of characters `is_part` of one) that `is_secret`
 /// replaced by `[placeholder]`.
-pub(super) fn replace_words(
+fn replace_words(
     text: &str,
     is_part: impl Fn(char) -> bool,
     is_secret: impl Fn(&str) -> bool,
@@ -36,10 +36,15 @@ pub(super) fn without_numbers(text: &str) -> String {
     replace_words(text, |character| character.is_ascii_digit(), |digits| digits.len() >= 6, "number")
 }
 
-/// `text` with every word holding an `@` (an email address) replaced.
-pub(super) fn without_addresses(text: &str) -> String {
+/// `text` with `recipient` replaced first, whole (an address may hold characters
+/// that end a word, such as `'`), then every word holding an `@`.
+pub(super) fn without_addresses(text: &str, recipient: &str) -> String {
+    let text = match recipient.is_empty() {
+        true => text.to_owned(),
+        false => text.replace(recipient, "[address]"),
+    };
     let is_part = |character: char| !character.is_whitespace() && !"<>()[]\"',;".contains(character);
-    replace_words(text, is_part, |word| word.contains('@'), "address")
+    replace_words(&text, is_part, |word| word.contains('@'), "address")
 }
 
 #[cfg(test)]
@@ -56,10 +61,18 @@ mod tests {
     #[test]
     fn addresses_go() {
         let refusal = "permanent error (550): 5.1.1 <ana.lim+portal@example.com>: Recipient address rejected";
-        assert_eq!(without_addresses(refusal), "permanent error (550): 5.1.1 <[address]>: Recipient address rejected");
-        assert_eq!(without_addresses("to ana@example.com, bo@example.org"), "to [address], [address]");
-        assert_eq!(without_addresses("connection refused"), "connection refused");
-        assert_eq!(without_addresses("ends with ana@example.com"), "ends with [address]");
-        assert_eq!(without_addresses("ana\0@example.com"), "[address]");
+        assert_eq!(
+            without_addresses(refusal, ""),
+            "permanent error (550): 5.1.1 <[address]>: Recipient address rejected"
+        );
+        assert_eq!(without_addresses("to ana@example.com, bo@example.org", ""), "to [address], [address]");
+        assert_eq!(without_addresses("connection refused", ""), "connection refused");
+        assert_eq!(without_addresses("ends with ana@example.com", ""), "ends with [address]");
+        assert_eq!(without_addresses("ana\0@example.com", ""), "[address]");
+
+        // The recipient goes whole, whatever its local part holds.
+        let refusal = "550 <john.o'reilly@example.com>: no such user";
+        let recipient = "john.o'reilly@example.com";
+        assert_eq!(without_addresses(refusal, recipient), "550 <[address]>: no such user");
     }
 }

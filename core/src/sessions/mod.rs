@@ -142,11 +142,16 @@ impl Sessions {
             Arrival::SignIn | Arrival::Registration => SecurityEvent::SignedIn,
         };
         SecurityEvents::record(&transaction, account.id, event, &Actor::Client, requester).await?;
-        if let Arrival::SignIn | Arrival::Passkey = arrival {
-            self.new_sign_in.store_unless_known(&transaction, account, requester).await?;
-        }
+        let emailed = match arrival {
+            Arrival::SignIn | Arrival::Passkey => {
+                self.new_sign_in.store_unless_known(&transaction, account, requester).await?
+            }
+            Arrival::Registration => false,
+        };
         transaction.commit().await?;
-        self.new_sign_in.send();
+        if emailed {
+            self.new_sign_in.send();
+        }
         Ok(token)
     }
 
@@ -185,6 +190,7 @@ impl Sessions {
         }
         let account = &pending.account;
         SecurityEvents::record(connection, account.id, SecurityEvent::SignedIn, &Actor::Client, requester).await?;
+        // The caller wakes the outbox once its transaction has committed.
         self.new_sign_in.store_unless_known(connection, account, requester).await?;
         Ok(token)
     }

@@ -26,9 +26,7 @@ impl TwoFactor {
         typed: &str,
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
-        let token = self.complete_sign_in(pending, Answer::RecoveryCode(typed), requester).await?;
-        self.outbox.wake();
-        Ok(token)
+        self.complete_sign_in(pending, Answer::RecoveryCode(typed), requester).await
     }
 
     /// How many unspent recovery codes the account has.

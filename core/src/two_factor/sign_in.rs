@@ -125,6 +125,8 @@ impl TwoFactor {
         attempt.succeed_on(&transaction).await?;
         let token = self.sessions.complete_sign_in_on(&transaction, pending, requester).await?;
         transaction.commit().await?;
+        // The step may have stored emails: a recovery code used, a new browser.
+        self.outbox.wake();
         Ok(token)
     }
 
