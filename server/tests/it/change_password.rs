@@ -2,7 +2,7 @@
 //! current password first, counted like a sign-in's; the new one by the registration
 //! policy; then every other session ends, on any server, and an email says so.
 
-mod support;
+use crate::support;
 
 use support::browser::Browser;
 use support::{PASSWORD, TestApp};

@@ -3,7 +3,7 @@
 //! outlive turning 2FA on, off, or switching. The session that made the change
 //! stays, other accounts are untouched, and the email says what happened.
 
-mod support;
+use crate::support;
 
 use portal_core::clock;
 use support::browser::Browser;

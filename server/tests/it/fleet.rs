@@ -1,7 +1,7 @@
 //! Servers of a fleet starting together on one PostgreSQL database, and servers
 //! that find the schema behind or ahead of them.
 
-mod support;
+use crate::support;
 
 use portal_core::secrets::MasterKey;
 use portal_core::{KeySource, Portal, PortalConfig, StartError};

@@ -2,7 +2,7 @@
 //! server started by the test: what arrives, to whom, and that a mail server that
 //! is down delays the mail but never the security change.
 
-mod support;
+use crate::support;
 
 use portal_core::db::entities::outbox_message;
 use portal_core::outbox::MailTransport;

@@ -4,7 +4,7 @@
 //! expiry and single use, bad numbers, a gateway outage, turning it off, purging.
 //! Switching between methods is in `switching.rs`.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

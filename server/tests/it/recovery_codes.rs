@@ -2,7 +2,7 @@
 //! ten at setup, each signing in once (across servers), guesses counted with wrong
 //! codes, a warning when few are left, and a new set only with the password.
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 

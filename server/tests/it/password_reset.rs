@@ -3,7 +3,7 @@
 //! the newest; three links an hour; the second factor before a new password when
 //! 2FA is on; and afterwards every session ended and an email sent.
 
-mod support;
+use crate::support;
 
 use portal_core::db::entities::{outbox_message, password_reset, password_reset_request};
 use portal_core::requester::Requester;

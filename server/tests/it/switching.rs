@@ -3,7 +3,7 @@
 //! the authenticator app) and the switches that keep the old method until the new
 //! one's first code is right, with the emails that say so.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

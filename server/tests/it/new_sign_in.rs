@@ -3,7 +3,7 @@
 //! a word. Emails are counted where they are stored, in the sign-in's transaction,
 //! so "no email" is a fact of the database, not a wait for silence.
 
-mod support;
+use crate::support;
 
 use portal_core::db::entities::outbox_message;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};

@@ -4,7 +4,7 @@
 //! password, and the browsers signed out find it out on their next request to any
 //! server behind the load balancer.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::browser::Browser;

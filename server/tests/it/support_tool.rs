@@ -2,7 +2,7 @@
 //! real database as a running portal, on SQLite and on PostgreSQL: what it shows,
 //! what each action does and records, and what it refuses.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

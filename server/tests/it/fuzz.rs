@@ -7,7 +7,7 @@
 //! The calls come from a seeded generator: a failure prints its seed, and
 //! `FUZZ_SEED=<seed>` replays it.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, ORIGIN};
 use support::{PASSWORD, TestApp};

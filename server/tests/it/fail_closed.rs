@@ -4,7 +4,7 @@
 //! a message to contact support and gives no session; turning 2FA off and
 //! switching refuse alike; the server logs an error naming the account.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::sync::{Mutex, OnceLock};

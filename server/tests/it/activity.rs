@@ -3,7 +3,7 @@
 //! `X-Forwarded-For` (and the load balancer's `X-Request-Id`) believed only from a
 //! proxy listed in `TRUSTED_PROXIES`.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Registering, signing in and out, over HTTP against the real router, on SQLite
 //! and on PostgreSQL.
 
-mod support;
+use crate::support;
 
 use sea_orm::EntityTrait as _;
 use support::{PASSWORD, TestApp, session_cookie, set_cookie_header};

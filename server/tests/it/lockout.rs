@@ -4,7 +4,7 @@
 //! browser, which carries a device cookie for the account, has a count of its own.
 //! Wrong step-up passwords are counted apart from wrong codes.
 
-mod support;
+use crate::support;
 
 use portal_core::clock;
 use support::browser::Browser;

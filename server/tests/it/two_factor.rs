@@ -2,7 +2,7 @@
 //! PostgreSQL: the wizard's steps and their order, single-use codes under
 //! concurrency, clock skew, throttling and lockout, secrets at rest, turning it off.
 
-mod support;
+use crate::support;
 
 use portal_core::clock;
 use portal_core::db::entities::{failure_count, totp_enrollment, two_factor};

@@ -2,7 +2,7 @@
 //! shows: precompressed assets under hashed names kept a year, misses and pages
 //! never kept, pages compressed.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, VARY};
 use support::{Backend, TestApp};

@@ -3,7 +3,7 @@
 //! the account's method and beside another, at sign-in, alone (passwordless),
 //! renamed and removed, and what an attacker's answers get.
 
-mod support;
+use crate::support;
 
 use portal_core::clock;
 use support::browser::Browser;

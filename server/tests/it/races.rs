@@ -3,7 +3,7 @@
 //! race. Each check is counted before it runs, so 30 guesses sent at the same
 //! moment get no more answers than the free tries, whichever server takes them.
 
-mod support;
+use crate::support;
 
 use portal_core::clock;
 use portal_core::db::entities::failure_count;

@@ -2,7 +2,7 @@
 //! the server answers as a browser needs, with the next page or the page again and
 //! what went wrong. What such a page's URL may show is the portal's own words only.
 
-mod support;
+use crate::support;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE;
