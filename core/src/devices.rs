@@ -15,9 +15,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::accounts::Account;
-use crate::clock::{self, UnixTime};
+use crate::clock::{Clock, UnixTime};
 use crate::secrets::{MasterKey, keyed_digest, keyed_digest_matches};
+use crate::vocabulary::Account;
 
 /// How long a note is valid; signing in again renews it.
 pub const DEVICE_COOKIE_SECS: i64 = 365 * 24 * 60 * 60;
@@ -40,7 +40,7 @@ impl DeviceId {
         Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 
-    fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         let decoded = URL_SAFE_NO_PAD.decode(text).ok()?;
         (decoded.len() == DEVICE_ID_BYTES).then(|| Self(text.to_owned()))
     }
@@ -64,6 +64,7 @@ pub enum Client {
 #[derive(Clone)]
 pub struct Devices {
     key: MasterKey,
+    clock: Clock,
 }
 
 /// One account's note: `account.device.issued_at.signature`.
@@ -105,14 +106,14 @@ impl Note {
 }
 
 impl Devices {
-    pub fn new(key: MasterKey) -> Self {
-        Self { key }
+    pub fn new(key: MasterKey, clock: Clock) -> Self {
+        Self { key, clock }
     }
 
     /// What the browser presenting `cookies` (every value of the device cookie it
     /// sent) is to `account`.
     pub fn recognise(&self, cookies: &[String], account: &Account) -> Client {
-        let now = clock::now();
+        let now = self.clock.now();
         notes(cookies)
             .find(|note| note.account_id == account.id && self.is_genuine(note, account) && note.is_fresh(now))
             .map_or(Client::Untrusted, |note| Client::Trusted { account_id: note.account_id, device: note.device })
@@ -123,13 +124,13 @@ impl Devices {
     /// it had a valid one (else a new id), then the other accounts' notes, unchecked
     /// (each is checked when its own account is tried).
     pub fn remember(&self, cookies: &[String], account: &Account) -> String {
-        let now = clock::now();
+        let now = self.clock.now();
         let device = match self.recognise(cookies, account) {
             Client::Trusted { device, .. } => device,
             Client::Untrusted => DeviceId::generate(),
         };
         let mut this = Note { account_id: account.id, device, issued_at: now, signature: String::new() };
-        this.signature = keyed_digest(&self.key, CONTEXT, &this.signed(&account.security_stamp));
+        this.signature = keyed_digest(&self.key, CONTEXT, &this.signed(account.security_stamp.as_str()));
         let others = notes(cookies).filter(|note| note.account_id != account.id && note.is_fresh(now));
         std::iter::once(this)
             .chain(others)
@@ -140,7 +141,7 @@ impl Devices {
     }
 
     fn is_genuine(&self, note: &Note, account: &Account) -> bool {
-        keyed_digest_matches(&self.key, CONTEXT, &note.signed(&account.security_stamp), &note.signature)
+        keyed_digest_matches(&self.key, CONTEXT, &note.signed(account.security_stamp.as_str()), &note.signature)
     }
 }
 
@@ -157,12 +158,16 @@ fn notes(cookies: &[String]) -> impl Iterator<Item = Note> + '_ {
 mod tests {
     use super::*;
 
+    use crate::testing::NOW;
+    use crate::vocabulary::SecurityStamp;
+
     fn new_devices() -> Devices {
-        Devices::new(MasterKey::generate())
+        Devices::new(MasterKey::generate(), Clock::fixed(NOW))
     }
 
     fn account(id: i32, stamp: &str) -> Account {
-        Account { id, name: "Ana".into(), email: format!("{id}@example.com"), security_stamp: stamp.into() }
+        let security_stamp = SecurityStamp::from_stored(stamp.into());
+        Account { id, name: "Ana".into(), email: format!("{id}@example.com"), security_stamp }
     }
 
     fn cookie(value: String) -> Vec<String> {
@@ -223,7 +228,7 @@ mod tests {
         let genuine = devices.remember(&[], &ana);
         let (signed, signature) = genuine.rsplit_once('.').unwrap();
         let device = signed.split('.').nth(1).unwrap();
-        let now = clock::now();
+        let now = NOW;
         let mut expired = Note {
             account_id: 7,
             device: DeviceId::generate(),

@@ -1,11 +1,10 @@
 //! The errors the core reports. Each says what a caller can act on; database and
 //! worker failures are kept apart from what the customer did wrong.
 
-use crate::accounts::InvalidInput;
-use crate::password::PasswordRejected;
+use crate::password::{HashingFailed, PasswordRejected};
 use crate::phone::InvalidPhone;
 use crate::secrets::SealError;
-use crate::vocabulary::Guess;
+use crate::vocabulary::{Guess, InvalidInput};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -91,7 +90,10 @@ pub enum CoreError {
     Sealing(#[from] SealError),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
-    /// A blocking task (password hashing) panicked or was cancelled.
-    #[error("background task failed: {0}")]
+    #[error(transparent)]
+    Hashing(#[from] HashingFailed),
+    /// Something the server stores that it cannot read back (a credential id, a
+    /// sealed passkey that does not parse), or the system's random source failed.
+    #[error("internal failure: {0}")]
     Worker(String),
 }

@@ -6,35 +6,45 @@
 //! Leptos app calls it from its server functions; the `server` crate wires it up.
 //! Nothing in this crate ever reaches the browser's WASM.
 
-pub mod accounts;
+// Leaves: primitives and the words every service shares.
 mod backoff;
 pub mod clock;
-pub mod db;
-pub mod devices;
 mod digest;
-mod error;
 mod hourly_window;
-pub mod new_sign_in;
-pub mod outbox;
-pub mod passkeys;
-pub mod password;
-pub mod password_reset;
 pub mod phone;
-mod portal;
 mod qr;
-mod random_token;
-pub mod recovery_codes;
 pub mod requester;
 pub mod secrets;
+pub mod telemetry;
+pub mod totp;
+// Over those: the database and what it stores.
+pub mod db;
+mod error;
+pub mod password;
+mod random_token;
+pub mod vocabulary;
+// Records, messages and sessions.
+pub mod devices;
+pub mod notices;
+pub mod outbox;
+pub mod recovery_codes;
 pub mod security_events;
 pub mod sessions;
+// The one way to write a security change.
+pub mod store;
+// The services, each over the ones before it.
+pub mod accounts;
+pub mod passkeys;
+pub mod password_reset;
+pub mod sign_ins;
 pub mod step_up;
 pub mod support_desk;
-pub mod telemetry;
 pub mod throttle;
-pub mod totp;
 pub mod two_factor;
-mod vocabulary;
+mod portal;
+
+#[cfg(test)]
+mod testing;
 
 pub use error::CoreError;
 pub use portal::{KeySource, Portal, PortalConfig, StartError, install_tls_provider};

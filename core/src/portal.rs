@@ -8,9 +8,9 @@ use sea_orm::DatabaseConnection;
 
 use crate::CoreError;
 use crate::accounts::Accounts;
+use crate::clock::Clock;
 use crate::db;
 use crate::devices::Devices;
-use crate::new_sign_in::NewSignInNotice;
 use crate::outbox::{MailConfig, Mailer, Outbox, SmsTransport};
 use crate::passkeys::{PasskeyConfig, Passkeys};
 use crate::password::PasswordHasher;
@@ -18,7 +18,9 @@ use crate::password_reset::PasswordResets;
 use crate::secrets::{KeyError, MasterKey};
 use crate::security_events::SecurityEvents;
 use crate::sessions::{SessionPolicy, Sessions};
+use crate::sign_ins::SignIns;
 use crate::step_up::StepUp;
+use crate::store::{Store, Words};
 use crate::support_desk::SupportDesk;
 use crate::throttle::{Rule, Throttle};
 use crate::two_factor::{Checks, TwoFactor};
@@ -64,6 +66,8 @@ pub struct PortalConfig {
     /// Bring the schema up to date at start (`MIGRATE_ON_START`), or refuse to
     /// start on one that is not (`server migrate` does it in a deploy pipeline).
     pub migrate_on_start: bool,
+    /// Where the portal reads the time: the system's, or a test's.
+    pub clock: Clock,
 }
 
 impl Default for PortalConfig {
@@ -81,6 +85,7 @@ impl Default for PortalConfig {
             passkeys: PasskeyConfig::for_site(&url::Url::parse("http://127.0.0.1:3000").expect("a URL"), None, None)
                 .expect("the default site has a host"),
             migrate_on_start: true,
+            clock: Clock::system(),
         }
     }
 }
@@ -123,8 +128,12 @@ pub enum StartError {
 #[derive(Clone)]
 pub struct Portal {
     pub db: DatabaseConnection,
+    /// The time every service reads.
+    pub clock: Clock,
     pub accounts: Accounts,
     pub sessions: Sessions,
+    /// Signing browsers in, and out of "Where you're signed in".
+    pub sign_ins: SignIns,
     pub step_up: StepUp,
     pub two_factor: TwoFactor,
     pub outbox: Outbox,
@@ -164,54 +173,47 @@ impl Portal {
         if !schema.pending.is_empty() {
             return Err(StartError::SchemaBehind(schema.pending));
         }
-        if !db::key_check::is_the_databases(&db, &key).await? {
+        let clock = config.clock.clone();
+        if !db::key_check::is_the_databases(&db, &key, clock.now()).await? {
             return Err(StartError::MasterKeyDiffers);
         }
 
-        let outbox = Outbox::new(db.clone(), mailer, sms, key.clone());
-        let support = config.mail.support_contact.clone();
-        let throttle = |rule| Throttle::new(db.clone(), rule, outbox.clone(), support.clone());
-        let devices = Devices::new(key.clone());
+        let outbox = Outbox::new(db.clone(), clock.clone(), mailer, sms, key.clone());
+        let words = Words { support: config.mail.support_contact.clone(), issuer: config.totp_issuer.clone() };
+        let store = Store::new(db.clone(), clock.clone(), outbox.clone(), key.clone(), words);
+        let throttle = |rule| Throttle::new(store.clone(), rule);
+        let devices = Devices::new(key.clone(), clock.clone());
         let hasher = PasswordHasher::new(config.hashing_concurrency);
         let password_throttles = [throttle(Rule::SIGN_IN), throttle(Rule::PASSWORD_CHANGE)];
-        let accounts =
-            Accounts::new(db.clone(), hasher, devices.clone(), password_throttles, outbox.clone(), support.clone());
+        let accounts = Accounts::new(store.clone(), hasher, devices.clone(), password_throttles);
         accounts.warm_up().await?;
-        let new_sign_in = NewSignInNotice::new(devices.clone(), outbox.clone(), support.clone());
-        let sessions = Sessions::new(db.clone(), config.session, new_sign_in);
+        let sessions = Sessions::new(db.clone(), clock.clone(), config.session);
+        let sign_ins = SignIns::new(store.clone(), sessions.clone(), devices.clone());
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
-        let issuer = config.totp_issuer.clone();
-        let passkeys = Passkeys::new(key.clone(), &config.passkeys, outbox.clone(), support.clone())
-            .map_err(StartError::Passkeys)?;
+        let passkeys =
+            Passkeys::new(store.clone(), key.clone(), &config.passkeys).map_err(StartError::Passkeys)?;
         let checks = Checks {
             codes: throttle(Rule::CODE),
             devices: devices.clone(),
-            sessions: sessions.clone(),
+            sign_ins: sign_ins.clone(),
             passkeys: passkeys.clone(),
         };
-        let two_factor = TwoFactor::new(key.clone(), issuer, outbox.clone(), checks, support.clone());
-        let events = SecurityEvents::new(db.clone(), config.security_events_retention);
-        let password_resets = PasswordResets::new(
-            db.clone(),
-            accounts.clone(),
-            two_factor.clone(),
-            outbox.clone(),
-            key,
-            &config.site_url,
-            support.clone(),
-        );
+        let two_factor = TwoFactor::new(store.clone(), key.clone(), checks);
+        let events = SecurityEvents::new(db.clone(), clock.clone(), config.security_events_retention);
+        let password_resets =
+            PasswordResets::new(store.clone(), accounts.clone(), two_factor.clone(), key, &config.site_url);
         let support_desk = SupportDesk::new(
-            db.clone(),
+            store.clone(),
             sessions.clone(),
             two_factor.clone(),
             events.clone(),
             vec![throttle(Rule::SIGN_IN), throttle(Rule::CODE), throttle(Rule::STEP_UP)],
-            outbox.clone(),
-            support,
         );
         Ok(Self {
+            clock,
             accounts,
             sessions,
+            sign_ins,
             step_up,
             two_factor,
             outbox,

@@ -9,7 +9,7 @@ use crate::devices::Devices;
 use crate::password::Password;
 use crate::requester::Requester;
 use crate::sessions::{SessionToken, Sessions, SignedIn};
-use crate::throttle::{Bucket, Throttle, Verdict};
+use crate::throttle::{Subject, Throttle, Verdict};
 
 #[derive(Clone)]
 pub struct StepUp {
@@ -35,8 +35,8 @@ impl StepUp {
         requester: &Requester,
     ) -> Result<(), CoreError> {
         let account = &signed_in.account;
-        let bucket = Bucket::account(self.devices.recognise(&requester.device_cookies, account), account.id);
-        let attempt = self.throttle.reserve(&bucket, Some(account), requester).await?;
+        let subject = Subject::account(self.devices.recognise(&requester.device_cookies, account), account.id);
+        let attempt = self.throttle.reserve(&subject, Some(account), requester).await?;
         let verdict = match self.accounts.check_password(account, password).await? {
             true => Verdict::Right(()),
             false => Verdict::Wrong(CoreError::WrongPassword),

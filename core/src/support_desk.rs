@@ -4,19 +4,19 @@
 //! reason, is recorded as a security event by "support" and emails the customer.
 //! The server's `admin` subcommands call this; nothing on the web does.
 
-use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 
 use crate::CoreError;
-use crate::accounts::{Account, lock_for_change};
 use crate::clock;
 use crate::db::entities::user;
-use crate::outbox::Outbox;
-use crate::outbox::notices::{self, SupportAction};
+use crate::notices::{Notice, SupportAction};
 use crate::requester::Requester;
-use crate::security_events::{Actor, RecordedEvent, SecurityEvent, SecurityEvents};
+use crate::security_events::{RecordedEvent, SecurityEvent, SecurityEvents};
 use crate::sessions::{SessionSummary, Sessions};
+use crate::store::{SecurityChange, Store};
 use crate::throttle::{FailureCount, Throttle};
-use crate::two_factor::{Method, TwoFactor};
+use crate::two_factor::TwoFactor;
+use crate::vocabulary::{Account, Method};
 
 /// The longest reason kept; a reason is a sentence or a ticket number.
 const MAX_REASON_CHARS: usize = 500;
@@ -69,27 +69,23 @@ pub struct AccountReport {
 
 #[derive(Clone)]
 pub struct SupportDesk {
-    db: DatabaseConnection,
+    store: Store,
     sessions: Sessions,
     two_factor: TwoFactor,
     events: SecurityEvents,
     /// One throttle per rule: sign-in, codes, step-up.
     throttles: Vec<Throttle>,
-    outbox: Outbox,
-    support: String,
 }
 
 impl SupportDesk {
     pub fn new(
-        db: DatabaseConnection,
+        store: Store,
         sessions: Sessions,
         two_factor: TwoFactor,
         events: SecurityEvents,
         throttles: Vec<Throttle>,
-        outbox: Outbox,
-        support: String,
     ) -> Self {
-        Self { db, sessions, two_factor, events, throttles, outbox, support }
+        Self { store, sessions, two_factor, events, throttles }
     }
 
     /// `admin show`: the account, its second factor, locks and counts, live
@@ -124,14 +120,14 @@ impl SupportDesk {
     pub async fn unlock(&self, email: &str, reason: &str) -> Result<u64, SupportError> {
         let reason = checked_reason(reason)?;
         let (account, _) = self.find(email).await?;
-        let transaction = self.db.begin().await?;
+        let requester = Requester::support_tool();
+        let mut change = self.store.change(&account, &requester).await?.by_support(&reason);
         let mut cleared = 0;
         for throttle in &self.throttles {
-            cleared += throttle.clear_account(&transaction, &account).await?;
+            cleared += throttle.clear_account(change.connection(), &account).await?;
         }
-        self.record(&transaction, &account, SecurityEvent::Unlocked, &reason, SupportAction::Unlocked).await?;
-        transaction.commit().await?;
-        self.outbox.wake();
+        Self::tell(&mut change, SecurityEvent::Unlocked, SupportAction::Unlocked, &reason).await?;
+        change.commit().await?;
         tracing::info!(account = account.id, cleared, %reason, "support unlocked the account");
         Ok(cleared)
     }
@@ -143,17 +139,15 @@ impl SupportDesk {
     pub async fn reset_two_factor(&self, email: &str, reason: &str) -> Result<u64, SupportError> {
         let reason = checked_reason(reason)?;
         let (account, _) = self.find(email).await?;
-        let transaction = self.db.begin().await?;
-        lock_for_change(&transaction, account.id).await?;
-        match TwoFactor::reset(&transaction, account.id).await {
+        let requester = Requester::support_tool();
+        let mut change = self.store.change(&account, &requester).await?.by_support(&reason);
+        match TwoFactor::reset(&change).await {
             Err(CoreError::TwoFactorOff) => return Err(SupportError::TwoFactorAlreadyOff(account.email)),
             other => other?,
         };
-        let ended = Sessions::end_all(&transaction, account.id).await?;
-        let reset = SupportAction::TwoFactorReset;
-        self.record(&transaction, &account, SecurityEvent::TwoFactorReset, &reason, reset).await?;
-        transaction.commit().await?;
-        self.outbox.wake();
+        let ended = change.end_all_sessions().await?;
+        Self::tell(&mut change, SecurityEvent::TwoFactorReset, SupportAction::TwoFactorReset, &reason).await?;
+        change.commit().await?;
         tracing::info!(account = account.id, sessions_ended = ended, %reason, "support reset two-factor authentication");
         Ok(ended)
     }
@@ -162,36 +156,33 @@ impl SupportDesk {
     pub async fn sign_out(&self, email: &str, reason: &str) -> Result<u64, SupportError> {
         let reason = checked_reason(reason)?;
         let (account, _) = self.find(email).await?;
-        let transaction = self.db.begin().await?;
-        let ended = Sessions::end_all(&transaction, account.id).await?;
-        self.record(&transaction, &account, SecurityEvent::SessionsEnded, &reason, SupportAction::SignedOut).await?;
-        transaction.commit().await?;
-        self.outbox.wake();
+        let requester = Requester::support_tool();
+        let mut change = self.store.change(&account, &requester).await?.by_support(&reason);
+        let ended = change.end_all_sessions().await?;
+        Self::tell(&mut change, SecurityEvent::SessionsEnded, SupportAction::SignedOut, &reason).await?;
+        change.commit().await?;
         tracing::info!(account = account.id, sessions_ended = ended, %reason, "support signed the account out");
         Ok(ended)
     }
 
     async fn find(&self, email: &str) -> Result<(Account, clock::UnixTime), SupportError> {
         let email = email.trim().to_lowercase();
-        let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&self.db).await?;
+        let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(self.store.db()).await?;
         let model = found.ok_or(SupportError::UnknownAccount(email))?;
         let created_at = model.created_at;
         Ok((Account::from(model), created_at))
     }
 
-    /// Records what support did, for `reason`, and stores the email that tells the customer.
-    async fn record(
-        &self,
-        transaction: &sea_orm::DatabaseTransaction,
-        account: &Account,
+    /// Records what support did in `change`, and stores the email that tells the
+    /// customer, quoting `reason`.
+    async fn tell(
+        change: &mut SecurityChange<'_>,
         event: SecurityEvent,
-        reason: &str,
         action: SupportAction,
+        reason: &str,
     ) -> Result<(), SupportError> {
-        let actor = Actor::Support { reason: reason.to_owned() };
-        SecurityEvents::record(transaction, account.id, event, &actor, &Requester::support_tool()).await?;
-        Outbox::enqueue(transaction, notices::support_acted(account, action, reason, clock::now(), &self.support))
-            .await?;
+        change.record(event).await?;
+        change.notify(Notice::SupportActed { action, reason: reason.to_owned() }).await?;
         Ok(())
     }
 }

@@ -63,24 +63,12 @@ impl Drop for HashQueued {
 }
 
 /// A message delivered (`sent`) or not (`failed`: to be retried, or set aside).
-pub(crate) fn outbox_delivery(channel: &str, outcome: &'static str) {
-    let channel = known_channel(channel);
+pub(crate) fn outbox_delivery(channel: &'static str, outcome: &'static str) {
     metrics::counter!("portal_outbox_deliveries_total", "channel" => channel, "outcome" => outcome).increment(1);
 }
 
 /// What waits in the outbox on `channel`: how many, and the oldest's age.
-pub(crate) fn outbox_depth(channel: &str, waiting: u64, oldest_age_secs: i64) {
-    let channel = known_channel(channel);
+pub(crate) fn outbox_depth(channel: &'static str, waiting: u64, oldest_age_secs: i64) {
     metrics::gauge!("portal_outbox_waiting", "channel" => channel).set(waiting as f64);
     metrics::gauge!("portal_outbox_oldest_age_seconds", "channel" => channel).set(oldest_age_secs.max(0) as f64);
-}
-
-/// A channel as a label: one of the few the outbox knows, never text from a row.
-fn known_channel(channel: &str) -> &'static str {
-    match channel {
-        "email" => "email",
-        "sealed_email" => "sealed_email",
-        "sms" => "sms",
-        _ => "other",
-    }
 }

@@ -15,10 +15,8 @@ use sea_orm::{
 
 use super::entities::master_key_check::{ActiveModel, Column, Entity};
 use super::entities::{passkey, totp_enrollment, two_factor, user};
-use crate::clock;
-use crate::passkeys::seal_context as passkey_context;
-use crate::secrets::{MasterKey, SealedSecret, keyed_digest, keyed_digest_matches};
-use crate::two_factor::secret_context;
+use crate::clock::UnixTime;
+use crate::secrets::{MasterKey, SealedSecret, contexts, keyed_digest, keyed_digest_matches};
 
 const CONTEXT: &str = "master-key-check";
 const TEXT: &str = "customer-portal";
@@ -26,7 +24,7 @@ const ROW: i32 = 1;
 
 /// Whether `key` is the database's key. The first server to ask records its own,
 /// once, however many ask at the same moment.
-pub async fn is_the_databases(db: &DatabaseConnection, key: &MasterKey) -> Result<bool, DbErr> {
+pub async fn is_the_databases(db: &DatabaseConnection, key: &MasterKey, now: UnixTime) -> Result<bool, DbErr> {
     if let Some(recorded) = Entity::find_by_id(ROW).one(db).await? {
         return Ok(keyed_digest_matches(key, CONTEXT, TEXT, &recorded.digest));
     }
@@ -45,7 +43,7 @@ pub async fn is_the_databases(db: &DatabaseConnection, key: &MasterKey) -> Resul
         None => {}
     }
     let row =
-        ActiveModel { id: Set(ROW), digest: Set(keyed_digest(key, CONTEXT, TEXT)), created_at: Set(clock::now()) };
+        ActiveModel { id: Set(ROW), digest: Set(keyed_digest(key, CONTEXT, TEXT)), created_at: Set(now) };
     Entity::insert(row)
         .on_conflict(OnConflict::column(Column::Id).do_nothing().to_owned())
         .exec_without_returning(db)
@@ -67,13 +65,13 @@ async fn opens_what_is_sealed(db: &DatabaseConnection, key: &MasterKey) -> Resul
         .limit(SAMPLE)
         .all(db)
         .await?;
-    sealed.extend(totp.into_iter().filter_map(|row| Some((row.sealed_secret?, secret_context(row.user_id)))));
+    sealed.extend(totp.into_iter().filter_map(|row| Some((row.sealed_secret?, contexts::authenticator_secret(row.user_id)))));
     let waiting = totp_enrollment::Entity::find().order_by_asc(totp_enrollment::Column::UserId).limit(SAMPLE);
     let waiting = waiting.all(db).await?;
-    sealed.extend(waiting.into_iter().map(|row| (row.sealed_secret, secret_context(row.user_id))));
+    sealed.extend(waiting.into_iter().map(|row| (row.sealed_secret, contexts::authenticator_secret(row.user_id))));
     let passkeys = passkey::Entity::find().order_by_asc(passkey::Column::Id).limit(SAMPLE).all(db).await?;
     sealed
-        .extend(passkeys.into_iter().map(|row| (row.sealed_passkey, passkey_context(row.user_id, &row.credential_id))));
+        .extend(passkeys.into_iter().map(|row| (row.sealed_passkey, contexts::passkey(row.user_id, &row.credential_id))));
     Ok((!sealed.is_empty()).then(|| sealed.into_iter().any(|(sealed, context)| opens(sealed, context))))
 }
 

@@ -62,6 +62,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 pub use schema::{SchemaState, migrate};
 
+/// Whether `error` is a unique index refusing a second row: two requests raced,
+/// and the index decided.
+pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
 /// The file path of a `sqlite:` URL, or `None` for other databases and in-memory ones.
 fn sqlite_file(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite:")?;

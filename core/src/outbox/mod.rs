@@ -1,14 +1,18 @@
 //! Messages to customers, stored before they are sent. A message is written in the
-//! same transaction as the change it reports, so a security change is never undone
-//! by a mail server being down, and nothing is lost when one is or a server restarts:
-//! a worker on every server delivers what is due, with retries and backoff. A text
-//! message carries a code, and a password-reset email a link, so they are stored
-//! sealed and erased once sent.
+//! same transaction as the change it reports ([`crate::store::SecurityChange`] stores it
+//! and wakes the worker once that commits), so a security change is never undone
+//! by a mail server being down, and nothing is lost when one is or a server
+//! restarts: a worker on every server delivers what is due, with retries and
+//! backoff. A text message carries a code, and a password-reset email a link, so
+//! they are stored sealed and erased once sent. What the messages say is
+//! [`crate::notices`]'.
 
+mod channel;
 mod mailer;
-pub mod notices;
 mod redact;
 pub mod sms;
+
+use channel::Channel;
 
 pub use mailer::{MailConfig, MailTransport, Mailer};
 pub use sms::{SmsGateway, SmsTransport};
@@ -25,15 +29,10 @@ use sea_orm::{
 use tokio::sync::Notify;
 
 use crate::CoreError;
-use crate::clock;
+use crate::clock::{Clock, UnixTime};
 use crate::db::entities::outbox_message;
 use crate::phone::PhoneNumber;
-use crate::secrets::{MasterKey, SealedSecret};
-
-const EMAIL: &str = "email";
-const SMS: &str = "sms";
-/// An email that carries a secret (a password-reset link).
-const SEALED_EMAIL: &str = "sealed_email";
+use crate::secrets::{MasterKey, SealedSecret, contexts};
 
 /// How often the worker looks for due messages when nobody wakes it.
 const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -62,6 +61,7 @@ pub struct Email {
 #[derive(Clone)]
 pub struct Outbox {
     db: DatabaseConnection,
+    clock: Clock,
     mailer: Mailer,
     sms: Arc<dyn SmsGateway>,
     key: MasterKey,
@@ -71,9 +71,15 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    pub fn new(db: DatabaseConnection, mailer: Mailer, sms: Arc<dyn SmsGateway>, key: MasterKey) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        clock: Clock,
+        mailer: Mailer,
+        sms: Arc<dyn SmsGateway>,
+        key: MasterKey,
+    ) -> Self {
         let last_pass_at = Arc::new(AtomicI64::new(0));
-        Self { db, mailer, sms, key, wake: Arc::new(Notify::new()), last_pass_at }
+        Self { db, clock, mailer, sms, key, wake: Arc::new(Notify::new()), last_pass_at }
     }
 
     /// Whether this server's worker is delivering: it began a pass lately (it
@@ -81,48 +87,50 @@ impl Outbox {
     /// shows here too).
     pub fn is_running(&self) -> bool {
         let last = self.last_pass_at.load(Ordering::Relaxed);
-        last > 0 && clock::now() - last <= RUNNING_WITHIN_SECS
+        last > 0 && self.clock.now() - last <= RUNNING_WITHIN_SECS
     }
 
-    /// Stores `email` for delivery, on `connection`: pass the transaction of the
-    /// change it reports. Call [`wake`](Self::wake) once that has committed.
-    pub async fn enqueue(connection: &impl ConnectionTrait, email: Email) -> Result<(), CoreError> {
-        let message = new_message(EMAIL, email.to, Some(email.subject), email.text, Some(email.html));
+    /// Stores `email` for delivery at `now`, on `connection`: the transaction of
+    /// the change it reports. [`wake`](Self::wake) once that has committed.
+    pub(crate) async fn enqueue(
+        connection: &impl ConnectionTrait,
+        email: Email,
+        now: UnixTime,
+    ) -> Result<(), CoreError> {
+        let message = new_message(Channel::Email, email.to, Some(email.subject), email.text, Some(email.html), now);
         message.insert(connection).await?;
         Ok(())
     }
 
     /// Stores a text message to `to`, sealed under `key` (it holds a code), on
     /// `connection`; it is dropped unsent if still waiting at `deliver_by` (when its
-    /// code expires: a dead code arriving late only confuses). Call
-    /// [`wake`](Self::wake) once that has committed.
-    pub async fn enqueue_sms(
+    /// code expires: a dead code arriving late only confuses).
+    pub(crate) async fn enqueue_sms(
         connection: &impl ConnectionTrait,
         key: &MasterKey,
         to: &PhoneNumber,
         text: &str,
-        deliver_by: clock::UnixTime,
+        (now, deliver_by): (UnixTime, UnixTime),
     ) -> Result<(), CoreError> {
-        let sealed = SealedSecret::seal(key, &sms_context(to.e164()), text.as_bytes()).into_stored();
-        let mut message = new_message(SMS, to.e164().to_owned(), None, sealed, None);
+        let sealed = SealedSecret::seal(key, &contexts::text_message(to.e164()), text.as_bytes()).into_stored();
+        let mut message = new_message(Channel::Sms, to.e164().to_owned(), None, sealed, None, now);
         message.deliver_by = Set(Some(deliver_by));
         message.insert(connection).await?;
         Ok(())
     }
 
     /// Stores `email`, which carries a secret, sealed under `key`, on `connection`;
-    /// it is dropped unsent if still waiting at `deliver_by` (when its link
-    /// expires). Call [`wake`](Self::wake) once that has committed.
-    pub async fn enqueue_sealed(
+    /// it is dropped unsent if still waiting at `deliver_by` (when its link expires).
+    pub(crate) async fn enqueue_sealed(
         connection: &impl ConnectionTrait,
         key: &MasterKey,
         email: Email,
-        deliver_by: clock::UnixTime,
+        (now, deliver_by): (UnixTime, UnixTime),
     ) -> Result<(), CoreError> {
-        let context = sealed_email_context(&email.to);
+        let context = contexts::secret_email(&email.to);
         let seal = |body: &str| SealedSecret::seal(key, &context, body.as_bytes()).into_stored();
         let (text, html) = (seal(&email.text), seal(&email.html));
-        let mut message = new_message(SEALED_EMAIL, email.to, Some(email.subject), text, Some(html));
+        let mut message = new_message(Channel::SealedEmail, email.to, Some(email.subject), text, Some(html), now);
         message.deliver_by = Set(Some(deliver_by));
         message.insert(connection).await?;
         Ok(())
@@ -130,20 +138,15 @@ impl Outbox {
 
     /// An outbox that stores and never sends, for unit tests: no worker runs there.
     #[cfg(test)]
-    pub(crate) fn for_tests(db: &DatabaseConnection, key: MasterKey) -> Self {
+    pub(crate) fn for_tests(db: &DatabaseConnection, clock: Clock, key: MasterKey) -> Self {
         let folder = std::env::temp_dir().join("portal-outbox-tests");
         let mail = MailConfig { transport: MailTransport::Files(folder.clone()), ..MailConfig::default() };
         let sms = SmsTransport::LogFile(folder.join("sms.log")).gateway().expect("a log file gateway");
-        Self::new(db.clone(), Mailer::new(&mail).expect("a file mailer"), sms, key)
+        Self::new(db.clone(), clock, Mailer::new(&mail).expect("a file mailer"), sms, key)
     }
 
-    /// The database the messages are stored in, for services that store one
-    /// outside a transaction of their own.
-    pub(crate) fn db(&self) -> &DatabaseConnection {
-        &self.db
-    }
-
-    /// Tells this server's worker that a message is waiting, so it goes out at once.
+    /// Tells this server's worker that a message is waiting, so it goes out at
+    /// once: [`crate::store::SecurityChange`] does, once what it stored has committed.
     pub fn wake(&self) {
         self.wake.notify_one();
     }
@@ -152,7 +155,7 @@ impl Outbox {
     /// and for messages other servers stored.
     pub async fn run(self) {
         loop {
-            self.last_pass_at.store(clock::now(), Ordering::Relaxed);
+            self.last_pass_at.store(self.clock.now(), Ordering::Relaxed);
             if let Err(error) = self.deliver_due().await {
                 tracing::warn!(%error, "outbox: cannot read due messages");
             }
@@ -166,7 +169,7 @@ impl Outbox {
     pub async fn deliver_due(&self) -> Result<usize, CoreError> {
         use sea_orm::sea_query::ExprTrait as _;
 
-        let now = clock::now();
+        let now = self.clock.now();
         let due = outbox_message::Entity::find()
             .filter(outbox_message::Column::SentAt.is_null())
             .filter(outbox_message::Column::FailedAt.is_null())
@@ -185,9 +188,10 @@ impl Outbox {
         let mut sent = 0;
         for message in due {
             // A pass may wait on a slow provider: each message shows the worker is alive.
-            self.last_pass_at.store(clock::now(), Ordering::Relaxed);
+            let now = self.clock.now();
+            self.last_pass_at.store(now, Ordering::Relaxed);
             // The lease runs from the claim: the pass may have waited long on others.
-            if self.claim(&message, clock::now()).await? {
+            if self.claim(&message, now).await? {
                 sent += usize::from(self.deliver(message).await?);
             }
         }
@@ -195,7 +199,7 @@ impl Outbox {
     }
 
     /// Reports what waits on each channel (not sent, not set aside), for operators.
-    async fn report_depth(&self, now: clock::UnixTime) -> Result<(), CoreError> {
+    async fn report_depth(&self, now: UnixTime) -> Result<(), CoreError> {
         use sea_orm::{FromQueryResult, QuerySelect as _};
 
         #[derive(FromQueryResult)]
@@ -215,11 +219,11 @@ impl Outbox {
             .into_model::<Waiting>()
             .all(&self.db)
             .await?;
-        for channel in [EMAIL, SEALED_EMAIL, SMS] {
-            let found = rows.iter().find(|row| row.channel == channel);
+        for channel in Channel::ALL {
+            let found = rows.iter().find(|row| row.channel == channel.stored());
             let waiting = found.map_or(0, |row| row.waiting.max(0) as u64);
             let oldest_age = found.and_then(|row| row.oldest).map_or(0, |oldest| now - oldest);
-            crate::telemetry::outbox_depth(channel, waiting, oldest_age);
+            crate::telemetry::outbox_depth(channel.stored(), waiting, oldest_age);
         }
         Ok(())
     }
@@ -238,14 +242,14 @@ impl Outbox {
     /// Deletes messages sent more than 30 days ago; returns how many.
     pub async fn purge_sent(&self) -> Result<u64, CoreError> {
         let result = outbox_message::Entity::delete_many()
-            .filter(outbox_message::Column::SentAt.lte(clock::now() - KEEP_SENT_SECS))
+            .filter(outbox_message::Column::SentAt.lte(self.clock.now() - KEEP_SENT_SECS))
             .exec(&self.db)
             .await?;
         Ok(result.rows_affected)
     }
 
     /// Takes a lease on `message`, unless another worker just did.
-    async fn claim(&self, message: &outbox_message::Model, now: clock::UnixTime) -> Result<bool, CoreError> {
+    async fn claim(&self, message: &outbox_message::Model, now: UnixTime) -> Result<bool, CoreError> {
         let claimed = outbox_message::Entity::update_many()
             .col_expr(outbox_message::Column::NextAttemptAt, Expr::value(now + LEASE_SECS))
             .filter(outbox_message::Column::Id.eq(message.id))
@@ -257,26 +261,27 @@ impl Outbox {
     }
 
     async fn deliver(&self, message: outbox_message::Model) -> Result<bool, CoreError> {
-        if message.deliver_by.is_some_and(|deadline| deadline <= clock::now()) {
+        if message.deliver_by.is_some_and(|deadline| deadline <= self.clock.now()) {
             let (id, channel, attempts) = (message.id, &message.channel, message.attempts);
             tracing::warn!(id, channel, attempts, "outbox: dropped unsent, it would arrive too late to use");
             outbox_message::Entity::delete_by_id(message.id).exec(&self.db).await?;
             return Ok(false);
         }
-        let outcome = match message.channel.as_str() {
-            EMAIL => self.mailer.send(&message).await,
-            SEALED_EMAIL => self.send_sealed_email(&message).await,
-            SMS => self.send_sms(&message).await,
-            other => Err(format!("unknown channel {other:?}")),
+        let channel = Channel::from_stored(&message.channel);
+        let outcome = match channel {
+            Some(Channel::Email) => self.mailer.send(&message).await,
+            Some(Channel::SealedEmail) => self.send_sealed_email(&message).await,
+            Some(Channel::Sms) => self.send_sms(&message).await,
+            None => Err(format!("unknown channel {:?}", message.channel)),
         };
         let attempts = message.attempts + 1;
-        let now = clock::now();
-        let is_sealed = matches!(message.channel.as_str(), SMS | SEALED_EMAIL);
+        let now = self.clock.now();
+        let is_sealed = channel.is_some_and(Channel::is_sealed);
         let give_up = now - message.created_at >= GIVE_UP_AFTER_SECS;
-        let (id, channel) = (message.id, message.channel.clone());
+        let (id, channel) = (message.id, channel.map_or("other", Channel::stored));
         let mut update: outbox_message::ActiveModel = message.into();
         update.attempts = Set(attempts);
-        crate::telemetry::outbox_delivery(&channel, if outcome.is_ok() { "sent" } else { "failed" });
+        crate::telemetry::outbox_delivery(channel, if outcome.is_ok() { "sent" } else { "failed" });
         let delivered = match outcome {
             Ok(()) => {
                 update.sent_at = Set(Some(now));
@@ -308,7 +313,8 @@ impl Outbox {
 
     async fn send_sms(&self, message: &outbox_message::Model) -> Result<(), String> {
         let sealed = SealedSecret::from_stored(message.body_text.clone());
-        let text = sealed.open(&self.key, &sms_context(&message.recipient)).map_err(|error| error.to_string())?;
+        let text =
+            sealed.open(&self.key, &contexts::text_message(&message.recipient)).map_err(|error| error.to_string())?;
         let text = std::str::from_utf8(&text).map_err(|error| error.to_string())?;
         self.sms.send(&message.recipient, text).await
     }
@@ -316,7 +322,7 @@ impl Outbox {
 
 impl Outbox {
     async fn send_sealed_email(&self, message: &outbox_message::Model) -> Result<(), String> {
-        let context = sealed_email_context(&message.recipient);
+        let context = contexts::secret_email(&message.recipient);
         let open = |stored: &str| {
             let opened = SealedSecret::from_stored(stored.to_owned()).open(&self.key, &context);
             let opened = opened.map_err(|error| error.to_string())?;
@@ -328,22 +334,17 @@ impl Outbox {
     }
 }
 
-/// What a sealed email is bound to: its recipient.
-fn sealed_email_context(to: &str) -> String {
-    format!("email:to:{to}")
-}
-
 /// A message due at once.
 fn new_message(
-    channel: &str,
+    channel: Channel,
     recipient: String,
     subject: Option<String>,
     text: String,
     html: Option<String>,
+    now: UnixTime,
 ) -> outbox_message::ActiveModel {
-    let now = clock::now();
     outbox_message::ActiveModel {
-        channel: Set(channel.into()),
+        channel: Set(channel.stored().into()),
         recipient: Set(recipient),
         subject: Set(subject),
         body_text: Set(text),
@@ -359,11 +360,6 @@ fn new_message(
     }
 }
 
-/// What a sealed text message is bound to: its recipient.
-fn sms_context(e164: &str) -> String {
-    format!("sms:to:{e164}")
-}
-
 /// Seconds before the next try of a message that failed `attempts` times: 2, 4, 8, …
 /// up to five minutes.
 fn retry_delay(attempts: i32) -> i64 {
@@ -374,9 +370,9 @@ fn retry_delay(attempts: i32) -> i64 {
 mod tests {
     use std::sync::Mutex;
 
-    use sea_orm::ConnectionTrait as _;
-
     use super::*;
+
+    const NOW: UnixTime = 1_795_336_200;
 
     /// A gateway that keeps what it was asked to send.
     #[derive(Default)]
@@ -389,14 +385,24 @@ mod tests {
         }
     }
 
-    /// An outbox whose mail server refuses every connection, and no worker.
+    /// An outbox whose mail server refuses every connection, on a clock standing
+    /// at [`NOW`], and no worker.
     async fn outbox_with_mail_down() -> (Outbox, Arc<Recorder>) {
         let db = crate::db::for_tests().await;
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let config =
             MailConfig { transport: MailTransport::Smtp(format!("smtp://127.0.0.1:{port}")), ..MailConfig::default() };
         let recorder = Arc::new(Recorder::default());
-        (Outbox::new(db, Mailer::new(&config).unwrap(), recorder.clone(), MasterKey::generate()), recorder)
+        let mailer = Mailer::new(&config).unwrap();
+        (Outbox::new(db, Clock::fixed(NOW), mailer, recorder.clone(), MasterKey::generate()), recorder)
+    }
+
+    /// Fails every message that waits, as a pass with the mail server down does.
+    async fn fail_every_waiting_message(outbox: &Outbox, times: usize) {
+        for _ in 0..times {
+            outbox.deliver_due().await.unwrap();
+            outbox.clock.advance(std::time::Duration::from_secs(MAX_BACKOFF_SECS as u64));
+        }
     }
 
     fn email(number: usize) -> Email {
@@ -408,11 +414,12 @@ mod tests {
     async fn codes_go_before_a_backlog_of_failing_mail() {
         let (outbox, recorder) = outbox_with_mail_down().await;
         for number in 0..(BATCH as usize + 5) {
-            Outbox::enqueue(&outbox.db, email(number)).await.unwrap();
+            Outbox::enqueue(&outbox.db, email(number), NOW).await.unwrap();
         }
-        outbox.db.execute_unprepared("UPDATE outbox SET attempts = 3").await.unwrap();
+        fail_every_waiting_message(&outbox, 3).await;
         let phone = PhoneNumber::parse("+60123456788").unwrap();
-        Outbox::enqueue_sms(&outbox.db, &outbox.key, &phone, "123456 is your code", clock::now() + 300).await.unwrap();
+        let now = outbox.clock.now();
+        Outbox::enqueue_sms(&outbox.db, &outbox.key, &phone, "123456 is your code", (now, now + 300)).await.unwrap();
 
         assert_eq!(outbox.deliver_due().await.unwrap(), 1, "the text went out in the first pass");
         assert_eq!(*recorder.0.lock().unwrap(), ["+60123456788"]);
@@ -421,10 +428,8 @@ mod tests {
     #[tokio::test]
     async fn a_message_failing_for_a_day_is_set_aside_kept_and_tried_no_more() {
         let (outbox, _) = outbox_with_mail_down().await;
-        Outbox::enqueue(&outbox.db, email(1)).await.unwrap();
-        Outbox::enqueue(&outbox.db, email(2)).await.unwrap();
-        let day_ago = clock::now() - GIVE_UP_AFTER_SECS;
-        outbox.db.execute_unprepared(&format!("UPDATE outbox SET created_at = {day_ago} WHERE id = 1")).await.unwrap();
+        Outbox::enqueue(&outbox.db, email(1), NOW - GIVE_UP_AFTER_SECS).await.unwrap();
+        Outbox::enqueue(&outbox.db, email(2), NOW).await.unwrap();
 
         outbox.deliver_due().await.unwrap();
         let stored =
@@ -432,8 +437,7 @@ mod tests {
         assert!(stored[0].failed_at.is_some() && stored[0].last_error.is_some(), "set aside: {:?}", stored[0]);
         assert!(stored[1].failed_at.is_none(), "a younger message is retried: {:?}", stored[1]);
 
-        outbox.db.execute_unprepared("UPDATE outbox SET next_attempt_at = 0").await.unwrap();
-        outbox.deliver_due().await.unwrap();
+        fail_every_waiting_message(&outbox, 1).await;
         let again = outbox_message::Entity::find_by_id(1).one(&outbox.db).await.unwrap().unwrap();
         assert_eq!(again.attempts, stored[0].attempts, "tried no more");
         assert_eq!(outbox.purge_sent().await.unwrap(), 0, "kept for an operator");
@@ -443,14 +447,14 @@ mod tests {
     async fn a_worker_silent_for_a_minute_is_not_running() {
         let (outbox, _) = outbox_with_mail_down().await;
         assert!(!outbox.is_running(), "no pass yet");
-        let seen = |secs_ago: i64| outbox.last_pass_at.store(clock::now() - secs_ago, Ordering::Relaxed);
+        let seen = |secs_ago: i64| outbox.last_pass_at.store(NOW - secs_ago, Ordering::Relaxed);
         seen(RUNNING_WITHIN_SECS - 5);
         assert!(outbox.is_running(), "a pass within the minute");
         seen(RUNNING_WITHIN_SECS + 5);
         assert!(!outbox.is_running(), "stuck, or stopped");
 
         // A pass that waits on a slow provider shows it is alive at each message.
-        Outbox::enqueue(&outbox.db, email(1)).await.unwrap();
+        Outbox::enqueue(&outbox.db, email(1), NOW).await.unwrap();
         outbox.deliver_due().await.unwrap();
         assert!(outbox.is_running());
     }

@@ -11,9 +11,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::CoreError;
-use crate::clock;
+use crate::clock::UnixTime;
 use crate::db::entities::webauthn_ceremony::{ActiveModel, Column, Entity};
-use crate::secrets::{MasterKey, SealedSecret};
+use crate::secrets::{MasterKey, SealedSecret, contexts};
 
 /// How long the browser's dialog may take.
 const VALID_SECS: i64 = 5 * 60;
@@ -37,70 +37,75 @@ impl Purpose {
     }
 }
 
-/// Stores `state` for the ceremony `purpose` of `account_id` (none yet for
-/// passwordless) that `owner` started, replacing the one it had.
-pub(super) async fn start<T: Serialize>(
-    db: &DatabaseConnection,
-    key: &MasterKey,
-    owner: &str,
-    purpose: Purpose,
-    account_id: Option<i32>,
-    state: &T,
-) -> Result<(), CoreError> {
-    let json = serde_json::to_vec(state).map_err(|error| CoreError::Worker(error.to_string()))?;
-    let sealed = SealedSecret::seal(key, &context(owner, purpose, account_id), &json).into_stored();
-    Entity::insert(ActiveModel {
-        owner_digest: Set(owner.to_owned()),
-        purpose: Set(purpose.stored().into()),
-        user_id: Set(account_id),
-        sealed_state: Set(sealed),
-        expires_at: Set(clock::now() + VALID_SECS),
-    })
-    .on_conflict(
-        OnConflict::columns([Column::OwnerDigest, Column::Purpose])
-            .update_columns([Column::UserId, Column::SealedState, Column::ExpiresAt])
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+/// One ceremony: whose (`owner`), what for, and of which account (none yet for
+/// a passwordless one).
+pub(super) struct Ceremony<'a> {
+    pub owner: &'a str,
+    pub purpose: Purpose,
+    pub account_id: Option<i32>,
 }
 
-/// Takes the ceremony `purpose` of `account_id` that `owner` started, on
-/// `connection`: once, within five minutes. Anything else refuses as a passkey
-/// would that does not check out.
-pub(super) async fn take<T: DeserializeOwned>(
-    connection: &impl ConnectionTrait,
-    key: &MasterKey,
-    owner: &str,
-    purpose: Purpose,
-    account_id: Option<i32>,
-) -> Result<T, CoreError> {
-    let found = Entity::find_by_id((owner.to_owned(), purpose.stored().to_owned())).one(connection).await?;
-    let Some(found) = found.filter(|found| found.user_id == account_id) else {
-        return Err(CoreError::PasskeyRefused);
-    };
-    let spent = Entity::delete_many()
-        .filter(Column::OwnerDigest.eq(owner))
-        .filter(Column::Purpose.eq(purpose.stored()))
-        .filter(Column::SealedState.eq(&found.sealed_state))
-        .exec(connection)
+impl Ceremony<'_> {
+    /// Stores `state` for the ceremony at `now`, replacing the one its owner had
+    /// for the same purpose.
+    pub(super) async fn start<T: Serialize>(
+        &self,
+        db: &DatabaseConnection,
+        key: &MasterKey,
+        state: &T,
+        now: UnixTime,
+    ) -> Result<(), CoreError> {
+        let json = serde_json::to_vec(state).map_err(|error| CoreError::Worker(error.to_string()))?;
+        let sealed = SealedSecret::seal(key, &self.context(), &json).into_stored();
+        Entity::insert(ActiveModel {
+            owner_digest: Set(self.owner.to_owned()),
+            purpose: Set(self.purpose.stored().into()),
+            user_id: Set(self.account_id),
+            sealed_state: Set(sealed),
+            expires_at: Set(now + VALID_SECS),
+        })
+        .on_conflict(
+            OnConflict::columns([Column::OwnerDigest, Column::Purpose])
+                .update_columns([Column::UserId, Column::SealedState, Column::ExpiresAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
         .await?;
-    if spent.rows_affected != 1 || found.expires_at <= clock::now() {
-        return Err(CoreError::PasskeyRefused);
+        Ok(())
     }
-    let sealed = SealedSecret::from_stored(found.sealed_state);
-    let json = sealed.open(key, &context(owner, purpose, account_id))?;
-    serde_json::from_slice(&json).map_err(|_| CoreError::PasskeyRefused)
+
+    /// Takes the ceremony on `connection` at `now`: once, within five minutes.
+    /// Anything else refuses as a passkey would that does not check out.
+    pub(super) async fn take<T: DeserializeOwned>(
+        &self,
+        connection: &impl ConnectionTrait,
+        key: &MasterKey,
+        now: UnixTime,
+    ) -> Result<T, CoreError> {
+        let (owner, purpose) = (self.owner, self.purpose.stored());
+        let found = Entity::find_by_id((owner.to_owned(), purpose.to_owned())).one(connection).await?;
+        let Some(found) = found.filter(|found| found.user_id == self.account_id) else {
+            return Err(CoreError::PasskeyRefused);
+        };
+        let spent = Entity::delete_many()
+            .filter(Column::OwnerDigest.eq(owner))
+            .filter(Column::Purpose.eq(purpose))
+            .filter(Column::SealedState.eq(&found.sealed_state))
+            .exec(connection)
+            .await?;
+        if spent.rows_affected != 1 || found.expires_at <= now {
+            return Err(CoreError::PasskeyRefused);
+        }
+        let json = SealedSecret::from_stored(found.sealed_state).open(key, &self.context())?;
+        serde_json::from_slice(&json).map_err(|_| CoreError::PasskeyRefused)
+    }
+
+    fn context(&self) -> String {
+        contexts::webauthn_ceremony(self.purpose.stored(), self.account_id, self.owner)
+    }
 }
 
-/// Deletes ceremonies past their five minutes; returns how many.
-pub(super) async fn purge_expired(db: &DatabaseConnection) -> Result<u64, CoreError> {
-    Ok(Entity::delete_many().filter(Column::ExpiresAt.lte(clock::now())).exec(db).await?.rows_affected)
-}
-
-/// What a sealed state is bound to: its owner, purpose and account.
-fn context(owner: &str, purpose: Purpose, account_id: Option<i32>) -> String {
-    let account = account_id.map_or_else(String::new, |id| id.to_string());
-    format!("webauthn:{}:{account}:{owner}", purpose.stored())
+/// Deletes ceremonies past their five minutes at `now`; returns how many.
+pub(super) async fn purge_expired(db: &DatabaseConnection, now: UnixTime) -> Result<u64, CoreError> {
+    Ok(Entity::delete_many().filter(Column::ExpiresAt.lte(now)).exec(db).await?.rows_affected)
 }

@@ -35,15 +35,15 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::options::ResidentKeyRequirement;
 
 use crate::CoreError;
-use crate::accounts::{Account, InvalidInput, is_unique_violation, lock_for_change};
-use crate::clock::{self, UnixTime};
+use crate::clock::UnixTime;
 use crate::db::entities::passkey;
-use crate::outbox::{Outbox, notices};
-use crate::requester::Requester;
-use crate::secrets::{MasterKey, SealedSecret, keyed_digest};
-use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
-use crate::sessions::{SessionToken, Sessions, SignedIn};
+use crate::notices::Notice;
+use crate::secrets::{MasterKey, SealedSecret, contexts, keyed_digest};
+use crate::security_events::SecurityEvent;
+use crate::sessions::{SessionToken, SignedIn};
+use crate::store::{SecurityChange, Store};
 use crate::throttle::Verdict;
+use crate::vocabulary::InvalidInput;
 use ceremonies::Purpose;
 
 const MAX_NAME_CHARS: usize = 60;
@@ -85,22 +85,21 @@ impl PasskeyName {
 
 #[derive(Clone)]
 pub struct Passkeys {
-    db: DatabaseConnection,
+    store: Store,
     key: MasterKey,
     webauthn: Arc<Webauthn>,
-    /// Tells the customer when a copy of a passkey shows up.
-    outbox: Outbox,
-    support: String,
 }
 
 impl Passkeys {
-    /// Works on the database the outbox stores its messages in.
-    pub fn new(key: MasterKey, config: &PasskeyConfig, outbox: Outbox, support: String) -> Result<Self, String> {
+    pub fn new(store: Store, key: MasterKey, config: &PasskeyConfig) -> Result<Self, String> {
         let webauthn = WebauthnBuilder::new(&config.rp_id, &config.origin)
             .and_then(|builder| builder.rp_name(&config.rp_name).build())
             .map_err(|error| format!("passkeys for {} at {}: {error}", config.rp_id, config.origin))?;
-        let db = outbox.db().clone();
-        Ok(Self { db, key, webauthn: Arc::new(webauthn), outbox, support })
+        Ok(Self { store, key, webauthn: Arc::new(webauthn) })
+    }
+
+    fn db(&self) -> &DatabaseConnection {
+        self.store.db()
     }
 
     /// The options for the browser's dialog that creates a passkey for the
@@ -118,7 +117,8 @@ impl Passkeys {
             selection.resident_key = Some(ResidentKeyRequirement::Preferred);
         }
         let owner = signed_in.token.digest();
-        ceremonies::start(&self.db, &self.key, &owner, Purpose::Register, Some(account.id), &state).await?;
+        let ceremony = ceremonies::Ceremony { owner: &owner, purpose: Purpose::Register, account_id: Some(account.id) };
+        ceremony.start(self.db(), &self.key, &state, self.store.now()).await?;
         Ok(options)
     }
 
@@ -131,23 +131,24 @@ impl Passkeys {
         answer: &RegisterPublicKeyCredential,
     ) -> Result<NewPasskey, CoreError> {
         let owner = signed_in.token.digest();
-        let account_id = signed_in.account.id;
-        let state = ceremonies::take(&self.db, &self.key, &owner, Purpose::Register, Some(account_id)).await?;
+        let ceremony =
+            ceremonies::Ceremony { owner: &owner, purpose: Purpose::Register, account_id: Some(signed_in.account.id) };
+        let state = ceremony.take(self.db(), &self.key, self.store.now()).await?;
         let created = self.webauthn.finish_passkey_registration(answer, &state).map_err(refused)?;
         Ok(NewPasskey(created))
     }
 
-    /// Stores `new` as `account_id`'s, named `name`, in the transaction that
-    /// locked the account for the change: at most [`MAX_PASSKEYS`] of them, and a
-    /// credential once (the unique index).
-    pub(crate) async fn insert_on(
+    /// Stores `new` as the account's, named `name`, in `change`, which locked the
+    /// account: at most [`MAX_PASSKEYS`] of them, and a credential once (the
+    /// unique index).
+    pub(crate) async fn insert(
         &self,
-        connection: &impl ConnectionTrait,
-        account_id: i32,
+        change: &SecurityChange<'_>,
         name: &PasskeyName,
         passwordless: bool,
         new: NewPasskey,
     ) -> Result<PasskeyListing, CoreError> {
+        let (connection, account_id) = (change.connection(), change.account().id);
         if Self::held(connection, account_id).await? >= MAX_PASSKEYS {
             return Err(InvalidInput::TooManyPasskeys.into());
         }
@@ -159,7 +160,7 @@ impl Passkeys {
             sealed_passkey: Set(self.seal(account_id, &credential_id, &new.0)?),
             sign_count: Set(0),
             passwordless: Set(passwordless),
-            created_at: Set(clock::now()),
+            created_at: Set(change.now()),
             last_used_at: Set(None),
             suspended_at: Set(None),
             ..Default::default()
@@ -168,7 +169,7 @@ impl Passkeys {
         .await;
         match inserted {
             Ok(stored) => Ok(listing(stored)),
-            Err(error) if is_unique_violation(&error) => Err(CoreError::PasskeyRefused),
+            Err(error) if crate::db::is_unique_violation(&error) => Err(CoreError::PasskeyRefused),
             Err(error) => Err(error.into()),
         }
     }
@@ -178,7 +179,7 @@ impl Passkeys {
         let rows = passkey::Entity::find()
             .filter(passkey::Column::UserId.eq(account_id))
             .order_by_asc(passkey::Column::Id)
-            .all(&self.db)
+            .all(self.db())
             .await?;
         Ok(rows.into_iter().map(listing).collect())
     }
@@ -203,7 +204,7 @@ impl Passkeys {
             .col_expr(passkey::Column::Name, Expr::value(name.as_str()))
             .filter(passkey::Column::Id.eq(id))
             .filter(passkey::Column::UserId.eq(account_id))
-            .exec(&self.db)
+            .exec(self.db())
             .await?;
         Ok(renamed.rows_affected == 1)
     }
@@ -233,32 +234,34 @@ impl Passkeys {
     /// passkeys, in the session `pending` (half-way through sign-in).
     pub async fn start_authentication(&self, pending: &SignedIn) -> Result<RequestChallengeResponse, CoreError> {
         let account_id = pending.account.id;
-        let usable = self.stored(&self.db, account_id).await?.into_iter().filter(|(row, _)| row.suspended_at.is_none());
+        let usable = self.stored(account_id).await?.into_iter().filter(|(row, _)| row.suspended_at.is_none());
         let keys: Vec<Passkey> = usable.map(|(_, key)| key).collect();
         if keys.is_empty() {
             return Err(CoreError::PasskeyRefused);
         }
         let (options, state) = self.webauthn.start_passkey_authentication(&keys).map_err(refused)?;
         let owner = pending.token.digest();
-        ceremonies::start(&self.db, &self.key, &owner, Purpose::SignIn, Some(account_id), &state).await?;
+        let ceremony = ceremonies::Ceremony { owner: &owner, purpose: Purpose::SignIn, account_id: Some(account_id) };
+        ceremony.start(self.db(), &self.key, &state, self.store.now()).await?;
         Ok(options)
     }
 
-    /// On `connection` (the transaction that counted the attempt): checks the
-    /// browser's answer to [`start_authentication`](Self::start_authentication)
-    /// for the session `owner`, and records the use. Refused: an answer to a
-    /// challenge used, expired or never given, for another site, tampered, or
-    /// from a passkey the account does not have or that is suspended. A counter
-    /// that did not go up suspends the passkey and is recorded.
-    pub(crate) async fn check_on(
+    /// In `change` (the step that counted the attempt): checks the browser's
+    /// answer to [`start_authentication`](Self::start_authentication) for the
+    /// session `owner`, and records the use. Refused: an answer to a challenge
+    /// used, expired or never given, for another site, tampered, or from a
+    /// passkey the account does not have or that is suspended. A counter that did
+    /// not go up suspends the passkey, and the change says so.
+    pub(crate) async fn check(
         &self,
-        connection: &impl ConnectionTrait,
+        change: &mut SecurityChange<'_>,
         owner: &SessionToken,
-        account: &Account,
         answer: &PublicKeyCredential,
-        requester: &Requester,
     ) -> Result<Verdict<()>, CoreError> {
-        let taken = ceremonies::take(connection, &self.key, &owner.digest(), Purpose::SignIn, Some(account.id)).await;
+        let account_id = change.account().id;
+        let owner = owner.digest();
+        let ceremony = ceremonies::Ceremony { owner: &owner, purpose: Purpose::SignIn, account_id: Some(account_id) };
+        let taken = ceremony.take(change.connection(), &self.key, change.now()).await;
         let state = match taken {
             Ok(state) => state,
             Err(CoreError::PasskeyRefused) => return Ok(Verdict::Wrong(CoreError::PasskeyRefused)),
@@ -268,35 +271,31 @@ impl Passkeys {
         let credential_id = URL_SAFE_NO_PAD.encode(answer.raw_id.as_slice());
         let found = passkey::Entity::find()
             .filter(passkey::Column::CredentialId.eq(&credential_id))
-            .filter(passkey::Column::UserId.eq(account.id))
-            .one(connection)
+            .filter(passkey::Column::UserId.eq(account_id))
+            .one(change.connection())
             .await?;
         match found {
-            Some(row) => self.record_use(connection, account, &row, checked, requester).await,
+            Some(row) => self.record_use(change, &row, checked).await,
             None => Ok(Verdict::Wrong(CoreError::PasskeyRefused)),
         }
     }
 
-    /// Records a use of `account`'s passkey `row` that webauthn-rs `checked`: the
-    /// counter, the credential's new state and when, only if the counter still
-    /// goes up, so of two racing uses, or a use racing a clone, one records. A
-    /// suspended passkey is refused.
+    /// In `change`: records a use of the account's passkey `row` that webauthn-rs
+    /// `checked`: the counter, the credential's new state and when, only if the
+    /// counter still goes up, so of two racing uses, or a use racing a clone, one
+    /// records. A suspended passkey is refused.
     async fn record_use(
         &self,
-        connection: &impl ConnectionTrait,
-        account: &Account,
+        change: &mut SecurityChange<'_>,
         row: &passkey::Model,
         checked: Result<AuthenticationResult, WebauthnError>,
-        requester: &Requester,
     ) -> Result<Verdict<()>, CoreError> {
         if row.suspended_at.is_some() {
             return Ok(Verdict::Wrong(CoreError::PasskeyRefused));
         }
         let checked = match checked {
             Ok(checked) => checked,
-            Err(WebauthnError::CredentialPossibleCompromise) => {
-                return self.suspend(connection, account, row, requester).await;
-            }
+            Err(WebauthnError::CredentialPossibleCompromise) => return Self::suspend(change, row).await,
             Err(error) => return Ok(Verdict::Wrong(refused(error))),
         };
         let credential_id = &row.credential_id;
@@ -306,7 +305,7 @@ impl Passkeys {
         let recorded = passkey::Entity::update_many()
             .col_expr(passkey::Column::SignCount, Expr::value(counter))
             .col_expr(passkey::Column::SealedPasskey, Expr::value(self.seal(row.user_id, credential_id, &key)?))
-            .col_expr(passkey::Column::LastUsedAt, Expr::value(clock::now()))
+            .col_expr(passkey::Column::LastUsedAt, Expr::value(change.now()))
             .filter(passkey::Column::Id.eq(row.id))
             .filter(passkey::Column::SuspendedAt.is_null())
             // A counter stuck at 0 is an authenticator that keeps none.
@@ -314,7 +313,7 @@ impl Passkeys {
                 0 => passkey::Column::SignCount.eq(0),
                 _ => passkey::Column::SignCount.lt(counter),
             })
-            .exec(connection)
+            .exec(change.connection())
             .await?;
         match recorded.rows_affected {
             1 => Ok(Verdict::Right(())),
@@ -323,46 +322,39 @@ impl Passkeys {
             // One still going up when read: another genuine use recorded
             // meanwhile (two sign-ins at once). Neither is a copy, nor a guess.
             _ if counter == 0 || row.sign_count < counter => Ok(Verdict::NotAGuess(CoreError::PasskeyRefused)),
-            _ => self.suspend(connection, account, row, requester).await,
+            _ => Self::suspend(change, row).await,
         }
     }
 
     /// Deletes ceremonies past their five minutes, and the counts of
     /// passwordless starts whose hour is over; returns how many.
     pub async fn purge_expired(&self) -> Result<u64, CoreError> {
-        let ceremonies = ceremonies::purge_expired(&self.db).await?;
-        Ok(ceremonies + networks::purge(&self.db, clock::now()).await?)
+        let now = self.store.now();
+        let ceremonies = ceremonies::purge_expired(self.db(), now).await?;
+        Ok(ceremonies + networks::purge(self.db(), now).await?)
     }
 
-    /// A use whose counter went backwards: two copies of the passkey exist, and
-    /// which one is the customer's cannot be told. It is suspended, every session
-    /// of the account ends (the copy may have signed one in first), and it is
-    /// recorded and emailed (the caller wakes the outbox once it committed). The
-    /// account's row is locked first, as every change of factor does, so this
-    /// cannot deadlock with a removal.
-    async fn suspend(
-        &self,
-        connection: &impl ConnectionTrait,
-        account: &Account,
-        row: &passkey::Model,
-        requester: &Requester,
-    ) -> Result<Verdict<()>, CoreError> {
-        lock_for_change(connection, account.id).await?;
+    /// In `change`: a use whose counter went backwards: two copies of the passkey
+    /// exist, and which one is the customer's cannot be told. It is suspended,
+    /// every session of the account ends (the copy may have signed one in first),
+    /// and it is recorded and emailed: the caller commits the change even though
+    /// the answer is refused. The account's row is taken first, as every change of
+    /// factor does, so this cannot deadlock with a removal.
+    async fn suspend(change: &mut SecurityChange<'_>, row: &passkey::Model) -> Result<Verdict<()>, CoreError> {
+        change.lock_account().await?;
         tracing::warn!(
             account = row.user_id,
             passkey = row.id,
             "a passkey's signature counter went backwards: suspended"
         );
         passkey::Entity::update_many()
-            .col_expr(passkey::Column::SuspendedAt, Expr::value(clock::now()))
+            .col_expr(passkey::Column::SuspendedAt, Expr::value(change.now()))
             .filter(passkey::Column::Id.eq(row.id))
-            .exec(connection)
+            .exec(change.connection())
             .await?;
-        Sessions::end_all(connection, account.id).await?;
-        let event = SecurityEvent::PasskeyCounterWentBack;
-        SecurityEvents::record(connection, account.id, event, &Actor::Client, requester).await?;
-        let notice = notices::passkey_suspended(account, &row.name, clock::now(), &self.support);
-        Outbox::enqueue(connection, notice).await?;
+        change.end_all_sessions().await?;
+        change.record(SecurityEvent::PasskeyCounterWentBack).await?;
+        change.notify(Notice::PasskeySuspended { name: row.name.clone() }).await?;
         Ok(Verdict::Wrong(CoreError::PasskeyCloned))
     }
 
@@ -370,7 +362,7 @@ impl Passkeys {
     /// opening to tell the browser which ones it already holds. One that does not
     /// decode refuses, never skips.
     async fn credential_ids(&self, account_id: i32) -> Result<Vec<CredentialID>, CoreError> {
-        let rows = passkey::Entity::find().filter(passkey::Column::UserId.eq(account_id)).all(&self.db).await?;
+        let rows = passkey::Entity::find().filter(passkey::Column::UserId.eq(account_id)).all(self.db()).await?;
         rows.iter()
             .map(|row| {
                 let bytes = URL_SAFE_NO_PAD.decode(&row.credential_id);
@@ -383,12 +375,8 @@ impl Passkeys {
 
     /// The account's passkeys, opened. One that does not open is an error: a
     /// sealed row this server cannot read refuses, never skips.
-    async fn stored(
-        &self,
-        connection: &impl ConnectionTrait,
-        account_id: i32,
-    ) -> Result<Vec<(passkey::Model, Passkey)>, CoreError> {
-        let rows = passkey::Entity::find().filter(passkey::Column::UserId.eq(account_id)).all(connection).await?;
+    async fn stored(&self, account_id: i32) -> Result<Vec<(passkey::Model, Passkey)>, CoreError> {
+        let rows = passkey::Entity::find().filter(passkey::Column::UserId.eq(account_id)).all(self.db()).await?;
         rows.into_iter()
             .map(|row| {
                 let key = self.open(&row)?;
@@ -399,13 +387,13 @@ impl Passkeys {
 
     fn open(&self, row: &passkey::Model) -> Result<Passkey, CoreError> {
         let sealed = SealedSecret::from_stored(row.sealed_passkey.clone());
-        let json = sealed.open(&self.key, &seal_context(row.user_id, &row.credential_id))?;
+        let json = sealed.open(&self.key, &contexts::passkey(row.user_id, &row.credential_id))?;
         serde_json::from_slice(&json).map_err(|error| CoreError::Worker(format!("a stored passkey: {error}")))
     }
 
     fn seal(&self, account_id: i32, credential_id: &str, key: &Passkey) -> Result<String, CoreError> {
         let json = serde_json::to_vec(key).map_err(|error| CoreError::Worker(error.to_string()))?;
-        Ok(SealedSecret::seal(&self.key, &seal_context(account_id, credential_id), &json).into_stored())
+        Ok(SealedSecret::seal(&self.key, &contexts::passkey(account_id, credential_id), &json).into_stored())
     }
 
     /// The account's user handle for authenticators: stable, and revealing neither
@@ -416,10 +404,6 @@ impl Passkeys {
             (0..16).filter_map(|i| u8::from_str_radix(digest.get(2 * i..2 * i + 2)?, 16).ok()).collect();
         Uuid::from_slice(&bytes).map_err(|error| CoreError::Worker(error.to_string()))
     }
-}
-
-pub(crate) fn seal_context(account_id: i32, credential_id: &str) -> String {
-    format!("passkey:{account_id}:{credential_id}")
 }
 
 fn listing(row: passkey::Model) -> PasskeyListing {

@@ -10,14 +10,13 @@ use webauthn_rs::prelude::{
     DiscoverableAuthentication, DiscoverableKey, PublicKeyCredential, RequestChallengeResponse,
 };
 
-use super::ceremonies::{self, Purpose};
+use super::ceremonies::{Ceremony, Purpose};
 use super::{Passkeys, networks, refused};
 use crate::CoreError;
-use crate::accounts::Account;
-use crate::clock;
 use crate::db::entities::{passkey, user};
 use crate::requester::Requester;
 use crate::throttle::Verdict;
+use crate::vocabulary::Account;
 
 /// The secret of the cookie a passwordless ceremony belongs to. Never printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -59,7 +58,8 @@ impl Passkeys {
         visitor: Option<VisitorToken>,
         requester: &Requester,
     ) -> Result<(VisitorToken, RequestChallengeResponse), CoreError> {
-        if !networks::count(&self.db, &self.key, requester.ip, clock::now()).await? {
+        let now = self.store.now();
+        if !networks::count(self.db(), &self.key, requester.ip, now).await? {
             crate::telemetry::throttle_refusal("passwordless_start", "wait");
             return Err(CoreError::TooManyPasskeySignIns);
         }
@@ -68,7 +68,9 @@ impl Passkeys {
             None => VisitorToken::generate()?,
         };
         let (options, state) = self.webauthn.start_discoverable_authentication().map_err(refused)?;
-        ceremonies::start(&self.db, &self.key, &visitor.digest(), Purpose::Passwordless, None, &state).await?;
+        let owner = visitor.digest();
+        let ceremony = Ceremony { owner: &owner, purpose: Purpose::Passwordless, account_id: None };
+        ceremony.start(self.db(), &self.key, &state, now).await?;
         Ok((visitor, options))
     }
 
@@ -98,14 +100,15 @@ impl Passkeys {
     ) -> Result<Account, CoreError> {
         use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 
-        let state: DiscoverableAuthentication =
-            ceremonies::take(&self.db, &self.key, &visitor.digest(), Purpose::Passwordless, None).await?;
+        let owner = visitor.digest();
+        let ceremony = Ceremony { owner: &owner, purpose: Purpose::Passwordless, account_id: None };
+        let state: DiscoverableAuthentication = ceremony.take(self.db(), &self.key, self.store.now()).await?;
         let (handle, credential_id) = self.webauthn.identify_discoverable_authentication(answer).map_err(refused)?;
         let credential_id = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, credential_id);
         let row = passkey::Entity::find()
             .filter(passkey::Column::CredentialId.eq(credential_id))
             .filter(passkey::Column::Passwordless.eq(true))
-            .one(&self.db)
+            .one(self.db())
             .await?
             .ok_or(CoreError::PasskeyRefused)?;
         if self.user_handle(row.user_id)? != handle {
@@ -115,16 +118,16 @@ impl Passkeys {
         // stamp of then, so if the customer removes the passkey (or turns 2FA off)
         // meanwhile, the session is void.
         let account: Account =
-            user::Entity::find_by_id(row.user_id).one(&self.db).await?.ok_or(CoreError::PasskeyRefused)?.into();
+            user::Entity::find_by_id(row.user_id).one(self.db()).await?.ok_or(CoreError::PasskeyRefused)?.into();
         let key = DiscoverableKey::from(self.open(&row)?);
         let checked = self.webauthn.finish_discoverable_authentication(answer, state, &[key]);
-        match self.record_use(&self.db, &account, &row, checked, requester).await? {
+        let mut change = self.store.begin(&account, requester).await?;
+        let verdict = self.record_use(&mut change, &row, checked).await?;
+        // Committed whatever the verdict: a copy found is suspended and told.
+        change.commit().await?;
+        match verdict {
             Verdict::Right(()) => Ok(account),
-            Verdict::Wrong(error) | Verdict::NotAGuess(error) => {
-                // A copy found: its email is stored.
-                self.outbox.wake();
-                Err(error)
-            }
+            Verdict::Wrong(error) | Verdict::NotAGuess(error) => Err(error),
         }
     }
 }

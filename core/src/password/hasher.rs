@@ -16,7 +16,18 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::{OnceCell, Semaphore};
 
 use super::Password;
-use crate::CoreError;
+
+/// A hash that could not be computed: its blocking task panicked or was
+/// cancelled, or the system gave no random salt.
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashingFailed(String);
+
+impl HashingFailed {
+    fn new(error: impl ToString) -> Self {
+        Self(error.to_string())
+    }
+}
 
 /// OWASP's Argon2id parameters: m = 19 MiB, t = 2, p = 1.
 const MEMORY_KIB: u32 = 19_456;
@@ -60,20 +71,20 @@ impl PasswordHasher {
     }
 
     /// Hashes a new password with a fresh random salt.
-    pub async fn hash(&self, password: Password) -> Result<PasswordHash, CoreError> {
+    pub async fn hash(&self, password: Password) -> Result<PasswordHash, HashingFailed> {
         self.run(move |memory| {
             let salt = SaltString::generate(&mut OsRng);
             let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, owasp_params());
             compute(&argon, password.expose().as_bytes(), salt.as_salt(), memory)
                 .map(|(hash, _)| PasswordHash(hash))
-                .map_err(|error| CoreError::Worker(error.to_string()))
+                .map_err(HashingFailed::new)
         })
         .await?
     }
 
     /// Whether `password` matches `stored`. With no stored hash (unknown account)
     /// it checks a decoy instead and answers `false`, taking the same time.
-    pub async fn verify(&self, password: Password, stored: Option<PasswordHash>) -> Result<bool, CoreError> {
+    pub async fn verify(&self, password: Password, stored: Option<PasswordHash>) -> Result<bool, HashingFailed> {
         self.verifications.fetch_add(1, Ordering::Relaxed);
         let known = stored.is_some();
         let stored = match stored {
@@ -91,15 +102,15 @@ impl PasswordHasher {
 
     /// Prepares the decoy hash now, so that even the first sign-in with an unknown
     /// email costs one verification, like every other.
-    pub async fn warm_up(&self) -> Result<(), CoreError> {
+    pub async fn warm_up(&self) -> Result<(), HashingFailed> {
         self.decoy().await.map(drop)
     }
 
-    async fn decoy(&self) -> Result<PasswordHash, CoreError> {
+    async fn decoy(&self) -> Result<PasswordHash, HashingFailed> {
         self.decoy
             .get_or_try_init(|| async {
                 let mut random = [0u8; 32];
-                getrandom::fill(&mut random).map_err(|error| CoreError::Worker(error.to_string()))?;
+                getrandom::fill(&mut random).map_err(HashingFailed::new)?;
                 let text = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, random);
                 self.hash(Password::new(text)).await
             })
@@ -113,12 +124,12 @@ impl PasswordHasher {
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
-    ) -> Result<T, CoreError> {
+    ) -> Result<T, HashingFailed> {
         let busy = Busy::start(&self.busy, &self.buffers);
         let queued = crate::telemetry::HashQueued::start();
         let permit = Arc::clone(&self.permits).acquire_owned().await;
         drop(queued);
-        let permit = permit.map_err(|error| CoreError::Worker(error.to_string()))?;
+        let permit = permit.map_err(HashingFailed::new)?;
         let buffers = Arc::clone(&self.buffers);
         tokio::task::spawn_blocking(move || {
             let (_busy, _permit) = (busy, permit);
@@ -131,7 +142,7 @@ impl PasswordHasher {
             result
         })
         .await
-        .map_err(|error| CoreError::Worker(error.to_string()))
+        .map_err(HashingFailed::new)
     }
 }
 

@@ -24,23 +24,20 @@ pub use requests::REQUESTS_PER_HOUR;
 pub use token::ResetToken;
 
 use sea_orm::sea_query::{Expr, ExprTrait as _, OnConflict};
-use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _, Set,
-    TransactionTrait as _,
-};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, Set};
 
 use crate::CoreError;
-use crate::accounts::{Account, Accounts, lock_for_change, normalize_email};
-use crate::clock::{self, UnixTime};
+use crate::accounts::Accounts;
 use crate::db::entities::{password_reset, user};
-use crate::outbox::{Outbox, notices};
+use crate::notices::Notice;
 use crate::password::Password;
 use crate::requester::Requester;
 use crate::secrets::MasterKey;
-use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
-use crate::sessions::Sessions;
+use crate::security_events::SecurityEvent;
+use crate::store::{SecurityChange, Store};
 use crate::throttle::Verdict;
-use crate::two_factor::{Answer, Asked, Challenge, SmsStatus, TwoFactor};
+use crate::two_factor::{Answer, Challenge, SmsStatus, TwoFactor};
+use crate::vocabulary::{Account, Asked, normalize_email};
 
 /// How long a link works.
 pub const LINK_VALID_SECS: i64 = 30 * 60;
@@ -59,30 +56,24 @@ pub enum ResetStep {
 
 #[derive(Clone)]
 pub struct PasswordResets {
-    db: DatabaseConnection,
+    store: Store,
     accounts: Accounts,
     two_factor: TwoFactor,
-    outbox: Outbox,
-    /// Keys the digests of addresses, and seals the link's email.
+    /// Keys the digests of addresses.
     key: MasterKey,
     /// The address customers use, without a trailing slash: links never come
     /// from a request's `Host`, which whoever asks can write.
     site_url: String,
-    support: String,
 }
 
 impl PasswordResets {
-    pub fn new(
-        db: DatabaseConnection,
-        accounts: Accounts,
-        two_factor: TwoFactor,
-        outbox: Outbox,
-        key: MasterKey,
-        site_url: &str,
-        support: String,
-    ) -> Self {
+    pub fn new(store: Store, accounts: Accounts, two_factor: TwoFactor, key: MasterKey, site_url: &str) -> Self {
         let site_url = site_url.trim_end_matches('/').to_owned();
-        Self { db, accounts, two_factor, outbox, key, site_url, support }
+        Self { store, accounts, two_factor, key, site_url }
+    }
+
+    fn db(&self) -> &DatabaseConnection {
+        self.store.db()
     }
 
     /// "Forgot your password?" for `email`, by `requester`. Whatever the address,
@@ -92,7 +83,7 @@ impl PasswordResets {
     /// had room, a new link replaces its last and is emailed.
     pub async fn request(&self, email: &str, requester: &Requester) -> Result<(), CoreError> {
         let email = normalize_email(email)?;
-        if requests::count(&self.db, &self.key, &email, clock::now()).await? {
+        if requests::count(self.db(), &self.key, &email, self.store.now()).await? {
             let (resets, requester) = (self.clone(), requester.clone());
             tokio::spawn(async move {
                 if let Err(error) = resets.send_link(&email, &requester).await {
@@ -107,31 +98,24 @@ impl PasswordResets {
     /// link for the account with `email` (normalised), if there is one, with its
     /// event and its email, in one transaction. Returns whether it did.
     pub async fn send_link(&self, email: &str, requester: &Requester) -> Result<bool, CoreError> {
-        let Some(found) = user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await? else {
+        let Some(found) = user::Entity::find().filter(user::Column::Email.eq(email)).one(self.db()).await? else {
             return Ok(false);
         };
         let account = Account::from(found);
-        let transaction = self.db.begin().await?;
-        let stored = self.store_link(&transaction, &account, requester, clock::now()).await?;
-        transaction.commit().await?;
-        if stored {
-            self.outbox.wake();
-        }
+        let mut change = self.store.begin(&account, requester).await?;
+        let stored = self.store_link(&mut change).await?;
+        change.commit().await?;
         Ok(stored)
     }
 
-    /// Stores a new link for `account`, replacing its last unless the customer is
-    /// half-way through that one (its second factor given; it still works for
-    /// them), and stores its event and email. Returns whether it did.
-    async fn store_link(
-        &self,
-        transaction: &DatabaseTransaction,
-        account: &Account,
-        requester: &Requester,
-        now: UnixTime,
-    ) -> Result<bool, CoreError> {
+    /// In `change`: stores a new link for its account, replacing its last unless
+    /// the customer is half-way through that one (its second factor given; it
+    /// still works for them), and records it and stores its email. Returns whether
+    /// it did.
+    async fn store_link(&self, change: &mut SecurityChange<'_>) -> Result<bool, CoreError> {
         use password_reset::{ActiveModel, Column, Entity};
 
+        let (account, now) = (change.account().clone(), change.now());
         let token = ResetToken::generate()?;
         let expires_at = now + LINK_VALID_SECS;
         let stored = Entity::insert(ActiveModel {
@@ -139,7 +123,7 @@ impl PasswordResets {
             token_digest: Set(token.digest()),
             requested_at: Set(now),
             expires_at: Set(expires_at),
-            security_stamp: Set(account.security_stamp.clone()),
+            security_stamp: Set(account.security_stamp.as_str().to_owned()),
             second_factor_at: Set(None),
             texted_at: Set(None),
         })
@@ -158,20 +142,18 @@ impl PasswordResets {
                     Expr::col((Entity, Column::SecondFactorAt))
                         .is_null()
                         .or(Expr::col((Entity, Column::ExpiresAt)).lte(now))
-                        .or(Expr::col((Entity, Column::SecurityStamp)).ne(account.security_stamp.clone())),
+                        .or(Expr::col((Entity, Column::SecurityStamp)).ne(account.security_stamp.as_str())),
                 )
                 .to_owned(),
         )
-        .exec_without_returning(transaction)
+        .exec_without_returning(change.connection())
         .await?;
         if stored != 1 {
             return Ok(false);
         }
-        let requested = SecurityEvent::PasswordResetRequested;
-        SecurityEvents::record(transaction, account.id, requested, &Actor::Client, requester).await?;
+        change.record(SecurityEvent::PasswordResetRequested).await?;
         let link = format!("{}{LINK_PATH}?token={}", self.site_url, token.as_str());
-        let email = notices::password_reset_link(account, &link, LINK_VALID_SECS / 60, now);
-        Outbox::enqueue_sealed(transaction, &self.key, email, expires_at).await?;
+        change.notify(Notice::PasswordResetLink { link, valid_minutes: LINK_VALID_SECS / 60 }).await?;
         Ok(true)
     }
 
@@ -201,10 +183,10 @@ impl PasswordResets {
     pub async fn send_code(&self, token: &ResetToken) -> Result<SmsStatus, CoreError> {
         let (_, account) = self.live(token).await?;
         let noted = password_reset::Entity::update_many()
-            .col_expr(password_reset::Column::TextedAt, Expr::value(clock::now()))
+            .col_expr(password_reset::Column::TextedAt, Expr::value(self.store.now()))
             .filter(password_reset::Column::TokenDigest.eq(token.digest()))
             .filter(password_reset::Column::TextedAt.is_null())
-            .exec(&self.db)
+            .exec(self.db())
             .await?;
         if noted.rows_affected != 1 {
             return Err(CoreError::ResetCodeAlreadySent);
@@ -225,30 +207,28 @@ impl PasswordResets {
     ) -> Result<ResetToken, CoreError> {
         let (_, account) = self.live(token).await?;
         let factor = self.two_factor.second_factor(account.id).await?.ok_or(CoreError::TwoFactorOff)?;
-        let transaction = self.db.begin().await?;
-        let asked = Asked::PasswordReset;
-        let (attempt, verdict) =
-            self.two_factor.check_answer_on(&transaction, &account, &factor, asked, answer, requester).await?;
+        let mut change = self.store.begin(&account, requester).await?;
+        let asked = (Asked::PasswordReset, answer);
+        let (attempt, verdict) = self.two_factor.check_answer(&mut change, &factor, asked, requester).await?;
         let Verdict::Right(()) = verdict else {
-            transaction.commit().await?;
+            change.commit().await?;
             return Err(attempt.settle(verdict).await.err().unwrap_or(CoreError::InvalidCode));
         };
-        attempt.succeed_on(&transaction).await?;
+        attempt.succeed_on(change.connection()).await?;
         let renewed = ResetToken::generate()?;
         let noted = password_reset::Entity::update_many()
-            .col_expr(password_reset::Column::SecondFactorAt, Expr::value(clock::now()))
+            .col_expr(password_reset::Column::SecondFactorAt, Expr::value(change.now()))
             .col_expr(password_reset::Column::TokenDigest, Expr::value(renewed.digest()))
             .filter(password_reset::Column::TokenDigest.eq(token.digest()))
-            .filter(password_reset::Column::ExpiresAt.gt(clock::now()))
+            .filter(password_reset::Column::ExpiresAt.gt(change.now()))
             .filter(password_reset::Column::SecondFactorAt.is_null())
-            .exec(&transaction)
+            .exec(change.connection())
             .await?;
         if noted.rows_affected != 1 {
             // Replaced, spent or given meanwhile: a recovery code stays unspent.
             return Err(CoreError::ResetLinkInvalid);
         }
-        transaction.commit().await?;
-        self.outbox.wake();
+        change.commit().await?;
         Ok(renewed)
     }
 
@@ -275,45 +255,42 @@ impl PasswordResets {
         }
         let hash = self.accounts.hash_new_password(&account, password).await?;
 
-        let transaction = self.db.begin().await?;
-        lock_for_change(&transaction, account.id).await?;
+        let mut change = self.store.change(&account, requester).await?;
+        let stamp = account.security_stamp.as_str();
         let mut spend = password_reset::Entity::delete_many()
             .filter(password_reset::Column::TokenDigest.eq(token.digest()))
-            .filter(password_reset::Column::ExpiresAt.gt(clock::now()))
-            .filter(password_reset::Column::SecurityStamp.eq(account.security_stamp.clone()));
+            .filter(password_reset::Column::ExpiresAt.gt(change.now()))
+            .filter(password_reset::Column::SecurityStamp.eq(stamp));
         if factor.is_some() {
             spend = spend.filter(password_reset::Column::SecondFactorAt.is_not_null());
         }
-        let spent = spend.exec(&transaction).await?;
+        let spent = spend.exec(change.connection()).await?;
         let unchanged = user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, Expr::value(hash))
             .filter(user::Column::Id.eq(account.id))
-            .filter(user::Column::SecurityStamp.eq(account.security_stamp.clone()))
-            .exec(&transaction)
+            .filter(user::Column::SecurityStamp.eq(stamp))
+            .exec(change.connection())
             .await?;
         if spent.rows_affected != 1 || unchanged.rows_affected != 1 {
             // Spent by a racing request, replaced, or a security change meanwhile.
             return Err(CoreError::ResetLinkInvalid);
         }
-        let ended = Sessions::end_all(&transaction, account.id).await?;
-        SecurityEvents::record(&transaction, account.id, SecurityEvent::PasswordReset, &Actor::Client, requester)
-            .await?;
-        let notice = notices::password_reset(&account, requester, clock::now(), &self.support);
-        Outbox::enqueue(&transaction, notice).await?;
-        transaction.commit().await?;
-        self.outbox.wake();
+        let ended = change.end_all_sessions().await?;
+        change.record(SecurityEvent::PasswordReset).await?;
+        change.notify(Notice::PasswordReset).await?;
+        change.commit().await?;
         tracing::info!(account = account.id, sessions_ended = ended, "password reset through an emailed link");
         Ok(())
     }
 
     /// Deletes expired links and the counts of hours that are over; returns how many.
     pub async fn purge_expired(&self) -> Result<u64, CoreError> {
-        let now = clock::now();
+        let now = self.store.now();
         let links = password_reset::Entity::delete_many()
             .filter(password_reset::Column::ExpiresAt.lte(now))
-            .exec(&self.db)
+            .exec(self.db())
             .await?;
-        Ok(links.rows_affected + requests::purge(&self.db, now).await?)
+        Ok(links.rows_affected + requests::purge(self.db(), now).await?)
     }
 
     /// The link `token` names, with its account, if it is live: not expired, not
@@ -322,11 +299,11 @@ impl PasswordResets {
         let found = password_reset::Entity::find()
             .filter(password_reset::Column::TokenDigest.eq(token.digest()))
             .find_also_related(user::Entity)
-            .one(&self.db)
+            .one(self.db())
             .await?;
         match found {
             Some((link, Some(account)))
-                if link.expires_at > clock::now() && link.security_stamp == account.security_stamp =>
+                if link.expires_at > self.store.now() && link.security_stamp == account.security_stamp =>
             {
                 Ok((link, account.into()))
             }

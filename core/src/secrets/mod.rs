@@ -1,6 +1,8 @@
-//! Secrets at rest: the master key, secrets sealed under it, and keyed digests of
-//! short codes, so that the database never holds either in clear.
+//! Secrets at rest: the master key, secrets sealed under it (each bound to its
+//! [`contexts`]), and keyed digests of short codes, so that the database never
+//! holds either in clear.
 
+pub mod contexts;
 mod keyed_digest;
 mod master_key;
 mod sealed;

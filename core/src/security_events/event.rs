@@ -73,7 +73,7 @@ impl SecurityEvent {
             Self::RecoveryCodeUsed { left } => ("recovery_code_used", Some(left.to_string())),
             Self::RecoveryCodesRegenerated => ("recovery_codes_regenerated", None),
             Self::RecoveryCodeUsedForReset { left } => ("recovery_code_used_for_reset", Some(left.to_string())),
-            Self::Locked(guess) => ("locked", Some(guess_stored(*guess).to_owned())),
+            Self::Locked(guess) => ("locked", Some(guess.stored().to_owned())),
             Self::Unlocked => ("unlocked", None),
             Self::TwoFactorReset => ("two_factor_reset", None),
             Self::SessionsEnded => ("sessions_ended", None),
@@ -104,8 +104,7 @@ impl SecurityEvent {
             ("recovery_code_used", Some(left)) => Self::RecoveryCodeUsed { left: left.parse().ok()? },
             ("recovery_codes_regenerated", None) => Self::RecoveryCodesRegenerated,
             ("recovery_code_used_for_reset", Some(left)) => Self::RecoveryCodeUsedForReset { left: left.parse().ok()? },
-            ("locked", Some("password")) => Self::Locked(Guess::Password),
-            ("locked", Some("code")) => Self::Locked(Guess::Code),
+            ("locked", Some(guess)) => Self::Locked(Guess::from_stored(guess)?),
             ("unlocked", None) => Self::Unlocked,
             ("two_factor_reset", None) => Self::TwoFactorReset,
             ("sessions_ended", None) => Self::SessionsEnded,
@@ -155,13 +154,6 @@ impl SecurityEvent {
             Self::PasskeyRemoved => "Passkey removed".into(),
             Self::SignedInWithPasskey => "Signed in with a passkey".into(),
         }
-    }
-}
-
-fn guess_stored(guess: Guess) -> &'static str {
-    match guess {
-        Guess::Password => "password",
-        Guess::Code => "code",
     }
 }
 

@@ -1,7 +1,8 @@
 //! An account's security activity: an append-only record of sign-ins, wrong codes,
 //! changes to its second factor and recovery codes, locks and support actions, each
-//! with when, from which address and which browser. Changes record their event in
-//! their own transaction; old events are purged after the retention time.
+//! with when, from which address and which browser. Events are written through
+//! [`crate::store::SecurityChange`], in the transaction of what they record; old events
+//! are purged after the retention time.
 
 mod event;
 
@@ -14,7 +15,7 @@ use sea_orm::{
 
 pub use self::event::{Actor, SecurityEvent};
 use crate::CoreError;
-use crate::clock::{self, UnixTime};
+use crate::clock::{self, Clock, UnixTime};
 use crate::db::entities::security_event;
 use crate::requester::Requester;
 
@@ -41,55 +42,47 @@ impl RecordedEvent {
     }
 }
 
+/// Records `event` of `account_id`, done by `actor` from `requester` at `at`, on
+/// `connection`: the transaction of the change it records, so the change is
+/// never without its record. [`crate::store::SecurityChange`] is its one caller.
+pub(crate) async fn record(
+    connection: &impl ConnectionTrait,
+    account_id: i32,
+    event: SecurityEvent,
+    actor: &Actor,
+    requester: &Requester,
+    at: UnixTime,
+) -> Result<(), CoreError> {
+    let (kind, detail) = event.stored();
+    let (actor, reason) = actor.stored();
+    security_event::ActiveModel {
+        user_id: Set(account_id),
+        occurred_at: Set(at),
+        kind: Set(kind.to_owned()),
+        detail: Set(detail),
+        actor: Set(actor.to_owned()),
+        reason: Set(reason),
+        ip: Set(requester.ip.map(|ip| ip.to_string())),
+        browser: Set(requester.browser.clone()),
+        ..Default::default()
+    }
+    .insert(connection)
+    .await?;
+    Ok(())
+}
+
+/// Reads an account's activity, and forgets what is past the retention time.
 #[derive(Clone)]
 pub struct SecurityEvents {
     db: DatabaseConnection,
+    clock: Clock,
     /// Events older than this are purged.
     retention: Duration,
 }
 
 impl SecurityEvents {
-    pub fn new(db: DatabaseConnection, retention: Duration) -> Self {
-        Self { db, retention }
-    }
-
-    /// Records `event` of `account_id`, done by `actor` from `requester`, on
-    /// `connection`: pass the transaction of the change it records, so the change
-    /// is never without its record.
-    pub async fn record(
-        connection: &impl ConnectionTrait,
-        account_id: i32,
-        event: SecurityEvent,
-        actor: &Actor,
-        requester: &Requester,
-    ) -> Result<(), CoreError> {
-        let (kind, detail) = event.stored();
-        let (actor, reason) = actor.stored();
-        security_event::ActiveModel {
-            user_id: Set(account_id),
-            occurred_at: Set(clock::now()),
-            kind: Set(kind.to_owned()),
-            detail: Set(detail),
-            actor: Set(actor.to_owned()),
-            reason: Set(reason),
-            ip: Set(requester.ip.map(|ip| ip.to_string())),
-            browser: Set(requester.browser.clone()),
-            ..Default::default()
-        }
-        .insert(connection)
-        .await?;
-        Ok(())
-    }
-
-    /// Records `event` outside any change's transaction.
-    pub async fn record_now(
-        &self,
-        account_id: i32,
-        event: SecurityEvent,
-        actor: &Actor,
-        requester: &Requester,
-    ) -> Result<(), CoreError> {
-        Self::record(&self.db, account_id, event, actor, requester).await
+    pub fn new(db: DatabaseConnection, clock: Clock, retention: Duration) -> Self {
+        Self { db, clock, retention }
     }
 
     /// The last [`RECENT_EVENTS`] events of the account, newest first. A row this
@@ -107,7 +100,7 @@ impl SecurityEvents {
 
     /// Deletes events older than the retention time; returns how many.
     pub async fn purge_expired(&self) -> Result<u64, CoreError> {
-        let before = clock::now() - clock::seconds(self.retention);
+        let before = self.clock.now() - clock::seconds(self.retention);
         let purged = security_event::Entity::delete_many()
             .filter(security_event::Column::OccurredAt.lt(before))
             .exec(&self.db)
@@ -141,16 +134,22 @@ mod tests {
         Requester::new(Some("203.0.113.7".parse().unwrap()), Some("Firefox/133.0 (Windows NT 10.0)"), vec![])
     }
 
+    const NOW: UnixTime = 1_795_336_200;
+
+    fn events(db: &DatabaseConnection, retention_days: u64) -> SecurityEvents {
+        SecurityEvents::new(db.clone(), Clock::fixed(NOW), Duration::from_secs(retention_days * 86_400))
+    }
+
     #[tokio::test]
     async fn the_last_twenty_events_newest_first_with_address_and_browser() {
         let db = crate::db::for_tests().await;
-        let events = SecurityEvents::new(db.clone(), Duration::from_secs(365 * 86_400));
+        let events = events(&db, 365);
         for _ in 0..25 {
-            events.record_now(1, SecurityEvent::WrongCode, &Actor::Client, &from_a_browser()).await.unwrap();
+            record(&db, 1, SecurityEvent::WrongCode, &Actor::Client, &from_a_browser(), NOW).await.unwrap();
         }
         let support = Actor::Support { reason: "ticket 42".into() };
-        events.record_now(1, SecurityEvent::Unlocked, &support, &Requester::default()).await.unwrap();
-        events.record_now(2, SecurityEvent::SignedIn, &Actor::Client, &from_a_browser()).await.unwrap();
+        record(&db, 1, SecurityEvent::Unlocked, &support, &Requester::default(), NOW).await.unwrap();
+        record(&db, 2, SecurityEvent::SignedIn, &Actor::Client, &from_a_browser(), NOW).await.unwrap();
 
         let recent = events.recent(1).await.unwrap();
         assert_eq!(recent.len(), 20);
@@ -163,9 +162,9 @@ mod tests {
     #[tokio::test]
     async fn events_cannot_be_rewritten_and_unknown_ones_refuse() {
         let db = crate::db::for_tests().await;
-        let events = SecurityEvents::new(db.clone(), Duration::from_secs(86_400));
+        let events = events(&db, 1);
         let on = SecurityEvent::TwoFactorOn(Method::Sms);
-        events.record_now(1, on, &Actor::Client, &from_a_browser()).await.unwrap();
+        record(&db, 1, on, &Actor::Client, &from_a_browser(), NOW).await.unwrap();
         let rewrite = db.execute_unprepared("UPDATE security_events SET ip = '198.51.100.1'").await;
         assert!(rewrite.is_err(), "the table is append-only");
 
@@ -181,15 +180,10 @@ mod tests {
     #[tokio::test]
     async fn events_past_the_retention_are_purged() {
         let db = crate::db::for_tests().await;
-        let events = SecurityEvents::new(db.clone(), Duration::from_secs(86_400));
-        events.record_now(1, SecurityEvent::SignedIn, &Actor::Client, &from_a_browser()).await.unwrap();
-        db.execute_unprepared(&format!(
-            "INSERT INTO security_events (user_id, occurred_at, kind, actor, browser) \
-             VALUES (1, {}, 'signed_in', 'client', 'x')",
-            clock::now() - 86_401
-        ))
-        .await
-        .unwrap();
+        let events = events(&db, 1);
+        let a_day_ago = NOW - 86_401;
+        record(&db, 1, SecurityEvent::SignedIn, &Actor::Client, &from_a_browser(), a_day_ago).await.unwrap();
+        record(&db, 1, SecurityEvent::SignedIn, &Actor::Client, &from_a_browser(), NOW).await.unwrap();
         assert_eq!(events.purge_expired().await.unwrap(), 1);
         assert_eq!(events.recent(1).await.unwrap().len(), 1);
     }

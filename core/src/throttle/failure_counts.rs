@@ -10,6 +10,8 @@ use sea_orm::{
     QueryTrait as _, Set,
 };
 
+use super::Scope;
+use super::subject::AccountSubjects;
 use crate::CoreError;
 use crate::backoff::{self, FREE_FAILURES, MAX_DELAY_SECS};
 use crate::clock::UnixTime;
@@ -18,17 +20,12 @@ use crate::db::entities::failure_count::{self, Column, Entity, Model};
 #[derive(Clone)]
 pub struct FailureCounts {
     db: DatabaseConnection,
-    scope: &'static str,
+    scope: Scope,
 }
 
 impl FailureCounts {
-    pub fn new(db: DatabaseConnection, scope: &'static str) -> Self {
+    pub fn new(db: DatabaseConnection, scope: Scope) -> Self {
         Self { db, scope }
-    }
-
-    /// The pool the counts live in, for callers outside a transaction.
-    pub fn db(&self) -> &DatabaseConnection {
-        &self.db
     }
 
     /// Counts an attempt by `subject` as a failure in advance, if one may be made
@@ -50,7 +47,7 @@ impl FailureCounts {
             may_try = may_try.and(column(Column::Consecutive).lt(limit));
         }
         let mut statement = Entity::insert(failure_count::ActiveModel {
-            scope: Set(self.scope.to_owned()),
+            scope: Set(self.scope.stored().to_owned()),
             subject: Set(subject.to_owned()),
             consecutive: Set(1),
             last_failed_at: Set(now),
@@ -71,14 +68,14 @@ impl FailureCounts {
 
     /// The count of `subject`, if it has one.
     pub async fn find(&self, connection: &impl ConnectionTrait, subject: &str) -> Result<Option<Model>, CoreError> {
-        Ok(Entity::find_by_id((self.scope.to_owned(), subject.to_owned())).one(connection).await?)
+        Ok(Entity::find_by_id((self.scope.stored().to_owned(), subject.to_owned())).one(connection).await?)
     }
 
     /// Takes back an attempt counted in advance that turned out not to be a guess.
     pub async fn refund(&self, subject: &str) -> Result<(), CoreError> {
         Entity::update_many()
             .col_expr(Column::Consecutive, Expr::col(Column::Consecutive).sub(1))
-            .filter(Column::Scope.eq(self.scope))
+            .filter(Column::Scope.eq(self.scope.stored()))
             .filter(Column::Subject.eq(subject))
             .filter(Column::Consecutive.gt(0))
             .exec(&self.db)
@@ -90,7 +87,7 @@ impl FailureCounts {
     pub async fn lock(&self, subject: &str, now: UnixTime) -> Result<bool, CoreError> {
         let locked = Entity::update_many()
             .col_expr(Column::LockedAt, Expr::value(now))
-            .filter(Column::Scope.eq(self.scope))
+            .filter(Column::Scope.eq(self.scope.stored()))
             .filter(Column::Subject.eq(subject))
             .filter(Column::LockedAt.is_null())
             .exec(&self.db)
@@ -101,7 +98,7 @@ impl FailureCounts {
     /// Starts the count afresh after a success; a lock stays.
     pub async fn reset(&self, connection: &impl ConnectionTrait, subject: &str) -> Result<(), CoreError> {
         Entity::delete_many()
-            .filter(Column::Scope.eq(self.scope))
+            .filter(Column::Scope.eq(self.scope.stored()))
             .filter(Column::Subject.eq(subject))
             .filter(Column::LockedAt.is_null())
             .exec(connection)
@@ -109,40 +106,36 @@ impl FailureCounts {
         Ok(())
     }
 
-    /// The counts (and locks) of the listed subjects and of those starting with
-    /// `prefix`.
-    pub async fn of(&self, subjects: &[String], prefix: &str) -> Result<Vec<Model>, CoreError> {
+    /// The counts (and locks) of one account's subjects.
+    pub async fn of(&self, subjects: &AccountSubjects) -> Result<Vec<Model>, CoreError> {
         Ok(Entity::find()
-            .filter(Column::Scope.eq(self.scope))
-            .filter(Self::among(subjects, prefix))
+            .filter(Column::Scope.eq(self.scope.stored()))
+            .filter(Self::among(subjects))
             .all(&self.db)
             .await?)
     }
 
-    /// On `connection`: forgets the counts and locks of the listed subjects and of
-    /// those starting with `prefix`; returns how many there were.
-    pub async fn clear(
-        &self,
-        connection: &impl ConnectionTrait,
-        subjects: &[String],
-        prefix: &str,
-    ) -> Result<u64, CoreError> {
+    /// On `connection`: forgets the counts and locks of one account's subjects;
+    /// returns how many there were.
+    pub async fn clear(&self, connection: &impl ConnectionTrait, subjects: &AccountSubjects) -> Result<u64, CoreError> {
         let cleared = Entity::delete_many()
-            .filter(Column::Scope.eq(self.scope))
-            .filter(Self::among(subjects, prefix))
+            .filter(Column::Scope.eq(self.scope.stored()))
+            .filter(Self::among(subjects))
             .exec(connection)
             .await?;
         Ok(cleared.rows_affected)
     }
 
-    fn among(subjects: &[String], prefix: &str) -> Condition {
-        Condition::any().add(Column::Subject.is_in(subjects.iter().cloned())).add(Column::Subject.starts_with(prefix))
+    fn among(subjects: &AccountSubjects) -> Condition {
+        Condition::any()
+            .add(Column::Subject.is_in(subjects.exact.iter().cloned()))
+            .add(Column::Subject.starts_with(&subjects.device_prefix))
     }
 
     /// Forgets unlocked counts nobody added to since `before`; returns how many.
     pub async fn forget_older_than(&self, before: UnixTime) -> Result<u64, CoreError> {
         let result = Entity::delete_many()
-            .filter(Column::Scope.eq(self.scope))
+            .filter(Column::Scope.eq(self.scope.stored()))
             .filter(Column::LockedAt.is_null())
             .filter(Column::LastFailedAt.lte(before))
             .exec(&self.db)
@@ -166,7 +159,7 @@ mod tests {
     use crate::backoff::delay_after;
 
     async fn counts() -> FailureCounts {
-        FailureCounts::new(crate::db::for_tests().await, "test")
+        FailureCounts::new(crate::db::for_tests().await, Scope::Code)
     }
 
     #[tokio::test]

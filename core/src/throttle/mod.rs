@@ -4,30 +4,34 @@
 //! at most the free allowance of answers. The check's [`Verdict`] settles it: a
 //! right answer starts the count afresh; an attempt dropped unsettled stays counted.
 //!
-//! Failures are counted per [`Bucket`]: a browser with a valid device cookie for the
+//! Failures are counted per [`Subject`]: a browser with a valid device cookie for the
 //! account has a count of its own, and everyone else shares one. Someone guessing a
 //! customer's password from elsewhere slows down only the elsewhere; the customer's
 //! own browser signs in at once (OWASP, "Slow Brute Force Protection Using Device
 //! Cookies").
 
 mod failure_counts;
+mod lock_notice;
+mod subject;
 
-pub use crate::db::entities::failure_count::Model as FailureCount;
+pub use subject::{Scope, Subject};
+
 use failure_counts::FailureCounts;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use lock_notice::LockNotice;
+use sea_orm::ConnectionTrait;
+use subject::AccountSubjects;
 
 use crate::CoreError;
-use crate::accounts::Account;
 use crate::backoff::delay_after;
-use crate::clock;
-use crate::devices::{Client, DeviceId};
-use crate::outbox::Outbox;
-use crate::outbox::notices::{self, LockedFor};
+use crate::clock::UnixTime;
+use crate::db::entities::failure_count;
 use crate::requester::Requester;
-use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
+use crate::security_events::SecurityEvent;
+use crate::store::Store;
 pub use crate::vocabulary::Guess;
+use crate::vocabulary::Account;
 
-/// At this many wrong codes (or step-up passwords) in a row, a bucket locks until
+/// At this many wrong codes (or step-up passwords) in a row, a subject locks until
 /// support clears it.
 pub const LOCKOUT_FAILURES: i32 = 20;
 /// Sign-in counts nobody added to for a day are forgotten.
@@ -36,7 +40,7 @@ const FORGET_SIGN_IN_AFTER_SECS: i64 = 24 * 60 * 60;
 /// What a throttle counts, and whether it locks.
 #[derive(Clone, Copy, Debug)]
 pub struct Rule {
-    scope: &'static str,
+    scope: Scope,
     guess: Guess,
     lock_after: Option<i32>,
     /// What the account's security activity records for a wrong guess.
@@ -49,17 +53,17 @@ pub struct Rule {
 impl Rule {
     /// Passwords at sign-in. Never locks: no one can shut a customer out.
     pub const SIGN_IN: Self = Self {
-        scope: "sign_in",
+        scope: Scope::SignIn,
         guess: Guess::Password,
         lock_after: None,
         wrong: SecurityEvent::SignInFailed,
         answer_alike: true,
     };
-    /// The current password typed to change it: sign-in's counts (the same scope),
-    /// so a stolen session guesses no faster than a sign-in could, and never a
-    /// lock; a wrong one is recorded as what it is.
+    /// The current password typed to change it: sign-in's counts (its scope), so
+    /// a stolen session guesses no faster than a sign-in could, and never a lock;
+    /// a wrong one is recorded as what it is.
     pub const PASSWORD_CHANGE: Self = Self {
-        scope: "sign_in",
+        scope: Scope::SignIn,
         guess: Guess::Password,
         lock_after: None,
         wrong: SecurityEvent::PasswordChangeFailed,
@@ -67,7 +71,7 @@ impl Rule {
     };
     /// Second-factor codes, at sign-in and in setups.
     pub const CODE: Self = Self {
-        scope: "code",
+        scope: Scope::Code,
         guess: Guess::Code,
         lock_after: Some(LOCKOUT_FAILURES),
         wrong: SecurityEvent::WrongCode,
@@ -75,7 +79,7 @@ impl Rule {
     };
     /// Passwords re-typed to confirm a security change.
     pub const STEP_UP: Self = Self {
-        scope: "step_up",
+        scope: Scope::StepUp,
         guess: Guess::Password,
         lock_after: Some(LOCKOUT_FAILURES),
         wrong: SecurityEvent::StepUpFailed,
@@ -83,57 +87,33 @@ impl Rule {
     };
 }
 
-/// Whose failures count together.
+/// A count of failures in a row, as the support tool shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Bucket {
-    /// One browser that signed in to the account since its last security change.
-    Device { account_id: i32, device: DeviceId },
-    /// Everyone trying an email at sign-in from a browser the account does not
-    /// know (registered or not: the count says nothing about which emails exist).
-    UntrustedEmail(String),
-    /// Everyone trying for an account from a browser it does not know; and every
-    /// setup code of the account, wherever it is typed (a throwaway account's
-    /// browsers must not buy more guesses at a code sent to someone's number).
-    UntrustedAccount(i32),
-    /// Everyone giving an account's second factor to reset its password from a
-    /// browser it does not know: apart from sign-in's, so that someone who reads
-    /// the customer's email, without the password, cannot lock their sign-in.
-    UntrustedReset(i32),
+pub struct FailureCount {
+    pub scope: Scope,
+    pub subject: Subject,
+    pub consecutive: i32,
+    pub last_failed_at: UnixTime,
+    /// Since when it is locked, until support clears it.
+    pub locked_at: Option<UnixTime>,
 }
 
-impl Bucket {
-    /// The bucket of sign-in attempts for `email` (trimmed, lower-cased).
-    pub fn sign_in(client: Client, email: &str) -> Self {
-        match client {
-            Client::Trusted { account_id, device } => Self::Device { account_id, device },
-            Client::Untrusted => Self::UntrustedEmail(email.to_owned()),
-        }
-    }
-
-    /// The bucket of attempts for a known account.
-    pub fn account(client: Client, account_id: i32) -> Self {
-        match client {
-            Client::Trusted { account_id, device } => Self::Device { account_id, device },
-            Client::Untrusted => Self::UntrustedAccount(account_id),
-        }
-    }
-
-    /// The bucket of second-factor attempts to reset a known account's password.
-    pub fn password_reset(client: Client, account_id: i32) -> Self {
-        match client {
-            Client::Trusted { account_id, device } => Self::Device { account_id, device },
-            Client::Untrusted => Self::UntrustedReset(account_id),
-        }
-    }
-
-    /// The key it is stored under; an email only as its hash.
-    fn subject(&self) -> String {
-        match self {
-            // With the account, so support can clear an account's counts.
-            Self::Device { account_id, device } => format!("device:{account_id}:{}", device.as_str()),
-            Self::UntrustedEmail(email) => format!("email:{}", crate::digest::sha256_hex(email)),
-            Self::UntrustedAccount(id) => format!("account:{id}"),
-            Self::UntrustedReset(id) => format!("reset:{id}"),
+impl FailureCount {
+    /// A stored count, read strictly: a scope or subject this server does not know
+    /// refuses, never reads as no count.
+    fn read(row: failure_count::Model) -> Result<Self, CoreError> {
+        match (Scope::from_stored(&row.scope), Subject::from_stored(&row.subject)) {
+            (Some(scope), Some(subject)) => Ok(Self {
+                scope,
+                subject,
+                consecutive: row.consecutive,
+                last_failed_at: row.last_failed_at,
+                locked_at: row.locked_at,
+            }),
+            _ => {
+                tracing::error!(scope = %row.scope, "a stored failure count cannot be read");
+                Err(CoreError::Worker(format!("a failure count of scope {:?} cannot be read", row.scope)))
+            }
         }
     }
 }
@@ -143,74 +123,60 @@ impl Bucket {
 pub struct Throttle {
     counts: FailureCounts,
     rule: Rule,
-    /// Where lockout emails go.
-    outbox: Outbox,
-    support: String,
+    /// Where the wrong guesses and the locks are recorded and told.
+    store: Store,
 }
 
 impl Throttle {
-    pub fn new(db: DatabaseConnection, rule: Rule, outbox: Outbox, support: String) -> Self {
-        Self { counts: FailureCounts::new(db, rule.scope), rule, outbox, support }
+    pub fn new(store: Store, rule: Rule) -> Self {
+        Self { counts: FailureCounts::new(store.db().clone(), rule.scope), rule, store }
     }
 
-    /// Reserves one attempt for `bucket` by `requester`, or refuses with the wait
+    /// Reserves one attempt for `subject` by `requester`, or refuses with the wait
     /// (or the lock). A wrong guess at `account` goes into its security activity,
-    /// and the customer is told by email if the bucket locks.
+    /// and the customer is told by email if the subject locks.
     pub async fn reserve(
         &self,
-        bucket: &Bucket,
+        subject: &Subject,
         account: Option<&Account>,
         requester: &Requester,
     ) -> Result<Attempt, CoreError> {
-        self.reserve_on(self.counts.db(), bucket, account, requester).await
+        self.reserve_on(self.store.db(), subject, account, requester).await
     }
 
     /// Like [`reserve`](Self::reserve), on `connection`: in a transaction, the count
-    /// is part of it, and its row stays locked until it ends, so other attempts in
-    /// the same bucket wait for this one's verdict.
+    /// is part of it, and its row stays locked until it ends, so other attempts on
+    /// the same subject wait for this one's verdict.
     pub async fn reserve_on(
         &self,
         connection: &impl ConnectionTrait,
-        bucket: &Bucket,
+        subject: &Subject,
         account: Option<&Account>,
         requester: &Requester,
     ) -> Result<Attempt, CoreError> {
-        let subject = bucket.subject();
-        let now = clock::now();
-        let Some(consecutive) = self.counts.reserve(connection, &subject, self.rule.lock_after, now).await? else {
-            return Err(self.refusal(connection, &subject, now).await?);
-        };
-        let locked_for = match bucket {
-            Bucket::Device { .. } => LockedFor::OneKnownBrowser,
-            Bucket::UntrustedReset(_) => LockedFor::PasswordResets,
-            Bucket::UntrustedEmail(_) | Bucket::UntrustedAccount(_) => LockedFor::UnknownBrowsers,
+        let stored = subject.stored();
+        let now = self.store.now();
+        let Some(consecutive) = self.counts.reserve(connection, &stored, self.rule.lock_after, now).await? else {
+            return Err(self.refusal(connection, &stored, now).await?);
         };
         let guesser = account.map(|account| (account.clone(), requester.clone()));
-        Ok(Attempt { throttle: self.clone(), subject, consecutive, locked_for, guesser })
+        Ok(Attempt { throttle: self.clone(), subject: subject.clone(), consecutive, guesser })
     }
 
     /// Support's unlock, on `connection`: forgets every count and lock of `account`
     /// under this rule, in every browser. Returns how many there were.
-    pub async fn clear_account(&self, connection: &impl ConnectionTrait, account: &Account) -> Result<u64, CoreError> {
-        let (subjects, devices) = Self::subjects_of(account);
-        self.counts.clear(connection, &subjects, &devices).await
+    pub(crate) async fn clear_account(
+        &self,
+        connection: &impl ConnectionTrait,
+        account: &Account,
+    ) -> Result<u64, CoreError> {
+        self.counts.clear(connection, &AccountSubjects::of(account)).await
     }
 
     /// The counts of `account` under this rule, for the support tool.
     pub async fn counts_of(&self, account: &Account) -> Result<Vec<FailureCount>, CoreError> {
-        let (subjects, devices) = Self::subjects_of(account);
-        self.counts.of(&subjects, &devices).await
-    }
-
-    /// Every subject that counts for `account`: those of the browsers it does not
-    /// know, and the prefix of those of its known browsers.
-    fn subjects_of(account: &Account) -> ([String; 3], String) {
-        let untrusted = [
-            Bucket::UntrustedAccount(account.id).subject(),
-            Bucket::UntrustedEmail(account.email.clone()).subject(),
-            Bucket::UntrustedReset(account.id).subject(),
-        ];
-        (untrusted, format!("device:{}:", account.id))
+        let rows = self.counts.of(&AccountSubjects::of(account)).await?;
+        rows.into_iter().map(FailureCount::read).collect()
     }
 
     /// Forgets counts nobody has added to for a day; returns how many. Only sign-in
@@ -219,24 +185,25 @@ impl Throttle {
         if self.rule.lock_after.is_some() {
             return Ok(0);
         }
-        self.counts.forget_older_than(clock::now() - FORGET_SIGN_IN_AFTER_SECS).await
+        self.counts.forget_older_than(self.store.now() - FORGET_SIGN_IN_AFTER_SECS).await
     }
 
     async fn refusal(
         &self,
         connection: &impl ConnectionTrait,
         subject: &str,
-        now: clock::UnixTime,
+        now: UnixTime,
     ) -> Result<CoreError, CoreError> {
         let count = self.counts.find(connection, subject).await?;
         let locked = count.as_ref().is_some_and(|count| {
             count.locked_at.is_some() || self.rule.lock_after.is_some_and(|limit| count.consecutive >= limit)
         });
+        let scope = self.rule.scope.stored();
         if locked {
-            crate::telemetry::throttle_refusal(self.rule.scope, "locked");
+            crate::telemetry::throttle_refusal(scope, "locked");
             return Ok(CoreError::Locked(self.rule.guess));
         }
-        crate::telemetry::throttle_refusal(self.rule.scope, "wait");
+        crate::telemetry::throttle_refusal(scope, "wait");
         // A count reset between the refusal and this read: the next try is free.
         let wait = count.map_or(1, |count| count.last_failed_at + delay_after(count.consecutive) - now);
         Ok(CoreError::TooManyAttempts { guess: self.rule.guess, retry_after_secs: wait.max(1) })
@@ -270,10 +237,8 @@ impl<T> Verdict<T> {
 #[must_use = "an attempt stays a failure until it is settled"]
 pub struct Attempt {
     throttle: Throttle,
-    subject: String,
+    subject: Subject,
     consecutive: i32,
-    /// Whose guesses a lock would stop, as its email says.
-    locked_for: LockedFor,
     /// Whose account is guessed at, and by whom.
     guesser: Option<(Account, Requester)>,
 }
@@ -285,13 +250,13 @@ impl Attempt {
     pub async fn settle<T>(self, verdict: Verdict<T>) -> Result<T, CoreError> {
         match verdict {
             Verdict::Right(proved) => {
-                let db = self.throttle.counts.db().clone();
+                let db = self.throttle.store.db().clone();
                 self.succeed_on(&db).await?;
                 Ok(proved)
             }
             Verdict::Wrong(failure) => Err(self.failed(failure).await?),
             Verdict::NotAGuess(error) => {
-                self.throttle.counts.refund(&self.subject).await?;
+                self.throttle.counts.refund(&self.subject.stored()).await?;
                 Err(error)
             }
         }
@@ -300,40 +265,24 @@ impl Attempt {
     /// Settles a right attempt on `connection`, inside the transaction that acts on
     /// it: the count starts afresh (a lock stays) only if that transaction commits.
     pub async fn succeed_on(self, connection: &impl ConnectionTrait) -> Result<(), CoreError> {
-        self.throttle.counts.reset(connection, &self.subject).await
+        self.throttle.counts.reset(connection, &self.subject.stored()).await
     }
 
     /// The error for a wrong attempt: `failure` itself, a wait once the free tries
-    /// are used up, or the lock (emailing the customer once).
+    /// are used up, or the lock (recorded and emailed once, by its [`LockNotice`]).
     async fn failed(self, failure: CoreError) -> Result<CoreError, CoreError> {
-        let Throttle { counts, rule, outbox, support } = &self.throttle;
-        let now = clock::now();
+        let Throttle { counts, rule, store } = &self.throttle;
         let locks = rule.lock_after.is_some_and(|limit| self.consecutive >= limit);
-        // The lock first: whatever fails after it, the bucket stays locked.
-        let newly_locked = locks && counts.lock(&self.subject, now).await?;
-        if newly_locked {
-            tracing::warn!(subject = %self.subject, consecutive = self.consecutive, scope = rule.scope, "locked after repeated failures");
-        }
+        // The lock first: whatever fails after it, the subject stays locked.
+        let newly_locked = locks && counts.lock(&self.subject.stored(), store.now()).await?;
         if let Some((account, requester)) = &self.guesser {
-            if rule.answer_alike {
-                let (db, account_id, requester, wrong) =
-                    (outbox.db().clone(), account.id, requester.clone(), rule.wrong);
-                tokio::spawn(async move {
-                    let recorded = SecurityEvents::record(&db, account_id, wrong, &Actor::Client, &requester);
-                    if let Err(error) = recorded.await {
-                        tracing::warn!(account = account_id, %error, "cannot record a failed sign-in");
-                    }
-                });
-            } else {
-                SecurityEvents::record(outbox.db(), account.id, rule.wrong, &Actor::Client, requester).await?;
-            }
+            self.record_wrong(account, requester).await?;
             if newly_locked {
-                crate::telemetry::throttle_lock(rule.scope);
-                let locked = SecurityEvent::Locked(rule.guess);
-                SecurityEvents::record(outbox.db(), account.id, locked, &Actor::Client, requester).await?;
-                let notice = notices::locked(account, rule.guess, self.locked_for, self.consecutive, now, support);
-                Outbox::enqueue(outbox.db(), notice).await?;
-                outbox.wake();
+                tracing::warn!(account = account.id, consecutive = self.consecutive, scope = rule.scope.stored(), "locked after repeated failures");
+                crate::telemetry::throttle_lock(rule.scope.stored());
+                let notice =
+                    LockNotice { guess: rule.guess, locked_for: self.subject.locked_for(), failures: self.consecutive };
+                notice.send(store, account, requester).await?;
             }
         }
         if locks {
@@ -343,5 +292,21 @@ impl Attempt {
             0 => failure,
             wait => CoreError::TooManyAttempts { guess: rule.guess, retry_after_secs: wait },
         })
+    }
+
+    /// Records the wrong guess in the account's activity: after the answer has
+    /// gone when the answer must not show the account exists.
+    async fn record_wrong(&self, account: &Account, requester: &Requester) -> Result<(), CoreError> {
+        let Throttle { rule, store, .. } = &self.throttle;
+        if !rule.answer_alike {
+            return store.record(account.id, rule.wrong, requester).await;
+        }
+        let (store, account_id, requester, wrong) = (store.clone(), account.id, requester.clone(), rule.wrong);
+        tokio::spawn(async move {
+            if let Err(error) = store.record(account_id, wrong, &requester).await {
+                tracing::warn!(account = account_id, %error, "cannot record a failed sign-in");
+            }
+        });
+        Ok(())
     }
 }

@@ -1,23 +1,18 @@
 //! What a customer gives where the second factor is asked, at sign-in or to reset a
-//! forgotten password: the method's code, a passkey, or one of the recovery codes. Checked the
-//! same way wherever it is asked: counted first in the code step's throttle, and
-//! accepted once.
+//! forgotten password: the method's code, a passkey, or one of the recovery codes.
+//! Checked the same way wherever it is asked: counted first in the code step's
+//! throttle, and accepted once.
 
-use sea_orm::DatabaseTransaction;
+use webauthn_rs::prelude::PublicKeyCredential;
 
 use super::sms_codes::Purpose;
 use super::{SecondFactor, TwoFactor};
 use crate::CoreError;
-use crate::accounts::Account;
-use crate::clock;
-use crate::outbox::{Outbox, notices};
-use crate::recovery_codes::RecoveryCodes;
 use crate::requester::Requester;
-use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
 use crate::sessions::SessionToken;
-use crate::throttle::{Attempt, Verdict};
-pub use crate::vocabulary::Asked;
-use webauthn_rs::prelude::PublicKeyCredential;
+use crate::store::SecurityChange;
+use crate::throttle::{Attempt, Subject, Verdict};
+use crate::vocabulary::Asked;
 
 /// What was typed where the second factor is asked.
 #[derive(Clone, Copy, Debug)]
@@ -32,60 +27,38 @@ pub enum Answer<'a> {
 }
 
 impl TwoFactor {
-    /// In `transaction`: counts the check in the code step's throttle for
+    /// In `change`: counts the check in the code step's throttle for
     /// `requester`'s browser (or with every browser the account does not know
-    /// asking where it is `asked`), then checks `answer` against `factor`, the account's, read before. A right
-    /// code is accepted once; a right recovery code is spent, recorded and emailed
-    /// about. The caller settles the returned attempt with the verdict, and wakes
-    /// the outbox once the transaction has committed.
-    pub(crate) async fn check_answer_on(
+    /// asking where it is `asked`; the count's row stays locked until the change
+    /// ends, so racing checks wait for this verdict), then checks `answer` against
+    /// `factor`, the account's, read before. A right code is accepted once; a right
+    /// recovery code is spent, recorded and emailed about. The caller settles the
+    /// returned attempt with the verdict.
+    pub(crate) async fn check_answer(
         &self,
-        transaction: &DatabaseTransaction,
-        account: &Account,
+        change: &mut SecurityChange<'_>,
         factor: &SecondFactor,
-        asked: Asked,
-        answer: Answer<'_>,
+        (asked, answer): (Asked, Answer<'_>),
         requester: &Requester,
     ) -> Result<(Attempt, Verdict<()>), CoreError> {
-        let attempt = self.reserve_answer(transaction, account, asked, requester).await?;
+        let account = change.account().clone();
+        let client = self.devices.recognise(&requester.device_cookies, &account);
+        let subject = match asked {
+            Asked::SignIn => Subject::account(client, account.id),
+            Asked::PasswordReset => Subject::password_reset(client, account.id),
+        };
+        let attempt = self.codes.reserve_on(change.connection(), &subject, Some(&account), requester).await?;
         let verdict = match (answer, factor) {
             (Answer::Code(code), SecondFactor::AuthenticatorApp { sealed_secret, .. }) => {
-                self.accept_totp_sign_in(transaction, account.id, sealed_secret, code).await?
+                self.app.accept_code(change.connection(), account.id, sealed_secret, (code, change.now())).await?
             }
             (Answer::Code(code), SecondFactor::Sms { .. }) => {
-                self.take_sms_code(transaction, account.id, Purpose::SignIn, code).await?.map(drop)
+                self.sms.take(change.connection(), account.id, Purpose::SignIn, code).await?.map(drop)
             }
             (Answer::Code(_), SecondFactor::Passkey) => Verdict::Wrong(CoreError::InvalidCode),
-            (Answer::Passkey { answer, ceremony }, _) => {
-                self.passkeys.check_on(transaction, ceremony, account, answer, requester).await?
-            }
-            (Answer::RecoveryCode(typed), _) => {
-                self.spend_recovery_code(transaction, account, typed, asked, requester).await?
-            }
+            (Answer::Passkey { answer, ceremony }, _) => self.passkeys.check(change, ceremony, answer).await?,
+            (Answer::RecoveryCode(typed), _) => self.spend_recovery_code(change, typed, asked).await?,
         };
         Ok((attempt, verdict))
-    }
-
-    async fn spend_recovery_code(
-        &self,
-        transaction: &DatabaseTransaction,
-        account: &Account,
-        typed: &str,
-        asked: Asked,
-        requester: &Requester,
-    ) -> Result<Verdict<()>, CoreError> {
-        if !self.recovery_codes.spend(transaction, account.id, typed).await? {
-            return Ok(Verdict::Wrong(CoreError::InvalidRecoveryCode));
-        }
-        let left = RecoveryCodes::left(transaction, account.id).await?;
-        let used = match asked {
-            Asked::SignIn => SecurityEvent::RecoveryCodeUsed { left },
-            Asked::PasswordReset => SecurityEvent::RecoveryCodeUsedForReset { left },
-        };
-        SecurityEvents::record(transaction, account.id, used, &Actor::Client, requester).await?;
-        let notice = notices::recovery_code_used(account, left, asked, clock::now(), &self.support);
-        Outbox::enqueue(transaction, notice).await?;
-        tracing::info!(account = account.id, left, "a recovery code was spent");
-        Ok(Verdict::Right(()))
     }
 }

@@ -10,23 +10,21 @@
 //! number cannot keep its owner from signing in.
 
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _,
-    Set, TransactionTrait as _,
-};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, Set};
 
-use super::TwoFactor;
 use crate::CoreError;
-use crate::accounts::Account;
-use crate::clock::{self, UnixTime};
+use crate::clock::UnixTime;
 use crate::db::entities::sms_code::{self, Column, Entity};
 use crate::db::entities::sms_number_window;
 use crate::hourly_window::HourlyWindow;
-use crate::outbox::Outbox;
+use crate::notices::Text;
 use crate::phone::PhoneNumber;
-use crate::secrets::keyed_digest;
+use crate::requester::Requester;
+use crate::secrets::{MasterKey, keyed_digest};
+use crate::store::Store;
 use crate::throttle::Verdict;
 use crate::totp::normalize_code;
+use crate::vocabulary::Account;
 
 pub const CODE_VALID_SECS: i64 = 5 * 60;
 pub const RESEND_COOLDOWN_SECS: i64 = 30;
@@ -35,7 +33,7 @@ pub const SENDS_PER_HOUR: i32 = 5;
 /// accounts are free to open, so without it a script could run up the SMS bill by
 /// texting premium-rate numbers from many of them ("SMS pumping").
 pub const TEXTS_PER_NUMBER_PER_HOUR: i32 = 10;
-pub(super) const HOUR: i64 = 60 * 60;
+const HOUR: i64 = 60 * 60;
 
 /// What a code is for: signing in, or proving a number being set up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,25 +67,37 @@ pub struct SmsStatus {
     pub resend_in_secs: i64,
 }
 
-impl TwoFactor {
+/// The accounts' SMS codes, digested under the master key.
+#[derive(Clone)]
+pub(super) struct SmsCodes {
+    store: Store,
+    key: MasterKey,
+}
+
+impl SmsCodes {
+    pub(super) fn new(store: Store, key: MasterKey) -> Self {
+        Self { store, key }
+    }
+
     /// Sends a new code for `purpose` to `phone`, replacing any earlier one, unless a
     /// limit says to wait. The limits are counted and the text message stored in one
-    /// transaction, for the outbox worker to deliver.
-    pub(super) async fn send_sms_code(
+    /// unit of work, for the outbox worker to deliver.
+    pub(super) async fn send(
         &self,
         account: &Account,
         purpose: Purpose,
         phone: &PhoneNumber,
     ) -> Result<SmsStatus, CoreError> {
-        let now = clock::now();
         let code = random_code();
-        let transaction = self.db.begin().await?;
+        let requester = Requester::default();
+        let mut change = self.store.begin(account, &requester).await?;
+        let now = change.now();
         let digest = self.code_digest(account.id, purpose, phone.e164(), &code);
-        if !(store_code(&transaction, account.id, purpose, phone, digest, now).await?
-            && count_text_to_number(&transaction, purpose, phone, now).await?)
+        if !(store_code(change.connection(), account.id, purpose, phone, digest, now).await?
+            && count_text_to_number(change.connection(), purpose, phone, now).await?)
         {
-            transaction.rollback().await?;
-            let wait = self.sms_status(account.id, purpose, phone, now).await?.resend_in_secs;
+            change.roll_back().await?;
+            let wait = self.status(account.id, purpose, phone).await?.resend_in_secs;
             tracing::warn!(
                 account = account.id,
                 purpose = purpose.stored(),
@@ -96,29 +106,24 @@ impl TwoFactor {
             );
             return Err(CoreError::SmsResendTooSoon { retry_after_secs: wait.max(1) });
         }
-        let text = format!(
-            "{code} is your {} verification code. It expires in {} minutes. Never share it: we will not ask for it.",
-            self.issuer,
-            CODE_VALID_SECS / 60
-        );
-        Outbox::enqueue_sms(&transaction, &self.key, phone, &text, now + CODE_VALID_SECS).await?;
-        transaction.commit().await?;
-        self.outbox.wake();
+        let text = Text::VerificationCode { code, valid_minutes: CODE_VALID_SECS / 60 };
+        change.text(phone, text, now + CODE_VALID_SECS).await?;
+        change.commit().await?;
         tracing::info!(account = account.id, purpose = purpose.stored(), to = ?phone, "SMS code stored for sending");
-        self.sms_status(account.id, purpose, phone, now).await
+        self.status(account.id, purpose, phone).await
     }
 
     /// Takes the live code for `purpose` if `code` is it: the one call that clears
     /// its digest wins, so a code works once. Right, the verdict holds the number
     /// the code was sent to. The caller holds the attempt in the code throttle.
-    pub(super) async fn take_sms_code(
+    pub(super) async fn take(
         &self,
         connection: &impl ConnectionTrait,
         account_id: i32,
         purpose: Purpose,
         code: &str,
     ) -> Result<Verdict<PhoneNumber>, CoreError> {
-        let now = clock::now();
+        let now = self.store.now();
         let live = Entity::find_by_id(account_id).one(connection).await?.filter(|row| is_live(row, purpose, now));
         let (Some(live), Some(code)) = (live, normalize_code(code)) else {
             return Ok(Verdict::Wrong(CoreError::InvalidCode));
@@ -142,15 +147,15 @@ impl TwoFactor {
 
     /// Where `purpose`'s codes go for the account, whether one is live, and when
     /// another may be sent.
-    pub(super) async fn sms_status(
+    pub(super) async fn status(
         &self,
         account_id: i32,
         purpose: Purpose,
         phone: &PhoneNumber,
-        now: UnixTime,
     ) -> Result<SmsStatus, CoreError> {
-        let row = Entity::find_by_id(account_id).one(&self.db).await?;
-        let resend_in_secs = self.sms_wait(row.as_ref(), purpose, phone, now).await?;
+        let now = self.store.now();
+        let row = Entity::find_by_id(account_id).one(self.store.db()).await?;
+        let resend_in_secs = self.wait(row.as_ref(), purpose, phone, now).await?;
         let valid_for_secs =
             row.filter(|row| is_live(row, purpose, now) && row.phone == phone.e164()).map(|row| row.expires_at - now);
         Ok(SmsStatus { masked_phone: phone.masked(), valid_for_secs, resend_in_secs })
@@ -159,7 +164,7 @@ impl TwoFactor {
     /// Seconds until a code for `purpose` may be sent to `phone` for the account
     /// whose code row is `account` (0: now): the longest of the account's cooldown,
     /// the account's hourly cap and the number's, each computed from its window.
-    async fn sms_wait(
+    async fn wait(
         &self,
         account: Option<&sms_code::Model>,
         purpose: Purpose,
@@ -167,7 +172,7 @@ impl TwoFactor {
         now: UnixTime,
     ) -> Result<i64, CoreError> {
         let number = sms_number_window::Entity::find_by_id((phone.e164().to_owned(), purpose.stored().to_owned()))
-            .one(&self.db)
+            .one(self.store.db())
             .await?;
         let window_end = |started: UnixTime, sends: i32, cap: i32| if sends >= cap { started + HOUR - now } else { 0 };
         let account_wait = account.map_or(0, |row| {
@@ -180,24 +185,32 @@ impl TwoFactor {
     }
 
     /// Forgets the account's SMS code, if any (2FA turned off, or the number set up).
-    pub(super) async fn forget_sms_code(connection: &impl ConnectionTrait, account_id: i32) -> Result<(), CoreError> {
+    pub(super) async fn forget(connection: &impl ConnectionTrait, account_id: i32) -> Result<(), CoreError> {
         Entity::delete_many().filter(Column::UserId.eq(account_id)).exec(connection).await?;
         Ok(())
+    }
+
+    /// Deletes codes that expired in an hour that is over (neither the cooldown
+    /// nor the hourly cap needs them), and the hourly counts of numbers whose hour
+    /// is over; how many.
+    pub(super) async fn purge_stale(&self) -> Result<u64, CoreError> {
+        let (db, now) = (self.store.db(), self.store.now());
+        let codes = Entity::delete_many()
+            .filter(Column::ExpiresAt.lte(now))
+            .filter(Column::WindowStartedAt.lte(now - HOUR))
+            .exec(db)
+            .await?;
+        let numbers = sms_number_window::Entity::delete_many()
+            .filter(sms_number_window::Column::WindowStartedAt.lte(now - HOUR))
+            .exec(db)
+            .await?;
+        Ok(codes.rows_affected + numbers.rows_affected)
     }
 
     /// The digest a code is stored as: bound to its account, purpose and number.
     fn code_digest(&self, account_id: i32, purpose: Purpose, e164: &str, code: &str) -> String {
         keyed_digest(&self.key, &format!("sms:user:{account_id}:{}:{e164}", purpose.stored()), code)
     }
-}
-
-/// Deletes the hourly counts of numbers whose hour is over; returns how many.
-pub(super) async fn purge_number_windows(db: &DatabaseConnection, now: UnixTime) -> Result<u64, CoreError> {
-    let result = sms_number_window::Entity::delete_many()
-        .filter(sms_number_window::Column::WindowStartedAt.lte(now - HOUR))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
 }
 
 fn is_live(row: &sms_code::Model, purpose: Purpose, now: UnixTime) -> bool {
@@ -207,7 +220,7 @@ fn is_live(row: &sms_code::Model, purpose: Purpose, now: UnixTime) -> bool {
 /// The account's new code, replacing the old one only when the cooldown has passed
 /// and the account's hour has room; counts the send. False when refused.
 async fn store_code(
-    transaction: &DatabaseTransaction,
+    transaction: &impl ConnectionTrait,
     account_id: i32,
     purpose: Purpose,
     phone: &PhoneNumber,
@@ -241,7 +254,7 @@ async fn store_code(
 
 /// Counts a text to `phone` for `purpose` in the number's hour, unless it is full.
 async fn count_text_to_number(
-    transaction: &DatabaseTransaction,
+    transaction: &impl ConnectionTrait,
     purpose: Purpose,
     phone: &PhoneNumber,
     now: UnixTime,

@@ -1,17 +1,15 @@
 //! Setting up SMS: a code sent to the number typed, then SMS turned on by that
-//! code. With the authenticator app on, this is the switch: the app stays until
-//! the SMS code is right, so the account is never without a second factor.
-
-use sea_orm::TransactionTrait as _;
+//! code. With another method on, this is the switch: it stays until the SMS code
+//! is right, so the account is never without a second factor.
 
 use super::sms_codes::Purpose;
 use super::{Activated, Method, SecondFactor, SmsStatus, TwoFactor};
 use crate::CoreError;
-use crate::accounts::{Account, lock_for_change};
-use crate::clock;
 use crate::phone::PhoneNumber;
 use crate::requester::Requester;
 use crate::sessions::SignedIn;
+use crate::throttle::Subject;
+use crate::vocabulary::Account;
 
 impl TwoFactor {
     /// Sends a code to `phone`, the number being set up ("Send code", and again for
@@ -20,29 +18,28 @@ impl TwoFactor {
         if self.method(account.id).await? == Some(Method::Sms) {
             return Err(CoreError::TwoFactorAlreadyOn);
         }
-        self.send_sms_code(account, Purpose::Setup, phone).await
+        self.sms.send(account, Purpose::Setup, phone).await
     }
 
-    /// Turns SMS on for the number the code went to, if `code` is right: in one
-    /// transaction the number becomes the account's (replacing the authenticator
-    /// app, if that was on), the other sessions end and the confirmation email is
-    /// stored. Returns the account under its renewed security stamp, with its new
-    /// recovery codes. The caller checks that the password was re-confirmed.
+    /// Turns SMS on for the number the code went to, if `code` is right (counted
+    /// first, for the account in whatever browser): in one change the number
+    /// becomes the account's (replacing the method it had), the other sessions end
+    /// and the confirmation email is stored. Returns the account under its renewed
+    /// security stamp, with its new recovery codes. The caller checks that the
+    /// password was re-confirmed.
     pub async fn confirm_sms_setup(
         &self,
         signed_in: &SignedIn,
         code: &str,
         requester: &Requester,
     ) -> Result<Activated, CoreError> {
-        let attempt = self.reserve_setup_code(&signed_in.account, requester).await?;
-        let phone =
-            attempt.settle(self.take_sms_code(&self.db, signed_in.account.id, Purpose::Setup, code).await?).await?;
-        let transaction = self.db.begin().await?;
-        lock_for_change(&transaction, signed_in.account.id).await?;
-        let factor = SecondFactor::Sms { phone };
-        let activated = self.turn_on(&transaction, signed_in, factor, clock::now(), requester).await?;
-        transaction.commit().await?;
-        self.outbox.wake();
+        let account = &signed_in.account;
+        let attempt = self.codes.reserve(&Subject::UntrustedAccount(account.id), Some(account), requester).await?;
+        let taken = self.sms.take(self.store.db(), account.id, Purpose::Setup, code).await?;
+        let phone = attempt.settle(taken).await?;
+        let mut change = self.store.change(account, requester).await?;
+        let activated = self.turn_on(&mut change, signed_in, SecondFactor::Sms { phone }).await?;
+        change.commit().await?;
         Ok(activated)
     }
 }

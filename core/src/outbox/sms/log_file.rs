@@ -27,7 +27,7 @@ impl SmsGateway for LogFileGateway {
     fn send<'a>(&'a self, to: &'a str, body: &'a str) -> Sending<'a> {
         Box::pin(async move {
             tracing::info!(file = %self.path.display(), "SMS written to the file (development gateway)");
-            let line = format!("{} to {to}: {}\n", clock::format_utc(clock::now()), body.replace('\n', " "));
+            let line = format!("{} to {to}: {}\n", clock::format_utc(clock::system_now()), body.replace('\n', " "));
             let mut file = tokio::fs::OpenOptions::new()
                 .create(true)
                 .append(true)

@@ -1,5 +1,5 @@
-//! Words the services and the emails to customers share: which second factor, and
-//! what was guessed wrong. A leaf: it depends on nothing else in the core.
+//! Which second factor, what was guessed wrong, and where the second factor was
+//! asked: words the services, the events and the emails share.
 
 /// A second factor a customer can sign in with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,13 +23,9 @@ impl Method {
         }
     }
 
+    /// The method stored as `text`, if this server knows it.
     pub(crate) fn from_stored(text: &str) -> Option<Self> {
-        match text {
-            "totp" => Some(Self::AuthenticatorApp),
-            "sms" => Some(Self::Sms),
-            "passkey" => Some(Self::Passkey),
-            _ => None,
-        }
+        [Self::AuthenticatorApp, Self::Sms, Self::Passkey].into_iter().find(|method| method.stored() == text)
     }
 
     /// The method as emails state it.
@@ -65,6 +61,18 @@ impl Guess {
             Self::Password => "passwords",
             Self::Code => "verification codes",
         }
+    }
+
+    /// The value in a `locked` event's `detail` column.
+    pub(crate) fn stored(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Code => "code",
+        }
+    }
+
+    pub(crate) fn from_stored(text: &str) -> Option<Self> {
+        [Self::Password, Self::Code].into_iter().find(|guess| guess.stored() == text)
     }
 }
 

@@ -1,11 +1,10 @@
 //! The emails that tell a customer about a change to their account's security:
 //! what happened, with which method, when (UTC), and what to do if it was not them.
 
-use super::Email;
-use crate::accounts::Account;
 use crate::clock::{self, UnixTime};
+use crate::outbox::Email;
 use crate::requester::Requester;
-use crate::vocabulary::{Asked, Guess, Method};
+use crate::vocabulary::{Account, Asked, Guess, Method};
 
 const PRODUCT: &str = "Customer Portal";
 /// Every change of a second factor, or of the password, ends the account's other sessions.
@@ -17,7 +16,7 @@ const OTHERS_SIGNED_OUT: &str =
 /// the words of seed 003.
 /// `passkeys_kept`: the account keeps passkeys beside its new method, which the
 /// email says, since they sign in too.
-pub fn two_factor_enabled(
+pub(super) fn two_factor_enabled(
     account: &Account,
     method: Method,
     previous: Option<Method>,
@@ -62,7 +61,7 @@ pub fn two_factor_enabled(
 }
 
 /// Two-factor authentication was turned off.
-pub fn two_factor_disabled(account: &Account, method: Method, at: UnixTime, support: &str) -> Email {
+pub(super) fn two_factor_disabled(account: &Account, method: Method, at: UnixTime, support: &str) -> Email {
     notice(
         account,
         "Two-factor authentication is off for your account",
@@ -85,7 +84,7 @@ pub fn two_factor_disabled(account: &Account, method: Method, at: UnixTime, supp
 /// Too many wrong guesses in a row: codes lock the code step of sign-in (for
 /// browsers the account does not know, or for one browser it does), step-up
 /// passwords lock security changes. The email says which was wrong.
-pub fn locked(
+pub(super) fn locked(
     account: &Account,
     guess: Guess,
     locked_for: LockedFor,
@@ -156,7 +155,7 @@ pub enum LockedFor {
 }
 
 /// A recovery code stood in for the second factor's code, where it was `asked`.
-pub fn recovery_code_used(account: &Account, left: u64, asked: Asked, at: UnixTime, support: &str) -> Email {
+pub(super) fn recovery_code_used(account: &Account, left: u64, asked: Asked, at: UnixTime, support: &str) -> Email {
     let (subject, what) = match asked {
         Asked::SignIn => ("A recovery code was used to sign in", "to sign in to"),
         Asked::PasswordReset => ("A recovery code was used to reset your password", "to reset the password of"),
@@ -190,7 +189,7 @@ pub fn recovery_code_used(account: &Account, left: u64, asked: Asked, at: UnixTi
 }
 
 /// The account was signed in from a browser it does not know.
-pub fn new_sign_in(account: &Account, requester: &Requester, at: UnixTime, support: &str) -> Email {
+pub(super) fn new_sign_in(account: &Account, requester: &Requester, at: UnixTime, support: &str) -> Email {
     let address = requester.ip.map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string());
     notice(
         account,
@@ -211,7 +210,7 @@ pub fn new_sign_in(account: &Account, requester: &Requester, at: UnixTime, suppo
 }
 
 /// The customer changed their password, signed in.
-pub fn password_changed(account: &Account, at: UnixTime, support: &str) -> Email {
+pub(super) fn password_changed(account: &Account, at: UnixTime, support: &str) -> Email {
     notice(
         account,
         "Your password was changed",
@@ -230,7 +229,7 @@ pub fn password_changed(account: &Account, at: UnixTime, support: &str) -> Email
 /// The link that lets the customer choose a new password, asked for on the sign-in
 /// page's "Forgot your password?". Its own warning: a stranger may have typed the
 /// customer's address, which changes nothing.
-pub fn password_reset_link(account: &Account, link: &str, valid_minutes: i64, at: UnixTime) -> Email {
+pub(super) fn password_reset_link(account: &Account, link: &str, valid_minutes: i64, at: UnixTime) -> Email {
     let paragraphs = [
         format!(
             "Someone, hopefully you, asked on {} to reset the password of your {PRODUCT} account ({}).",
@@ -247,7 +246,7 @@ pub fn password_reset_link(account: &Account, link: &str, valid_minutes: i64, at
 
 /// The password was reset through an emailed link. Its own warning: whoever did
 /// it could read the customer's email.
-pub fn password_reset(account: &Account, requester: &Requester, at: UnixTime, support: &str) -> Email {
+pub(super) fn password_reset(account: &Account, requester: &Requester, at: UnixTime, support: &str) -> Email {
     let address = requester.ip.map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string());
     let warning = format!(
         "If this wasn't you, someone can read your email: secure your email account first, then use \"Forgot \
@@ -271,7 +270,7 @@ pub fn password_reset(account: &Account, requester: &Requester, at: UnixTime, su
 }
 
 /// A passkey was added to the account, beside its method.
-pub fn passkey_added(account: &Account, name: &str, passwordless: bool, at: UnixTime, support: &str) -> Email {
+pub(super) fn passkey_added(account: &Account, name: &str, passwordless: bool, at: UnixTime, support: &str) -> Email {
     let mut paragraphs = vec![format!(
         "A passkey named \"{name}\" was added to your {PRODUCT} account ({}) on {}. It can now be used where your \
          account asks for a second factor.",
@@ -286,12 +285,12 @@ pub fn passkey_added(account: &Account, name: &str, passwordless: bool, at: Unix
 }
 
 /// What a passkey allowed to sign in alone adds to the emails about it.
-pub const SIGNS_IN_ALONE: &str =
+const SIGNS_IN_ALONE: &str =
     "It can also sign in to your account on its own, without your password (\"Sign in with a passkey\").";
 
 /// A copy of a passkey showed up (its signature counter went backwards): it is
 /// suspended, and every session ended.
-pub fn passkey_suspended(account: &Account, name: &str, at: UnixTime, support: &str) -> Email {
+pub(super) fn passkey_suspended(account: &Account, name: &str, at: UnixTime, support: &str) -> Email {
     notice(
         account,
         "A passkey of your account was refused",
@@ -312,7 +311,7 @@ pub fn passkey_suspended(account: &Account, name: &str, at: UnixTime, support: &
 }
 
 /// A passkey was removed; the account keeps its second factor.
-pub fn passkey_removed(account: &Account, name: &str, at: UnixTime, support: &str) -> Email {
+pub(super) fn passkey_removed(account: &Account, name: &str, at: UnixTime, support: &str) -> Email {
     notice(
         account,
         "A passkey was removed from your account",
@@ -330,7 +329,7 @@ pub fn passkey_removed(account: &Account, name: &str, at: UnixTime, support: &st
 }
 
 /// A new set of recovery codes replaced the old one.
-pub fn recovery_codes_regenerated(account: &Account, at: UnixTime, support: &str) -> Email {
+pub(super) fn recovery_codes_regenerated(account: &Account, at: UnixTime, support: &str) -> Email {
     notice(
         account,
         "New recovery codes were generated",
@@ -355,7 +354,7 @@ pub enum SupportAction {
 }
 
 /// The support desk acted on the account, for `reason`.
-pub fn support_acted(account: &Account, action: SupportAction, reason: &str, at: UnixTime, support: &str) -> Email {
+pub(super) fn support_acted(account: &Account, action: SupportAction, reason: &str, at: UnixTime, support: &str) -> Email {
     let when = clock::format_utc(at);
     let (subject, what, next) = match action {
         SupportAction::Unlocked => (
@@ -424,7 +423,7 @@ mod tests {
     use super::*;
 
     fn account() -> Account {
-        Account { id: 1, name: "Ana <b>Lim</b>".into(), email: "ana@example.com".into(), security_stamp: String::new() }
+        Account { id: 1, name: "Ana <b>Lim</b>".into(), email: "ana@example.com".into(), security_stamp: crate::vocabulary::SecurityStamp::generate() }
     }
 
     #[test]

@@ -1,23 +1,21 @@
 //! Passkeys as a second factor: adding one (the account's method, or beside the
 //! one it has), renaming and removing one, and signing in with one. Adding or
-//! removing a passkey is a change of factor like any other: one transaction
-//! locks the account, renews its security stamp (its other sessions end),
-//! records the event and stores the email.
+//! removing a passkey is a change of factor like any other: one change takes the
+//! account, renews its security stamp (its other sessions end), records the event
+//! and stores the email. Storing and checking passkeys is [`crate::passkeys`]'.
 
-use sea_orm::{DatabaseTransaction, TransactionTrait as _};
 use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse};
 
-use super::{Answer, SecondFactor, TwoFactor};
+use super::activation::turn_off;
+use super::{Answer, Method, SecondFactor, TwoFactor};
 use crate::CoreError;
-use crate::accounts::{Account, lock_for_change};
-use crate::clock;
-use crate::db::entities::two_factor;
-use crate::outbox::{Outbox, notices};
+use crate::notices::Notice;
 use crate::passkeys::{PasskeyListing, PasskeyName, Passkeys};
-use crate::recovery_codes::{RecoveryCode, RecoveryCodes};
+use crate::recovery_codes::RecoveryCode;
 use crate::requester::Requester;
-use crate::security_events::{Actor, SecurityEvent, SecurityEvents};
-use crate::sessions::{SessionToken, Sessions, SignedIn};
+use crate::security_events::SecurityEvent;
+use crate::sessions::{SessionToken, SignedIn};
+use crate::vocabulary::Account;
 
 /// Where a new passkey goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,39 +54,30 @@ impl TwoFactor {
     ) -> Result<PasskeyAdded, CoreError> {
         let name = PasskeyName::parse(name)?;
         let created = self.passkeys.check_registration(signed_in, answer).await?;
-        let account = &signed_in.account;
-        let now = clock::now();
-        let transaction = self.db.begin().await?;
-        lock_for_change(&transaction, account.id).await?;
-        let passkey = self.passkeys.insert_on(&transaction, account.id, &name, passwordless, created).await?;
-        let factor = SecondFactor::load(&transaction, account.id).await?;
+        let mut change = self.store.change(&signed_in.account, requester).await?;
+        let passkey = self.passkeys.insert(&change, &name, passwordless, created).await?;
+        let factor = SecondFactor::load(change.connection(), signed_in.account.id).await?;
         let becomes_method = match (place, &factor) {
             (_, None) => true,
             (PasskeyPlace::Method, Some(factor)) => *factor != SecondFactor::Passkey,
             (PasskeyPlace::Beside, Some(_)) => false,
         };
+        let name = name.as_str().to_owned();
         let added = if becomes_method {
-            let activated = self.turn_on(&transaction, signed_in, SecondFactor::Passkey, now, requester).await?;
+            let activated = self.turn_on(&mut change, signed_in, SecondFactor::Passkey).await?;
             // That email names the method; this one says it signs in alone too.
             if passwordless {
-                let notice = notices::passkey_added(&activated.account, name.as_str(), true, now, &self.support);
-                Outbox::enqueue(&transaction, notice).await?;
+                change.notify(Notice::PasskeyAdded { name, passwordless }).await?;
             }
             PasskeyAdded { passkey, account: activated.account, recovery_codes: Some(activated.recovery_codes) }
         } else {
-            let (renewed, ended) = Sessions::renew_after_change(&transaction, signed_in).await?;
-            SecurityEvents::record(&transaction, account.id, SecurityEvent::PasskeyAdded, &Actor::Client, requester)
-                .await?;
-            Outbox::enqueue(
-                &transaction,
-                notices::passkey_added(&renewed, name.as_str(), passwordless, now, &self.support),
-            )
-            .await?;
-            tracing::info!(account = account.id, other_sessions_ended = ended, "passkey added");
-            PasskeyAdded { passkey, account: renewed, recovery_codes: None }
+            let ended = change.end_other_sessions(&signed_in.token).await?;
+            change.record(SecurityEvent::PasskeyAdded).await?;
+            change.notify(Notice::PasskeyAdded { name, passwordless }).await?;
+            tracing::info!(account = signed_in.account.id, other_sessions_ended = ended, "passkey added");
+            PasskeyAdded { passkey, account: change.account().clone(), recovery_codes: None }
         };
-        transaction.commit().await?;
-        self.outbox.wake();
+        change.commit().await?;
         Ok(added)
     }
 
@@ -104,42 +93,38 @@ impl TwoFactor {
     /// "Remove" (the caller checks the password was re-confirmed). Removing the
     /// last usable passkey of an account whose method is passkeys turns 2FA off,
     /// so it needs `turn_off` too; then its recovery codes and suspended passkeys
-    /// go, as with "Disable 2FA".
-    /// Returns the account under its renewed security stamp.
+    /// go, as with "Disable 2FA". Returns the account under its renewed security
+    /// stamp.
     pub async fn remove_passkey(
         &self,
         signed_in: &SignedIn,
         id: i32,
-        turn_off: bool,
+        turn_off_too: bool,
         requester: &Requester,
     ) -> Result<Account, CoreError> {
-        let account = &signed_in.account;
-        let transaction = self.db.begin().await?;
-        lock_for_change(&transaction, account.id).await?;
-        let factor = SecondFactor::load(&transaction, account.id).await?;
-        let removed = Passkeys::remove_on(&transaction, account.id, id).await?.ok_or(CoreError::PasskeyNotFound)?;
-        let name = removed.name;
+        let account_id = signed_in.account.id;
+        let mut change = self.store.change(&signed_in.account, requester).await?;
+        let connection = change.connection();
+        let factor = SecondFactor::load(connection, account_id).await?;
+        let removed = Passkeys::remove_on(connection, account_id, id).await?.ok_or(CoreError::PasskeyNotFound)?;
         // The last usable one, or the last of all: no passkey would answer any more.
-        let last = (!removed.suspended && Passkeys::usable(&transaction, account.id).await? == 0)
-            || Passkeys::held(&transaction, account.id).await? == 0;
-        let now = clock::now();
+        let last = (!removed.suspended && Passkeys::usable(connection, account_id).await? == 0)
+            || Passkeys::held(connection, account_id).await? == 0;
         let (event, notice) = if last && factor == Some(SecondFactor::Passkey) {
-            if !turn_off {
+            if !turn_off_too {
                 return Err(CoreError::LastPasskey);
             }
-            self.turn_off_on(&transaction, account.id).await?;
-            let method = super::Method::Passkey;
-            (SecurityEvent::TwoFactorOff(method), notices::two_factor_disabled(account, method, now, &self.support))
+            turn_off(connection, account_id).await?;
+            (SecurityEvent::TwoFactorOff(Method::Passkey), Notice::TwoFactorDisabled(Method::Passkey))
         } else {
-            (SecurityEvent::PasskeyRemoved, notices::passkey_removed(account, &name, now, &self.support))
+            (SecurityEvent::PasskeyRemoved, Notice::PasskeyRemoved { name: removed.name })
         };
-        SecurityEvents::record(&transaction, account.id, event, &Actor::Client, requester).await?;
-        let (renewed, ended) = Sessions::renew_after_change(&transaction, signed_in).await?;
-        Outbox::enqueue(&transaction, notice).await?;
-        transaction.commit().await?;
-        self.outbox.wake();
-        tracing::info!(account = account.id, other_sessions_ended = ended, "passkey removed");
-        Ok(renewed)
+        change.record(event).await?;
+        let ended = change.end_other_sessions(&signed_in.token).await?;
+        change.notify(notice).await?;
+        let account = change.commit().await?;
+        tracing::info!(account = account_id, other_sessions_ended = ended, "passkey removed");
+        Ok(account)
     }
 
     /// The options for the browser's dialog, at sign-in ("Use your passkey").
@@ -149,7 +134,7 @@ impl TwoFactor {
 
     /// Completes the sign-in `pending` started with the browser's answer to
     /// [`start_passkey_sign_in`](Self::start_passkey_sign_in), as a code would:
-    /// counted first, accepted once, one transaction. Returns the new session.
+    /// counted first, accepted once, one change. Returns the new session.
     pub async fn sign_in_with_passkey(
         &self,
         pending: &SignedIn,
@@ -157,14 +142,5 @@ impl TwoFactor {
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
         self.complete_sign_in(pending, Answer::Passkey { answer, ceremony: &pending.token }, requester).await
-    }
-
-    /// In `transaction`: no second factor any more (the last passkey went).
-    async fn turn_off_on(&self, transaction: &DatabaseTransaction, account_id: i32) -> Result<(), CoreError> {
-        use sea_orm::EntityTrait as _;
-        two_factor::Entity::delete_by_id(account_id).exec(transaction).await?;
-        RecoveryCodes::discard(transaction, account_id).await?;
-        Passkeys::discard(transaction, account_id).await?;
-        Ok(())
     }
 }
