@@ -130,6 +130,8 @@ pub struct Portal {
     pub db: DatabaseConnection,
     /// The time every service reads.
     pub clock: Clock,
+    /// Where the services read and write; changes begin there.
+    pub store: Store,
     pub accounts: Accounts,
     pub sessions: Sessions,
     /// Signing browsers in, and out of "Where you're signed in".
@@ -211,6 +213,7 @@ impl Portal {
         );
         Ok(Self {
             clock,
+            store,
             accounts,
             sessions,
             sign_ins,

@@ -33,3 +33,85 @@ pub(crate) async fn account(db: &DatabaseConnection, email: &str) -> Account {
 pub(crate) fn account_at(id: i32, email: &str) -> Account {
     Account { id, name: "Ana Lim".into(), email: email.into(), security_stamp: SecurityStamp::generate() }
 }
+
+/// A whole core on a fresh in-memory database, its clock standing at [`NOW`]:
+/// what a scenario drives, as a server would, without HTTP. No worker runs: what
+/// the outbox would send stays in the database, where [`Scene::emails`] and
+/// [`Scene::texts`] read it.
+pub(crate) struct Scene {
+    pub portal: crate::Portal,
+    pub clock: crate::clock::Clock,
+    key: crate::secrets::MasterKey,
+}
+
+/// A password that meets the policy.
+pub(crate) const PASSWORD: &str = "tangerine orchestra 42";
+
+impl Scene {
+    pub(crate) async fn new() -> Self {
+        let key = crate::secrets::MasterKey::generate();
+        let clock = crate::clock::Clock::fixed(NOW);
+        let folder = std::env::temp_dir().join("portal-core-scenes");
+        let config = crate::PortalConfig {
+            database_url: "sqlite::memory:".into(),
+            master_key: crate::KeySource::Key(key.clone()),
+            mail: crate::outbox::MailConfig {
+                transport: crate::outbox::MailTransport::Files(folder.clone()),
+                support_contact: "support@example.com".into(),
+                ..Default::default()
+            },
+            sms: crate::outbox::SmsTransport::LogFile(folder.join("sms.log")),
+            hashing_concurrency: 2,
+            clock: clock.clone(),
+            ..Default::default()
+        };
+        Self { portal: crate::Portal::start(&config).await.unwrap(), clock, key }
+    }
+
+    /// Registers Ana with `email`, signed in: what registering in a browser leaves.
+    pub(crate) async fn signed_in(&self, email: &str) -> crate::sessions::SignedIn {
+        let password = crate::password::Password::new(PASSWORD.into());
+        let account = self.portal.accounts.register("Ana Lim", email, password).await.unwrap();
+        let token = self.portal.sessions.start(&account).await.unwrap();
+        crate::sessions::SignedIn { token, account }
+    }
+
+    /// The subjects of the emails stored for `to`, oldest first.
+    pub(crate) async fn emails(&self, to: &str) -> Vec<String> {
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+        use crate::db::entities::outbox_message::{Column, Entity};
+        let rows = Entity::find()
+            .filter(Column::Recipient.eq(to))
+            .order_by_asc(Column::Id)
+            .all(&self.portal.db)
+            .await
+            .unwrap();
+        rows.into_iter().filter_map(|row| row.subject).collect()
+    }
+
+    /// The text messages stored for `to` (E.164), opened, oldest first.
+    pub(crate) async fn texts(&self, to: &str) -> Vec<String> {
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+        use crate::db::entities::outbox_message::{Column, Entity};
+        let rows = Entity::find()
+            .filter(Column::Recipient.eq(to))
+            .filter(Column::Channel.eq("sms"))
+            .order_by_asc(Column::Id)
+            .all(&self.portal.db)
+            .await
+            .unwrap();
+        let context = crate::secrets::contexts::text_message(to);
+        rows.into_iter()
+            .map(|row| {
+                let opened = crate::secrets::SealedSecret::from_stored(row.body_text).open(&self.key, &context);
+                String::from_utf8(opened.unwrap().to_vec()).unwrap()
+            })
+            .collect()
+    }
+
+    /// The account's security activity in words, newest first.
+    pub(crate) async fn activity(&self, account_id: i32) -> Vec<String> {
+        let recent = self.portal.events.recent(account_id).await.unwrap();
+        recent.iter().map(crate::security_events::RecordedEvent::in_words).collect()
+    }
+}

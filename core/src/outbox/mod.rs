@@ -136,15 +136,6 @@ impl Outbox {
         Ok(())
     }
 
-    /// An outbox that stores and never sends, for unit tests: no worker runs there.
-    #[cfg(test)]
-    pub(crate) fn for_tests(db: &DatabaseConnection, clock: Clock, key: MasterKey) -> Self {
-        let folder = std::env::temp_dir().join("portal-outbox-tests");
-        let mail = MailConfig { transport: MailTransport::Files(folder.clone()), ..MailConfig::default() };
-        let sms = SmsTransport::LogFile(folder.join("sms.log")).gateway().expect("a log file gateway");
-        Self::new(db.clone(), clock, Mailer::new(&mail).expect("a file mailer"), sms, key)
-    }
-
     /// Tells this server's worker that a message is waiting, so it goes out at
     /// once: [`crate::store::SecurityChange`] does, once what it stored has committed.
     pub fn wake(&self) {

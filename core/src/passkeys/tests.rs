@@ -7,34 +7,25 @@ use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
 use super::*;
-use crate::sessions::{SessionPolicy, Sessions};
+use crate::requester::Requester;
+use crate::testing::{Scene, minutes};
 
-const SITE: &str = "http://127.0.0.1:3000";
+/// The origin the portal's passkeys belong to: a scene's site is 127.0.0.1:3000,
+/// whose relying party is localhost.
 const ORIGIN: &str = "http://localhost:3000";
 
 struct Setup {
+    scene: Scene,
     passkeys: Passkeys,
     signed_in: SignedIn,
     db: DatabaseConnection,
 }
 
 async fn setup() -> Setup {
-    let db = crate::db::for_tests().await;
-    let account = crate::accounts::insert_for_tests(&db, "ana@example.com").await;
-    let key = MasterKey::generate();
-    let outbox = crate::outbox::Outbox::for_tests(&db, key.clone());
-    let notice = crate::new_sign_in::NewSignInNotice::new(
-        crate::devices::Devices::new(key.clone()),
-        outbox.clone(),
-        "support".into(),
-    );
-    let policy =
-        SessionPolicy { idle: std::time::Duration::from_secs(1800), absolute: std::time::Duration::from_secs(3600) };
-    let sessions = Sessions::new(db.clone(), policy, notice);
-    let token = sessions.start(&account).await.unwrap();
-    let config = PasskeyConfig::for_site(&Url::parse(SITE).unwrap(), None, None).unwrap();
-    let passkeys = Passkeys::new(key.clone(), &config, outbox, "support".into()).unwrap();
-    Setup { passkeys, signed_in: SignedIn { token, account }, db }
+    let scene = Scene::new().await;
+    let signed_in = scene.signed_in("ana@example.com").await;
+    let (passkeys, db) = (scene.portal.passkeys.clone(), scene.portal.db.clone());
+    Setup { scene, passkeys, signed_in, db }
 }
 
 fn authenticator() -> WebauthnAuthenticator<SoftPasskey> {
@@ -45,20 +36,24 @@ fn origin() -> Url {
     Url::parse(ORIGIN).unwrap()
 }
 
-/// Checks a registration and stores it, as adding one does.
+/// Checks a registration and stores it (allowed to sign in alone, unless
+/// `passwordless` says no), as adding one does.
 async fn finish_registration(
     setup: &Setup,
-    name: &str,
+    (name, passwordless): (&str, bool),
     answer: &RegisterPublicKeyCredential,
 ) -> Result<PasskeyListing, CoreError> {
     let name = PasskeyName::parse(name)?;
     let created = setup.passkeys.check_registration(&setup.signed_in, answer).await?;
-    let account_id = setup.signed_in.account.id;
-    setup.passkeys.insert_on(&setup.db, account_id, &name, true, created).await
+    let requester = Requester::default();
+    let change = setup.scene.portal.store.change(&setup.signed_in.account, &requester).await?;
+    let listing = setup.passkeys.insert(&change, &name, passwordless, created).await?;
+    change.commit().await?;
+    Ok(listing)
 }
 
 async fn register(setup: &Setup, device: &mut WebauthnAuthenticator<SoftPasskey>) -> PasskeyListing {
-    register_discoverable(setup, device).await.0
+    register_discoverable(setup, device, true).await.0
 }
 
 /// Registers a passkey; returns it with its credential id and user handle, for a
@@ -66,11 +61,12 @@ async fn register(setup: &Setup, device: &mut WebauthnAuthenticator<SoftPasskey>
 async fn register_discoverable(
     setup: &Setup,
     device: &mut WebauthnAuthenticator<SoftPasskey>,
+    passwordless: bool,
 ) -> (PasskeyListing, Vec<u8>, Vec<u8>) {
     let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
     let handle = options.public_key.user.id.to_vec();
     let answer = device.do_registration(origin(), options).unwrap();
-    let listing = finish_registration(setup, " MacBook Touch ID ", &answer).await.unwrap();
+    let listing = finish_registration(setup, (" MacBook Touch ID ", passwordless), &answer).await.unwrap();
     (listing, answer.raw_id.to_vec(), handle)
 }
 
@@ -93,10 +89,13 @@ fn answer_discoverable(
     answer
 }
 
-/// Checks an answer as sign-in does.
+/// Checks an answer as sign-in does, committing what the check wrote.
 async fn finish_authentication(setup: &Setup, answer: &PublicKeyCredential) -> Result<(), CoreError> {
-    let (token, account) = (&setup.signed_in.token, &setup.signed_in.account);
-    match setup.passkeys.check_on(&setup.db, token, account, answer, &Requester::default()).await? {
+    let requester = Requester::default();
+    let mut change = setup.scene.portal.store.begin(&setup.signed_in.account, &requester).await?;
+    let verdict = setup.passkeys.check(&mut change, &setup.signed_in.token, answer).await?;
+    change.commit().await?;
+    match verdict {
         Verdict::Right(()) => Ok(()),
         Verdict::Wrong(error) | Verdict::NotAGuess(error) => Err(error),
     }
@@ -150,8 +149,7 @@ async fn a_challenge_expires_after_five_minutes() {
     register(&setup, &mut device).await;
     let options = setup.passkeys.start_authentication(&setup.signed_in).await.unwrap();
     let answer = device.do_authentication(origin(), options).unwrap();
-    let expired = clock::now() - 1;
-    setup.db.execute_unprepared(&format!("UPDATE webauthn_ceremonies SET expires_at = {expired}")).await.unwrap();
+    setup.scene.clock.advance(minutes(5));
     let late = finish_authentication(&setup, &answer).await;
     assert!(matches!(late, Err(CoreError::PasskeyRefused)), "{late:?}");
 }
@@ -195,11 +193,10 @@ async fn a_counter_that_goes_backwards_is_refused_and_recorded() {
     assert!(setup.passkeys.of_account(setup.signed_in.account.id).await.unwrap()[0].suspended);
     let sessions = crate::db::entities::session::Entity::find().all(&setup.db).await.unwrap();
     assert!(sessions.is_empty(), "every session ended: the copy may have signed one in");
-    let emails = crate::db::entities::outbox_message::Entity::find().all(&setup.db).await.unwrap();
-    assert_eq!(emails.len(), 1, "the customer is told");
-    let events = SecurityEvents::new(setup.db.clone(), std::time::Duration::from_secs(3600));
-    let recent = events.recent(setup.signed_in.account.id).await.unwrap();
-    assert!(recent.iter().any(|event| event.in_words() == "Passkey refused: it may have been copied"));
+    let emails = setup.scene.emails("ana@example.com").await;
+    assert_eq!(emails, ["Customer Portal: A passkey of your account was refused"], "the customer is told");
+    let activity = setup.scene.activity(setup.signed_in.account.id).await;
+    assert_eq!(activity[0], "Passkey refused: it may have been copied");
 }
 
 #[tokio::test]
@@ -208,10 +205,10 @@ async fn a_registration_is_answered_once_and_names_are_checked() {
     let mut device = authenticator();
     let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
     let answer = device.do_registration(origin(), options).unwrap();
-    let unnamed = finish_registration(&setup, "  ", &answer).await;
+    let unnamed = finish_registration(&setup, ("  ", true), &answer).await;
     assert!(matches!(unnamed, Err(CoreError::InvalidInput(InvalidInput::PasskeyName))), "{unnamed:?}");
-    finish_registration(&setup, "Key", &answer).await.unwrap();
-    let again = finish_registration(&setup, "Key", &answer).await;
+    finish_registration(&setup, ("Key", true), &answer).await.unwrap();
+    let again = finish_registration(&setup, ("Key", true), &answer).await;
     assert!(matches!(again, Err(CoreError::PasskeyRefused)), "{again:?}");
 }
 
@@ -221,7 +218,7 @@ async fn an_account_holds_at_most_ten_passkeys() {
     for n in 0..=MAX_PASSKEYS {
         let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
         let answer = authenticator().do_registration(origin(), options).unwrap();
-        match finish_registration(&setup, "Key", &answer).await {
+        match finish_registration(&setup, ("Key", true), &answer).await {
             Ok(_) => assert!(n < MAX_PASSKEYS),
             Err(CoreError::InvalidInput(InvalidInput::TooManyPasskeys)) => assert_eq!(n, MAX_PASSKEYS),
             Err(error) => panic!("{error:?}"),
@@ -234,7 +231,7 @@ async fn an_account_holds_at_most_ten_passkeys() {
 async fn a_passkey_alone_signs_in_its_account_once() {
     let setup = setup().await;
     let mut device = authenticator();
-    let (_, id, handle) = register_discoverable(&setup, &mut device).await;
+    let (_, id, handle) = register_discoverable(&setup, &mut device, true).await;
     let requester = Requester::default();
     let (visitor, options) = setup.passkeys.start_passwordless(None, &requester).await.unwrap();
     let answer = answer_discoverable(&mut device, options, &id, &handle);
@@ -244,9 +241,10 @@ async fn a_passkey_alone_signs_in_its_account_once() {
     assert!(matches!(replayed, Err(CoreError::PasskeyRefused)), "{replayed:?}");
 
     // Not allowed to sign in alone: refused.
-    setup.db.execute_unprepared("UPDATE passkeys SET passwordless = false").await.unwrap();
+    let mut second_factor_only = authenticator();
+    let (_, id, handle) = register_discoverable(&setup, &mut second_factor_only, false).await;
     let (visitor, options) = setup.passkeys.start_passwordless(Some(visitor), &requester).await.unwrap();
-    let answer = answer_discoverable(&mut device, options, &id, &handle);
+    let answer = answer_discoverable(&mut second_factor_only, options, &id, &handle);
     let refused = setup.passkeys.finish_passwordless(&visitor, &answer, &requester).await;
     assert!(matches!(refused, Err(CoreError::PasskeyRefused)), "{refused:?}");
 }
