@@ -36,12 +36,12 @@ pub mod store;
 pub mod accounts;
 pub mod passkeys;
 pub mod password_reset;
+mod portal;
 pub mod sign_ins;
 pub mod step_up;
 pub mod support_desk;
 pub mod throttle;
 pub mod two_factor;
-mod portal;
 
 #[cfg(test)]
 mod testing;

@@ -192,8 +192,7 @@ impl Portal {
         let sessions = Sessions::new(db.clone(), clock.clone(), config.session);
         let sign_ins = SignIns::new(store.clone(), sessions.clone(), devices.clone());
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
-        let passkeys =
-            Passkeys::new(store.clone(), key.clone(), &config.passkeys).map_err(StartError::Passkeys)?;
+        let passkeys = Passkeys::new(store.clone(), key.clone(), &config.passkeys).map_err(StartError::Passkeys)?;
         let checks = Checks {
             codes: throttle(Rule::CODE),
             devices: devices.clone(),

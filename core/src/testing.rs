@@ -78,8 +78,8 @@ impl Scene {
 
     /// The subjects of the emails stored for `to`, oldest first.
     pub(crate) async fn emails(&self, to: &str) -> Vec<String> {
-        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
         use crate::db::entities::outbox_message::{Column, Entity};
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
         let rows = Entity::find()
             .filter(Column::Recipient.eq(to))
             .order_by_asc(Column::Id)
@@ -91,8 +91,8 @@ impl Scene {
 
     /// The text messages stored for `to` (E.164), opened, oldest first.
     pub(crate) async fn texts(&self, to: &str) -> Vec<String> {
-        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
         use crate::db::entities::outbox_message::{Column, Entity};
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
         let rows = Entity::find()
             .filter(Column::Recipient.eq(to))
             .filter(Column::Channel.eq("sms"))
@@ -107,6 +107,39 @@ impl Scene {
                 String::from_utf8(opened.unwrap().to_vec()).unwrap()
             })
             .collect()
+    }
+
+    /// The links of the password-reset emails stored for `to`, opened, oldest first.
+    pub(crate) async fn reset_links(&self, to: &str) -> Vec<String> {
+        use crate::db::entities::outbox_message::{Column, Entity};
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+        let rows = Entity::find()
+            .filter(Column::Recipient.eq(to))
+            .filter(Column::Channel.eq("sealed_email"))
+            .order_by_asc(Column::Id)
+            .all(&self.portal.db)
+            .await
+            .unwrap();
+        let context = crate::secrets::contexts::secret_email(to);
+        rows.into_iter()
+            .map(|row| {
+                let opened = crate::secrets::SealedSecret::from_stored(row.body_text).open(&self.key, &context);
+                let text = String::from_utf8(opened.unwrap().to_vec()).unwrap();
+                text.lines().find(|line| line.starts_with("http")).unwrap().to_owned()
+            })
+            .collect()
+    }
+
+    /// A browser that signed in to `account` before: it presents the device
+    /// cookie it was given.
+    pub(crate) fn known_browser(&self, account: &crate::vocabulary::Account) -> crate::requester::Requester {
+        let cookie = self.portal.devices.remember(&[], account);
+        crate::requester::Requester::new(Some([198, 51, 100, 7].into()), Some("Firefox/133.0 (Linux)"), vec![cookie])
+    }
+
+    /// A browser the account has never seen.
+    pub(crate) fn stranger(&self) -> crate::requester::Requester {
+        crate::requester::Requester::new(Some([203, 0, 113, 9].into()), Some("curl/8.5.0"), Vec::new())
     }
 
     /// The account's security activity in words, newest first.

@@ -29,7 +29,6 @@ use futures::future::join_all;
 use http_body_util::{BodyExt as _, Full};
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
-use portal_core::accounts::Account;
 use portal_core::db::entities::{outbox_message, user};
 use portal_core::outbox::{MailTransport, SmsTransport};
 use portal_core::password::Password;
@@ -37,6 +36,7 @@ use portal_core::requester::Requester;
 use portal_core::secrets::MasterKey;
 use portal_core::sessions::SignedIn;
 use portal_core::totp::TotpSecret;
+use portal_core::vocabulary::Account;
 use portal_core::{KeySource, Portal, PortalConfig, clock};
 use sea_orm::{ActiveModelTrait as _, EntityTrait as _, Set};
 
@@ -346,7 +346,7 @@ impl<'a> Stage<'a> {
             email: Set(format!("{name}-{}@bench.test", std::process::id())),
             name: Set("Bench".to_owned()),
             password_hash: Set(self.password_hash.clone()),
-            created_at: Set(clock::now()),
+            created_at: Set(clock::Clock::system().now()),
             security_stamp: Set(name),
             ..Default::default()
         };
@@ -358,7 +358,7 @@ impl<'a> Stage<'a> {
         let secret = TotpSecret::from_base32(&setup.setup_key).unwrap();
         let token = self.portal.sessions.start(&account).await.unwrap();
         let signed_in = SignedIn { token, account: account.clone() };
-        let code = secret.code_at(clock::now());
+        let code = secret.code_at(clock::Clock::system().now());
         let activated =
             self.portal.two_factor.confirm_totp_setup(&signed_in, &code, &Requester::default()).await.unwrap();
         (activated.account, Some(secret))
@@ -506,7 +506,7 @@ impl Server {
 /// The code of the step after this one: within the accepted skew, and later than
 /// the step the setup used.
 fn next_code(secret: &TotpSecret) -> String {
-    secret.code_at(clock::now() + 30)
+    secret.code_at(clock::Clock::system().now() + 30)
 }
 
 /// A right code answers 200, or redirects a browser that posted a form.

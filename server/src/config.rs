@@ -92,6 +92,7 @@ impl Config {
             passkeys: PasskeyConfig::for_site(&site_url, var("WEBAUTHN_RP_ID"), var("WEBAUTHN_RP_NAME"))
                 .map_err(|problem| ConfigError::Invalid { name: "SITE_URL", problem })?,
             migrate_on_start: flag("MIGRATE_ON_START")?.unwrap_or(defaults.migrate_on_start),
+            clock: defaults.clock,
         };
         let trusted_proxies = match var("TRUSTED_PROXIES") {
             Some(text) => TrustedProxies::parse(&text)

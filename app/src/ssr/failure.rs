@@ -6,7 +6,7 @@ use http::header::{ACCEPT, HeaderValue, RETRY_AFTER};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use portal_core::CoreError;
-use portal_core::throttle::Guess;
+use portal_core::vocabulary::Guess;
 
 use crate::error::AppError;
 
@@ -80,7 +80,7 @@ impl From<CoreError> for AppError {
             CoreError::TwoFactorUnreadable { .. } => AppError::TwoFactorUnreadable,
             // Logged where it was found.
             CoreError::EventUnreadable { .. } => AppError::Internal,
-            CoreError::Database(_) | CoreError::Worker(_) | CoreError::Sealing(_) => {
+            CoreError::Database(_) | CoreError::Hashing(_) | CoreError::Worker(_) | CoreError::Sealing(_) => {
                 tracing::error!(%error, "server function failed");
                 AppError::Internal
             }

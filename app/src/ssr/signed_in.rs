@@ -6,10 +6,11 @@ use http::header::{SET_COOKIE, USER_AGENT};
 use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
-use portal_core::accounts::Account;
 use portal_core::requester::Requester;
+use portal_core::sessions::SessionToken;
 pub use portal_core::sessions::SignedIn;
-use portal_core::sessions::{Arrival, SessionToken};
+use portal_core::sign_ins::Arrival;
+use portal_core::vocabulary::Account;
 
 use super::{AppState, reject, state};
 use crate::error::AppError;
@@ -52,7 +53,7 @@ pub fn requester(state: &AppState) -> Requester {
 /// The browser is remembered for the account, and the sign-in recorded.
 pub async fn start_session(state: &AppState, account: &Account, arrival: Arrival) -> Result<(), AppError> {
     let replacing = presented_token(state);
-    let token = state.portal.sessions.sign_in(replacing.as_ref(), account, &requester(state), arrival).await?;
+    let token = state.portal.sign_ins.start(replacing.as_ref(), account, &requester(state), arrival).await?;
     hand_over_session(state, account, &token);
     Ok(())
 }

@@ -42,8 +42,7 @@ pub async fn is_the_databases(db: &DatabaseConnection, key: &MasterKey, now: Uni
         }
         None => {}
     }
-    let row =
-        ActiveModel { id: Set(ROW), digest: Set(keyed_digest(key, CONTEXT, TEXT)), created_at: Set(now) };
+    let row = ActiveModel { id: Set(ROW), digest: Set(keyed_digest(key, CONTEXT, TEXT)), created_at: Set(now) };
     Entity::insert(row)
         .on_conflict(OnConflict::column(Column::Id).do_nothing().to_owned())
         .exec_without_returning(db)
@@ -65,13 +64,16 @@ async fn opens_what_is_sealed(db: &DatabaseConnection, key: &MasterKey) -> Resul
         .limit(SAMPLE)
         .all(db)
         .await?;
-    sealed.extend(totp.into_iter().filter_map(|row| Some((row.sealed_secret?, contexts::authenticator_secret(row.user_id)))));
+    sealed.extend(
+        totp.into_iter().filter_map(|row| Some((row.sealed_secret?, contexts::authenticator_secret(row.user_id)))),
+    );
     let waiting = totp_enrollment::Entity::find().order_by_asc(totp_enrollment::Column::UserId).limit(SAMPLE);
     let waiting = waiting.all(db).await?;
     sealed.extend(waiting.into_iter().map(|row| (row.sealed_secret, contexts::authenticator_secret(row.user_id))));
     let passkeys = passkey::Entity::find().order_by_asc(passkey::Column::Id).limit(SAMPLE).all(db).await?;
-    sealed
-        .extend(passkeys.into_iter().map(|row| (row.sealed_passkey, contexts::passkey(row.user_id, &row.credential_id))));
+    sealed.extend(
+        passkeys.into_iter().map(|row| (row.sealed_passkey, contexts::passkey(row.user_id, &row.credential_id))),
+    );
     Ok((!sealed.is_empty()).then(|| sealed.into_iter().any(|(sealed, context)| opens(sealed, context))))
 }
 

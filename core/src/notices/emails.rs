@@ -354,7 +354,13 @@ pub enum SupportAction {
 }
 
 /// The support desk acted on the account, for `reason`.
-pub(super) fn support_acted(account: &Account, action: SupportAction, reason: &str, at: UnixTime, support: &str) -> Email {
+pub(super) fn support_acted(
+    account: &Account,
+    action: SupportAction,
+    reason: &str,
+    at: UnixTime,
+    support: &str,
+) -> Email {
     let when = clock::format_utc(at);
     let (subject, what, next) = match action {
         SupportAction::Unlocked => (
@@ -423,7 +429,12 @@ mod tests {
     use super::*;
 
     fn account() -> Account {
-        Account { id: 1, name: "Ana <b>Lim</b>".into(), email: "ana@example.com".into(), security_stamp: crate::vocabulary::SecurityStamp::generate() }
+        Account {
+            id: 1,
+            name: "Ana <b>Lim</b>".into(),
+            email: "ana@example.com".into(),
+            security_stamp: crate::vocabulary::SecurityStamp::generate(),
+        }
     }
 
     #[test]

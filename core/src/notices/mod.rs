@@ -19,22 +19,46 @@ use crate::vocabulary::{Account, Asked, Guess, Method};
 pub(crate) enum Notice {
     /// Turned on with `method`, or switched to it from `previous`; `passkeys_kept`:
     /// passkeys stay beside the new method.
-    TwoFactorEnabled { method: Method, previous: Option<Method>, passkeys_kept: bool },
+    TwoFactorEnabled {
+        method: Method,
+        previous: Option<Method>,
+        passkeys_kept: bool,
+    },
     TwoFactorDisabled(Method),
     /// Too many wrong guesses in a row locked a step, for `locked_for`.
-    Locked { guess: Guess, locked_for: LockedFor, failures: i32 },
-    RecoveryCodeUsed { left: u64, asked: Asked },
+    Locked {
+        guess: Guess,
+        locked_for: LockedFor,
+        failures: i32,
+    },
+    RecoveryCodeUsed {
+        left: u64,
+        asked: Asked,
+    },
     RecoveryCodesRegenerated,
     /// Signed in from a browser the account does not know.
     NewSignIn,
     PasswordChanged,
     /// The link to choose a new password: a secret, sealed until sent.
-    PasswordResetLink { link: String, valid_minutes: i64 },
+    PasswordResetLink {
+        link: String,
+        valid_minutes: i64,
+    },
     PasswordReset,
-    PasskeyAdded { name: String, passwordless: bool },
-    PasskeySuspended { name: String },
-    PasskeyRemoved { name: String },
-    SupportActed { action: SupportAction, reason: String },
+    PasskeyAdded {
+        name: String,
+        passwordless: bool,
+    },
+    PasskeySuspended {
+        name: String,
+    },
+    PasskeyRemoved {
+        name: String,
+    },
+    SupportActed {
+        action: SupportAction,
+        reason: String,
+    },
 }
 
 impl Notice {

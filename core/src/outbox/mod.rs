@@ -71,13 +71,7 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    pub fn new(
-        db: DatabaseConnection,
-        clock: Clock,
-        mailer: Mailer,
-        sms: Arc<dyn SmsGateway>,
-        key: MasterKey,
-    ) -> Self {
+    pub fn new(db: DatabaseConnection, clock: Clock, mailer: Mailer, sms: Arc<dyn SmsGateway>, key: MasterKey) -> Self {
         let last_pass_at = Arc::new(AtomicI64::new(0));
         Self { db, clock, mailer, sms, key, wake: Arc::new(Notify::new()), last_pass_at }
     }

@@ -18,6 +18,8 @@
 //!   every session ended (a new security stamp), the reset recorded and emailed.
 
 mod requests;
+#[cfg(test)]
+mod scenarios;
 mod token;
 
 pub use requests::REQUESTS_PER_HOUR;

@@ -133,3 +133,40 @@ impl<'a> SecurityChange<'a> {
         Ok(self.account)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::notices::Notice;
+    use crate::requester::Requester;
+    use crate::security_events::SecurityEvent;
+    use crate::testing::Scene;
+
+    #[tokio::test]
+    async fn a_change_happens_whole_once_committed_and_not_at_all_when_dropped() {
+        let scene = Scene::new().await;
+        let ana = scene.signed_in("ana@example.com").await;
+        let other = scene.portal.sessions.start(&ana.account).await.unwrap();
+        let requester = Requester::default();
+        let store = &scene.portal.store;
+
+        let mut dropped = store.change(&ana.account, &requester).await.unwrap();
+        dropped.end_other_sessions(&ana.token).await.unwrap();
+        dropped.record(SecurityEvent::PasswordChanged).await.unwrap();
+        dropped.notify(Notice::PasswordChanged).await.unwrap();
+        drop(dropped);
+        assert!(scene.portal.sessions.resolve(&other).await.unwrap().is_some(), "nothing ended");
+        assert!(scene.activity(ana.account.id).await.iter().all(|line| line != "Password changed"));
+        assert!(scene.emails("ana@example.com").await.is_empty(), "nothing stored");
+
+        let mut change = store.change(&ana.account, &requester).await.unwrap();
+        assert_eq!(change.end_other_sessions(&ana.token).await.unwrap(), 1);
+        change.record(SecurityEvent::PasswordChanged).await.unwrap();
+        change.notify(Notice::PasswordChanged).await.unwrap();
+        let renewed = change.commit().await.unwrap();
+        assert_ne!(renewed.security_stamp, ana.account.security_stamp, "a new stamp");
+        assert!(scene.portal.sessions.resolve(&other).await.unwrap().is_none());
+        assert!(scene.portal.sessions.resolve(&ana.token).await.unwrap().is_some(), "the one that made it stays");
+        assert_eq!(scene.activity(ana.account.id).await[0], "Password changed");
+        assert_eq!(scene.emails("ana@example.com").await, ["Customer Portal: Your password was changed"]);
+    }
+}

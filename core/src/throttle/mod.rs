@@ -12,6 +12,8 @@
 
 mod failure_counts;
 mod lock_notice;
+#[cfg(test)]
+mod scenarios;
 mod subject;
 
 pub use subject::{Scope, Subject};
@@ -22,14 +24,14 @@ use sea_orm::ConnectionTrait;
 use subject::AccountSubjects;
 
 use crate::CoreError;
-use crate::backoff::delay_after;
+pub use crate::backoff::delay_after;
 use crate::clock::UnixTime;
 use crate::db::entities::failure_count;
 use crate::requester::Requester;
 use crate::security_events::SecurityEvent;
 use crate::store::Store;
-pub use crate::vocabulary::Guess;
 use crate::vocabulary::Account;
+pub use crate::vocabulary::Guess;
 
 /// At this many wrong codes (or step-up passwords) in a row, a subject locks until
 /// support clears it.
@@ -278,7 +280,12 @@ impl Attempt {
         if let Some((account, requester)) = &self.guesser {
             self.record_wrong(account, requester).await?;
             if newly_locked {
-                tracing::warn!(account = account.id, consecutive = self.consecutive, scope = rule.scope.stored(), "locked after repeated failures");
+                tracing::warn!(
+                    account = account.id,
+                    consecutive = self.consecutive,
+                    scope = rule.scope.stored(),
+                    "locked after repeated failures"
+                );
                 crate::telemetry::throttle_lock(rule.scope.stored());
                 let notice =
                     LockNotice { guess: rule.guess, locked_for: self.subject.locked_for(), failures: self.consecutive };

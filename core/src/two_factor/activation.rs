@@ -47,11 +47,12 @@ impl TwoFactor {
         SmsCodes::forget(connection, account_id).await?;
         let recovery_codes = self.recovery_codes.replace(connection, account_id).await?;
         let passkeys_kept = method != Method::Passkey && Passkeys::usable(connection, account_id).await? > 0;
-        change.record(match previous {
-            Some(_) => SecurityEvent::TwoFactorSwitched(method),
-            None => SecurityEvent::TwoFactorOn(method),
-        })
-        .await?;
+        change
+            .record(match previous {
+                Some(_) => SecurityEvent::TwoFactorSwitched(method),
+                None => SecurityEvent::TwoFactorOn(method),
+            })
+            .await?;
         let ended = change.end_other_sessions(&signed_in.token).await?;
         change.notify(Notice::TwoFactorEnabled { method, previous, passkeys_kept }).await?;
         tracing::info!(

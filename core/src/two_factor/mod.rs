@@ -20,6 +20,8 @@ mod answer;
 mod authenticator_app;
 mod passkey_factor;
 mod recovery;
+#[cfg(test)]
+mod scenarios;
 mod second_factor;
 mod sign_in;
 mod sms_codes;

@@ -65,11 +65,12 @@ impl TwoFactor {
             return Ok(Verdict::Wrong(CoreError::InvalidRecoveryCode));
         }
         let left = RecoveryCodes::left(change.connection(), account_id).await?;
-        change.record(match asked {
-            Asked::SignIn => SecurityEvent::RecoveryCodeUsed { left },
-            Asked::PasswordReset => SecurityEvent::RecoveryCodeUsedForReset { left },
-        })
-        .await?;
+        change
+            .record(match asked {
+                Asked::SignIn => SecurityEvent::RecoveryCodeUsed { left },
+                Asked::PasswordReset => SecurityEvent::RecoveryCodeUsedForReset { left },
+            })
+            .await?;
         change.notify(Notice::RecoveryCodeUsed { left, asked }).await?;
         tracing::info!(account = account_id, left, "a recovery code was spent");
         Ok(Verdict::Right(()))

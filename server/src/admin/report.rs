@@ -48,17 +48,7 @@ pub fn render(report: &AccountReport) -> String {
 
 /// "code step, browsers the account does not know: 20 in a row, LOCKED since …".
 fn failure_line(count: &FailureCount) -> String {
-    let what = match count.scope.as_str() {
-        "sign_in" => "passwords at sign-in",
-        "code" => "codes at sign-in and setup",
-        "step_up" => "passwords re-typed for changes",
-        other => other,
-    };
-    let who = match count.subject.split(':').next() {
-        Some("device") => "one browser the account knows",
-        Some("reset") => "password resets from browsers the account does not know",
-        _ => "browsers the account does not know",
-    };
+    let (what, who) = (count.scope.in_words(), count.subject.in_words());
     let lock = match count.locked_at {
         Some(at) => format!(", LOCKED since {}", format_utc(at)),
         None => String::new(),

@@ -68,6 +68,9 @@ async fn a_mail_server_that_is_down_delays_only_the_mail(app: TestApp) {
     assert!(stored[0].last_error.is_some());
 
     let back_up = SmtpServer::start_on(socket).await;
+    // Once its retry is due, the worker sends it.
+    down.wait(std::time::Duration::from_secs(2));
+    down.portal.outbox.wake();
     let arrived = back_up.wait_for(1).await;
     assert_eq!(arrived[0].to, ["ana@example.com"]);
     assert!(arrived[0].text().contains("Two-factor authentication is on"));

@@ -56,7 +56,7 @@ async fn a_secret_that_does_not_open_refuses_the_code_step(app: TestApp) {
     corrupt(&app, "UPDATE two_factor SET sealed_secret = 'v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'")
         .await;
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    let code = support::two_factor::next_code(&secret);
+    let code = app.next_code(&secret);
     assert_refused(app.verify_sign_in_code(&awaiting, &code).await).await;
     assert_eq!(app.signed_in_name(&awaiting).await, None);
 }

@@ -190,18 +190,18 @@ async fn key_recorded(portal: &Portal) -> bool {
     !rows.is_empty()
 }
 
-async fn register(portal: &Portal, email: &str) -> portal_core::accounts::Account {
+async fn register(portal: &Portal, email: &str) -> portal_core::vocabulary::Account {
     let password = portal_core::password::Password::new("tangerine orchestra 42".into());
     portal.accounts.register("Fleet", email, password).await.unwrap()
 }
 
 /// Turns the authenticator app on for `account`: its secret sealed in the database.
-async fn turn_on_the_app(portal: &Portal, account: &portal_core::accounts::Account) {
+async fn turn_on_the_app(portal: &Portal, account: &portal_core::vocabulary::Account) {
     let setup = portal.two_factor.begin_totp_setup(account).await.unwrap();
     let secret = portal_core::totp::TotpSecret::from_base32(&setup.setup_key).unwrap();
     let token = portal.sessions.start(account).await.unwrap();
     let signed_in = portal_core::sessions::SignedIn { token, account: account.clone() };
-    let code = secret.code_at(portal_core::clock::now());
+    let code = secret.code_at(portal.clock.now());
     let requester = portal_core::requester::Requester::default();
     portal.two_factor.confirm_totp_setup(&signed_in, &code, &requester).await.unwrap();
 }

@@ -6,9 +6,7 @@
 
 use crate::support;
 
-use portal_core::clock;
 use support::browser::Browser;
-use support::two_factor::{next_code, settle_in_step};
 use support::{PASSWORD, TestApp};
 
 on_each_database!(
@@ -81,7 +79,7 @@ async fn forged_or_foreign_device_cookies_count_as_untrusted(app: TestApp) {
         stranger.cookie("portal_device").unwrap(),
         format!("{signed}.{flipped}{}", &signature[1..]),
         format!("{}.{rest}.{signature}", customer_id + 1),
-        format!("{customer_id}.AAAAAAAAAAAAAAAAAAAAAA.{}.{}", clock::now(), "0".repeat(64)),
+        format!("{customer_id}.AAAAAAAAAAAAAAAAAAAAAA.{}.{}", app.now(), "0".repeat(64)),
         format!("{customer_id}.AAAAAAAAAAAAAAAAAAAAAA.{}.{}", i64::MIN, "0".repeat(64)),
         format!("{customer_id}.AAAAAAAAAAAAAAAAAAAAAA.{}.{}", i64::MAX, "0".repeat(64)),
         "garbage".into(),
@@ -95,12 +93,11 @@ async fn forged_or_foreign_device_cookies_count_as_untrusted(app: TestApp) {
 }
 
 async fn a_strangers_wrong_codes_lock_other_browsers_but_not_the_customers_own(app: TestApp) {
-    settle_in_step().await;
     let customer = app.register_in_browser(EMAIL).await;
     let session = customer.cookie_header().unwrap();
     assert_eq!(app.confirm_password(&session).await.status(), 200);
     let secret = app.begin_totp_setup(&session).await;
-    let enabled = app.post_in(&customer, "/api/confirm_totp_setup", &[("code", &secret.code_at(clock::now()))]).await;
+    let enabled = app.post_in(&customer, "/api/confirm_totp_setup", &[("code", &app.code_now(&secret))]).await;
     assert_eq!(enabled.status(), 200, "and the browser is remembered under the account's new stamp");
     app.post_in(&customer, "/api/sign_out", &[]).await;
 
@@ -114,12 +111,12 @@ async fn a_strangers_wrong_codes_lock_other_browsers_but_not_the_customers_own(a
     }
     assert_eq!(last, 423, "locked");
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &next_code(&secret)).await.status(), 423, "even with the code");
+    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 423, "even with the code");
 
     // The customer's own browser still signs in.
     let password_step = app.sign_in_in(&customer, EMAIL, PASSWORD).await;
     assert!(password_step.headers()["location"].to_str().unwrap().starts_with("/login/code"));
-    let code_step = app.post_in(&customer, "/api/verify_sign_in_code", &[("code", &next_code(&secret))]).await;
+    let code_step = app.post_in(&customer, "/api/verify_sign_in_code", &[("code", &app.next_code(&secret))]).await;
     assert_eq!(code_step.status(), 200, "{}", code_step.text().await.unwrap());
     assert!(app.is_signed_in(&customer).await);
 
@@ -130,7 +127,6 @@ async fn a_strangers_wrong_codes_lock_other_browsers_but_not_the_customers_own(a
 }
 
 async fn device_cookies_minted_before_two_factor_was_on_buy_no_code_guesses(app: TestApp) {
-    settle_in_step().await;
     let customer = app.register_in_browser(EMAIL).await;
     // Someone with the password signs in from three browsers while 2FA is off.
     let mut minted = Vec::new();
@@ -144,7 +140,7 @@ async fn device_cookies_minted_before_two_factor_was_on_buy_no_code_guesses(app:
     let session = customer.cookie_header().unwrap();
     assert_eq!(app.confirm_password(&session).await.status(), 200);
     let secret = app.begin_totp_setup(&session).await;
-    let enabled = app.post_in(&customer, "/api/confirm_totp_setup", &[("code", &secret.code_at(clock::now()))]).await;
+    let enabled = app.post_in(&customer, "/api/confirm_totp_setup", &[("code", &app.code_now(&secret))]).await;
     assert_eq!(enabled.status(), 200);
 
     // The minted browsers share the strangers' count: five free guesses in all,
@@ -164,7 +160,7 @@ async fn device_cookies_minted_before_two_factor_was_on_buy_no_code_guesses(app:
     // The customer's own browser is still trusted, under the renewed stamp.
     app.post_in(&customer, "/api/sign_out", &[]).await;
     app.sign_in_in(&customer, EMAIL, PASSWORD).await;
-    let code_step = app.post_in(&customer, "/api/verify_sign_in_code", &[("code", &next_code(&secret))]).await;
+    let code_step = app.post_in(&customer, "/api/verify_sign_in_code", &[("code", &app.next_code(&secret))]).await;
     assert_eq!(code_step.status(), 200, "{}", code_step.text().await.unwrap());
 }
 
@@ -190,7 +186,6 @@ async fn setup_codes_are_counted_per_account_in_any_browser(app: TestApp) {
 }
 
 async fn wrong_step_up_passwords_have_their_own_count_and_lock(app: TestApp) {
-    settle_in_step().await;
     let (session, secret) = app.register_with_totp(EMAIL).await;
     let mut statuses = Vec::new();
     for _ in 0..5 {
@@ -204,7 +199,7 @@ async fn wrong_step_up_passwords_have_their_own_count_and_lock(app: TestApp) {
 
     // Codes are counted apart: signing in with a code is not slowed down.
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &next_code(&secret)).await.status(), 200);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 200);
 
     // Twenty in a row lock security changes, and the email says passwords were wrong.
     for _ in 5..20 {

@@ -79,7 +79,7 @@ async fn signing_in_with_the_second_factor_from_a_new_browser_brings_one(app: Te
     let (_, secret) = app.register_with_totp(EMAIL).await;
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
     assert!(app.new_sign_in_emails().await.is_empty(), "the password alone signs nobody in");
-    let code = support::two_factor::next_code(&secret);
+    let code = app.next_code(&secret);
     assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
     assert_eq!(app.new_sign_in_emails().await.len(), 1);
 }

@@ -5,10 +5,8 @@
 
 use crate::support;
 
-use portal_core::clock;
 use support::browser::Browser;
 use support::sms::PHONE;
-use support::two_factor::{next_code, settle_in_step};
 use support::{PASSWORD, TestApp};
 
 on_each_database!(
@@ -20,7 +18,6 @@ on_each_database!(
 const EMAIL: &str = "ana@example.com";
 
 async fn turning_two_factor_on_signs_every_other_session_out(app: TestApp) {
-    settle_in_step().await;
     let this = app.register_in_browser(EMAIL).await;
     let other = signed_in_elsewhere(&app).await;
     let stranger = app.register_in_browser("bo@example.com").await;
@@ -28,7 +25,7 @@ async fn turning_two_factor_on_signs_every_other_session_out(app: TestApp) {
     let session = this.cookie_header().unwrap();
     assert_eq!(app.confirm_password(&session).await.status(), 200);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
 
     assert_sent_to_sign_in(&app, &other).await;
     assert!(app.is_signed_in(&this).await, "the session that made the change stays");
@@ -38,11 +35,10 @@ async fn turning_two_factor_on_signs_every_other_session_out(app: TestApp) {
 }
 
 async fn turning_it_off_signs_every_other_session_out(app: TestApp) {
-    settle_in_step().await;
     let (session, secret) = app.register_with_totp(EMAIL).await;
     let other = Browser::new();
     app.sign_in_in(&other, EMAIL, PASSWORD).await;
-    let signed_in = app.post_in(&other, "/api/verify_sign_in_code", &[("code", &next_code(&secret))]).await;
+    let signed_in = app.post_in(&other, "/api/verify_sign_in_code", &[("code", &app.next_code(&secret))]).await;
     assert_eq!(signed_in.status(), 200);
     // A half-way session, at the code step, ends too.
     let halfway = app.sign_in_awaiting_code(EMAIL).await;
@@ -60,11 +56,9 @@ async fn switching_methods_signs_every_other_session_out(app: TestApp) {
     app.sign_in_in(&other, EMAIL, PASSWORD).await;
     let code = app.twilio.next_code(PHONE).await;
     assert_eq!(app.post_in(&other, "/api/verify_sign_in_code", &[("code", &code)]).await.status(), 200);
-
-    settle_in_step().await;
     assert_eq!(app.confirm_password(&session).await.status(), 200);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
     assert_sent_to_sign_in(&app, &other).await;
     assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"));
 }

@@ -5,10 +5,9 @@
 
 use crate::support;
 
-use portal_core::clock;
 use support::browser::Browser;
 use support::passkeys::Device;
-use support::two_factor::{next_code, recovery_codes_in};
+use support::two_factor::recovery_codes_in;
 use support::{PASSWORD, TestApp, session_cookie};
 
 on_each_database!(
@@ -56,7 +55,7 @@ async fn a_passkey_turns_two_factor_on_and_signs_in(app: TestApp) {
     // Switching to the app keeps the passkeys, and the email says so.
     assert_eq!(app.confirm_password(&session).await.status(), 200);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
     let email = app.smtp.wait_for_subject("Your account's security method has been updated").await.text();
     assert!(email.replace("=\r\n", "").contains("Your passkeys still work in its place."), "{email}");
     assert_eq!(app.passkey_ids(&session).await.len(), 1);
@@ -76,7 +75,7 @@ async fn a_passkey_beside_the_app_is_another_answer_and_the_wizard_switches_to_p
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     assert_eq!(app.sign_in_with_passkey(&awaiting, &mut laptop).await.status(), 200);
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &next_code(&secret)).await.status(), 200);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 200);
 
     // The wizard's "Passkey or security key" switches the method: the app's secret goes.
     let mut phone = Device::new();
@@ -86,7 +85,7 @@ async fn a_passkey_beside_the_app_is_another_answer_and_the_wizard_switches_to_p
     let email = app.smtp.wait_for_subject("Your account's security method has been updated").await.text();
     assert!(email.contains("to Passkey or security key"), "{email}");
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
-    let code = next_code(&secret);
+    let code = app.next_code(&secret);
     assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 401, "the app no longer answers");
     assert_eq!(app.sign_in_with_passkey(&awaiting, &mut laptop).await.status(), 200, "both passkeys do");
 }

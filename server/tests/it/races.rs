@@ -5,11 +5,9 @@
 
 use crate::support;
 
-use portal_core::clock;
 use portal_core::db::entities::failure_count;
 use portal_core::totp::TotpSecret;
 use sea_orm::EntityTrait as _;
-use support::two_factor::settle_in_step;
 use support::{TestApp, session_cookie};
 
 on_each_database!(thirty_racing_wrong_passwords_and_codes_get_at_most_six_answers);
@@ -21,7 +19,6 @@ async fn thirty_racing_wrong_passwords_and_codes_get_at_most_six_answers(app: Te
     let first = TestApp::start_with(app.backend(), |config| config.portal.hashing_concurrency = 16).await.unwrap();
     let second = first.another_server().await;
     let servers = [&first, &second];
-    settle_in_step().await;
     let (_, secret) = first.register_with_totp("ana@example.com").await;
     let awaiting = first.sign_in_awaiting_code("ana@example.com").await;
     first.register("bo@example.com").await;
@@ -36,7 +33,7 @@ async fn thirty_racing_wrong_passwords_and_codes_get_at_most_six_answers(app: Te
     assert!(statuses.iter().all(|status| [401, 429].contains(status)), "{statuses:?}");
     assert!(statuses.iter().filter(|&&status| status == 401).count() as u64 <= MOST_ANSWERS, "{statuses:?}");
 
-    let wrong = wrong_code(&secret);
+    let wrong = wrong_code(&app, &secret);
     let guesses = (0..30).map(|i| servers[i % 2].verify_sign_in_code(&awaiting, &wrong));
     let statuses = statuses_of(futures::future::join_all(guesses).await);
     assert!(statuses.iter().all(|status| [401, 429].contains(status)), "{statuses:?}");
@@ -61,8 +58,8 @@ fn statuses_of(responses: Vec<reqwest::Response>) -> Vec<u16> {
 }
 
 /// A code that is wrong in every step the server accepts.
-fn wrong_code(secret: &TotpSecret) -> String {
-    let now = clock::now();
+fn wrong_code(app: &TestApp, secret: &TotpSecret) -> String {
+    let now = app.now();
     let valid: Vec<String> = [-30, 0, 30, 60].iter().map(|offset| secret.code_at(now + offset)).collect();
     (100_000..).map(|code: u32| code.to_string()).find(|code| !valid.contains(code)).unwrap()
 }

@@ -6,7 +6,7 @@ use crate::support;
 
 use std::collections::HashSet;
 
-use support::two_factor::{next_code, recovery_codes_in};
+use support::two_factor::recovery_codes_in;
 use support::{TestApp, session_cookie};
 
 on_each_database!(
@@ -90,7 +90,7 @@ async fn recovery_code_guesses_share_the_code_steps_throttle(app: TestApp) {
     }
     assert_eq!(statuses, [401, 401, 401, 401, 429, 429]);
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &next_code(&secret)).await.status(), 429, "one count for both");
+    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 429, "one count for both");
     assert_eq!(app.sign_in_with_recovery_code(&awaiting, &codes[0]).await.status(), 429, "even a right one waits");
 
     // Past the wait, the right code signs in and starts the count afresh.

@@ -8,7 +8,6 @@ use crate::support;
 
 use std::time::Duration;
 
-use portal_core::clock;
 use portal_core::db::entities::{outbox_message, sms_code};
 use sea_orm::{ConnectionTrait as _, EntityTrait as _, QueryOrder as _};
 use support::sms::PHONE;
@@ -116,24 +115,24 @@ async fn sign_in_sends_a_code_that_works_once(app: TestApp) {
 
 async fn resends_wait_thirty_seconds_and_stop_at_five_an_hour(app: TestApp) {
     app.register_with_sms("ana@example.com").await;
-    let asked = clock::now();
+    let asked = app.now();
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let first = app.twilio.next_code(PHONE).await;
 
     let too_soon = app.resend_sign_in_code(&awaiting).await;
     assert_eq!(too_soon.status(), 429);
     let wait: i64 = too_soon.headers()["retry-after"].to_str().unwrap().parse().unwrap();
-    assert!((asked + 30 - clock::now()..=30).contains(&wait), "thirty seconds from the send: {wait}");
+    assert!((asked + 30 - app.now()..=30).contains(&wait), "thirty seconds from the send: {wait}");
     assert!(too_soon.text().await.unwrap().contains("ResendTooSoon"));
 
     // Four more sends, each once the cooldown has passed: five in the hour.
     let mut latest = first.clone();
     for _ in 0..4 {
-        app.let_the_cooldown_pass().await;
+        app.let_the_cooldown_pass();
         assert_eq!(app.resend_sign_in_code(&awaiting).await.status(), 200);
         latest = app.twilio.next_code(PHONE).await;
     }
-    app.let_the_cooldown_pass().await;
+    app.let_the_cooldown_pass();
     let capped = app.resend_sign_in_code(&awaiting).await;
     assert_eq!(capped.status(), 429, "the sixth send in an hour is refused");
     let wait: i64 = capped.headers()["retry-after"].to_str().unwrap().parse().unwrap();
@@ -145,12 +144,7 @@ async fn resends_wait_thirty_seconds_and_stop_at_five_an_hour(app: TestApp) {
     assert_eq!(app.verify_sign_in_code(&awaiting, &latest).await.status(), 200);
 
     // An hour later the count starts afresh.
-    let long_ago = clock::now() - 3_601;
-    app.portal
-        .db
-        .execute_unprepared(&format!("UPDATE sms_codes SET window_started_at = {long_ago}, sent_at = {long_ago}"))
-        .await
-        .unwrap();
+    app.wait(Duration::from_secs(3_600));
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     app.twilio.next_code(PHONE).await;
     assert_eq!(app.resend_sign_in_code(&awaiting).await.status(), 429, "cooldown again");
@@ -162,7 +156,7 @@ async fn a_code_expires_after_five_minutes(app: TestApp) {
     let code = app.twilio.next_code(PHONE).await;
     let row = sms_code::Entity::find().one(&app.portal.db).await.unwrap().unwrap();
     assert_eq!(row.expires_at - row.sent_at, 5 * 60);
-    app.portal.db.execute_unprepared(&format!("UPDATE sms_codes SET expires_at = {}", clock::now())).await.unwrap();
+    app.wait(Duration::from_secs(5 * 60));
     assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 401, "expired");
 }
 
@@ -186,6 +180,7 @@ async fn codes_are_never_stored_in_clear(app: TestApp) {
     let row = sms_code::Entity::find().one(&app.portal.db).await.unwrap().unwrap();
     let waiting = sms_outbox(&app).await.pop().unwrap();
     app.twilio.set_down(false);
+    app.retry_now();
     let code = app.twilio.next_code(PHONE).await;
     let digest = row.code_hash.unwrap();
     assert_eq!(digest.len(), 64);
@@ -206,6 +201,7 @@ async fn a_gateway_outage_delays_the_sms_until_it_is_back(app: TestApp) {
     assert!(stored.last_error.as_deref().unwrap_or_default().contains("503"), "{stored:?}");
 
     app.twilio.set_down(false);
+    app.retry_now();
     let code = app.twilio.next_code(PHONE).await;
     assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
     let messages = app.twilio.accepted();
@@ -223,15 +219,7 @@ async fn a_text_still_waiting_when_its_code_expires_is_dropped(app: TestApp) {
     assert_eq!(waiting.deliver_by, Some(code.expires_at), "as long as its code is valid");
 
     // The outage outlasts the code; when the gateway is back, the text is due again.
-    let now = clock::now();
-    app.portal
-        .db
-        .execute_unprepared(&format!(
-            "UPDATE outbox SET deliver_by = {now}, next_attempt_at = {now} WHERE id = {}",
-            waiting.id
-        ))
-        .await
-        .unwrap();
+    app.wait(Duration::from_secs(5 * 60));
     app.twilio.set_down(false);
     app.portal.outbox.deliver_due().await.unwrap();
     // This server's worker may have taken it first: give it a moment to finish.
@@ -264,25 +252,22 @@ async fn finished_codes_and_old_messages_are_purged(app: TestApp) {
     assert_eq!(app.portal.two_factor.purge_stale().await.unwrap(), 0, "a live code stays");
     assert_eq!(app.portal.outbox.purge_sent().await.unwrap(), 0, "recent messages stay");
 
-    let long_ago = clock::now() - 31 * 24 * 60 * 60;
+    app.smtp.wait_for_subject("Two-factor authentication is on").await;
+    app.wait(Duration::from_secs(31 * 24 * 60 * 60));
     let db = &app.portal.db;
-    db.execute_unprepared(&format!("UPDATE sms_codes SET expires_at = {long_ago}, window_started_at = {long_ago}"))
-        .await
-        .unwrap();
-    db.execute_unprepared(&format!("UPDATE outbox SET sent_at = {long_ago} WHERE sent_at IS NOT NULL")).await.unwrap();
-    assert_eq!(app.portal.two_factor.purge_stale().await.unwrap(), 1);
+    assert_eq!(app.portal.two_factor.purge_stale().await.unwrap(), 3, "the code, and the number's two hourly counts");
     assert!(sms_code::Entity::find().all(db).await.unwrap().is_empty());
     assert!(app.portal.outbox.purge_sent().await.unwrap() >= 2, "the setup SMS, the sign-in SMS, the email");
     assert!(outbox_message::Entity::find().all(db).await.unwrap().iter().all(|message| message.sent_at.is_none()));
 }
 
 async fn a_number_gets_at_most_ten_texts_an_hour_whichever_accounts_ask(app: TestApp) {
-    let first_sent_after = clock::now();
+    let first_sent_after = app.now();
     for email in ["one@example.com", "two@example.com"] {
         let session = app.register(email).await;
         app.confirm_password(&session).await;
         for _ in 0..5 {
-            app.let_the_cooldown_pass().await;
+            app.let_the_cooldown_pass();
             assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), 200, "{email}");
         }
     }
@@ -293,7 +278,7 @@ async fn a_number_gets_at_most_ten_texts_an_hour_whichever_accounts_ask(app: Tes
     let wait: i64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     let first_text = first_sent_after;
     assert!(
-        (first_text + 3_600 - clock::now()..=3_600).contains(&wait),
+        (first_text + 3_600 - app.now()..=3_600).contains(&wait),
         "until the hour of the first text is over: {wait}"
     );
     assert_eq!(app.begin_sms_setup(&third, "+60123456799").await.status(), 200, "other numbers are not affected");
@@ -328,7 +313,7 @@ async fn ten_accounts_texting_one_number_at_once_cannot_keep_its_owner_from_sign
 async fn the_code_page_says_truthfully_when_no_code_could_be_sent(app: TestApp) {
     app.register_with_sms("ana@example.com").await;
     // The number's sign-in texts for this hour are used up, twenty minutes into it.
-    let started = clock::now() - 20 * 60;
+    let started = app.now();
     app.portal
         .db
         .execute_unprepared(&format!(
@@ -337,6 +322,7 @@ async fn the_code_page_says_truthfully_when_no_code_could_be_sent(app: TestApp) 
         ))
         .await
         .unwrap();
+    app.wait(Duration::from_secs(20 * 60));
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     assert!(!app.twilio.has_unread(PHONE, Duration::from_millis(300)).await, "no code went out");
 
@@ -344,19 +330,19 @@ async fn the_code_page_says_truthfully_when_no_code_could_be_sent(app: TestApp) 
     assert!(challenge.contains("\"valid_for_secs\":null"), "no code is said to be on its way: {challenge}");
     let wait: i64 = challenge.split("\"resend_in_secs\":").nth(1).unwrap().split('}').next().unwrap().parse().unwrap();
     let hour_over = started + 3_600;
-    assert!((hour_over - clock::now()..=2_400).contains(&wait), "the wait left in the number's hour: {wait}");
+    assert!((hour_over - app.now()..=2_400).contains(&wait), "the wait left in the number's hour: {wait}");
     let resend = app.resend_sign_in_code(&awaiting).await;
     assert_eq!(resend.status(), 429);
     let retry: i64 = resend.headers()["retry-after"].to_str().unwrap().parse().unwrap();
-    assert!((hour_over - clock::now()..=2_400).contains(&retry), "{retry}");
+    assert!((hour_over - app.now()..=2_400).contains(&retry), "{retry}");
 
     // Once a code is on its way, the page says so, with how long it stays valid.
     app.portal.db.execute_unprepared("DELETE FROM sms_number_windows").await.unwrap();
-    let resent = clock::now();
+    let resent = app.now();
     assert_eq!(app.resend_sign_in_code(&awaiting).await.status(), 200);
     let challenge = app.post("/api/sign_in_challenge", &[], Some(&awaiting)).await.text().await.unwrap();
     let valid: i64 = challenge.split("\"valid_for_secs\":").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
-    assert!((resent + 300 - clock::now()..=300).contains(&valid), "{challenge}");
+    assert!((resent + 300 - app.now()..=300).contains(&valid), "{challenge}");
 }
 
 /// The stored text messages, oldest first.
@@ -372,9 +358,15 @@ async fn first_attempt_made(app: &TestApp) -> outbox_message::Model {
 }
 
 impl TestApp {
-    /// Moves the last send back past the resend cooldown, as if the customer waited.
-    async fn let_the_cooldown_pass(&self) {
-        let earlier = clock::now() - 31;
-        self.portal.db.execute_unprepared(&format!("UPDATE sms_codes SET sent_at = {earlier}")).await.unwrap();
+    /// Moves the portal's clock past the resend cooldown, as if the customer waited.
+    fn let_the_cooldown_pass(&self) {
+        self.wait(Duration::from_secs(31));
+    }
+
+    /// Moves the portal's clock past a failed text's first retry, and tells the
+    /// outbox to look at once.
+    fn retry_now(&self) {
+        self.wait(Duration::from_secs(2));
+        self.portal.outbox.wake();
     }
 }

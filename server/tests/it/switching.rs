@@ -7,7 +7,6 @@ use crate::support;
 
 use std::time::Duration;
 
-use portal_core::clock;
 use support::sms::PHONE;
 use support::{PASSWORD, TestApp};
 
@@ -23,7 +22,7 @@ async fn seed_003_disable_sms_then_set_up_the_app(app: TestApp) {
     assert_eq!(off.status(), 200);
     assert_eq!(app.confirm_password(&session).await.status(), 200);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"));
 
     let email = app.smtp.wait_for(3).await.remove(2).text();
@@ -40,7 +39,7 @@ async fn switching_from_sms_to_the_app_keeps_sms_until_the_app_is_verified(app: 
     assert_eq!(app.confirm_totp_setup(&session, "000000").await.status(), 401);
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("sms"), "SMS stays meanwhile");
 
-    assert_eq!(app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"));
     let email = app.smtp.wait_for(2).await.remove(1);
     let text = email.text();

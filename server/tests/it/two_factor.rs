@@ -4,10 +4,10 @@
 
 use crate::support;
 
-use portal_core::clock;
+use std::time::Duration;
+
 use portal_core::db::entities::{failure_count, totp_enrollment, two_factor};
 use sea_orm::{ConnectionTrait as _, EntityTrait as _, Statement};
-use support::two_factor::{next_code, settle_in_step};
 use support::{TestApp, session_cookie};
 
 on_each_database!(
@@ -23,7 +23,6 @@ on_each_database!(
 );
 
 async fn the_wizard_in_order_turns_the_app_on(app: TestApp) {
-    settle_in_step().await;
     let session = app.register("ana@example.com").await;
     assert_eq!(app.confirm_password(&session).await.status(), 200);
     let secret = app.begin_totp_setup(&session).await;
@@ -31,7 +30,7 @@ async fn the_wizard_in_order_turns_the_app_on(app: TestApp) {
     assert_eq!(wrong.status(), 401, "a wrong code is refused");
     assert!(app.two_factor_method("ana@example.com").await.is_none());
 
-    let right = app.confirm_totp_setup(&session, &secret.code_at(clock::now())).await;
+    let right = app.confirm_totp_setup(&session, &app.code_now(&secret)).await;
     assert_eq!(right.status(), 200);
     let status = app.post("/api/two_factor_status", &[], Some(&session)).await.text().await.unwrap();
     assert!(status.contains("\"method\":\"AuthenticatorApp\""), "{status}");
@@ -65,21 +64,16 @@ async fn a_pending_secret_is_stable_then_expires(app: TestApp) {
     assert_eq!(first.as_bytes(), again.as_bytes(), "a reload shows the same QR code");
 
     // Ten minutes later the pending secret is gone and a new one is issued.
-    app.portal
-        .db
-        .execute_unprepared(&format!("UPDATE totp_enrollments SET expires_at = {}", clock::now() - 1))
-        .await
-        .unwrap();
-    let code_for_old = first.code_at(clock::now());
-    assert_eq!(app.confirm_totp_setup(&session, &code_for_old).await.status(), 409, "expired");
+    app.wait(Duration::from_secs(10 * 60));
     app.confirm_password(&session).await;
+    let code_for_old = app.code_now(&first);
+    assert_eq!(app.confirm_totp_setup(&session, &code_for_old).await.status(), 409, "expired");
     let fresh = app.begin_totp_setup(&session).await;
     assert_ne!(fresh.as_bytes(), first.as_bytes());
     assert_eq!(totp_enrollment::Entity::find().all(&app.portal.db).await.unwrap().len(), 1);
 }
 
 async fn sign_in_asks_for_the_code_and_a_code_works_once(app: TestApp) {
-    settle_in_step().await;
     let (_, secret) = app.register_with_totp("ana@example.com").await;
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     // Half-way is not signed in.
@@ -90,7 +84,7 @@ async fn sign_in_asks_for_the_code_and_a_code_works_once(app: TestApp) {
     let enabling_code = secret.code_at(enabled.last_used_step.unwrap() * 30);
     assert_eq!(app.verify_sign_in_code(&awaiting, &enabling_code).await.status(), 409);
 
-    let code = next_code(&secret);
+    let code = app.next_code(&secret);
     let response = app.verify_sign_in_code(&awaiting, &format!("{} {}", &code[..3], &code[3..])).await;
     assert_eq!(response.status(), 200, "a pasted '123 456' works");
     let signed_in = session_cookie(response.headers()).unwrap();
@@ -104,7 +98,6 @@ async fn sign_in_asks_for_the_code_and_a_code_works_once(app: TestApp) {
 }
 
 async fn of_fifty_concurrent_sign_ins_on_two_servers_with_one_code_exactly_one_wins(app: TestApp) {
-    settle_in_step().await;
     let (_, secret) = app.register_with_totp("ana@example.com").await;
     let mut awaiting = Vec::new();
     for _ in 0..50 {
@@ -113,7 +106,7 @@ async fn of_fifty_concurrent_sign_ins_on_two_servers_with_one_code_exactly_one_w
     // Two servers behind one database, taking turns.
     let second = app.another_server().await;
     let servers = [&app, &second];
-    let code = next_code(&secret);
+    let code = app.next_code(&secret);
     let attempts =
         awaiting.iter().enumerate().map(|(index, session)| servers[index % 2].verify_sign_in_code(session, &code));
     let statuses: Vec<u16> = futures::future::join_all(attempts).await.iter().map(|r| r.status().as_u16()).collect();
@@ -124,24 +117,20 @@ async fn of_fifty_concurrent_sign_ins_on_two_servers_with_one_code_exactly_one_w
 }
 
 async fn one_step_of_clock_skew_is_accepted_two_are_not(app: TestApp) {
-    settle_in_step().await;
     for (offset, accepted) in [(-60, false), (60, false), (-30, true)] {
         let email = format!("skew{offset}@example.com");
         let session = app.register(&email).await;
         app.confirm_password(&session).await;
         let secret = app.begin_totp_setup(&session).await;
-        settle_in_step().await;
-        let response = app.confirm_totp_setup(&session, &secret.code_at(clock::now() + offset)).await;
+        let response = app.confirm_totp_setup(&session, &secret.code_at(app.now() + offset)).await;
         assert_eq!(response.status() == 200, accepted, "offset {offset}s");
     }
     let (_, secret) = app.register_with_totp("ahead@example.com").await;
     let awaiting = app.sign_in_awaiting_code("ahead@example.com").await;
-    settle_in_step().await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &secret.code_at(clock::now() + 30)).await.status(), 200);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &secret.code_at(app.now() + 30)).await.status(), 200);
 }
 
 async fn failures_are_throttled_then_locked(app: TestApp) {
-    settle_in_step().await;
     let (_, secret) = app.register_with_totp("ana@example.com").await;
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     for attempt in 1..=4 {
@@ -150,7 +139,7 @@ async fn failures_are_throttled_then_locked(app: TestApp) {
     let fifth = app.verify_sign_in_code(&awaiting, "000000").await;
     assert_eq!(fifth.status(), 429);
     // Now even the right code must wait, and the page is told how long.
-    let waiting = app.verify_sign_in_code(&awaiting, &next_code(&secret)).await;
+    let waiting = app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await;
     assert_eq!(waiting.status(), 429);
     let retry_after: i64 = waiting.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=10).contains(&retry_after), "{retry_after}");
@@ -164,10 +153,12 @@ async fn failures_are_throttled_then_locked(app: TestApp) {
         assert_eq!(app.verify_sign_in_code(&awaiting, "000000").await.status(), 429);
     }
     app.let_the_delay_pass().await;
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let twentieth = app.verify_sign_in_code(&awaiting, "000000").await;
     assert_eq!(twentieth.status(), 423, "locked");
     app.let_the_delay_pass().await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &next_code(&secret)).await.status(), 423, "even the right code");
+    let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
+    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 423, "even the right code");
 
     let lockout = app.smtp.wait_for_subject("Sign-in to your account is locked").await;
     assert_eq!(lockout.to, ["ana@example.com"]);

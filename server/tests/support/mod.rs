@@ -16,6 +16,7 @@ pub mod two_factor;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use portal_core::clock::{Clock, UnixTime};
 use portal_core::outbox::MailTransport;
 use portal_core::outbox::SmsTransport;
 use portal_core::secrets::MasterKey;
@@ -128,6 +129,9 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config::local(addr, database_url);
+        // The portal's time stands still until a test moves it: an expiry or the
+        // next authenticator step is a line of the test, never a wait.
+        config.portal.clock = Clock::fixed(Clock::system().now());
         let master_key = random_master_key();
         config.portal.master_key = KeySource::Key(MasterKey::from_base64(&master_key).unwrap());
         let smtp = Arc::new(SmtpServer::start().await);
@@ -233,14 +237,28 @@ impl TestApp {
         self.post("/api/sign_in", &[("email", email), ("password", password)], None).await
     }
 
-    /// Moves every failure back past its delay, as if everyone had waited.
+    /// The portal's time.
+    pub fn now(&self) -> UnixTime {
+        self.portal.clock.now()
+    }
+
+    /// Moves the portal's clock on by `by`.
+    pub fn wait(&self, by: std::time::Duration) {
+        self.portal.clock.advance(by);
+    }
+
+    /// Moves the portal's clock past the waits the failures so far have earned,
+    /// as if everyone had waited.
     pub async fn let_the_delay_pass(&self) {
-        let long_ago = portal_core::clock::now() - 3_600;
-        self.portal
-            .db
-            .execute_unprepared(&format!("UPDATE failure_counts SET last_failed_at = {long_ago}"))
-            .await
-            .unwrap();
+        use portal_core::db::entities::failure_count;
+        use sea_orm::EntityTrait as _;
+        let counts = failure_count::Entity::find().all(&self.portal.db).await.unwrap();
+        let waits = counts
+            .iter()
+            .map(|count| count.last_failed_at + portal_core::throttle::delay_after(count.consecutive) - self.now());
+        if let Some(wait) = waits.max().filter(|&wait| wait > 0) {
+            self.wait(std::time::Duration::from_secs(wait.unsigned_abs()));
+        }
     }
 
     /// The id of the account registered with `email`.

@@ -1,7 +1,6 @@
-//! Steps of two-factor authentication as a browser would take them, and the clock
-//! and database tricks tests need around them.
+//! Steps of two-factor authentication as a browser would take them, and the app's
+//! codes as the portal's clock reads them.
 
-use portal_core::clock;
 use portal_core::db::entities::{recovery_code, two_factor, user};
 use portal_core::totp::TotpSecret;
 use sea_orm::EntityTrait as _;
@@ -33,7 +32,7 @@ impl TestApp {
         let session = self.register(email).await;
         assert_eq!(self.confirm_password(&session).await.status(), 200);
         let secret = self.begin_totp_setup(&session).await;
-        let response = self.confirm_totp_setup(&session, &secret.code_at(clock::now())).await;
+        let response = self.confirm_totp_setup(&session, &self.code_now(&secret)).await;
         assert_eq!(response.status(), 200, "enable: {}", response.text().await.unwrap());
         (session, secret)
     }
@@ -44,7 +43,7 @@ impl TestApp {
         let session = self.register(email).await;
         assert_eq!(self.confirm_password(&session).await.status(), 200);
         let secret = self.begin_totp_setup(&session).await;
-        let response = self.confirm_totp_setup(&session, &secret.code_at(clock::now())).await;
+        let response = self.confirm_totp_setup(&session, &self.code_now(&secret)).await;
         assert_eq!(response.status(), 200);
         let codes = recovery_codes_in(&response.text().await.unwrap());
         (session, secret, codes)
@@ -93,20 +92,23 @@ impl TestApp {
     pub async fn verify_sign_in_code(&self, awaiting: &str, code: &str) -> reqwest::Response {
         self.post("/api/verify_sign_in_code", &[("code", code)], Some(awaiting)).await
     }
-}
 
-/// The code of the step after the current one: accepted (one step of skew), and
-/// later than the step that enabling used.
-pub fn next_code(secret: &TotpSecret) -> String {
-    secret.code_at(clock::now() + 30)
-}
+    /// The app's code at the portal's time.
+    pub fn code_now(&self, secret: &TotpSecret) -> String {
+        secret.code_at(self.now())
+    }
 
-/// Waits until the current 30-second step has a few seconds left, so a code made
-/// now is still checked in the same step.
-pub async fn settle_in_step() {
-    let into_step = clock::now().rem_euclid(30);
-    if into_step >= 26 {
-        tokio::time::sleep(std::time::Duration::from_secs((31 - into_step) as u64)).await;
+    /// The code of the step after the portal's: accepted (one step of skew), and
+    /// later than the step turning the app on used. A code the account already
+    /// used comes again until the clock moves on ([`next_step`](Self::next_step)).
+    pub fn next_code(&self, secret: &TotpSecret) -> String {
+        let step = i64::try_from(portal_core::totp::STEP_SECONDS).unwrap();
+        secret.code_at(self.now() + step)
+    }
+
+    /// Moves the portal's clock on by one 30-second step, as an app shows a new code.
+    pub fn next_step(&self) {
+        self.wait(std::time::Duration::from_secs(portal_core::totp::STEP_SECONDS));
     }
 }
 

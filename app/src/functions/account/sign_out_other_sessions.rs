@@ -13,7 +13,7 @@ pub async fn sign_out_other_sessions(password: String) -> Result<(), AppError> {
     let signed_in = crate::ssr::require_signed_in().await?;
     let requester = crate::ssr::requester(&state);
     state.portal.step_up.confirm_password(&signed_in, Password::new(password), &requester).await?;
-    let (renewed, _ended) = state.portal.sessions.sign_out_others(&signed_in, &requester).await?;
+    let (renewed, _ended) = state.portal.sign_ins.sign_out_others(&signed_in, &requester).await?;
     crate::ssr::remember_browser(&state, &renewed);
     Ok(())
 }

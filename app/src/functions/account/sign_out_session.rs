@@ -19,5 +19,5 @@ pub async fn sign_out_session(session: String, password: String) -> Result<bool,
     let signed_in = crate::ssr::require_signed_in().await?;
     let requester = crate::ssr::requester(&state);
     state.portal.step_up.confirm_password(&signed_in, Password::new(password), &requester).await?;
-    Ok(state.portal.sessions.sign_out_one(&signed_in, &session, &requester).await?)
+    Ok(state.portal.sign_ins.sign_out_one(&signed_in, &session, &requester).await?)
 }

@@ -6,7 +6,7 @@ use crate::error::AppError;
 /// from a passkey its customer allowed to sign in without a password.
 #[server(endpoint = "finish_passwordless_sign_in")]
 pub async fn finish_passwordless_sign_in(credential: String, next: Option<String>) -> Result<(), AppError> {
-    use portal_core::sessions::Arrival;
+    use portal_core::sign_ins::Arrival;
 
     use super::safe_next;
     use crate::ssr::{browser_answer, reject, requester, start_session, state, visitor_token};

@@ -9,7 +9,7 @@ pub async fn register(name: String, email: String, password: String) -> Result<(
 
     let state = crate::ssr::state()?;
     let account = state.portal.accounts.register(&name, &email, Password::new(password)).await?;
-    crate::ssr::start_session(&state, &account, portal_core::sessions::Arrival::Registration).await?;
+    crate::ssr::start_session(&state, &account, portal_core::sign_ins::Arrival::Registration).await?;
     tracing::info!(account = account.id, "account registered");
     leptos_axum::redirect("/account");
     Ok(())

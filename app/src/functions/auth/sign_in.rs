@@ -23,7 +23,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         leptos_axum::redirect(&format!("{CODE_PAGE}?next={}", crate::pages::encode_query(&next)));
         return Ok(());
     }
-    crate::ssr::start_session(&state, &account, portal_core::sessions::Arrival::SignIn).await?;
+    crate::ssr::start_session(&state, &account, portal_core::sign_ins::Arrival::SignIn).await?;
     tracing::info!(account = account.id, "signed in");
     leptos_axum::redirect(&next);
     Ok(())

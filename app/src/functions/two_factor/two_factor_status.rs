@@ -32,12 +32,12 @@ impl TwoFactorMethod {
 }
 
 #[cfg(feature = "ssr")]
-impl From<portal_core::two_factor::Method> for TwoFactorMethod {
-    fn from(method: portal_core::two_factor::Method) -> Self {
+impl From<portal_core::vocabulary::Method> for TwoFactorMethod {
+    fn from(method: portal_core::vocabulary::Method) -> Self {
         match method {
-            portal_core::two_factor::Method::AuthenticatorApp => Self::AuthenticatorApp,
-            portal_core::two_factor::Method::Sms => Self::Sms,
-            portal_core::two_factor::Method::Passkey => Self::Passkey,
+            portal_core::vocabulary::Method::AuthenticatorApp => Self::AuthenticatorApp,
+            portal_core::vocabulary::Method::Sms => Self::Sms,
+            portal_core::vocabulary::Method::Passkey => Self::Passkey,
         }
     }
 }
