@@ -5,8 +5,10 @@ pub mod auth;
 pub mod components;
 pub mod error;
 pub mod functions;
+pub mod method;
 pub mod pages;
 pub mod passkey_dialog;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -27,7 +29,7 @@ use crate::pages::{
 /// The HTML document around the app, rendered on the server only. The router
 /// provides the client's file names, except under `cargo leptos watch`, which
 /// renames them as it rebuilds: they are looked up for each page then. A page that
-/// needs no client ([`pages::needs_client`]) is sent without the script that loads it.
+/// needs no client ([`routes::needs_client`]) is sent without the script that loads it.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let files = use_context::<ssr::ClientFiles>().unwrap_or_else(|| ssr::ClientFiles::new(&options));
@@ -35,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         provide_context(ssr::PageChunks::new(chunks));
     }
     let path = use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned());
-    let hydrates = path.as_deref().is_none_or(pages::needs_client);
+    let hydrates = path.as_deref().is_none_or(routes::needs_client);
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>

@@ -59,7 +59,7 @@ test("an account page sends a visitor to sign in, and back after it", async ({ p
   await signOut(page, "Cy Ong");
 
   await open(page, "/account/security");
-  await expect(page).toHaveURL(/\/login\?next=%2Faccount%2Fsecurity$/);
+  await expect(page).toHaveURL(/\/login\?next=\/account\/security$/);
   await signIn(page, email);
   await expect(page).toHaveURL(/\/account\/security$/);
   await expect(page.getByText("Two-factor authentication is off")).toBeVisible();

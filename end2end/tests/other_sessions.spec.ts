@@ -17,7 +17,7 @@ test("turning 2FA on signs the account out everywhere else", async ({ page, brow
 
   // The other computer's next page is the sign-in page; this one stays signed in.
   await other.goto("/account/security");
-  await expect(other).toHaveURL(/\/login\?next=%2Faccount%2Fsecurity$/);
+  await expect(other).toHaveURL(/\/login\?next=\/account\/security$/);
   await expect(other.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await page.reload();
   await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();
@@ -55,7 +55,7 @@ test("signing out another session from Account Security sends it to sign-in", as
   await expect(sessions.getByRole("button", { name: "Sign out of all other sessions" })).toHaveCount(0);
 
   await other.goto("/account/security");
-  await expect(other).toHaveURL(/\/login\?next=%2Faccount%2Fsecurity$/);
+  await expect(other).toHaveURL(/\/login\?next=\/account\/security$/);
   await expect(other.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await elsewhere.close();
 });

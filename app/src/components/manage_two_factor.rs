@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use crate::components::FormError;
-use crate::functions::two_factor::{DisableTwoFactor, TwoFactorMethod};
+use crate::functions::two_factor::DisableTwoFactor;
+use crate::method::TwoFactorMethod;
 
 /// "Manage two-factor authentication": the password, then "Disable 2FA" (seed 003);
 /// or "Switch to …" another method, which keeps this one on until the new one
@@ -39,8 +40,8 @@ pub fn ManageTwoFactor(
             <p>
                 {format!(
                     "Set up {} or {} instead. {} stays on until the new method is verified.",
-                    in_a_sentence(others[0]),
-                    in_a_sentence(others[1]),
+                    others[0].in_a_sentence(),
+                    others[1].in_a_sentence(),
                     current.label(),
                 )}
             </p>
@@ -54,14 +55,5 @@ pub fn ManageTwoFactor(
                     .collect_view()}
             </p>
         </section>
-    }
-}
-
-/// How the sentence above names the method to switch to.
-fn in_a_sentence(method: TwoFactorMethod) -> &'static str {
-    match method {
-        TwoFactorMethod::AuthenticatorApp => "an authenticator app",
-        TwoFactorMethod::Sms => "SMS codes to your mobile phone",
-        TwoFactorMethod::Passkey => "a passkey or security key",
     }
 }

@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use crate::auth::use_auth;
 use crate::components::focus_after_render;
 use crate::functions::auth::AccountView;
+use crate::routes;
 
 /// The user icon and name; a click opens the menu with "My Account" and "Sign out".
 /// As a menu button should: opening it (or an arrow key on it) puts focus on an
@@ -70,7 +71,7 @@ pub fn UserMenu(account: AccountView) -> impl IntoView {
             </button>
             <ul id="user-menu-items" class="user-menu-items" role="menu" hidden=move || !open.get()>
                 <li role="none">
-                    <A href="/account" attr:role="menuitem" attr:tabindex="-1" on:click=close>
+                    <A href=routes::MY_ACCOUNT attr:role="menuitem" attr:tabindex="-1" on:click=close>
                         "My Account"
                     </A>
                 </li>

@@ -4,6 +4,7 @@ use leptos_router::components::A;
 
 use crate::components::{FormError, focus_after_render};
 use crate::functions::password_reset::RequestPasswordReset;
+use crate::routes;
 
 /// The answer to every address, so that nobody learns from it who is a customer.
 pub const LINK_SENT: &str = "If an account exists for that address, we have sent a link";
@@ -42,7 +43,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     "folder, or make sure you typed the address your account uses."
                 </p>
             </Show>
-            <p class="aside"><A href="/login">"Back to sign in"</A></p>
+            <p class="aside"><A href=routes::SIGN_IN>"Back to sign in"</A></p>
         </section>
     }
 }

@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
+use crate::routes;
 
 /// `/`: a welcome, and the way in.
 #[component]
@@ -17,12 +18,12 @@ pub fn HomePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match auth.account.await {
                         Ok(Some(account)) => view! {
-                            <p>"Welcome back, " {account.name} ". " <A href="/account">"Go to My Account"</A></p>
+                            <p>"Welcome back, " {account.name} ". " <A href=routes::MY_ACCOUNT>"Go to My Account"</A></p>
                         }.into_any(),
                         _ => view! {
                             <p class="actions">
-                                <A href="/login" attr:class="button primary">"Sign in"</A>
-                                <A href="/register" attr:class="button">"Create an account"</A>
+                                <A href=routes::SIGN_IN attr:class="button primary">"Sign in"</A>
+                                <A href=routes::REGISTER attr:class="button">"Create an account"</A>
                             </p>
                         }.into_any(),
                     }

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::auth::use_auth;
 use crate::components::FormError;
+use crate::routes;
 
 /// `/login`: email and password. `?next=` names the page to return to.
 #[component]
@@ -14,10 +15,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let pending = auth.sign_in.pending();
     // `next` carries on, so a passkey sign-in lands where this one would.
-    let passkey_page = move || match query.read().get("next") {
-        Some(next) if !next.is_empty() => format!("/login/passkey?next={}", crate::pages::encode_query(&next)),
-        _ => "/login/passkey".to_owned(),
-    };
+    let passkey_page = move || routes::sign_in_passkey_path(query.read().get("next").as_deref());
 
     view! {
         <Title text="Sign in"/>
@@ -34,9 +32,9 @@ pub fn LoginPage() -> impl IntoView {
                 <FormError action=auth.sign_in/>
                 <button type="submit" class="primary" disabled=pending>"Sign in"</button>
             </ActionForm>
-            <p class="aside"><A href="/password/forgot">"Forgot your password?"</A></p>
+            <p class="aside"><A href=routes::FORGOT_PASSWORD>"Forgot your password?"</A></p>
             <p class="aside"><A href=passkey_page>"Sign in with a passkey"</A></p>
-            <p class="aside">"New to the Customer Portal? " <A href="/register">"Create an account"</A></p>
+            <p class="aside">"New to the Customer Portal? " <A href=routes::REGISTER>"Create an account"</A></p>
         </section>
     }
 }

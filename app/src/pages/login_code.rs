@@ -3,24 +3,26 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::auth::use_auth;
-use crate::components::{CodeInput, FormError, RecoveryCodeInput, ResendCode, refocus_after_error};
+use crate::components::{FormError, ResendCode, SecondFactorForm, focus_after_render};
 use crate::error::{AppError, in_words};
 use crate::functions::auth::{
     ChallengeView, ResendSignInCode, begin_passkey_sign_in, finish_passkey_sign_in, sign_in_challenge,
 };
-use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
+use crate::functions::two_factor::SmsStatusView;
+use crate::method::TwoFactorMethod;
 use crate::passkey_dialog::{self, Ceremony};
 
 /// `/login/code`: the second step of sign-in for an account with 2FA on. An
 /// account with passkeys is asked for one first ("Use your passkey"), with "Use
 /// another method" when it has one. With SMS, the code went out with the
 /// password step (unless a limit said to wait, or passkeys come first); the page
-/// says where, or why not, and offers "Resend code".
+/// says where, or why not, and offers "Resend code". A recovery code stands in
+/// for any of them.
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
     let challenge = Resource::new(|| (), |_| sign_in_challenge());
-    let with_recovery_code = RwSignal::new(false);
     let with_other_method = RwSignal::new(false);
+    let with_recovery_code = RwSignal::new(false);
 
     view! {
         <Title text="Two-factor authentication"/>
@@ -28,23 +30,10 @@ pub fn LoginCodePage() -> impl IntoView {
             <h1>"Two-factor authentication"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    // Read before the await, so toggling it renders again.
-                    let recovering = with_recovery_code.get();
-                    let other_method = with_other_method.get();
-                    let challenge = challenge.await;
-                    if recovering {
-                        return view! { <RecoveryCodeForm on_back=Callback::new(move |()| with_recovery_code.set(false))/> }
-                            .into_any();
-                    }
-                    let use_recovery_code = view! {
-                        <p class="alternative">
-                            <button type="button" class="link" on:click=move |_| with_recovery_code.set(true)>
-                                "Use a recovery code"
-                            </button>
-                        </p>
-                    };
-                    match challenge {
-                        Ok(ChallengeView { method, passkeys: true, .. }) if !other_method => {
+                    // Read before the await, so choosing another way renders again.
+                    let (other_method, recovering) = (with_other_method.get(), with_recovery_code.get());
+                    match challenge.await {
+                        Ok(ChallengeView { method, passkeys: true, .. }) if !other_method && !recovering => {
                             let another = (method != TwoFactorMethod::Passkey).then(|| view! {
                                 <p class="alternative">
                                     <button type="button" class="link" on:click=move |_| with_other_method.set(true)>
@@ -52,18 +41,31 @@ pub fn LoginCodePage() -> impl IntoView {
                                     </button>
                                 </p>
                             });
-                            view! { <PasskeyStep/> {another} {use_recovery_code} }.into_any()
+                            let use_recovery_code = move |_| {
+                                with_recovery_code.set(true);
+                                focus_after_render("#recovery-code");
+                            };
+                            view! {
+                                <PasskeyStep/>
+                                {another}
+                                <p class="alternative">
+                                    <button type="button" class="link" on:click=use_recovery_code>
+                                        "Use a recovery code"
+                                    </button>
+                                </p>
+                            }
+                            .into_any()
                         }
-                        Ok(ChallengeView { method: TwoFactorMethod::Passkey, .. }) => use_recovery_code.into_any(),
-                        Ok(ChallengeView { method: TwoFactorMethod::Sms, sms: Some(status), .. }) => {
-                            view! { <SmsCode status/> {use_recovery_code} }.into_any()
+                        Ok(ChallengeView { method: TwoFactorMethod::Sms, sms: Some(status), .. }) if !recovering => {
+                            view! { <SmsCode status/> }.into_any()
                         }
-                        Ok(_) => view! {
-                            <p>"Enter the six-digit code from your authenticator app."</p>
-                            <CodeForm/>
-                            {use_recovery_code}
+                        Ok(ChallengeView { method, passkeys, .. }) => {
+                            let back_to_passkey = passkeys.then(|| Callback::new(move |()| {
+                                with_other_method.set(false);
+                                with_recovery_code.set(false);
+                            }));
+                            view! { <CodeStep method recovering on_back=back_to_passkey/> }.into_any()
                         }
-                        .into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -109,42 +111,36 @@ fn PasskeyStep() -> impl IntoView {
     }
 }
 
-/// "Use a recovery code": one of the codes saved at setup, in place of the code.
+/// The code (or a recovery code), posted with the page to go on to once signed in.
 #[component]
-fn RecoveryCodeForm(on_back: Callback<()>) -> impl IntoView {
+fn CodeStep(
+    method: TwoFactorMethod,
+    /// Starts on the recovery-code form.
+    recovering: bool,
+    /// Back to the passkey, from the recovery-code form.
+    on_back: Option<Callback<()>>,
+    /// Where the code went, for SMS; and "Resend code".
+    #[prop(default = None)]
+    prompt: Option<ViewFn>,
+    #[prop(default = None)] beside_code: Option<ViewFn>,
+) -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
+    let next = Some(Signal::derive(move || query.read().get("next").unwrap_or_default()));
+    let prompt = match method {
+        TwoFactorMethod::Passkey => None,
+        _ => prompt.or_else(|| Some(ViewFn::from(move || view! { <p>{method.sign_in_prompt()}</p> }))),
+    };
     view! {
-        <h2>"Use a recovery code"</h2>
-        <p>"Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once."</p>
-        <ActionForm action=auth.use_recovery_code>
-            <input type="hidden" name="next" prop:value=next/>
-            <RecoveryCodeInput autofocus=true/>
-            <FormError action=auth.use_recovery_code/>
-            <p class="actions">
-                <button type="submit" class="primary" disabled=auth.use_recovery_code.pending()>"Verify"</button>
-                <button type="button" on:click=move |_| on_back.run(())>"Back"</button>
-            </p>
-        </ActionForm>
-    }
-}
-
-/// The code and "Verify"; a right code signs in and goes on to `next`.
-#[component]
-fn CodeForm() -> impl IntoView {
-    let auth = use_auth();
-    let code_input = NodeRef::<leptos::html::Input>::new();
-    refocus_after_error(auth.verify_code, code_input);
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    view! {
-        <ActionForm action=auth.verify_code>
-            <input type="hidden" name="next" prop:value=next/>
-            <CodeInput id="code" node_ref=code_input/>
-            <FormError action=auth.verify_code/>
-            <button type="submit" class="primary" disabled=auth.verify_code.pending()>"Verify"</button>
-        </ActionForm>
+        <SecondFactorForm
+            code=auth.verify_code
+            recovery=auth.use_recovery_code
+            prompt
+            next
+            beside_code
+            recovering
+            on_back
+        />
     }
 }
 
@@ -164,25 +160,32 @@ fn SmsCode(status: SmsStatusView) -> impl IntoView {
         _ => {}
     });
     let masked_phone = status.masked_phone;
-    view! {
-        <p role="status">
-            {move || line.get().before_number()}
-            <strong class="masked-phone">{masked_phone.clone()}</strong>
-            {move || line.get().after_number()}
-        </p>
-        <CodeForm/>
-        <p class="resend">
-            "Didn't get it? "
-            <ResendCode
-                wait_secs=wait
-                pending=resend.pending()
-                on_resend=Callback::new(move |()| {
-                    resend.dispatch(ResendSignInCode {});
-                })
-            />
-        </p>
-        <FormError action=resend/>
-    }
+    let prompt = move || {
+        view! {
+            <p role="status">
+                {move || line.get().before_number()}
+                <strong class="masked-phone">{masked_phone.clone()}</strong>
+                {move || line.get().after_number()}
+            </p>
+        }
+    };
+    let beside_code = move || {
+        view! {
+            <p class="resend">
+                "Didn't get it? "
+                <ResendCode
+                    wait_secs=wait
+                    pending=resend.pending()
+                    on_resend=Callback::new(move |()| {
+                        resend.dispatch(ResendSignInCode {});
+                    })
+                />
+            </p>
+            <FormError action=resend/>
+        }
+    };
+    let (prompt, beside_code) = (Some(ViewFn::from(prompt)), Some(ViewFn::from(beside_code)));
+    view! { <CodeStep method=TwoFactorMethod::Sms recovering=false on_back=None prompt beside_code/> }
 }
 
 /// What the code page says about the text message.

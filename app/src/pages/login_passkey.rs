@@ -31,7 +31,7 @@ pub fn LoginPasskeyPage() -> impl IntoView {
     };
     let back = move || {
         let next = query.read().get("next");
-        next.map_or_else(|| "/login".to_owned(), |next| format!("/login?next={}", super::encode_query(&next)))
+        crate::routes::sign_in_path(next.as_deref())
     };
 
     view! {

@@ -4,6 +4,7 @@ use leptos_router::components::A;
 
 use crate::auth::use_auth;
 use crate::components::{FormError, NewPasswordInput};
+use crate::routes;
 
 /// `/register`: name, email and password; the new account is signed in at once.
 #[component]
@@ -24,7 +25,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <FormError action=auth.register/>
                 <button type="submit" class="primary" disabled=pending>"Create account"</button>
             </ActionForm>
-            <p class="aside">"Already have an account? " <A href="/login">"Sign in"</A></p>
+            <p class="aside">"Already have an account? " <A href=routes::SIGN_IN>"Sign in"</A></p>
         </section>
     }
 }

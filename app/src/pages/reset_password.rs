@@ -2,15 +2,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::components::{
-    CodeInput, FormError, NewPasswordInput, RecoveryCodeInput, focus_after_render, refocus_after_error,
-};
+use crate::components::{FormError, NewPasswordInput, SecondFactorForm, focus_after_render};
 use crate::error::AppError;
 use crate::functions::auth::ChallengeView;
 use crate::functions::password_reset::{
     ChooseNewPassword, ResetStepView, SendResetCode, VerifyResetCode, VerifyResetRecoveryCode, password_reset_step,
 };
-use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
+use crate::functions::two_factor::SmsStatusView;
+use crate::routes;
 
 /// `/password/reset`, where an emailed reset link leads: the account's second
 /// factor first when 2FA is on, then "Choose a new password", each naming the
@@ -67,7 +66,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     "Your password has been reset. Every device and browser signed in to your account has been "
                     "signed out, and we have sent you an email to confirm it."
                 </p>
-                <p><A href="/login">"Sign in"</A>" with your new password."</p>
+                <p><A href=routes::SIGN_IN>"Sign in"</A>" with your new password."</p>
             </Show>
         </section>
     }
@@ -102,7 +101,7 @@ fn LinkNotValid() -> impl IntoView {
             "works. Once you have entered your code, the link carries on only in the browser where you did. "
             "Ask for a new link, and open it from the newest email."
         </p>
-        <p><A href="/password/forgot">"Ask for a new link"</A></p>
+        <p><A href=routes::FORGOT_PASSWORD>"Ask for a new link"</A></p>
     }
 }
 
@@ -113,9 +112,6 @@ fn LinkNotValid() -> impl IntoView {
 fn SecondFactorStep(email: String, challenge: ChallengeView, on_change: Callback<()>) -> impl IntoView {
     let verify = ServerAction::<VerifyResetCode>::new();
     let recover = ServerAction::<VerifyResetRecoveryCode>::new();
-    let with_recovery_code = RwSignal::new(false);
-    let code_input = NodeRef::<leptos::html::Input>::new();
-    refocus_after_error(verify, code_input);
     let moved_on =
         |result: Option<Result<(), AppError>>| matches!(result, Some(Ok(()) | Err(AppError::ResetLinkInvalid)));
     Effect::new(move |_| {
@@ -123,51 +119,15 @@ fn SecondFactorStep(email: String, challenge: ChallengeView, on_change: Callback
             on_change.run(());
         }
     });
-    let source = match challenge.method {
-        TwoFactorMethod::Sms => "Enter the six-digit code we text to your mobile phone.",
-        TwoFactorMethod::AuthenticatorApp => "Enter the six-digit code from your authenticator app.",
-        // Passkeys are not asked here yet: a recovery code answers.
-        TwoFactorMethod::Passkey => "Your account signs in with passkeys: enter one of your recovery codes.",
-    };
     // No code to type for an account on passkeys: its recovery codes answer.
-    let codes_only = challenge.method == TwoFactorMethod::Passkey;
+    let prompt = challenge.method.reset_prompt().map(|prompt| ViewFn::from(move || view! { <p>{prompt}</p> }));
     let text_me = challenge.sms.map(|sms| view! { <TextMeACode sms on_link_ended=on_change/> });
 
     view! {
         <h2 id="reset-step" tabindex="-1">"Confirm it's you"</h2>
         <ForAccount email/>
         <p>"Two-factor authentication is on for this account, so a new password needs your code too."</p>
-        <Show
-            when=move || codes_only || with_recovery_code.get()
-            fallback=move || view! {
-                <p>{source}</p>
-                <ActionForm action=verify>
-                    <CodeInput id="code" node_ref=code_input/>
-                    <FormError action=verify/>
-                    <button type="submit" class="primary" disabled=verify.pending()>"Verify"</button>
-                </ActionForm>
-                <p class="alternative">
-                    <button type="button" class="link" on:click=move |_| {
-                        with_recovery_code.set(true);
-                        focus_after_render("#recovery-code");
-                    }>
-                        "Use a recovery code"
-                    </button>
-                </p>
-            }
-        >
-            <p>"Enter one of the recovery codes you saved when you set up two-factor authentication."</p>
-            <ActionForm action=recover>
-                <RecoveryCodeInput/>
-                <FormError action=recover/>
-                <p class="actions">
-                    <button type="submit" class="primary" disabled=recover.pending()>"Verify"</button>
-                    {(!codes_only).then(|| view! {
-                        <button type="button" on:click=move |_| with_recovery_code.set(false)>"Back"</button>
-                    })}
-                </p>
-            </ActionForm>
-        </Show>
+        <SecondFactorForm code=verify recovery=recover prompt/>
         {text_me}
     }
 }

@@ -19,7 +19,7 @@ pub use failure::{reject, respond_with};
 pub use passkey_answers::{browser_answer, dialog_options, keep_visitor_token, visitor_token};
 pub use reset_link::{forget_reset_token, go_on_to, keep_reset_token, reset_token};
 pub use signed_in::{
-    ClientIp, SignedIn, awaiting_code, end_session, hand_over_session, remember_browser, requester, require_signed_in,
-    signed_in, start_code_session, start_session,
+    ClientIp, SessionStage, SignedIn, awaiting_code, end_session, hand_over_session, remember_browser, requester,
+    require_signed_in, session_from, signed_in, start_code_session, start_session,
 };
 pub use state::{AppState, state};

@@ -6,6 +6,7 @@ use http::header::{SET_COOKIE, USER_AGENT};
 use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use portal_core::CoreError;
 use portal_core::requester::Requester;
 use portal_core::sessions::SessionToken;
 pub use portal_core::sessions::SignedIn;
@@ -23,7 +24,7 @@ pub struct ClientIp(pub IpAddr);
 /// The account this request is signed in as, if any. The server's account guard
 /// puts it in the request's extensions, so a page render looks the session up once.
 pub async fn signed_in() -> Result<Option<SignedIn>, AppError> {
-    presented_session(Stage::SignedIn).await
+    presented_session(SessionStage::SignedIn).await
 }
 
 /// The signed-in account, or a 401 for a request with no live session.
@@ -33,7 +34,7 @@ pub async fn require_signed_in() -> Result<SignedIn, AppError> {
 
 /// The account whose sign-in waits for its second factor in this browser, if any.
 pub async fn awaiting_code() -> Result<Option<SignedIn>, AppError> {
-    presented_session(Stage::AwaitingCode).await
+    presented_session(SessionStage::AwaitingCode).await
 }
 
 /// Who sends this request: the client's address (which the server's layers put in
@@ -95,13 +96,33 @@ async fn end_presented_session(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
-/// How far the browser's session has got.
-enum Stage {
+/// How far the session a request presents must have got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionStage {
+    /// The password was right; the second factor is still to come.
     AwaitingCode,
     SignedIn,
 }
 
-async fn presented_session(stage: Stage) -> Result<Option<SignedIn>, AppError> {
+/// The live session the request's cookie (in `headers`) names at `stage`, if
+/// any: how the account guard and the server functions both find who asks.
+pub async fn session_from(
+    state: &AppState,
+    headers: &http::HeaderMap,
+    stage: SessionStage,
+) -> Result<Option<SignedIn>, CoreError> {
+    let Some(token) = state.cookies.session(headers) else {
+        return Ok(None);
+    };
+    let sessions = &state.portal.sessions;
+    let account = match stage {
+        SessionStage::SignedIn => sessions.resolve(&token).await?,
+        SessionStage::AwaitingCode => sessions.resolve_awaiting_code(&token).await?,
+    };
+    Ok(account.map(|account| SignedIn { token, account }))
+}
+
+async fn presented_session(stage: SessionStage) -> Result<Option<SignedIn>, AppError> {
     let found = find_presented_session(stage).await?;
     if let Some(found) = &found {
         // The request's log lines name the account (its id, nothing else of it).
@@ -110,22 +131,17 @@ async fn presented_session(stage: Stage) -> Result<Option<SignedIn>, AppError> {
     Ok(found)
 }
 
-async fn find_presented_session(stage: Stage) -> Result<Option<SignedIn>, AppError> {
-    if let Stage::SignedIn = stage
-        && let Some(known) = use_context::<Parts>().and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
+async fn find_presented_session(stage: SessionStage) -> Result<Option<SignedIn>, AppError> {
+    let Some(parts) = use_context::<Parts>() else {
+        return Ok(None);
+    };
+    // The account guard found it already for the page being rendered.
+    if let SessionStage::SignedIn = stage
+        && let Some(known) = parts.extensions.get::<SignedIn>().cloned()
     {
         return Ok(Some(known));
     }
-    let state = state()?;
-    let Some(token) = presented_token(&state) else {
-        return Ok(None);
-    };
-    let sessions = &state.portal.sessions;
-    let account = match stage {
-        Stage::SignedIn => sessions.resolve(&token).await?,
-        Stage::AwaitingCode => sessions.resolve_awaiting_code(&token).await?,
-    };
-    Ok(account.map(|account| SignedIn { token, account }))
+    Ok(session_from(&state()?, &parts.headers, stage).await?)
 }
 
 fn presented_token(state: &AppState) -> Option<SessionToken> {

@@ -1,15 +1,14 @@
 //! Account pages are for signed-in customers: a visitor loading one is sent to sign
 //! in, with the page to come back to. The sign-in page is for visitors: it is sent
-//! without the client (`app::pages::needs_client`), whose user menu a customer
+//! without the client (`app::routes::needs_client`), whose user menu a customer
 //! needs, so a signed-in customer is sent on to its `next`, as signing in would.
 //! Decided here, before anything renders, so a page never starts streaming to
 //! someone who may not see it. The page router
 //! resolves `.` and `..` segments after this check, so a path with one is refused
 //! here (browsers resolve them before sending), and every method is checked.
 
-use app::functions::auth::safe_next;
-use app::pages::{SIGN_IN_PAGE, has_dot_segment};
-use app::ssr::{AppState, SignedIn};
+use app::routes::{self, has_dot_segment, is_account_page, safe_next, sign_in_path};
+use app::ssr::{AppState, SessionStage, SignedIn, session_from};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
@@ -20,8 +19,8 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     if has_dot_segment(path) {
         return StatusCode::BAD_REQUEST.into_response();
     }
-    let is_account_page = path == "/account" || path.starts_with("/account/");
-    if !is_account_page && path != SIGN_IN_PAGE {
+    let is_account_page = is_account_page(path);
+    if !is_account_page && path != routes::SIGN_IN {
         return next.run(request).await;
     }
     let signed_in = match signed_in(&state, request.headers()).await {
@@ -36,8 +35,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         }
         (None, true) => {
             let wanted = request.uri().path_and_query().map_or(path, |p| p.as_str());
-            let encoded: String = url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect();
-            see_other(&format!("{SIGN_IN_PAGE}?next={encoded}"))
+            see_other(&sign_in_path(Some(wanted)))
         }
         (Some(_), false) => see_other(&safe_next(next_page(request.uri().query()).as_deref())),
         (None, false) => next.run(request).await,
@@ -46,14 +44,10 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
 
 /// Who the request's session cookie signs in, if anyone.
 async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, Response> {
-    let Some(token) = state.cookies.session(headers) else { return Ok(None) };
-    match state.portal.sessions.resolve(&token).await {
-        Ok(account) => Ok(account.map(|account| SignedIn { token, account })),
-        Err(error) => {
-            tracing::error!(%error, "cannot resolve the session");
-            Err(StatusCode::SERVICE_UNAVAILABLE.into_response())
-        }
-    }
+    session_from(state, headers, SessionStage::SignedIn).await.map_err(|error| {
+        tracing::error!(%error, "cannot resolve the session");
+        StatusCode::SERVICE_UNAVAILABLE.into_response()
+    })
 }
 
 /// The sign-in page's `next`, decoded.

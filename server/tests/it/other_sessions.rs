@@ -75,6 +75,6 @@ async fn signed_in_elsewhere(app: &TestApp) -> Browser {
 async fn assert_sent_to_sign_in(app: &TestApp, browser: &Browser) {
     let page = app.get_in(browser, "/account/security").await;
     assert_eq!(page.status(), 303);
-    assert_eq!(page.headers()["location"], "/login?next=%2Faccount%2Fsecurity");
+    assert_eq!(page.headers()["location"], "/login?next=/account/security");
     assert!(!app.is_signed_in(browser).await);
 }

@@ -23,7 +23,7 @@ on_each_database!(
 impl TestApp {
     /// The sign-in form as a browser posts it by itself, from `/login?next=<next>`.
     async fn post_sign_in_form(&self, browser: &Browser, email: &str, password: &str, next: &str) -> reqwest::Response {
-        let page = format!("/login?next={}", app::pages::encode_query(next));
+        let page = format!("/login?next={}", app::routes::encode_query(next));
         self.post_sign_in_form_on(&page, browser, email, password, next).await
     }
 
@@ -57,7 +57,7 @@ fn location(response: &reqwest::Response) -> String {
 
 /// A link to `path` that carries `failure` as the failure of `server_fn`'s form.
 fn with_failure(path: &str, server_fn: &str, failure: &str) -> String {
-    format!("{path}&__path={}&__err={}", app::pages::encode_query(server_fn), URL_SAFE.encode(failure))
+    format!("{path}&__path={}&__err={}", app::routes::encode_query(server_fn), URL_SAFE.encode(failure))
 }
 
 async fn the_sign_in_page_comes_without_the_client(app: TestApp) {

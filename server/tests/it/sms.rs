@@ -178,7 +178,7 @@ async fn codes_are_never_stored_in_clear(app: TestApp) {
     app.twilio.set_down(true);
     app.sign_in_awaiting_code("ana@example.com").await;
     let row = sms_code::Entity::find().one(&app.portal.db).await.unwrap().unwrap();
-    let waiting = sms_outbox(&app).await.pop().unwrap();
+    let waiting = first_attempt_made(&app).await;
     app.twilio.set_down(false);
     app.retry_now();
     let code = app.twilio.next_code(PHONE).await;
@@ -364,7 +364,7 @@ impl TestApp {
     }
 
     /// Moves the portal's clock past a failed text's first retry, and tells the
-    /// outbox to look at once.
+    /// outbox to look at once. Call it once the first attempt was made.
     fn retry_now(&self) {
         self.wait(Duration::from_secs(2));
         self.portal.outbox.wake();

@@ -152,6 +152,6 @@ async fn other_handle(app: &TestApp, browser: &Browser) -> String {
 async fn assert_sent_to_sign_in(app: &TestApp, browser: &Browser) {
     let page = app.get_in(browser, "/account/security").await;
     assert_eq!(page.status(), 303);
-    assert_eq!(page.headers()["location"], "/login?next=%2Faccount%2Fsecurity");
+    assert_eq!(page.headers()["location"], "/login?next=/account/security");
     assert!(!app.is_signed_in(browser).await);
 }

@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use super::CreatePasskey;
 use crate::components::{FormError, focus_after_render};
 use crate::functions::passkeys::{PasskeyView, RemovePasskey, RenamePasskey, passkeys_list};
-use crate::functions::two_factor::{ConfirmPassword, TwoFactorMethod};
+use crate::functions::two_factor::ConfirmPassword;
+use crate::method::TwoFactorMethod;
 
 /// What the form under the list is doing.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::functions::two_factor::RecoveryCodesView;
-use crate::pages::encode_query;
+use crate::routes::encode_query;
 
 const FILE_NAME: &str = "customer-portal-recovery-codes.txt";
 const COPIED: &str = "Copied to the clipboard.";

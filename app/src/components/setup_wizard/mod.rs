@@ -11,33 +11,92 @@ use leptos::prelude::*;
 use self::phone_step::PhoneStep;
 use self::qr_modal::QrModal;
 use crate::components::{CreatePasskey, FormError, SaveRecoveryCodes, focus_after_render};
+use crate::functions::passkeys::PasskeySetupDone;
 use crate::functions::two_factor::{
-    BeginTotpSetup, ConfirmPassword, ConfirmSmsSetup, ConfirmTotpSetup, RecoveryCodesView, TwoFactorMethod,
+    BeginTotpSetup, ConfirmPassword, ConfirmSmsSetup, ConfirmTotpSetup, RecoveryCodesView, TotpSetupView,
 };
+use crate::method::TwoFactorMethod;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// Where the wizard is, and what it knows there.
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Step {
     SelectMethod,
-    VerifyIdentity,
-    /// "Sync Authenticator", "Verify Phone Number" for SMS, "Create Passkey".
-    Connect,
-    ConfirmActivation,
+    VerifyIdentity(TwoFactorMethod),
+    /// "Sync Authenticator" (with the app's QR code), "Verify Phone Number",
+    /// "Create Passkey".
+    Connect(Connecting),
+    /// Done: the recovery codes to save, then "Okay".
+    ConfirmActivation(TwoFactorMethod, Option<RecoveryCodesView>),
+}
+
+/// The method being connected, with what its step shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Connecting {
+    App(TotpSetupView),
+    Sms,
+    Passkey,
+}
+
+/// What moves the wizard on: a choice, or a server's answer.
+enum Moved {
+    Chose(TwoFactorMethod),
+    /// The password is right; for the app, with the secret to scan.
+    IdentityVerified(Option<TotpSetupView>),
+    /// The first code (or the passkey) is right: 2FA is on.
+    Activated(Option<RecoveryCodesView>),
 }
 
 impl Step {
-    fn label(self, method: Option<TwoFactorMethod>) -> &'static str {
+    /// The step after this one once `moved` happened: the wizard's order, in one
+    /// place. Anything that does not belong where the wizard is leaves it there.
+    fn after(self, moved: Moved) -> Self {
+        use TwoFactorMethod::{AuthenticatorApp, Passkey, Sms};
+        match (self, moved) {
+            (Self::SelectMethod, Moved::Chose(method)) => Self::VerifyIdentity(method),
+            (Self::VerifyIdentity(AuthenticatorApp), Moved::IdentityVerified(Some(setup))) => {
+                Self::Connect(Connecting::App(setup))
+            }
+            (Self::VerifyIdentity(Sms), Moved::IdentityVerified(_)) => Self::Connect(Connecting::Sms),
+            (Self::VerifyIdentity(Passkey), Moved::IdentityVerified(_)) => Self::Connect(Connecting::Passkey),
+            (Self::Connect(connecting), Moved::Activated(codes)) => Self::ConfirmActivation(connecting.method(), codes),
+            (step, _) => step,
+        }
+    }
+
+    fn method(&self) -> Option<TwoFactorMethod> {
         match self {
-            Self::SelectMethod => "Select Method",
-            Self::VerifyIdentity => "Verify Identity",
-            Self::Connect if method == Some(TwoFactorMethod::Sms) => "Verify Phone Number",
-            Self::Connect if method == Some(TwoFactorMethod::Passkey) => "Create Passkey",
-            Self::Connect => "Sync Authenticator",
-            Self::ConfirmActivation => "Confirm Activation",
+            Self::SelectMethod => None,
+            Self::VerifyIdentity(method) | Self::ConfirmActivation(method, _) => Some(*method),
+            Self::Connect(connecting) => Some(connecting.method()),
+        }
+    }
+
+    /// Its place in the progress indicator.
+    fn position(&self) -> usize {
+        match self {
+            Self::SelectMethod => 0,
+            Self::VerifyIdentity(_) => 1,
+            Self::Connect(_) => 2,
+            Self::ConfirmActivation(..) => 3,
         }
     }
 }
 
-const STEPS: [Step; 4] = [Step::SelectMethod, Step::VerifyIdentity, Step::Connect, Step::ConfirmActivation];
+impl Connecting {
+    fn method(&self) -> TwoFactorMethod {
+        match self {
+            Self::App(_) => TwoFactorMethod::AuthenticatorApp,
+            Self::Sms => TwoFactorMethod::Sms,
+            Self::Passkey => TwoFactorMethod::Passkey,
+        }
+    }
+}
+
+/// The progress indicator's labels; the third names the method's own step.
+fn progress_labels(method: Option<TwoFactorMethod>) -> [&'static str; 4] {
+    let connect = method.map_or(TwoFactorMethod::AuthenticatorApp.connect_step(), TwoFactorMethod::connect_step);
+    ["Select Method", "Verify Identity", connect, "Confirm Activation"]
+}
 
 /// "Setup Two-Factor Authentication", downloaded when a customer first opens it.
 /// An account sets 2FA up once or twice in its life, so the wizard and its QR
@@ -73,78 +132,63 @@ fn Wizard(
     /// The customer left the wizard before the end.
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let method = RwSignal::new(preset);
-    let step = RwSignal::new(if preset.is_some() { Step::VerifyIdentity } else { Step::SelectMethod });
+    let step = RwSignal::new(preset.map_or(Step::SelectMethod, Step::VerifyIdentity));
+    let advance = move |moved: Moved| step.update(|step| *step = step.clone().after(moved));
     let confirm_password = ServerAction::<ConfirmPassword>::new();
     let begin = ServerAction::<BeginTotpSetup>::new();
     let confirm_code = ServerAction::<ConfirmTotpSetup>::new();
     let confirm_sms = ServerAction::<ConfirmSmsSetup>::new();
 
-    // Password accepted: on to the app's secret or the phone number; a code accepted: done.
+    // The servers' answers, as what moves the wizard on. The app's password step
+    // goes on to its secret before the wizard moves.
     Effect::new(move |_| {
         if let Some(Ok(())) = confirm_password.value().get() {
-            match method.get_untracked() {
-                Some(TwoFactorMethod::Sms | TwoFactorMethod::Passkey) => step.set(Step::Connect),
-                _ => {
+            match step.with_untracked(Step::method) {
+                Some(TwoFactorMethod::AuthenticatorApp) => {
                     begin.dispatch(BeginTotpSetup {});
                 }
+                _ => advance(Moved::IdentityVerified(None)),
             }
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(_)) = begin.value().get() {
-            step.set(Step::Connect);
+        if let Some(Ok(setup)) = begin.value().get() {
+            advance(Moved::IdentityVerified(Some(setup)));
         }
     });
-    // A code accepted: 2FA is on, and its recovery codes are to be saved.
-    let recovery_codes = RwSignal::new(None::<RecoveryCodesView>);
     Effect::new(move |_| {
         if let (Some(Ok(codes)), _) | (_, Some(Ok(codes))) = (confirm_code.value().get(), confirm_sms.value().get()) {
-            recovery_codes.set(Some(codes));
-            step.set(Step::ConfirmActivation);
+            advance(Moved::Activated(Some(codes)));
         }
     });
-    let passkey_created = Callback::new(move |done: crate::functions::passkeys::PasskeySetupDone| {
-        recovery_codes.set(done.recovery_codes);
-        step.set(Step::ConfirmActivation);
-    });
-    let choose = move |chosen| {
-        method.set(Some(chosen));
-        step.set(Step::VerifyIdentity);
-    };
+    let passkey_created = Callback::new(move |done: PasskeySetupDone| advance(Moved::Activated(done.recovery_codes)));
     let cancel = move |_| on_cancel.run(());
     // Each step's heading takes focus as the step appears, so a screen reader says
     // where the customer now is; the QR code's dialog puts focus in itself.
     Effect::new(move |_| {
-        let in_dialog = step.get() == Step::Connect && method.get() == Some(TwoFactorMethod::AuthenticatorApp);
-        if !in_dialog {
+        if !step.with(|step| matches!(step, Step::Connect(Connecting::App(_)))) {
             focus_after_render(".wizard h4");
         }
     });
 
-    let body = move || {
-        match (step.get(), method.get()) {
-        (Step::SelectMethod, _) => view! {
+    let body = move || match step.get() {
+        Step::SelectMethod => view! {
             <h4 tabindex="-1">"Select Method"</h4>
             <p>"Choose how you want to confirm it's you when you sign in."</p>
             <div class="methods">
-                <button type="button" class="method" on:click=move |_| choose(TwoFactorMethod::AuthenticatorApp)>
-                    <strong>"Authenticator App"</strong>
-                    <span>"Google Authenticator, Authy or a similar app"</span>
-                </button>
-                <button type="button" class="method" on:click=move |_| choose(TwoFactorMethod::Sms)>
-                    <strong>"SMS"</strong>
-                    <span>"A text message to your mobile phone"</span>
-                </button>
-                <button type="button" class="method" on:click=move |_| choose(TwoFactorMethod::Passkey)>
-                    <strong>"Passkey or security key"</strong>
-                    <span>"Touch ID, Windows Hello, your phone or a USB key: nothing to type, and it cannot be phished"</span>
-                </button>
+                {TwoFactorMethod::ALL
+                    .map(|method| view! {
+                        <button type="button" class="method" on:click=move |_| advance(Moved::Chose(method))>
+                            <strong>{method.label()}</strong>
+                            <span>{method.hint()}</span>
+                        </button>
+                    })
+                    .collect_view()}
             </div>
             <p class="actions"><button type="button" on:click=cancel>"Cancel"</button></p>
         }
         .into_any(),
-        (Step::VerifyIdentity, _) => view! {
+        Step::VerifyIdentity(_) => view! {
             <h4 tabindex="-1">"Verify Identity"</h4>
             <p>"Key in your account password to authorize this security change."</p>
             <ActionForm action=confirm_password>
@@ -159,61 +203,83 @@ fn Wizard(
             </ActionForm>
         }
         .into_any(),
-        (Step::Connect, Some(TwoFactorMethod::Sms)) => view! {
+        Step::Connect(Connecting::App(setup)) => view! {
+            <h4 tabindex="-1">"Sync Authenticator"</h4>
+            <QrModal setup confirm=confirm_code on_cancel/>
+        }
+        .into_any(),
+        Step::Connect(Connecting::Sms) => view! {
             <h4 tabindex="-1">"Verify Phone Number"</h4>
             <PhoneStep confirm=confirm_sms on_cancel/>
         }
         .into_any(),
-        (Step::Connect, Some(TwoFactorMethod::Passkey)) => view! {
+        Step::Connect(Connecting::Passkey) => view! {
             <h4 tabindex="-1">"Create Passkey"</h4>
             <CreatePasskey beside=false on_created=passkey_created on_cancel/>
         }
         .into_any(),
-        (Step::Connect, _) => match begin.value().get() {
-            Some(Ok(setup)) => view! {
-                <h4 tabindex="-1">"Sync Authenticator"</h4>
-                <QrModal setup confirm=confirm_code on_cancel/>
-            }
-            .into_any(),
-            _ => ().into_any(),
-        },
-        (Step::ConfirmActivation, chosen) => {
-            let chosen = chosen.unwrap_or(TwoFactorMethod::AuthenticatorApp);
-            let verified = match chosen {
-                TwoFactorMethod::AuthenticatorApp => {
-                    "Your authenticator app is verified. Save your recovery codes, then click Okay to finish."
-                }
-                TwoFactorMethod::Sms => {
-                    "Your mobile number is verified. Save your recovery codes, then click Okay to finish."
-                }
-                TwoFactorMethod::Passkey => "Your passkey is ready. Save your recovery codes, then click Okay to finish.",
-            };
-            let on_saved = Callback::new(move |()| on_done.run(chosen));
+        Step::ConfirmActivation(method, codes) => {
+            let on_saved = Callback::new(move |()| on_done.run(method));
             view! {
                 <h4 tabindex="-1">"Confirm Activation"</h4>
-                <p>{verified}</p>
-                {move || recovery_codes.get().map(|codes| view! { <SaveRecoveryCodes codes on_done=on_saved/> })}
+                <p>{method.connected()}</p>
+                {codes.map(|codes| view! { <SaveRecoveryCodes codes on_done=on_saved/> })}
             }
             .into_any()
         }
-    }
     };
 
     view! {
         <section class="wizard" aria-labelledby="wizard-title">
             <h3 id="wizard-title">"Setup Two-Factor Authentication"</h3>
             <ol class="wizard-steps">
-                {STEPS
-                    .into_iter()
-                    .map(|this| view! {
-                        <li
-                            aria-current=move || (step.get() == this).then_some("step")
-                            class=move || { if step.get() > this { "done" } else { "" } }
-                        >{move || this.label(method.get())}</li>
-                    })
-                    .collect_view()}
+                {move || {
+                    let (at, method) = step.with(|step| (step.position(), step.method()));
+                    progress_labels(method)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(position, label)| view! {
+                            <li
+                                aria-current=(position == at).then_some("step")
+                                class=if position < at { "done" } else { "" }
+                            >{label}</li>
+                        })
+                        .collect_view()
+                }}
             </ol>
             {body}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup() -> TotpSetupView {
+        TotpSetupView { qr_code: "data:".into(), setup_key: "ABCD".into() }
+    }
+
+    #[test]
+    fn the_wizard_goes_through_its_steps_in_order_and_ignores_what_does_not_belong() {
+        let chosen = Step::SelectMethod.after(Moved::Chose(TwoFactorMethod::AuthenticatorApp));
+        assert_eq!(chosen, Step::VerifyIdentity(TwoFactorMethod::AuthenticatorApp));
+        assert_eq!(chosen.clone().after(Moved::IdentityVerified(None)), chosen, "the app needs its secret first");
+        let connecting = chosen.after(Moved::IdentityVerified(Some(setup())));
+        assert_eq!(connecting, Step::Connect(Connecting::App(setup())));
+        let done = connecting.after(Moved::Activated(None));
+        assert_eq!(done, Step::ConfirmActivation(TwoFactorMethod::AuthenticatorApp, None));
+        assert_eq!(done.clone().after(Moved::Chose(TwoFactorMethod::Sms)), done, "a late click changes nothing");
+
+        let sms = Step::VerifyIdentity(TwoFactorMethod::Sms).after(Moved::IdentityVerified(None));
+        assert_eq!(sms, Step::Connect(Connecting::Sms));
+        assert_eq!(Step::SelectMethod.after(Moved::Activated(None)), Step::SelectMethod);
+    }
+
+    #[test]
+    fn the_third_step_is_named_for_the_method() {
+        assert_eq!(progress_labels(None)[2], "Sync Authenticator");
+        assert_eq!(progress_labels(Some(TwoFactorMethod::Sms))[2], "Verify Phone Number");
+        assert_eq!(progress_labels(Some(TwoFactorMethod::Passkey))[2], "Create Passkey");
     }
 }

@@ -6,7 +6,7 @@ use crate::error::AppError;
 /// answer as JSON. Counted and checked as a code is; only a right one signs in.
 #[server(endpoint = "finish_passkey_sign_in")]
 pub async fn finish_passkey_sign_in(credential: String, next: Option<String>) -> Result<(), AppError> {
-    use super::safe_next;
+    use crate::routes::safe_next;
     use crate::ssr::{awaiting_code, browser_answer, hand_over_session, reject, requester, state};
 
     let answer = browser_answer(&credential)?;

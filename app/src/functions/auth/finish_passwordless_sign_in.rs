@@ -8,7 +8,7 @@ use crate::error::AppError;
 pub async fn finish_passwordless_sign_in(credential: String, next: Option<String>) -> Result<(), AppError> {
     use portal_core::sign_ins::Arrival;
 
-    use super::safe_next;
+    use crate::routes::safe_next;
     use crate::ssr::{browser_answer, reject, requester, start_session, state, visitor_token};
 
     let answer = browser_answer(&credential)?;

@@ -21,7 +21,7 @@ pub use finish_passkey_sign_in::{FinishPasskeySignIn, finish_passkey_sign_in};
 pub use finish_passwordless_sign_in::{FinishPasswordlessSignIn, finish_passwordless_sign_in};
 pub use register::{Register, register};
 pub use resend_sign_in_code::{ResendSignInCode, resend_sign_in_code};
-pub use sign_in::{SignIn, safe_next, sign_in};
+pub use sign_in::{SignIn, sign_in};
 pub use sign_in_challenge::{ChallengeView, SignInChallenge, sign_in_challenge};
 pub use sign_in_with_recovery_code::{SignInWithRecoveryCode, sign_in_with_recovery_code};
 pub use sign_out::{SignOut, sign_out};

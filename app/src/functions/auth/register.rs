@@ -11,6 +11,6 @@ pub async fn register(name: String, email: String, password: String) -> Result<(
     let account = state.portal.accounts.register(&name, &email, Password::new(password)).await?;
     crate::ssr::start_session(&state, &account, portal_core::sign_ins::Arrival::Registration).await?;
     tracing::info!(account = account.id, "account registered");
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect(crate::routes::MY_ACCOUNT);
     Ok(())
 }

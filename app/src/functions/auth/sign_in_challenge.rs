@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::functions::two_factor::{SmsStatusView, TwoFactorMethod};
+use crate::functions::two_factor::SmsStatusView;
+use crate::method::TwoFactorMethod;
 
 /// What the code page asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use crate::error::AppError;
 /// saved at setup. It signs in once; guesses count with wrong codes.
 #[server(endpoint = "sign_in_with_recovery_code")]
 pub async fn sign_in_with_recovery_code(recovery_code: String, next: Option<String>) -> Result<(), AppError> {
-    use super::safe_next;
+    use crate::routes::safe_next;
     use crate::ssr::{awaiting_code, hand_over_session, reject, requester, state};
 
     let state = state()?;

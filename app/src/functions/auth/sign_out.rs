@@ -7,6 +7,6 @@ use crate::error::AppError;
 pub async fn sign_out() -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     crate::ssr::end_session(&state).await?;
-    leptos_axum::redirect("/login");
+    leptos_axum::redirect(crate::routes::SIGN_IN);
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::error::AppError;
 /// right does the browser get a signed-in session (with a new id).
 #[server(endpoint = "verify_sign_in_code")]
 pub async fn verify_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
-    use super::safe_next;
+    use crate::routes::safe_next;
     use crate::ssr::{awaiting_code, hand_over_session, reject, requester, state};
 
     let state = state()?;

@@ -13,8 +13,6 @@ use crate::error::AppError;
 #[server(prefix = "/password", endpoint = "reset-link", input = GetUrl)]
 pub async fn open_password_reset(token: Option<String>) -> Result<(), AppError> {
     use portal_core::password_reset::ResetToken;
-    /// The page that carries on (`ResetPasswordPage`).
-    const RESET_PAGE: &str = "/password/reset";
 
     let state = crate::ssr::state()?;
     let opened = token.as_deref().and_then(ResetToken::parse);
@@ -29,6 +27,6 @@ pub async fn open_password_reset(token: Option<String>) -> Result<(), AppError> 
     if let Some(token) = opened.filter(|_| live) {
         crate::ssr::keep_reset_token(&state, &token);
     }
-    crate::ssr::go_on_to(RESET_PAGE);
+    crate::ssr::go_on_to(crate::routes::RESET_PASSWORD);
     Ok(())
 }

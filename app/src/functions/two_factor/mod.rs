@@ -21,4 +21,4 @@ pub use confirm_totp_setup::{ConfirmTotpSetup, confirm_totp_setup};
 pub use disable_two_factor::{DisableTwoFactor, disable_two_factor};
 pub use recovery_codes_view::RecoveryCodesView;
 pub use regenerate_recovery_codes::{RegenerateRecoveryCodes, regenerate_recovery_codes};
-pub use two_factor_status::{TwoFactorMethod, TwoFactorState, TwoFactorStatus, two_factor_status};
+pub use two_factor_status::{TwoFactorState, TwoFactorStatus, two_factor_status};

@@ -2,45 +2,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-
-/// A second factor, as the pages name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TwoFactorMethod {
-    AuthenticatorApp,
-    Sms,
-    Passkey,
-}
-
-impl TwoFactorMethod {
-    /// The seeds' words: "Authenticator App", "SMS".
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::AuthenticatorApp => "Authenticator App",
-            Self::Sms => "SMS",
-            Self::Passkey => "Passkey or security key",
-        }
-    }
-
-    /// The methods to switch to from this one.
-    pub fn others(self) -> [Self; 2] {
-        match self {
-            Self::AuthenticatorApp => [Self::Sms, Self::Passkey],
-            Self::Sms => [Self::AuthenticatorApp, Self::Passkey],
-            Self::Passkey => [Self::AuthenticatorApp, Self::Sms],
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<portal_core::vocabulary::Method> for TwoFactorMethod {
-    fn from(method: portal_core::vocabulary::Method) -> Self {
-        match method {
-            portal_core::vocabulary::Method::AuthenticatorApp => Self::AuthenticatorApp,
-            portal_core::vocabulary::Method::Sms => Self::Sms,
-            portal_core::vocabulary::Method::Passkey => Self::Passkey,
-        }
-    }
-}
+use crate::method::TwoFactorMethod;
 
 /// Whether 2FA is on, and with what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

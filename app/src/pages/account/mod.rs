@@ -12,11 +12,12 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
 use crate::auth::use_auth;
+use crate::routes;
 
 /// What the tabs say after a change that emails the customer.
 const CONFIRMATION_SENT: &str = "We have sent a confirmation email to your registered address.";
 
-const TABS: [(&str, &str); 2] = [("Profile", "/account"), ("Account Security", "/account/security")];
+const TABS: [(&str, &str); 2] = [("Profile", routes::MY_ACCOUNT), ("Account Security", routes::ACCOUNT_SECURITY)];
 
 /// The frame of "My Account": its heading and tabs around the selected tab. A
 /// visitor is sent to sign in and brought back here afterwards (the server does
@@ -57,15 +58,10 @@ fn SendVisitorsToSignIn() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let signed_in = matches!(auth.account.await, Ok(Some(_)));
-                (!signed_in).then(|| view! { <Redirect path=sign_in_path(&location.pathname.get())/> })
+                (!signed_in).then(|| view! { <Redirect path=routes::sign_in_path(Some(&location.pathname.get()))/> })
             })}
         </Transition>
     }
-}
-
-/// `/login?next=<path>`.
-fn sign_in_path(next: &str) -> String {
-    format!("/login?next={}", super::encode_query(next))
 }
 
 lazy_route! {

@@ -4,7 +4,8 @@ use super::CONFIRMATION_SENT;
 use crate::components::{
     ManageTwoFactor, PasskeyList, RecoveryCodesPanel, SecurityActivity, SetupWizard, WhereSignedIn, focus_after_render,
 };
-use crate::functions::two_factor::{TwoFactorMethod, TwoFactorState, two_factor_status};
+use crate::functions::two_factor::{TwoFactorState, two_factor_status};
+use crate::method::TwoFactorMethod;
 
 /// What the tab shows below the status.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -62,8 +63,8 @@ pub fn AccountSecurityTab() -> impl IntoView {
                         recovery_codes_left,
                         recovery_codes_running_low,
                     }) => view! {
-                        <p class="status status-on">{status_line(method)}</p>
-                        <p>{codes_come_from(method, masked_phone.as_deref())}</p>
+                        <p class="status status-on">{method.status()}</p>
+                        <p>{method.every_sign_in(masked_phone.as_deref())}</p>
                         {move || match panel.get() {
                             Panel::Manage => view! {
                                 <ManageTwoFactor current=method on_disabled on_switch on_close/>
@@ -126,45 +127,10 @@ pub fn AccountSecurityTab() -> impl IntoView {
     }
 }
 
-fn status_line(method: TwoFactorMethod) -> &'static str {
-    match method {
-        TwoFactorMethod::AuthenticatorApp => "Two-factor authentication is on with the Authenticator App",
-        TwoFactorMethod::Sms => "Two-factor authentication is on with SMS",
-        TwoFactorMethod::Passkey => "Two-factor authentication is on with passkeys",
-    }
-}
-
-/// Where sign-in codes come from, as the status says it.
-fn codes_come_from(method: TwoFactorMethod, masked_phone: Option<&str>) -> String {
-    match method {
-        TwoFactorMethod::AuthenticatorApp => {
-            "Every sign-in asks for the six-digit code from your authenticator app.".to_owned()
-        }
-        TwoFactorMethod::Sms => format!(
-            "Every sign-in asks for the six-digit code we send by SMS to {}.",
-            masked_phone.unwrap_or("your mobile phone")
-        ),
-        TwoFactorMethod::Passkey => "Every sign-in asks for one of your passkeys.".to_owned(),
-    }
-}
-
 /// The success message once `method` is on: turned on, or switched to.
 fn enabled_notice(method: TwoFactorMethod, switched: bool) -> String {
-    let asks = match method {
-        TwoFactorMethod::AuthenticatorApp => "the six-digit code from your authenticator app",
-        TwoFactorMethod::Sms => "the six-digit code we send to your mobile phone by SMS",
-        TwoFactorMethod::Passkey => "your passkey",
-    };
-    let what = if switched {
-        match method {
-            TwoFactorMethod::AuthenticatorApp => "Your security method has been updated to TOTP (Authenticator App).",
-            TwoFactorMethod::Sms => "Your security method has been updated to SMS.",
-            TwoFactorMethod::Passkey => "Your security method has been updated to Passkey.",
-        }
-    } else {
-        "Two-factor authentication is now on."
-    };
-    format!("{what} From now on, every sign-in asks for {asks}. {CONFIRMATION_SENT}")
+    let what = if switched { method.updated_to() } else { "Two-factor authentication is now on." };
+    format!("{what} From now on, every sign-in asks for {}. {CONFIRMATION_SENT}", method.asked_for())
 }
 
 lazy_route! {
