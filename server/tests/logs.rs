@@ -5,6 +5,7 @@
 
 mod support;
 
+use reqwest::StatusCode;
 use support::sms::PHONE;
 use support::{Backend, PASSWORD, TestApp, session_cookie};
 
@@ -19,13 +20,13 @@ async fn json_logs_name_each_request_and_hold_no_secret() {
     let awaiting = session_cookie(response.headers()).unwrap();
     let code = app.twilio.next_code(PHONE).await;
     let signed_in = app.verify_sign_in_code(&awaiting, &code).await;
-    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.status(), StatusCode::OK);
     let request_id = signed_in.headers()["x-request-id"].to_str().unwrap().to_owned();
     let signed_in = session_cookie(signed_in.headers()).unwrap();
     let account = app.account_id("ana@example.com").await;
-    assert_eq!(app.get("/healthz", None).await.status(), 200);
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
     let page = app.get("/account/security", Some(&signed_in)).await;
-    assert_eq!(page.status(), 200);
+    assert_eq!(page.status(), StatusCode::OK);
     let page_request_id = page.headers()["x-request-id"].to_str().unwrap().to_owned();
     app.smtp.wait_for_subject("Two-factor authentication is on").await;
 

@@ -5,6 +5,7 @@
 
 mod support;
 
+use reqwest::StatusCode;
 use support::{Backend, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -19,7 +20,7 @@ async fn warnings_name_their_request_when_only_warnings_are_logged() {
         .send()
         .await
         .unwrap();
-    assert_eq!(refused.status(), 403);
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let id = refused.headers()["x-request-id"].to_str().unwrap().to_owned();
 
     let (logs, lines) = (captured.text(), captured.lines());

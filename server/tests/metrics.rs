@@ -4,6 +4,7 @@
 
 mod support;
 
+use reqwest::StatusCode;
 use support::browser::Browser;
 use support::passkeys::Device;
 use support::{Backend, PASSWORD, TestApp};
@@ -14,17 +15,17 @@ async fn metrics_count_requests_and_outcomes_and_name_no_customer() {
     let metrics_url = format!("http://{}/metrics", listener.local_addr().unwrap());
     server::metrics::serve(listener).unwrap();
     let app = TestApp::start(Backend::Sqlite).await.unwrap();
-    assert_eq!(app.get("/metrics", None).await.status(), 404, "only on the metrics listener");
-    assert_eq!(app.get("/healthz", None).await.status(), 200);
+    assert_eq!(app.get("/metrics", None).await.status(), StatusCode::NOT_FOUND, "only on the metrics listener");
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
 
     app.register("ana@example.com").await;
-    assert_eq!(app.sign_in("ana@example.com", "not the password").await.status(), 401);
-    assert_eq!(app.sign_in("ana@example.com", PASSWORD).await.status(), 200);
-    assert_eq!(app.get("/no/such/page/for-ana@example.com", None).await.status(), 404);
+    assert_eq!(app.sign_in("ana@example.com", "not the password").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.sign_in("ana@example.com", PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(app.get("/no/such/page/for-ana@example.com", None).await.status(), StatusCode::NOT_FOUND);
     app.smtp.wait_for_subject("New sign-in to your account").await;
     let mut device = Device::new();
     app.register_with_passkey("bea@example.com", &mut device, true).await;
-    assert_eq!(app.sign_in_passwordless(&Browser::new(), &mut device).await.status(), 200);
+    assert_eq!(app.sign_in_passwordless(&Browser::new(), &mut device).await.status(), StatusCode::OK);
 
     let mut text = String::new();
     // The outbox reports its depth at each pass: wait for the one after the email.

@@ -3,6 +3,9 @@
 
 use crate::support;
 
+use app::error::AppError;
+use reqwest::StatusCode;
+
 use sea_orm::EntityTrait as _;
 use support::{PASSWORD, TestApp, session_cookie, set_cookie_header};
 
@@ -33,7 +36,7 @@ on_each_database!(
 async fn registering_signs_the_new_account_in(app: TestApp) {
     let session = app.register("ana@example.com").await;
     assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"));
-    assert_eq!(app.get("/account/security", Some(&session)).await.status(), 200);
+    assert_eq!(app.get("/account/security", Some(&session)).await.status(), StatusCode::OK);
 }
 
 async fn a_taken_email_is_refused(app: TestApp) {
@@ -41,9 +44,9 @@ async fn a_taken_email_is_refused(app: TestApp) {
     let again = app
         .post("/api/register", &[("name", "Imposter"), ("email", " ANA@example.com "), ("password", PASSWORD)], None)
         .await;
-    assert_eq!(again.status(), 409);
+    assert_eq!(again.status(), StatusCode::CONFLICT);
     assert!(session_cookie(again.headers()).is_none());
-    assert!(again.text().await.unwrap().contains("EmailTaken"));
+    assert_eq!(support::refusal(again).await, AppError::EmailTaken);
 }
 
 async fn weak_passwords_are_refused_with_a_reason(app: TestApp) {
@@ -51,18 +54,22 @@ async fn weak_passwords_are_refused_with_a_reason(app: TestApp) {
         let response = app
             .post("/api/register", &[("name", "Ana"), ("email", "ana@example.com"), ("password", password)], None)
             .await;
-        assert_eq!(response.status(), 422, "{password}");
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{password}");
         let body = response.text().await.unwrap();
         assert!(body.contains(reason), "{password}: {body}");
     }
-    assert_eq!(app.sign_in("ana@example.com", "password123").await.status(), 401, "no account was created");
+    assert_eq!(
+        app.sign_in("ana@example.com", "password123").await.status(),
+        StatusCode::UNAUTHORIZED,
+        "no account was created"
+    );
 }
 
 async fn signing_in_starts_a_new_session(app: TestApp) {
     let registered = app.register("ana@example.com").await;
     let response =
         app.post("/api/sign_in", &[("email", "Ana@Example.com"), ("password", PASSWORD)], Some(&registered)).await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["location"], "/account");
     let signed_in = session_cookie(response.headers()).expect("a session cookie");
     assert_ne!(signed_in, registered, "the session id changes at sign-in");
@@ -73,7 +80,7 @@ async fn signing_in_starts_a_new_session(app: TestApp) {
 async fn a_wrong_password_is_refused(app: TestApp) {
     app.register("ana@example.com").await;
     let response = app.sign_in("ana@example.com", "tangerine orchestra 43").await;
-    assert_eq!(response.status(), 401);
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(session_cookie(response.headers()).is_none());
 }
 
@@ -94,13 +101,13 @@ async fn repeated_wrong_passwords_slow_sign_in_down_alike_for_every_email(app: T
         }
         assert_eq!(statuses, [401, 401, 401, 401, 429], "{email}");
         let waiting = app.sign_in(email, PASSWORD).await;
-        assert_eq!(waiting.status(), 429, "{email}: even the right password waits");
+        assert_eq!(waiting.status(), StatusCode::TOO_MANY_REQUESTS, "{email}: even the right password waits");
         assert!(waiting.headers().contains_key("retry-after"));
     }
     // Once the wait is over, the right password works and starts the count afresh.
     app.let_the_delay_pass().await;
-    assert_eq!(app.sign_in("ana@example.com", PASSWORD).await.status(), 200);
-    assert_eq!(app.sign_in("ana@example.com", "not the password").await.status(), 401);
+    assert_eq!(app.sign_in("ana@example.com", PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(app.sign_in("ana@example.com", "not the password").await.status(), StatusCode::UNAUTHORIZED);
 }
 
 async fn the_session_cookie_is_http_only_and_same_site(app: TestApp) {
@@ -134,21 +141,21 @@ async fn the_session_cookie_is_http_only_and_same_site(app: TestApp) {
 async fn signing_out_ends_the_session_on_the_server(app: TestApp) {
     let session = app.register("ana@example.com").await;
     let response = app.post("/api/sign_out", &[], Some(&session)).await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), StatusCode::OK);
     assert!(set_cookie_header(response.headers()).unwrap().contains("Max-Age=0"), "the browser is told to forget it");
     // A copy of the old cookie is worth nothing now.
     assert_eq!(app.signed_in_name(&session).await, None);
-    assert_eq!(app.get("/account", Some(&session)).await.status(), 303);
+    assert_eq!(app.get("/account", Some(&session)).await.status(), StatusCode::SEE_OTHER);
 }
 
 async fn account_pages_send_visitors_to_sign_in_and_back(app: TestApp) {
     for (path, next) in [("/account", "/account"), ("/account/security", "/account/security")] {
         let response = app.get(path, None).await;
-        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(response.headers()["location"], format!("/login?next={next}"));
     }
     let forged = "portal_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    assert_eq!(app.get("/account", Some(forged)).await.status(), 303);
+    assert_eq!(app.get("/account", Some(forged)).await.status(), StatusCode::SEE_OTHER);
 
     app.register("ana@example.com").await;
     let response = app
@@ -190,19 +197,19 @@ async fn a_cross_origin_post_is_refused(app: TestApp) {
             &[("email", "ana@example.com"), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!(response.status(), 403);
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(session_cookie(response.headers()).is_none());
 
     let session = app.register("bo@example.com").await;
     let response = app.client_post_with_cookie_from("https://evil.example", "/api/sign_out", &session).await;
-    assert_eq!(response.status(), 403);
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"), "still signed in");
 }
 
 async fn pages_carry_the_security_headers(app: TestApp) {
     let session = app.register("ana@example.com").await;
     let response = app.get("/account/security", Some(&session)).await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
     let csp = headers["content-security-policy"].to_str().unwrap().to_owned();
     for directive in ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "'wasm-unsafe-eval'"] {
@@ -223,11 +230,11 @@ async fn pages_carry_the_security_headers(app: TestApp) {
 
 async fn malformed_requests_are_bad_requests_not_server_errors(app: TestApp) {
     let missing_password = app.post("/api/sign_in", &[("email", "ana@example.com")], None).await;
-    assert_eq!(missing_password.status(), 400);
+    assert_eq!(missing_password.status(), StatusCode::BAD_REQUEST);
     let nothing = app.post("/api/register", &[], None).await;
-    assert_eq!(nothing.status(), 400);
+    assert_eq!(nothing.status(), StatusCode::BAD_REQUEST);
     let garbage_cookie = app.post("/api/current_account", &[], Some("portal_session=%%%; other=1")).await;
-    assert_eq!(garbage_cookie.status(), 200);
+    assert_eq!(garbage_cookie.status(), StatusCode::OK);
     assert_eq!(garbage_cookie.text().await.unwrap(), "null");
 }
 
@@ -243,13 +250,17 @@ async fn control_characters_in_any_field_are_refused_with_a_message(app: TestApp
     ];
     for (path, form) in forms {
         let response = app.post(path, form, Some(&session)).await;
-        assert_eq!(response.status(), 400, "{path} {form:?}");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path} {form:?}");
         let body = response.text().await.unwrap();
         assert!(body.contains("Fields cannot contain control characters"), "{path}: {body}");
     }
     let counted = portal_core::db::entities::failure_count::Entity::find().all(&app.portal.db).await.unwrap();
     assert!(counted.is_empty(), "no password was tried: {counted:?}");
-    assert_eq!(app.sign_in("bo@example.com", PASSWORD).await.status(), 401, "nothing was registered");
+    assert_eq!(
+        app.sign_in("bo@example.com", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "nothing was registered"
+    );
 }
 
 async fn huge_requests_are_refused(app: TestApp) {
@@ -257,7 +268,7 @@ async fn huge_requests_are_refused(app: TestApp) {
     // (a closed connection under it broke `fuzz.rs` now and then).
     let large = "a".repeat(100_000);
     let response = app.post("/api/sign_in", &[("email", &large), ("password", PASSWORD)], None).await;
-    assert_eq!(response.status(), 413);
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(response.headers().get("connection").is_none());
     assert!(response.text().await.unwrap().contains("too large"));
 }
@@ -278,12 +289,12 @@ async fn https_sites_are_https_only_and_take_requests_from_their_exact_origin(ap
         let response = https
             .client_post_from(origin, "/api/sign_in", &[("email", "ana@example.com"), ("password", PASSWORD)])
             .await;
-        assert_eq!(response.status(), 403, "{origin}");
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{origin}");
     }
 }
 
 async fn the_health_check_answers(app: TestApp) {
-    assert_eq!(app.get("/healthz", None).await.status(), 200);
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
 }
 
 impl TestApp {
@@ -316,13 +327,13 @@ async fn pages_arrive_whole(app: TestApp) {
 async fn an_unknown_address_is_a_page_not_found_that_knows_who_is_signed_in(app: TestApp) {
     let session = app.register("ana@example.com").await;
     let response = app.get("/no/such/page", Some(&session)).await;
-    assert_eq!(response.status(), 404);
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let page = response.text().await.unwrap();
     assert!(page.contains("Page not found"), "{page}");
     assert!(page.contains("Ana Lim"), "the header shows who is signed in: {page}");
 
     let response = app.get("/no/such/page", None).await;
-    assert_eq!(response.status(), 404);
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(response.text().await.unwrap().contains("Sign in"));
 }
 

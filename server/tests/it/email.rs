@@ -4,6 +4,8 @@
 
 use crate::support;
 
+use reqwest::StatusCode;
+
 use portal_core::db::entities::outbox_message;
 use portal_core::outbox::MailTransport;
 use sea_orm::EntityTrait as _;
@@ -32,7 +34,7 @@ async fn turning_the_app_on_and_off_sends_an_email_each_time(app: TestApp) {
     }
 
     let response = app.post("/api/disable_two_factor", &[("password", support::PASSWORD)], Some(&session)).await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), StatusCode::OK);
     let disabled = app.smtp.wait_for(2).await.remove(1);
     assert_eq!(disabled.to, ["ana@example.com"]);
     for part in ["Two-factor authentication is off", "turned off", "TOTP (Authenticator App)", "If this wasn't you"] {

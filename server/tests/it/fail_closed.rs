@@ -6,6 +6,9 @@
 
 use crate::support;
 
+use app::error::AppError;
+use reqwest::StatusCode;
+
 use std::io::Write;
 use std::sync::{Mutex, OnceLock};
 
@@ -39,7 +42,7 @@ async fn an_unknown_method_refuses_sign_in_and_every_change(app: TestApp) {
     // Signed in from before: the tab, turning 2FA off and switching refuse alike.
     assert_refused(app.post("/api/two_factor_status", &[], Some(&session)).await).await;
     assert_refused(app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await).await;
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     assert_refused(app.begin_sms_setup(&session, support::sms::PHONE).await).await;
     assert_refused(app.post("/api/begin_totp_setup", &[], Some(&session)).await).await;
     assert_eq!(app.two_factor_method(EMAIL).await, Some(method), "the row is left for support to see");
@@ -63,10 +66,9 @@ async fn a_secret_that_does_not_open_refuses_the_code_step(app: TestApp) {
 
 /// Refused with the support message, and no session.
 async fn assert_refused(response: reqwest::Response) {
-    assert_eq!(response.status(), 500);
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(session_cookie(response.headers()).is_none(), "no session");
-    let body = response.text().await.unwrap();
-    assert!(body.contains("TwoFactorUnreadable"), "{body}");
+    assert_eq!(support::refusal(response).await, AppError::TwoFactorUnreadable);
 }
 
 async fn corrupt(app: &TestApp, sql: &str) {

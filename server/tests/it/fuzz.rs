@@ -9,6 +9,8 @@
 
 use crate::support;
 
+use reqwest::StatusCode;
+
 use reqwest::header::{CONTENT_TYPE, COOKIE, ORIGIN};
 use support::{PASSWORD, TestApp};
 
@@ -83,8 +85,8 @@ async fn a_thousand_malformed_calls_get_no_server_error(app: TestApp) {
             response.text().await.unwrap_or_default()
         );
     }
-    assert_eq!(app.get("/healthz", None).await.status(), 200);
-    assert_eq!(app.sign_in("ana@example.com", PASSWORD).await.status(), 200, "and still signs customers in");
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+    assert_eq!(app.sign_in("ana@example.com", PASSWORD).await.status(), StatusCode::OK, "and still signs customers in");
 }
 
 /// One malformed call: method, content type and body.

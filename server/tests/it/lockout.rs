@@ -6,6 +6,9 @@
 
 use crate::support;
 
+use app::error::AppError;
+use reqwest::StatusCode;
+
 use support::browser::Browser;
 use support::{PASSWORD, TestApp};
 
@@ -34,17 +37,25 @@ async fn a_strangers_wrong_passwords_do_not_stop_the_customers_own_browser(app: 
         statuses.push(app.sign_in(EMAIL, WRONG).await.status().as_u16());
     }
     assert_eq!(statuses, [401, 401, 401, 401, 429, 429, 429, 429]);
-    assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), 429, "browsers the account does not know wait");
+    assert_eq!(
+        app.sign_in(EMAIL, PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "browsers the account does not know wait"
+    );
 
     // The customer's own browser signs in at once, and again after each of the
     // stranger's tries at every expiry.
     for _ in 0..3 {
         let signed_in = app.sign_in_in(&customer, EMAIL, PASSWORD).await;
-        assert_eq!(signed_in.status(), 200, "{}", signed_in.text().await.unwrap());
+        assert_eq!(signed_in.status(), StatusCode::OK, "{}", signed_in.text().await.unwrap());
         assert!(app.is_signed_in(&customer).await);
         app.post_in(&customer, "/api/sign_out", &[]).await;
         app.let_the_delay_pass().await;
-        assert_eq!(app.sign_in(EMAIL, WRONG).await.status(), 429, "the stranger is slowed again at once");
+        assert_eq!(
+            app.sign_in(EMAIL, WRONG).await.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "the stranger is slowed again at once"
+        );
     }
 }
 
@@ -57,11 +68,15 @@ async fn the_customers_own_typos_slow_down_only_their_own_browser(app: TestApp) 
     }
     assert_eq!(statuses, [401, 401, 401, 401, 429]);
     let waiting = app.sign_in_in(&customer, EMAIL, PASSWORD).await;
-    assert_eq!(waiting.status(), 429, "their own browser waits too");
-    assert!(waiting.text().await.unwrap().contains("TooManyPasswords"));
+    assert_eq!(waiting.status(), StatusCode::TOO_MANY_REQUESTS, "their own browser waits too");
+    assert!(matches!(support::refusal(waiting).await, AppError::TooManyPasswords { .. }));
 
     let elsewhere = Browser::new();
-    assert_eq!(app.sign_in_in(&elsewhere, EMAIL, PASSWORD).await.status(), 200, "nobody else is slowed down");
+    assert_eq!(
+        app.sign_in_in(&elsewhere, EMAIL, PASSWORD).await.status(),
+        StatusCode::OK,
+        "nobody else is slowed down"
+    );
 }
 
 async fn forged_or_foreign_device_cookies_count_as_untrusted(app: TestApp) {
@@ -87,18 +102,18 @@ async fn forged_or_foreign_device_cookies_count_as_untrusted(app: TestApp) {
     for cookie in forged {
         let browser = Browser::new();
         browser.set_cookie("portal_device", &cookie);
-        assert_eq!(app.sign_in_in(&browser, EMAIL, PASSWORD).await.status(), 429, "{cookie}");
+        assert_eq!(app.sign_in_in(&browser, EMAIL, PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS, "{cookie}");
     }
-    assert_eq!(app.sign_in_in(&customer, EMAIL, PASSWORD).await.status(), 200, "the genuine one is trusted");
+    assert_eq!(app.sign_in_in(&customer, EMAIL, PASSWORD).await.status(), StatusCode::OK, "the genuine one is trusted");
 }
 
 async fn a_strangers_wrong_codes_lock_other_browsers_but_not_the_customers_own(app: TestApp) {
     let customer = app.register_in_browser(EMAIL).await;
     let session = customer.cookie_header().unwrap();
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     let secret = app.begin_totp_setup(&session).await;
     let enabled = app.post_in(&customer, "/api/confirm_totp_setup", &[("code", &app.code_now(&secret))]).await;
-    assert_eq!(enabled.status(), 200, "and the browser is remembered under the account's new stamp");
+    assert_eq!(enabled.status(), StatusCode::OK, "and the browser is remembered under the account's new stamp");
     app.post_in(&customer, "/api/sign_out", &[]).await;
 
     // A stranger who has the password, but not the app, guesses codes until the
@@ -111,13 +126,17 @@ async fn a_strangers_wrong_codes_lock_other_browsers_but_not_the_customers_own(a
     }
     assert_eq!(last, 423, "locked");
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 423, "even with the code");
+    assert_eq!(
+        app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(),
+        StatusCode::LOCKED,
+        "even with the code"
+    );
 
     // The customer's own browser still signs in.
     let password_step = app.sign_in_in(&customer, EMAIL, PASSWORD).await;
     assert!(password_step.headers()["location"].to_str().unwrap().starts_with("/login/code"));
     let code_step = app.post_in(&customer, "/api/verify_sign_in_code", &[("code", &app.next_code(&secret))]).await;
-    assert_eq!(code_step.status(), 200, "{}", code_step.text().await.unwrap());
+    assert_eq!(code_step.status(), StatusCode::OK, "{}", code_step.text().await.unwrap());
     assert!(app.is_signed_in(&customer).await);
 
     let text = app.smtp.wait_for_subject("Sign-in to your account is locked").await.text();
@@ -132,16 +151,16 @@ async fn device_cookies_minted_before_two_factor_was_on_buy_no_code_guesses(app:
     let mut minted = Vec::new();
     for _ in 0..3 {
         let browser = Browser::new();
-        assert_eq!(app.sign_in_in(&browser, EMAIL, PASSWORD).await.status(), 200);
+        assert_eq!(app.sign_in_in(&browser, EMAIL, PASSWORD).await.status(), StatusCode::OK);
         assert!(browser.cookie("portal_device").is_some());
         minted.push(browser);
     }
     // The customer turns the app on; their own browser is remembered anew.
     let session = customer.cookie_header().unwrap();
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     let secret = app.begin_totp_setup(&session).await;
     let enabled = app.post_in(&customer, "/api/confirm_totp_setup", &[("code", &app.code_now(&secret))]).await;
-    assert_eq!(enabled.status(), 200);
+    assert_eq!(enabled.status(), StatusCode::OK);
 
     // The minted browsers share the strangers' count: five free guesses in all,
     // not five each.
@@ -161,14 +180,14 @@ async fn device_cookies_minted_before_two_factor_was_on_buy_no_code_guesses(app:
     app.post_in(&customer, "/api/sign_out", &[]).await;
     app.sign_in_in(&customer, EMAIL, PASSWORD).await;
     let code_step = app.post_in(&customer, "/api/verify_sign_in_code", &[("code", &app.next_code(&secret))]).await;
-    assert_eq!(code_step.status(), 200, "{}", code_step.text().await.unwrap());
+    assert_eq!(code_step.status(), StatusCode::OK, "{}", code_step.text().await.unwrap());
 }
 
 async fn setup_codes_are_counted_per_account_in_any_browser(app: TestApp) {
     let first = app.register_in_browser(EMAIL).await;
     let session = first.cookie_header().unwrap();
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
-    assert_eq!(app.begin_sms_setup(&session, support::sms::PHONE).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
+    assert_eq!(app.begin_sms_setup(&session, support::sms::PHONE).await.status(), StatusCode::OK);
     let code = app.twilio.next_code(support::sms::PHONE).await;
     let wrong = if code == "111111" { "222222" } else { "111111" };
     let mut statuses = Vec::new();
@@ -179,10 +198,10 @@ async fn setup_codes_are_counted_per_account_in_any_browser(app: TestApp) {
 
     // A browser newly signed in to the account brings no fresh guesses.
     let second = Browser::new();
-    assert_eq!(app.sign_in_in(&second, EMAIL, PASSWORD).await.status(), 200);
+    assert_eq!(app.sign_in_in(&second, EMAIL, PASSWORD).await.status(), StatusCode::OK);
     let other = second.cookie_header().unwrap();
-    assert_eq!(app.confirm_password(&other).await.status(), 200);
-    assert_eq!(app.confirm_sms_setup(&other, wrong).await.status(), 429);
+    assert_eq!(app.confirm_password(&other).await.status(), StatusCode::OK);
+    assert_eq!(app.confirm_sms_setup(&other, wrong).await.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 async fn wrong_step_up_passwords_have_their_own_count_and_lock(app: TestApp) {
@@ -192,14 +211,14 @@ async fn wrong_step_up_passwords_have_their_own_count_and_lock(app: TestApp) {
         let response = app.post("/api/confirm_password", &[("password", WRONG)], Some(&session)).await;
         statuses.push(response.status().as_u16());
         if statuses.len() == 5 {
-            assert!(response.text().await.unwrap().contains("TooManyPasswords"), "its own message");
+            assert!(matches!(support::refusal(response).await, AppError::TooManyPasswords { .. }), "its own message");
         }
     }
     assert_eq!(statuses, [401, 401, 401, 401, 429]);
 
     // Codes are counted apart: signing in with a code is not slowed down.
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 200);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), StatusCode::OK);
 
     // Twenty in a row lock security changes, and the email says passwords were wrong.
     for _ in 5..20 {
@@ -208,10 +227,10 @@ async fn wrong_step_up_passwords_have_their_own_count_and_lock(app: TestApp) {
     }
     app.let_the_delay_pass().await;
     let locked = app.post("/api/confirm_password", &[("password", PASSWORD)], Some(&session)).await;
-    assert_eq!(locked.status(), 423);
-    assert!(locked.text().await.unwrap().contains("ChangesLocked"));
+    assert_eq!(locked.status(), StatusCode::LOCKED);
+    assert_eq!(support::refusal(locked).await, AppError::ChangesLocked);
     let disable = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
-    assert_eq!(disable.status(), 423, "nothing changes");
+    assert_eq!(disable.status(), StatusCode::LOCKED, "nothing changes");
     assert_eq!(app.two_factor_method(EMAIL).await.as_deref(), Some("totp"));
 
     let text = app.smtp.wait_for_subject("Security changes to your account are locked").await.text();

@@ -5,6 +5,8 @@
 
 use crate::support;
 
+use reqwest::StatusCode;
+
 use portal_core::db::entities::outbox_message;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use support::browser::Browser;
@@ -38,7 +40,7 @@ async fn a_browser_the_account_does_not_know_brings_an_email(app: TestApp) {
     let form = [("email", EMAIL), ("password", PASSWORD)];
     let headers = [("user-agent", FIREFOX_ON_WINDOWS), ("x-forwarded-for", "203.0.113.9")];
     let response = app.post_with_headers("/api/sign_in", &form, None, &headers).await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), StatusCode::OK);
 
     let stored = app.new_sign_in_emails().await;
     assert_eq!(stored.len(), 1);
@@ -51,7 +53,7 @@ async fn a_browser_the_account_does_not_know_brings_an_email(app: TestApp) {
     assert!(email.contains("Address: 127.0.0.1."), "{email}");
 
     // A wrong password from a new browser is no sign-in.
-    assert_eq!(app.sign_in(EMAIL, "not the password").await.status(), 401);
+    assert_eq!(app.sign_in(EMAIL, "not the password").await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.new_sign_in_emails().await.len(), 1);
 }
 
@@ -59,7 +61,7 @@ async fn a_browser_that_signed_in_before_brings_none(app: TestApp) {
     let browser = app.register_in_browser(EMAIL).await;
     app.post_in(&browser, "/api/sign_out", &[]).await;
     for _ in 0..2 {
-        assert_eq!(app.sign_in_in(&browser, EMAIL, PASSWORD).await.status(), 200);
+        assert_eq!(app.sign_in_in(&browser, EMAIL, PASSWORD).await.status(), StatusCode::OK);
     }
     assert!(app.new_sign_in_emails().await.is_empty());
 
@@ -80,6 +82,6 @@ async fn signing_in_with_the_second_factor_from_a_new_browser_brings_one(app: Te
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
     assert!(app.new_sign_in_emails().await.is_empty(), "the password alone signs nobody in");
     let code = app.next_code(&secret);
-    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), StatusCode::OK);
     assert_eq!(app.new_sign_in_emails().await.len(), 1);
 }

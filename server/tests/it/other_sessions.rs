@@ -5,6 +5,8 @@
 
 use crate::support;
 
+use reqwest::StatusCode;
+
 use support::browser::Browser;
 use support::sms::PHONE;
 use support::{PASSWORD, TestApp};
@@ -23,9 +25,9 @@ async fn turning_two_factor_on_signs_every_other_session_out(app: TestApp) {
     let stranger = app.register_in_browser("bo@example.com").await;
 
     let session = this.cookie_header().unwrap();
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), StatusCode::OK);
 
     assert_sent_to_sign_in(&app, &other).await;
     assert!(app.is_signed_in(&this).await, "the session that made the change stays");
@@ -39,14 +41,14 @@ async fn turning_it_off_signs_every_other_session_out(app: TestApp) {
     let other = Browser::new();
     app.sign_in_in(&other, EMAIL, PASSWORD).await;
     let signed_in = app.post_in(&other, "/api/verify_sign_in_code", &[("code", &app.next_code(&secret))]).await;
-    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.status(), StatusCode::OK);
     // A half-way session, at the code step, ends too.
     let halfway = app.sign_in_awaiting_code(EMAIL).await;
 
     let off = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
-    assert_eq!(off.status(), 200);
+    assert_eq!(off.status(), StatusCode::OK);
     assert_sent_to_sign_in(&app, &other).await;
-    assert_eq!(app.post("/api/sign_in_challenge", &[], Some(&halfway)).await.status(), 401);
+    assert_eq!(app.post("/api/sign_in_challenge", &[], Some(&halfway)).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"));
 }
 
@@ -55,10 +57,10 @@ async fn switching_methods_signs_every_other_session_out(app: TestApp) {
     let other = Browser::new();
     app.sign_in_in(&other, EMAIL, PASSWORD).await;
     let code = app.twilio.next_code(PHONE).await;
-    assert_eq!(app.post_in(&other, "/api/verify_sign_in_code", &[("code", &code)]).await.status(), 200);
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.post_in(&other, "/api/verify_sign_in_code", &[("code", &code)]).await.status(), StatusCode::OK);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), StatusCode::OK);
     assert_sent_to_sign_in(&app, &other).await;
     assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"));
 }
@@ -66,7 +68,7 @@ async fn switching_methods_signs_every_other_session_out(app: TestApp) {
 /// A second browser signed in to the account (2FA off).
 async fn signed_in_elsewhere(app: &TestApp) -> Browser {
     let other = Browser::new();
-    assert_eq!(app.sign_in_in(&other, EMAIL, PASSWORD).await.status(), 200);
+    assert_eq!(app.sign_in_in(&other, EMAIL, PASSWORD).await.status(), StatusCode::OK);
     assert!(app.is_signed_in(&other).await);
     other
 }
@@ -74,7 +76,7 @@ async fn signed_in_elsewhere(app: &TestApp) -> Browser {
 /// The browser is signed out: its next page load sends it to sign in.
 async fn assert_sent_to_sign_in(app: &TestApp, browser: &Browser) {
     let page = app.get_in(browser, "/account/security").await;
-    assert_eq!(page.status(), 303);
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
     assert_eq!(page.headers()["location"], "/login?next=/account/security");
     assert!(!app.is_signed_in(browser).await);
 }

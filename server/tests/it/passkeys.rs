@@ -5,9 +5,12 @@
 
 use crate::support;
 
+use app::functions::passkeys::PasskeySetupDone;
+use app::method::TwoFactorMethod;
+use reqwest::StatusCode;
+
 use support::browser::Browser;
 use support::passkeys::Device;
-use support::two_factor::recovery_codes_in;
 use support::{PASSWORD, TestApp, session_cookie};
 
 on_each_database!(
@@ -29,8 +32,9 @@ async fn a_passkey_turns_two_factor_on_and_signs_in(app: TestApp) {
     let other = session_cookie(other.headers()).unwrap();
 
     let added = app.add_passkey(&session, &mut device, " MacBook Touch ID ", false, false).await;
-    assert_eq!(added.status(), 200);
-    assert_eq!(recovery_codes_in(&added.text().await.unwrap()).len(), 10, "recovery codes, as for any method");
+    assert_eq!(added.status(), StatusCode::OK);
+    let added: PasskeySetupDone = support::answer(added).await;
+    assert_eq!(added.recovery_codes.unwrap().codes.len(), 10, "recovery codes, as for any method");
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("passkey"));
     assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"), "this session carries on");
     assert_eq!(app.signed_in_name(&other).await, None, "a factor change ends the other sessions");
@@ -38,24 +42,25 @@ async fn a_passkey_turns_two_factor_on_and_signs_in(app: TestApp) {
     assert!(email.contains("Passkey or security key"), "{email}");
 
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
-    let challenge = app.post("/api/sign_in_challenge", &[], Some(&awaiting)).await.text().await.unwrap();
-    assert!(challenge.contains("\"passkeys\":true") && challenge.contains("Passkey"), "{challenge}");
+    let challenge = app.sign_in_challenge(&awaiting).await;
+    assert_eq!((challenge.method, challenge.passkeys), (TwoFactorMethod::Passkey, true));
     // Half-way is not signed in: no passkey can be added from there.
-    assert_eq!(app.post("/api/begin_passkey_setup", &[], Some(&awaiting)).await.status(), 401);
+    assert_eq!(app.post("/api/begin_passkey_setup", &[], Some(&awaiting)).await.status(), StatusCode::UNAUTHORIZED);
     let signed_in = app.sign_in_with_passkey(&awaiting, &mut device).await;
-    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.status(), StatusCode::OK);
     assert_eq!(signed_in.headers()["location"], "/account");
     let session = session_cookie(signed_in.headers()).expect("a new session id");
     assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"));
     assert_eq!(app.signed_in_name(&awaiting).await, None, "the half-way id is worthless");
 
-    let listed = app.post("/api/passkeys_list", &[], Some(&session)).await.text().await.unwrap();
-    assert!(listed.contains("\"name\":\"MacBook Touch ID\"") && !listed.contains("\"last_used_at\":null"), "{listed}");
+    let listed = app.passkeys_list(&session).await;
+    assert_eq!(listed[0].name, "MacBook Touch ID");
+    assert!(listed[0].last_used_at.is_some(), "{listed:?}");
 
     // Switching to the app keeps the passkeys, and the email says so.
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), StatusCode::OK);
     let email = app.smtp.wait_for_subject("Your account's security method has been updated").await.text();
     assert!(email.replace("=\r\n", "").contains("Your passkeys still work in its place."), "{email}");
     assert_eq!(app.passkey_ids(&session).await.len(), 1);
@@ -65,35 +70,40 @@ async fn a_passkey_beside_the_app_is_another_answer_and_the_wizard_switches_to_p
     let (session, secret) = app.register_with_totp("ana@example.com").await;
     let mut laptop = Device::new();
     let added = app.add_passkey(&session, &mut laptop, "Laptop", false, true).await;
-    assert_eq!(added.status(), 200);
-    assert!(added.text().await.unwrap().contains("\"recovery_codes\":null"), "the app's codes stay");
+    assert_eq!(added.status(), StatusCode::OK);
+    let added: PasskeySetupDone = support::answer(added).await;
+    assert_eq!(added.recovery_codes, None, "the app's codes stay");
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"), "beside, not instead");
     let email = app.smtp.wait_for_subject("A passkey was added to your account").await.text();
     assert!(email.contains("\"Laptop\""), "{email}");
 
     // Either answers the second step.
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
-    assert_eq!(app.sign_in_with_passkey(&awaiting, &mut laptop).await.status(), 200);
+    assert_eq!(app.sign_in_with_passkey(&awaiting, &mut laptop).await.status(), StatusCode::OK);
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 200);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), StatusCode::OK);
 
     // The wizard's "Passkey or security key" switches the method: the app's secret goes.
     let mut phone = Device::new();
     let switched = app.add_passkey(&session, &mut phone, "Phone", false, false).await;
-    assert_eq!(switched.status(), 200);
+    assert_eq!(switched.status(), StatusCode::OK);
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("passkey"));
     let email = app.smtp.wait_for_subject("Your account's security method has been updated").await.text();
     assert!(email.contains("to Passkey or security key"), "{email}");
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let code = app.next_code(&secret);
-    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 401, "the app no longer answers");
-    assert_eq!(app.sign_in_with_passkey(&awaiting, &mut laptop).await.status(), 200, "both passkeys do");
+    assert_eq!(
+        app.verify_sign_in_code(&awaiting, &code).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the app no longer answers"
+    );
+    assert_eq!(app.sign_in_with_passkey(&awaiting, &mut laptop).await.status(), StatusCode::OK, "both passkeys do");
 }
 
 async fn removing_the_last_passkey_turns_two_factor_off_only_when_confirmed(app: TestApp) {
     let (mut first, mut second) = (Device::new(), Device::new());
     let session = app.register_with_passkey("ana@example.com", &mut first, false).await;
-    assert_eq!(app.add_passkey(&session, &mut second, "Spare key", false, true).await.status(), 200);
+    assert_eq!(app.add_passkey(&session, &mut second, "Spare key", false, true).await.status(), StatusCode::OK);
     let ids = app.passkey_ids(&session).await;
     assert_eq!(ids.len(), 2);
 
@@ -104,14 +114,14 @@ async fn removing_the_last_passkey_turns_two_factor_off_only_when_confirmed(app:
             Some(&session),
         )
         .await;
-    assert_eq!(renamed.status(), 200);
-    let listed = app.post("/api/passkeys_list", &[], Some(&session)).await.text().await.unwrap();
-    assert!(listed.contains("\"name\":\"USB key\""), "{listed}");
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let listed = app.passkeys_list(&session).await;
+    assert!(listed.iter().any(|passkey| passkey.name == "USB key"), "{listed:?}");
     let wrong_password =
         app.post("/api/remove_passkey", &[("id", &ids[0].to_string()), ("password", "not it")], Some(&session)).await;
-    assert_eq!(wrong_password.status(), 401);
+    assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
 
-    assert_eq!(app.remove_passkey(&session, ids[0], false).await.status(), 200);
+    assert_eq!(app.remove_passkey(&session, ids[0], false).await.status(), StatusCode::OK);
     app.smtp.wait_for_subject("A passkey was removed from your account").await;
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("passkey"), "one is left");
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
@@ -119,13 +129,13 @@ async fn removing_the_last_passkey_turns_two_factor_off_only_when_confirmed(app:
     let options = app.begin_passkey_sign_in(&awaiting).await;
     let removed = first.sign_discoverable(&app.passkey_origin(), options);
     let refused = app.finish_passkey_sign_in(&awaiting, &serde_json::to_string(&removed).unwrap()).await;
-    assert_eq!(refused.status(), 401, "a removed passkey signs nobody in");
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "a removed passkey signs nobody in");
 
     let unconfirmed = app.remove_passkey(&session, ids[1], false).await;
-    assert_eq!(unconfirmed.status(), 409);
+    assert_eq!(unconfirmed.status(), StatusCode::CONFLICT);
     assert_eq!(unconfirmed.text().await.unwrap(), "\"LastPasskey\"");
     assert_eq!(app.passkey_ids(&session).await, vec![ids[1]], "nothing removed");
-    assert_eq!(app.remove_passkey(&session, ids[1], true).await.status(), 200);
+    assert_eq!(app.remove_passkey(&session, ids[1], true).await.status(), StatusCode::OK);
     assert_eq!(app.two_factor_method("ana@example.com").await, None, "2FA is off");
     assert!(app.stored_recovery_digests("ana@example.com").await.is_empty(), "its recovery codes went with it");
     let email = app.smtp.wait_for_subject("Two-factor authentication is off").await.text();
@@ -135,7 +145,7 @@ async fn removing_the_last_passkey_turns_two_factor_off_only_when_confirmed(app:
     let mut hers = Device::new();
     let other = app.register_with_passkey("bea@example.com", &mut hers, false).await;
     let theirs = app.passkey_ids(&other).await[0];
-    assert_eq!(app.remove_passkey(&session, theirs, true).await.status(), 404);
+    assert_eq!(app.remove_passkey(&session, theirs, true).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.passkey_ids(&other).await, vec![theirs]);
 }
 
@@ -144,7 +154,7 @@ async fn a_passkey_allowed_to_sign_in_alone_needs_no_password(app: TestApp) {
     app.register_with_passkey("ana@example.com", &mut device, true).await;
     let browser = Browser::new();
     let signed_in = app.sign_in_passwordless(&browser, &mut device).await;
-    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.status(), StatusCode::OK);
     assert_eq!(signed_in.headers()["location"], "/account");
     assert!(app.is_signed_in(&browser).await);
     let activity = app.security_activity_of("ana@example.com").await;
@@ -156,9 +166,12 @@ async fn a_passkey_allowed_to_sign_in_alone_needs_no_password(app: TestApp) {
     // One not allowed to sign in alone is refused, and signs nobody in.
     let mut second = Device::new();
     let session = session_cookie(signed_in.headers()).unwrap();
-    assert_eq!(app.add_passkey(&session, &mut second, "Second factor only", false, true).await.status(), 200);
+    assert_eq!(
+        app.add_passkey(&session, &mut second, "Second factor only", false, true).await.status(),
+        StatusCode::OK
+    );
     let stranger = Browser::new();
-    assert_eq!(app.sign_in_passwordless(&stranger, &mut second).await.status(), 401);
+    assert_eq!(app.sign_in_passwordless(&stranger, &mut second).await.status(), StatusCode::UNAUTHORIZED);
     assert!(!app.is_signed_in(&stranger).await);
 
     // An answer without the visitor cookie its challenge was given to is refused.
@@ -166,7 +179,7 @@ async fn a_passkey_allowed_to_sign_in_alone_needs_no_password(app: TestApp) {
     let answer = device.sign_discoverable(&app.passkey_origin(), support::passkeys::dialog_options(response).await);
     let credential = serde_json::to_string(&answer).unwrap();
     let cookieless = app.post("/api/finish_passwordless_sign_in", &[("credential", &credential)], None).await;
-    assert_eq!(cookieless.status(), 401);
+    assert_eq!(cookieless.status(), StatusCode::UNAUTHORIZED);
 }
 
 async fn bad_answers_get_a_clear_refusal(app: TestApp) {
@@ -182,7 +195,7 @@ async fn bad_answers_get_a_clear_refusal(app: TestApp) {
     let options = app.begin_passkey_sign_in(&awaiting).await;
     let relayed = device.sign(&url::Url::parse("http://localhost:1").unwrap(), options);
     let response = app.finish_passkey_sign_in(&awaiting, &serde_json::to_string(&relayed).unwrap()).await;
-    assert_eq!(response.status(), 401);
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(response.text().await.unwrap(), "\"PasskeyRefused\"");
     // A clientDataJSON changed after signing.
     let options = app.begin_passkey_sign_in(&awaiting).await;
@@ -192,7 +205,7 @@ async fn bad_answers_get_a_clear_refusal(app: TestApp) {
     client_data[last] ^= 1;
     tampered.response.client_data_json = client_data.into();
     let response = app.finish_passkey_sign_in(&awaiting, &serde_json::to_string(&tampered).unwrap()).await;
-    assert_eq!(response.status(), 401);
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     // A passkey this account does not have.
     let mut stranger = Device::new();
     app.register_with_passkey("eve@example.com", &mut stranger, false).await;
@@ -205,14 +218,18 @@ async fn bad_answers_get_a_clear_refusal(app: TestApp) {
     unknown.id = foreign.id.clone();
     unknown.raw_id = foreign.raw_id.clone();
     let response = app.finish_passkey_sign_in(&awaiting, &serde_json::to_string(&unknown).unwrap()).await;
-    assert_eq!(response.status(), 401);
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     // A right answer, replayed.
     let options = app.begin_passkey_sign_in(&awaiting).await;
     let answer = serde_json::to_string(&device.sign(&app.passkey_origin(), options)).unwrap();
     let replayed_awaiting = awaiting.clone();
-    assert_eq!(app.finish_passkey_sign_in(&awaiting, &answer).await.status(), 200);
+    assert_eq!(app.finish_passkey_sign_in(&awaiting, &answer).await.status(), StatusCode::OK);
     let again = app.sign_in_awaiting_code("ana@example.com").await;
-    assert_eq!(app.finish_passkey_sign_in(&again, &answer).await.status(), 401, "another session's challenge");
+    assert_eq!(
+        app.finish_passkey_sign_in(&again, &answer).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "another session's challenge"
+    );
     assert_eq!(
         app.finish_passkey_sign_in(&replayed_awaiting, &answer).await.status(),
         401,
@@ -220,13 +237,13 @@ async fn bad_answers_get_a_clear_refusal(app: TestApp) {
     );
     // Registration answers are checked as strictly.
     let session = app.register("bea@example.com").await;
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
-    assert_eq!(app.finish_passkey_setup(&session, "Key", false, false, "{}").await.status(), 400);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
+    assert_eq!(app.finish_passkey_setup(&session, "Key", false, false, "{}").await.status(), StatusCode::BAD_REQUEST);
     let options = app.begin_passkey_setup(&session).await;
     let created = Device::new().create(&url::Url::parse("http://localhost:1").unwrap(), options);
     let response =
         app.finish_passkey_setup(&session, "Key", false, false, &serde_json::to_string(&created).unwrap()).await;
-    assert_eq!(response.status(), 401);
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.two_factor_method("bea@example.com").await, None);
 }
 
@@ -236,14 +253,14 @@ async fn a_counter_that_went_backwards_suspends_the_passkey(app: TestApp) {
     app.register_with_passkey("ana@example.com", &mut device, false).await;
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let signed_in = app.sign_in_with_passkey(&awaiting, &mut device).await;
-    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.status(), StatusCode::OK);
     let signed_in = session_cookie(signed_in.headers()).unwrap();
     // A copy of the passkey signed meanwhile, further ahead.
     app.portal.db.execute_unprepared("UPDATE passkeys SET sign_count = 1000").await.unwrap();
 
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let refused = app.sign_in_with_passkey(&awaiting, &mut device).await;
-    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     let body = refused.text().await.unwrap();
     assert_eq!(body, "\"PasskeyCloned\"", "the page says it may have been copied");
     let activity = app.security_activity_of("ana@example.com").await;
@@ -263,9 +280,9 @@ async fn disabling_two_factor_removes_the_passkeys(app: TestApp) {
     let mut device = Device::new();
     let session = app.register_with_passkey("ana@example.com", &mut device, true).await;
     let off = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
-    assert_eq!(off.status(), 200);
+    assert_eq!(off.status(), StatusCode::OK);
     assert!(app.passkey_ids(&session).await.is_empty());
-    assert_eq!(app.sign_in_passwordless(&Browser::new(), &mut device).await.status(), 401);
+    assert_eq!(app.sign_in_passwordless(&Browser::new(), &mut device).await.status(), StatusCode::UNAUTHORIZED);
     let response = app.sign_in("ana@example.com", PASSWORD).await;
     assert_eq!(response.headers()["location"], "/account", "no second step any more");
 }
@@ -303,13 +320,13 @@ fn as_a_browser_writes_it(answer: &impl serde::Serialize) -> String {
 async fn answers_in_the_shape_browsers_write_are_read(app: TestApp) {
     let mut device = Device::new();
     let session = app.register("ana@example.com").await;
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     let created = device.create(&app.passkey_origin(), app.begin_passkey_setup(&session).await);
     let added = app.finish_passkey_setup(&session, "Key", false, false, &as_a_browser_writes_it(&created)).await;
-    assert_eq!(added.status(), 200, "{}", added.text().await.unwrap());
+    assert_eq!(added.status(), StatusCode::OK, "{}", added.text().await.unwrap());
 
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let signed = device.sign(&app.passkey_origin(), app.begin_passkey_sign_in(&awaiting).await);
     let signed_in = app.finish_passkey_sign_in(&awaiting, &as_a_browser_writes_it(&signed)).await;
-    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.status(), StatusCode::OK);
 }

@@ -5,6 +5,9 @@
 
 use crate::support;
 
+use app::functions::password_reset::ResetStepView;
+use reqwest::StatusCode;
+
 use std::time::Duration;
 
 use portal_core::db::entities::{outbox_message, password_reset, password_reset_request};
@@ -34,7 +37,7 @@ const NEW_PASSWORD: &str = "marmalade lighthouse 77";
 async fn a_link_resets_the_password_once_and_signs_every_browser_out(app: TestApp) {
     let signed_in = app.register_in_browser(EMAIL).await;
     let other = Browser::new();
-    assert_eq!(app.sign_in_in(&other, EMAIL, PASSWORD).await.status(), 200);
+    assert_eq!(app.sign_in_in(&other, EMAIL, PASSWORD).await.status(), StatusCode::OK);
 
     let link = app.fresh_reset_link(EMAIL, 1).await;
     assert!(link.starts_with(&app.url("/password/reset-link?token=")), "{link}");
@@ -49,7 +52,7 @@ async fn a_link_resets_the_password_once_and_signs_every_browser_out(app: TestAp
     // Opening the link moves the token into a cookie and leaves it out of the URL.
     let browser = Browser::new();
     let opened = app.open_reset_link(&browser, &link).await;
-    assert_eq!(opened.status(), 303);
+    assert_eq!(opened.status(), StatusCode::SEE_OTHER);
     assert_eq!(opened.headers()["location"], "/password/reset");
     assert_eq!(browser.cookie("portal_reset").as_deref(), Some(token.as_str()));
     let (status, step) = app.reset_step(&browser).await;
@@ -57,19 +60,19 @@ async fn a_link_resets_the_password_once_and_signs_every_browser_out(app: TestAp
 
     // Only for the account the page named: a link swapped in meanwhile resets nothing.
     let someone_else = app.choose_new_password(&browser, "bo@example.com", NEW_PASSWORD).await;
-    assert_eq!(someone_else.status(), 410);
+    assert_eq!(someone_else.status(), StatusCode::GONE);
     // The registration's policy.
     let weak = app.choose_new_password(&browser, EMAIL, "short").await;
-    assert_eq!(weak.status(), 422);
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let chosen = app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await;
-    assert_eq!(chosen.status(), 200, "{}", chosen.text().await.unwrap());
+    assert_eq!(chosen.status(), StatusCode::OK, "{}", chosen.text().await.unwrap());
     assert_eq!(browser.cookie("portal_reset"), None, "the browser forgets the link");
 
     let elsewhere = app.another_server().await;
     assert!(!elsewhere.is_signed_in(&signed_in).await, "every session ends");
     assert!(!elsewhere.is_signed_in(&other).await);
-    assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), 401, "the old password is gone");
-    assert_eq!(app.sign_in(EMAIL, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), StatusCode::UNAUTHORIZED, "the old password is gone");
+    assert_eq!(app.sign_in(EMAIL, NEW_PASSWORD).await.status(), StatusCode::OK);
     let email = app.smtp.wait_for_subject("Your password was reset").await.text();
     assert!(email.contains("every device and browser signed in to your account has been signed out"), "{email}");
     assert!(app.security_activity_of(EMAIL).await.contains(&"Password reset with an emailed link".to_owned()));
@@ -80,8 +83,8 @@ async fn a_link_resets_the_password_once_and_signs_every_browser_out(app: TestAp
     assert_eq!(app.reset_step(&again).await.0, 410);
     let copied = Browser::new();
     copied.set_cookie("portal_reset", &token);
-    assert_eq!(app.choose_new_password(&copied, EMAIL, "another password 99").await.status(), 410);
-    assert_eq!(app.sign_in(EMAIL, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(app.choose_new_password(&copied, EMAIL, "another password 99").await.status(), StatusCode::GONE);
+    assert_eq!(app.sign_in(EMAIL, NEW_PASSWORD).await.status(), StatusCode::OK);
 }
 
 /// No enumeration: an unknown address gets the same answer as a customer's after
@@ -95,7 +98,7 @@ async fn every_address_gets_the_same_answer_after_the_same_work(app: TestApp) {
     let known = app.request_password_reset(EMAIL).await;
     let unknown = app.request_password_reset("nobody@example.com").await;
     assert_eq!(known.status(), unknown.status());
-    assert_eq!(known.status(), 200);
+    assert_eq!(known.status(), StatusCode::OK);
     assert_eq!(known.headers().get("set-cookie"), None);
     assert_eq!(unknown.headers().get("set-cookie"), None);
     assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
@@ -107,7 +110,7 @@ async fn every_address_gets_the_same_answer_after_the_same_work(app: TestApp) {
     assert_eq!(password_reset::Entity::find().count(&app.portal.db).await.unwrap(), 1);
 
     // A malformed address is refused as such, whoever has it.
-    assert_eq!(app.request_password_reset("not an address").await.status(), 422);
+    assert_eq!(app.request_password_reset("not an address").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 async fn a_link_works_for_30_minutes(app: TestApp) {
@@ -119,8 +122,8 @@ async fn a_link_works_for_30_minutes(app: TestApp) {
 
     app.wait(Duration::from_secs(30 * 60));
     assert_eq!(app.reset_step(&browser).await.0, 410);
-    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 410);
-    assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), 200, "the password is unchanged");
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), StatusCode::GONE);
+    assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), StatusCode::OK, "the password is unchanged");
 }
 
 async fn asking_again_replaces_the_link(app: TestApp) {
@@ -135,14 +138,14 @@ async fn asking_again_replaces_the_link(app: TestApp) {
     assert_eq!(app.reset_step(&old).await.0, 410);
     let new = Browser::new();
     app.open_reset_link(&new, &second).await;
-    assert_eq!(app.choose_new_password(&new, EMAIL, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(app.choose_new_password(&new, EMAIL, NEW_PASSWORD).await.status(), StatusCode::OK);
 }
 
 async fn an_address_gets_three_links_an_hour(app: TestApp) {
     app.register(EMAIL).await;
     for _ in 0..5 {
-        assert_eq!(app.request_password_reset(EMAIL).await.status(), 200, "the same answer");
-        assert_eq!(app.request_password_reset("nobody@example.com").await.status(), 200);
+        assert_eq!(app.request_password_reset(EMAIL).await.status(), StatusCode::OK, "the same answer");
+        assert_eq!(app.request_password_reset("nobody@example.com").await.status(), StatusCode::OK);
     }
     let links = app.reset_links(3).await;
     assert_eq!(stored_reset_emails(&app).await, 3, "three links, not five");
@@ -157,7 +160,7 @@ async fn an_address_gets_three_links_an_hour(app: TestApp) {
 
     // An hour later there is room again.
     app.wait(Duration::from_secs(60 * 60));
-    assert_eq!(app.request_password_reset(EMAIL).await.status(), 200);
+    assert_eq!(app.request_password_reset(EMAIL).await.status(), StatusCode::OK);
     assert_eq!(app.reset_links(4).await.len(), 4);
 }
 
@@ -171,7 +174,7 @@ async fn wrong_links_and_links_from_before_a_security_change_open_nothing(app: T
     ] {
         let browser = Browser::new();
         let opened = app.get_in(&browser, path).await;
-        assert_eq!(opened.status(), 303, "{path}");
+        assert_eq!(opened.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(opened.headers()["location"], "/password/reset");
         assert_eq!(browser.cookie("portal_reset"), None, "{path}");
         assert_eq!(app.reset_step(&browser).await.0, 410);
@@ -186,7 +189,7 @@ async fn wrong_links_and_links_from_before_a_security_change_open_nothing(app: T
             Some(&session),
         )
         .await;
-    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.status(), StatusCode::OK);
     let browser = Browser::new();
     app.open_reset_link(&browser, &link).await;
     assert_eq!(app.reset_step(&browser).await.0, 410);
@@ -203,13 +206,13 @@ async fn with_the_authenticator_app_the_code_comes_first_and_2fa_stays_on(app: T
     assert!(step.contains(r#""method":"AuthenticatorApp""#), "{step}");
 
     // No new password before the code.
-    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 403);
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), StatusCode::FORBIDDEN);
     let wrong = app.post_in(&browser, "/api/verify_reset_code", &[("code", "000000")]).await;
-    assert_eq!(wrong.status(), 401);
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let emailed = browser.cookie("portal_reset").unwrap();
     let right = app.post_in(&browser, "/api/verify_reset_code", &[("code", &app.next_code(&secret))]).await;
-    assert_eq!(right.status(), 200, "{}", right.text().await.unwrap());
-    assert!(app.reset_step(&browser).await.1.contains("NewPassword"));
+    assert_eq!(right.status(), StatusCode::OK, "{}", right.text().await.unwrap());
+    assert!(matches!(app.reset_step_view(&browser).await, ResetStepView::NewPassword { .. }));
 
     // The link now works only in this browser: whoever else reads the email, or
     // the mail scanner that opened it, cannot finish the customer's reset.
@@ -218,15 +221,15 @@ async fn with_the_authenticator_app_the_code_comes_first_and_2fa_stays_on(app: T
     app.open_reset_link(&reader, &link).await;
     assert_eq!(app.reset_step(&reader).await.0, 410);
     reader.set_cookie("portal_reset", &emailed);
-    assert_eq!(app.choose_new_password(&reader, EMAIL, "a password of theirs 1").await.status(), 410);
+    assert_eq!(app.choose_new_password(&reader, EMAIL, "a password of theirs 1").await.status(), StatusCode::GONE);
     // Opening the emailed link again in the customer's browser keeps its new token.
     app.open_reset_link(&browser, &link).await;
-    assert!(app.reset_step(&browser).await.1.contains("NewPassword"));
+    assert!(matches!(app.reset_step_view(&browser).await, ResetStepView::NewPassword { .. }));
     // Nor does asking again replace it, half-way through.
     let asked_again = app.portal.password_resets.send_link(EMAIL, &Requester::default()).await.unwrap();
     assert!(!asked_again, "the customer's link stays");
 
-    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), StatusCode::OK);
 
     assert_eq!(app.two_factor_method(EMAIL).await.as_deref(), Some("totp"), "a reset never turns 2FA off");
     let signed_in = app.sign_in(EMAIL, NEW_PASSWORD).await;
@@ -241,19 +244,19 @@ async fn a_recovery_code_can_stand_in_for_the_code_once(app: TestApp) {
     let before = app.stored_recovery_digests(EMAIL).await.len();
 
     let used = app.post_in(&browser, "/api/verify_reset_recovery_code", &[("recovery_code", &codes[0])]).await;
-    assert_eq!(used.status(), 200, "{}", used.text().await.unwrap());
+    assert_eq!(used.status(), StatusCode::OK, "{}", used.text().await.unwrap());
     assert_eq!(app.stored_recovery_digests(EMAIL).await.len(), before - 1, "spent");
     let activity = app.security_activity_of(EMAIL).await;
     assert!(activity.contains(&"Recovery code used to reset the password (9 left)".to_owned()), "{activity:?}");
     app.smtp.wait_for_subject("A recovery code was used to reset your password").await;
-    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), StatusCode::OK);
 
     // Spent: it works nowhere again.
     let link = app.fresh_reset_link(EMAIL, 2).await;
     let later = Browser::new();
     app.open_reset_link(&later, &link).await;
     let again = app.post_in(&later, "/api/verify_reset_recovery_code", &[("recovery_code", &codes[0])]).await;
-    assert_eq!(again.status(), 401);
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
 }
 
 async fn with_sms_the_code_is_texted_when_asked_for(app: TestApp) {
@@ -266,16 +269,16 @@ async fn with_sms_the_code_is_texted_when_asked_for(app: TestApp) {
     assert!(step.contains(r#""method":"Sms""#), "{step}");
     // Opening the link texts nothing (mail scanners open links); asking does.
     assert_eq!(stored_texts(&app).await, texts);
-    assert_eq!(app.post_in(&browser, "/api/send_reset_code", &[]).await.status(), 200);
+    assert_eq!(app.post_in(&browser, "/api/send_reset_code", &[]).await.status(), StatusCode::OK);
     let code = app.twilio.next_code(PHONE).await;
     // One text a link: whoever reads the email cannot use up the sign-in texts.
     let again = app.post_in(&browser, "/api/send_reset_code", &[]).await;
-    assert_eq!(again.status(), 429);
+    assert_eq!(again.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(stored_texts(&app).await, texts + 1);
 
     let right = app.post_in(&browser, "/api/verify_reset_code", &[("code", &code)]).await;
-    assert_eq!(right.status(), 200, "{}", right.text().await.unwrap());
-    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(right.status(), StatusCode::OK, "{}", right.text().await.unwrap());
+    assert_eq!(app.choose_new_password(&browser, EMAIL, NEW_PASSWORD).await.status(), StatusCode::OK);
     assert_eq!(app.two_factor_method(EMAIL).await.as_deref(), Some("sms"));
 }
 
@@ -316,7 +319,7 @@ async fn the_link_names_the_configured_site_whatever_host_was_asked(app: TestApp
     let asked = app
         .post_with_headers("/api/request_password_reset", &[("email", EMAIL)], None, &[("host", "evil.example")])
         .await;
-    assert_eq!(asked.status(), 200);
+    assert_eq!(asked.status(), StatusCode::OK);
     let link = app.reset_links(1).await.pop().unwrap();
     assert!(link.starts_with(&app.url("/password/reset-link?token=")), "{link}");
 }

@@ -4,6 +4,9 @@
 
 use crate::support;
 
+use app::error::AppError;
+use reqwest::StatusCode;
+
 use std::collections::HashSet;
 
 use support::two_factor::recovery_codes_in;
@@ -36,15 +39,15 @@ async fn setup_shows_ten_codes_and_each_signs_in_once(app: TestApp) {
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
     let typed = codes[0].to_uppercase().replace('-', " ");
     let response = app.sign_in_with_recovery_code(&awaiting, &typed).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
     let session = session_cookie(response.headers()).expect("signed in");
     assert_eq!(app.signed_in_name(&session).await.as_deref(), Some("Ana Lim"));
 
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
     let again = app.sign_in_with_recovery_code(&awaiting, &codes[0]).await;
-    assert_eq!(again.status(), 401, "spent");
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "spent");
     assert!(session_cookie(again.headers()).is_none());
-    assert!(again.text().await.unwrap().contains("InvalidRecoveryCode"));
+    assert_eq!(support::refusal(again).await, AppError::InvalidRecoveryCode);
 
     let text = app.smtp.wait_for_subject("A recovery code was used to sign in").await.text();
     assert!(text.contains("You have 9 recovery codes left."), "{text}");
@@ -90,12 +93,20 @@ async fn recovery_code_guesses_share_the_code_steps_throttle(app: TestApp) {
     }
     assert_eq!(statuses, [401, 401, 401, 401, 429, 429]);
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 429, "one count for both");
-    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &codes[0]).await.status(), 429, "even a right one waits");
+    assert_eq!(
+        app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "one count for both"
+    );
+    assert_eq!(
+        app.sign_in_with_recovery_code(&awaiting, &codes[0]).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even a right one waits"
+    );
 
     // Past the wait, the right code signs in and starts the count afresh.
     app.let_the_delay_pass().await;
-    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &codes[0]).await.status(), 200);
+    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &codes[0]).await.status(), StatusCode::OK);
     let activity = app.security_activity_of(EMAIL).await;
     assert!(activity.iter().filter(|line| line.contains("Wrong verification code")).count() >= 4, "{activity:?}");
 }
@@ -104,39 +115,43 @@ async fn the_tab_warns_when_three_or_fewer_are_left(app: TestApp) {
     let (session, _, codes) = app.register_with_recovery_codes(EMAIL).await;
     for code in &codes[..6] {
         let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-        assert_eq!(app.sign_in_with_recovery_code(&awaiting, code).await.status(), 200);
+        assert_eq!(app.sign_in_with_recovery_code(&awaiting, code).await.status(), StatusCode::OK);
     }
-    let status = app.post("/api/two_factor_status", &[], Some(&session)).await.text().await.unwrap();
-    assert!(status.contains("\"recovery_codes_left\":4,\"recovery_codes_running_low\":false"), "{status}");
+    let status = app.two_factor_status(&session).await;
+    assert_eq!((status.recovery_codes_left, status.recovery_codes_running_low), (Some(4), false));
 
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &codes[6]).await.status(), 200);
-    let status = app.post("/api/two_factor_status", &[], Some(&session)).await.text().await.unwrap();
-    assert!(status.contains("\"recovery_codes_left\":3,\"recovery_codes_running_low\":true"), "{status}");
+    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &codes[6]).await.status(), StatusCode::OK);
+    let status = app.two_factor_status(&session).await;
+    assert_eq!((status.recovery_codes_left, status.recovery_codes_running_low), (Some(3), true));
 }
 
 async fn regenerating_needs_the_password_and_replaces_the_whole_set(app: TestApp) {
     let (session, _, old) = app.register_with_recovery_codes(EMAIL).await;
     let wrong = app.post("/api/regenerate_recovery_codes", &[("password", "not it")], Some(&session)).await;
-    assert_eq!(wrong.status(), 401);
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert!(app.post("/api/regenerate_recovery_codes", &[], None).await.status().is_client_error());
 
     let right = app.post("/api/regenerate_recovery_codes", &[("password", support::PASSWORD)], Some(&session)).await;
-    assert_eq!(right.status(), 200);
+    assert_eq!(right.status(), StatusCode::OK);
     let new = recovery_codes_in(&right.text().await.unwrap());
     assert_eq!(new.len(), 10);
     assert!(new.iter().all(|code| !old.contains(code)));
 
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &old[0]).await.status(), 401, "the old set is gone");
-    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &new[0]).await.status(), 200);
+    assert_eq!(
+        app.sign_in_with_recovery_code(&awaiting, &old[0]).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old set is gone"
+    );
+    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &new[0]).await.status(), StatusCode::OK);
     app.smtp.wait_for_subject("New recovery codes were generated").await;
 }
 
 async fn turning_two_factor_off_spends_the_codes(app: TestApp) {
     let (session, _, _) = app.register_with_recovery_codes(EMAIL).await;
     let off = app.post("/api/disable_two_factor", &[("password", support::PASSWORD)], Some(&session)).await;
-    assert_eq!(off.status(), 200);
+    assert_eq!(off.status(), StatusCode::OK);
     assert!(app.stored_recovery_digests(EMAIL).await.is_empty());
     let activity = app.security_activity_of(EMAIL).await;
     assert!(activity[0].starts_with("Two-factor authentication turned off"), "{activity:?}");

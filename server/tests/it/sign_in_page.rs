@@ -4,6 +4,8 @@
 
 use crate::support;
 
+use reqwest::StatusCode;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE;
 use support::browser::Browser;
@@ -77,11 +79,11 @@ async fn a_form_the_browser_posts_itself_signs_in(app: TestApp) {
     app.register("ana@example.com").await;
     let browser = Browser::new();
     let response = app.post_sign_in_form(&browser, "ana@example.com", PASSWORD, "/account/security").await;
-    assert_eq!(response.status(), 302);
+    assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(location(&response), "/account/security");
     assert!(session_cookie(response.headers()).is_some());
     let page = app.get_in(&browser, "/account/security").await;
-    assert_eq!(page.status(), 200);
+    assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("Two-factor authentication is off"));
 }
 
@@ -89,15 +91,15 @@ async fn with_two_factor_the_form_goes_on_to_the_code_page(app: TestApp) {
     app.register_with_totp("ana@example.com").await;
     let browser = Browser::new();
     let response = app.post_sign_in_form(&browser, "ana@example.com", PASSWORD, "/account/security").await;
-    assert_eq!(response.status(), 302);
+    assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(location(&response), "/login/code?next=/account/security");
     let page = app.get_in(&browser, "/login/code?next=/account/security").await;
-    assert_eq!(page.status(), 200);
+    assert_eq!(page.status(), StatusCode::OK);
     let page = page.text().await.unwrap();
     assert!(page.contains("Verification code"), "{page}");
     assert!(page.contains("hydrate"), "the code page comes with the client: {page}");
     // Half-way is not signed in: the sign-in page is still there for this browser.
-    assert_eq!(app.get_in(&browser, "/login").await.status(), 200);
+    assert_eq!(app.get_in(&browser, "/login").await.status(), StatusCode::OK);
 }
 
 async fn a_wrong_password_brings_the_browser_back_to_the_page_with_the_answer(app: TestApp) {
@@ -105,13 +107,13 @@ async fn a_wrong_password_brings_the_browser_back_to_the_page_with_the_answer(ap
     for email in ["ana@example.com", "nobody@example.com"] {
         let browser = Browser::new();
         let response = app.post_sign_in_form(&browser, email, "not the password", "/account/security").await;
-        assert_eq!(response.status(), 302, "a browser follows only a redirect");
+        assert_eq!(response.status(), StatusCode::FOUND, "a browser follows only a redirect");
         assert!(session_cookie(response.headers()).is_none());
         let back = location(&response);
         assert!(back.starts_with("/login?next=/account/security&__path="), "{back}");
 
         let page = app.get_in(&browser, &back).await;
-        assert_eq!(page.status(), 200);
+        assert_eq!(page.status(), StatusCode::OK);
         let page = page.text().await.unwrap();
         assert!(
             page.contains(r#"role="alert" class="form-error">The email or password is incorrect.<"#),
@@ -130,7 +132,7 @@ async fn waits_come_back_to_the_page_too(app: TestApp) {
     for _ in 0..6 {
         let response =
             app.post_sign_in_form_on(&page, &browser, "ana@example.com", "not the password", "/account").await;
-        assert_eq!(response.status(), 302);
+        assert_eq!(response.status(), StatusCode::FOUND);
         page = location(&response);
         assert_eq!(page.matches("__err=").count(), 1, "one failure at a time: {page}");
     }
@@ -148,36 +150,39 @@ async fn a_signed_in_customer_is_sent_on_from_the_sign_in_page(app: TestApp) {
         ("/login?next=%2F%2Fevil.example", "/account"),
     ] {
         let response = app.get(asked, Some(&session)).await;
-        assert_eq!(response.status(), 303, "{asked}");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{asked}");
         assert_eq!(location(&response), sent_to, "{asked}");
     }
     // A visitor, or a browser with a session that has ended, gets the page.
-    assert_eq!(app.get("/login", None).await.status(), 200);
+    assert_eq!(app.get("/login", None).await.status(), StatusCode::OK);
     app.post("/api/sign_out", &[], Some(&session)).await;
-    assert_eq!(app.get("/login", Some(&session)).await.status(), 200);
+    assert_eq!(app.get("/login", Some(&session)).await.status(), StatusCode::OK);
 }
 
 async fn a_link_cannot_put_words_of_its_own_on_a_page(app: TestApp) {
     let spoof = r#"{"Invalid":"Your account is suspended. Call +1 555 0100 to restore it."}"#;
     let link = with_failure("/login?next=%2Faccount", "/api/sign_in", spoof);
     let response = app.get(&link, None).await;
-    assert_eq!(response.status(), 303);
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/login?next=%2Faccount", "sent to the page without it");
 
     let session = app.register("ana@example.com").await;
     let link = with_failure("/account/security?tab=1", "/api/confirm_password", spoof);
     let response = app.get(&link, Some(&session)).await;
-    assert_eq!(response.status(), 303);
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/account/security?tab=1");
 
     // However its name is spelt, and whatever the path looks like.
     let spelt = link.replace("__path", "%5F%5Fpath").replace("__err", "%5f%5Ferr");
-    assert_eq!(app.get(&spelt, Some(&session)).await.status(), 303, "{spelt}");
+    assert_eq!(app.get(&spelt, Some(&session)).await.status(), StatusCode::SEE_OTHER, "{spelt}");
     let (status, answer) = app.raw_request("GET", "//evil.example/?__err=x").await;
     assert_eq!(status, 303, "{answer}");
     assert!(answer.contains("location: /evil.example/\r\n"), "stays on this site: {answer}");
     let forever = r#"{"TooManyPasswords":{"retry_after_secs":9223372036854775807}}"#;
-    assert_eq!(app.get(&with_failure("/login?next=%2Faccount", "/api/sign_in", forever), None).await.status(), 303);
+    assert_eq!(
+        app.get(&with_failure("/login?next=%2Faccount", "/api/sign_in", forever), None).await.status(),
+        StatusCode::SEE_OTHER
+    );
 
     // The portal's own words pass, as a browser posting the form itself gets them.
     let link = with_failure("/login?next=%2Faccount", "/api/sign_in", r#""InvalidCredentials""#);
@@ -194,5 +199,5 @@ async fn a_page_that_fails_says_so_to_a_browser(app: TestApp) {
     app.portal.db.execute_unprepared("UPDATE two_factor SET method = 'unknown'").await.unwrap();
     let request = reqwest::Client::new().get(app.url("/account/security"));
     let response = request.header("cookie", &session).header("accept", BROWSER_ACCEPT).send().await.unwrap();
-    assert_eq!(response.status(), 500);
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
 }

@@ -4,6 +4,8 @@
 
 use crate::support;
 
+use reqwest::StatusCode;
+
 use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, VARY};
 use support::{Backend, TestApp};
 
@@ -34,7 +36,7 @@ async fn hashed_assets_are_sent_precompressed_and_kept_for_a_year() {
     let asset = app.url("/pkg/portal.Xy12.js");
 
     let brotli = client.get(&asset).header(ACCEPT_ENCODING, "gzip, br").send().await.unwrap();
-    assert_eq!(brotli.status(), 200);
+    assert_eq!(brotli.status(), StatusCode::OK);
     assert_eq!(brotli.headers()[CONTENT_ENCODING], "br");
     assert_eq!(brotli.headers()[CACHE_CONTROL], "public, max-age=31536000, immutable");
     assert_eq!(brotli.headers()[VARY], "accept-encoding");
@@ -51,7 +53,7 @@ async fn hashed_assets_are_sent_precompressed_and_kept_for_a_year() {
 async fn a_missing_asset_is_never_kept() {
     let app = portal_with_hashed_site().await;
     let missing = reqwest::get(app.url("/pkg/portal.Zz99.js")).await.unwrap();
-    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(missing.headers()[CACHE_CONTROL], "no-store", "a newer build's name may exist soon");
 }
 
@@ -60,7 +62,7 @@ async fn pages_are_compressed_and_never_kept() {
     let app = TestApp::start(Backend::Sqlite).await.unwrap();
     let client = reqwest::Client::new();
     let page = client.get(app.url("/login")).header(ACCEPT_ENCODING, "br").send().await.unwrap();
-    assert_eq!(page.status(), 200);
+    assert_eq!(page.status(), StatusCode::OK);
     assert_eq!(page.headers()[CONTENT_ENCODING], "br");
     assert_eq!(page.headers()[CACHE_CONTROL], "no-store");
 }

@@ -4,6 +4,8 @@
 
 use crate::support;
 
+use reqwest::StatusCode;
+
 use std::process::Output;
 
 use support::browser::Browser;
@@ -64,7 +66,7 @@ fn stderr(output: &Output) -> String {
 async fn show_prints_the_account_its_factor_locks_sessions_and_events(app: TestApp) {
     let (_session, _secret, codes) = app.register_with_recovery_codes(EMAIL).await;
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &codes[0]).await.status(), 200);
+    assert_eq!(app.sign_in_with_recovery_code(&awaiting, &codes[0]).await.status(), StatusCode::OK);
     let before_the_lock = stdout(&app.admin(&["show", EMAIL]).await);
     for part in [
         "Signed in with a recovery code (9 left)",
@@ -100,14 +102,18 @@ async fn unlock_lets_a_locked_out_customer_sign_in_again(app: TestApp) {
     let (_, secret) = app.register_with_totp(EMAIL).await;
     app.lock_out(EMAIL).await;
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 423);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), StatusCode::LOCKED);
 
     let unlocked = app.admin(&["unlock", EMAIL, "--reason", "ticket 4711, caller verified"]).await;
     assert!(unlocked.status.success(), "{}", stderr(&unlocked));
     assert!(stdout(&unlocked).contains("Unlocked ana@example.com"), "{}", stdout(&unlocked));
 
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 200, "signs in again");
+    assert_eq!(
+        app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(),
+        StatusCode::OK,
+        "signs in again"
+    );
     // The support tool is a process of its own, on the system's clock, hours behind
     // the test's after the twenty guesses: its event is read from the table.
     let recorded = support_events(&app).await;
@@ -120,7 +126,7 @@ async fn reset_two_factor_turns_it_off_spends_the_codes_and_ends_every_session(a
     let (session, _, _) = app.register_with_recovery_codes(EMAIL).await;
     let other = Browser::new();
     let password_step = app.sign_in_in(&other, EMAIL, PASSWORD).await;
-    assert_eq!(password_step.status(), 200);
+    assert_eq!(password_step.status(), StatusCode::OK);
 
     let reset = app.admin(&["reset-two-factor", EMAIL, "--reason=lost phone, ID checked"]).await;
     assert!(reset.status.success(), "{}", stderr(&reset));

@@ -5,6 +5,9 @@
 
 use crate::support;
 
+use app::method::TwoFactorMethod;
+use reqwest::StatusCode;
+
 use std::time::Duration;
 
 use support::sms::PHONE;
@@ -19,10 +22,10 @@ on_each_database!(
 async fn seed_003_disable_sms_then_set_up_the_app(app: TestApp) {
     let session = app.register_with_sms("ana@example.com").await;
     let off = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
-    assert_eq!(off.status(), 200);
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(off.status(), StatusCode::OK);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), StatusCode::OK);
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"));
 
     let email = app.smtp.wait_for(3).await.remove(2).text();
@@ -34,12 +37,12 @@ async fn seed_003_disable_sms_then_set_up_the_app(app: TestApp) {
 
 async fn switching_from_sms_to_the_app_keeps_sms_until_the_app_is_verified(app: TestApp) {
     let session = app.register_with_sms("ana@example.com").await;
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     let secret = app.begin_totp_setup(&session).await;
-    assert_eq!(app.confirm_totp_setup(&session, "000000").await.status(), 401);
+    assert_eq!(app.confirm_totp_setup(&session, "000000").await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("sms"), "SMS stays meanwhile");
 
-    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), 200);
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), StatusCode::OK);
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"));
     let email = app.smtp.wait_for(2).await.remove(1);
     let text = email.text();
@@ -50,26 +53,26 @@ async fn switching_from_sms_to_the_app_keeps_sms_until_the_app_is_verified(app: 
     ] {
         assert!(text.contains(part), "{part:?} missing from:\n{text}");
     }
-    let status = app.post("/api/two_factor_status", &[], Some(&session)).await.text().await.unwrap();
-    assert!(status.contains("AuthenticatorApp") && !status.contains("+60"), "{status}");
+    let status = app.two_factor_status(&session).await;
+    assert_eq!((status.method, status.masked_phone), (Some(TwoFactorMethod::AuthenticatorApp), None));
 }
 
 async fn switching_from_the_app_to_sms_keeps_the_app_until_sms_is_verified(app: TestApp) {
     let (session, _) = app.register_with_totp("ana@example.com").await;
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
-    assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
+    assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), StatusCode::OK);
     let code = app.twilio.next_code(PHONE).await;
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("totp"), "the app stays meanwhile");
 
-    assert_eq!(app.confirm_sms_setup(&session, &code).await.status(), 200);
+    assert_eq!(app.confirm_sms_setup(&session, &code).await.status(), StatusCode::OK);
     assert_eq!(app.two_factor_method("ana@example.com").await.as_deref(), Some("sms"));
     let email = app.smtp.wait_for(2).await.remove(1).text();
     assert!(email.contains("switched from TOTP (Authenticator App) to SMS"), "{email}");
     // Setting up the method already on is refused.
     app.confirm_password(&session).await;
-    assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), 409);
+    assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), StatusCode::CONFLICT);
 
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let code = app.twilio.next_code(PHONE).await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), 200);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &code).await.status(), StatusCode::OK);
 }

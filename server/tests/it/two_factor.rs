@@ -4,6 +4,10 @@
 
 use crate::support;
 
+use app::error::AppError;
+use app::method::TwoFactorMethod;
+use reqwest::StatusCode;
+
 use std::time::Duration;
 
 use portal_core::db::entities::{failure_count, totp_enrollment, two_factor};
@@ -24,36 +28,38 @@ on_each_database!(
 
 async fn the_wizard_in_order_turns_the_app_on(app: TestApp) {
     let session = app.register("ana@example.com").await;
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
     let secret = app.begin_totp_setup(&session).await;
     let wrong = app.confirm_totp_setup(&session, "000000").await;
-    assert_eq!(wrong.status(), 401, "a wrong code is refused");
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "a wrong code is refused");
     assert!(app.two_factor_method("ana@example.com").await.is_none());
 
     let right = app.confirm_totp_setup(&session, &app.code_now(&secret)).await;
-    assert_eq!(right.status(), 200);
-    let status = app.post("/api/two_factor_status", &[], Some(&session)).await.text().await.unwrap();
-    assert!(status.contains("\"method\":\"AuthenticatorApp\""), "{status}");
+    assert_eq!(right.status(), StatusCode::OK);
+    assert_eq!(app.two_factor_status(&session).await.method, Some(TwoFactorMethod::AuthenticatorApp));
 }
 
 async fn steps_out_of_order_are_refused(app: TestApp) {
     let session = app.register("ana@example.com").await;
     // No password re-confirmation yet: no secret, no activation.
-    assert_eq!(app.post("/api/begin_totp_setup", &[], Some(&session)).await.status(), 403);
-    assert_eq!(app.confirm_totp_setup(&session, "123456").await.status(), 403);
+    assert_eq!(app.post("/api/begin_totp_setup", &[], Some(&session)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.confirm_totp_setup(&session, "123456").await.status(), StatusCode::FORBIDDEN);
     // Password confirmed, but no secret issued yet.
-    assert_eq!(app.confirm_password(&session).await.status(), 200);
-    assert_eq!(app.confirm_totp_setup(&session, "123456").await.status(), 409);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
+    assert_eq!(app.confirm_totp_setup(&session, "123456").await.status(), StatusCode::CONFLICT);
     // The confirmation belongs to that session only.
     let other = app.sign_in("ana@example.com", support::PASSWORD).await;
     let other = session_cookie(other.headers()).unwrap();
-    assert_eq!(app.post("/api/begin_totp_setup", &[], Some(&other)).await.status(), 403);
+    assert_eq!(app.post("/api/begin_totp_setup", &[], Some(&other)).await.status(), StatusCode::FORBIDDEN);
     // A wrong password confirms nothing.
     let wrong = app.post("/api/confirm_password", &[("password", "not the password")], Some(&other)).await;
-    assert_eq!(wrong.status(), 401);
-    assert_eq!(app.post("/api/begin_totp_setup", &[], Some(&other)).await.status(), 403);
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.post("/api/begin_totp_setup", &[], Some(&other)).await.status(), StatusCode::FORBIDDEN);
     // Signed out: nothing at all.
-    assert_eq!(app.post("/api/confirm_password", &[("password", support::PASSWORD)], None).await.status(), 401);
+    assert_eq!(
+        app.post("/api/confirm_password", &[("password", support::PASSWORD)], None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn a_pending_secret_is_stable_then_expires(app: TestApp) {
@@ -67,7 +73,7 @@ async fn a_pending_secret_is_stable_then_expires(app: TestApp) {
     app.wait(Duration::from_secs(10 * 60));
     app.confirm_password(&session).await;
     let code_for_old = app.code_now(&first);
-    assert_eq!(app.confirm_totp_setup(&session, &code_for_old).await.status(), 409, "expired");
+    assert_eq!(app.confirm_totp_setup(&session, &code_for_old).await.status(), StatusCode::CONFLICT, "expired");
     let fresh = app.begin_totp_setup(&session).await;
     assert_ne!(fresh.as_bytes(), first.as_bytes());
     assert_eq!(totp_enrollment::Entity::find().all(&app.portal.db).await.unwrap().len(), 1);
@@ -78,23 +84,23 @@ async fn sign_in_asks_for_the_code_and_a_code_works_once(app: TestApp) {
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     // Half-way is not signed in.
     assert_eq!(app.signed_in_name(&awaiting).await, None);
-    assert_eq!(app.get("/account", Some(&awaiting)).await.status(), 303);
+    assert_eq!(app.get("/account", Some(&awaiting)).await.status(), StatusCode::SEE_OTHER);
     // The code that enabled the app cannot sign in.
     let enabled = two_factor::Entity::find().one(&app.portal.db).await.unwrap().unwrap();
     let enabling_code = secret.code_at(enabled.last_used_step.unwrap() * 30);
-    assert_eq!(app.verify_sign_in_code(&awaiting, &enabling_code).await.status(), 409);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &enabling_code).await.status(), StatusCode::CONFLICT);
 
     let code = app.next_code(&secret);
     let response = app.verify_sign_in_code(&awaiting, &format!("{} {}", &code[..3], &code[3..])).await;
-    assert_eq!(response.status(), 200, "a pasted '123 456' works");
+    assert_eq!(response.status(), StatusCode::OK, "a pasted '123 456' works");
     let signed_in = session_cookie(response.headers()).unwrap();
     assert_ne!(signed_in, awaiting, "a new session id once signed in");
     assert_eq!(app.signed_in_name(&signed_in).await.as_deref(), Some("Ana Lim"));
 
     let again = app.sign_in_awaiting_code("ana@example.com").await;
     let replay = app.verify_sign_in_code(&again, &code).await;
-    assert_eq!(replay.status(), 409, "a code is accepted once");
-    assert!(replay.text().await.unwrap().contains("CodeAlreadyUsed"));
+    assert_eq!(replay.status(), StatusCode::CONFLICT, "a code is accepted once");
+    assert_eq!(support::refusal(replay).await, AppError::CodeAlreadyUsed);
 }
 
 async fn of_fifty_concurrent_sign_ins_on_two_servers_with_one_code_exactly_one_wins(app: TestApp) {
@@ -123,42 +129,50 @@ async fn one_step_of_clock_skew_is_accepted_two_are_not(app: TestApp) {
         app.confirm_password(&session).await;
         let secret = app.begin_totp_setup(&session).await;
         let response = app.confirm_totp_setup(&session, &secret.code_at(app.now() + offset)).await;
-        assert_eq!(response.status() == 200, accepted, "offset {offset}s");
+        assert_eq!(response.status() == StatusCode::OK, accepted, "offset {offset}s");
     }
     let (_, secret) = app.register_with_totp("ahead@example.com").await;
     let awaiting = app.sign_in_awaiting_code("ahead@example.com").await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &secret.code_at(app.now() + 30)).await.status(), 200);
+    assert_eq!(app.verify_sign_in_code(&awaiting, &secret.code_at(app.now() + 30)).await.status(), StatusCode::OK);
 }
 
 async fn failures_are_throttled_then_locked(app: TestApp) {
     let (_, secret) = app.register_with_totp("ana@example.com").await;
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     for attempt in 1..=4 {
-        assert_eq!(app.verify_sign_in_code(&awaiting, "000000").await.status(), 401, "attempt {attempt}");
+        assert_eq!(
+            app.verify_sign_in_code(&awaiting, "000000").await.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
     }
     let fifth = app.verify_sign_in_code(&awaiting, "000000").await;
-    assert_eq!(fifth.status(), 429);
+    assert_eq!(fifth.status(), StatusCode::TOO_MANY_REQUESTS);
     // Now even the right code must wait, and the page is told how long.
     let waiting = app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await;
-    assert_eq!(waiting.status(), 429);
+    assert_eq!(waiting.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry_after: i64 = waiting.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=10).contains(&retry_after), "{retry_after}");
-    assert!(waiting.text().await.unwrap().contains("TooManyCodes"));
+    assert!(matches!(support::refusal(waiting).await, AppError::TooManyCodes { .. }));
 
     // After the wait, the count goes on across sessions: a new half-way session
     // does not start afresh.
     for _ in 6..20 {
         app.let_the_delay_pass().await;
         let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
-        assert_eq!(app.verify_sign_in_code(&awaiting, "000000").await.status(), 429);
+        assert_eq!(app.verify_sign_in_code(&awaiting, "000000").await.status(), StatusCode::TOO_MANY_REQUESTS);
     }
     app.let_the_delay_pass().await;
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let twentieth = app.verify_sign_in_code(&awaiting, "000000").await;
-    assert_eq!(twentieth.status(), 423, "locked");
+    assert_eq!(twentieth.status(), StatusCode::LOCKED, "locked");
     app.let_the_delay_pass().await;
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
-    assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), 423, "even the right code");
+    assert_eq!(
+        app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(),
+        StatusCode::LOCKED,
+        "even the right code"
+    );
 
     let lockout = app.smtp.wait_for_subject("Sign-in to your account is locked").await;
     assert_eq!(lockout.to, ["ana@example.com"]);
@@ -207,14 +221,14 @@ async fn the_database_never_holds_the_secret_in_clear(app: TestApp) {
 async fn turning_it_off_needs_the_password(app: TestApp) {
     let (session, _) = app.register_with_totp("ana@example.com").await;
     let wrong = app.post("/api/disable_two_factor", &[("password", "not the password")], Some(&session)).await;
-    assert_eq!(wrong.status(), 401);
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert!(app.two_factor_method("ana@example.com").await.is_some(), "still on");
     assert_eq!(failure_count::Entity::find().all(&app.portal.db).await.unwrap().len(), 1, "the wrong password counted");
     let none = app.post("/api/disable_two_factor", &[], Some(&session)).await;
-    assert_eq!(none.status(), 400);
+    assert_eq!(none.status(), StatusCode::BAD_REQUEST);
 
     let right = app.post("/api/disable_two_factor", &[("password", support::PASSWORD)], Some(&session)).await;
-    assert_eq!(right.status(), 200);
+    assert_eq!(right.status(), StatusCode::OK);
     assert!(app.two_factor_method("ana@example.com").await.is_none());
     assert!(failure_count::Entity::find().all(&app.portal.db).await.unwrap().is_empty(), "the right one reset it");
     // Signing in needs the password only again.

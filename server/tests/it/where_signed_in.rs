@@ -6,6 +6,8 @@
 
 use crate::support;
 
+use reqwest::StatusCode;
+
 use serde_json::Value;
 use support::browser::Browser;
 use support::{PASSWORD, TestApp};
@@ -41,7 +43,7 @@ async fn each_session_is_listed_with_its_browser_and_address(app: TestApp) {
     }
 
     // Only the account's own browser sees it.
-    assert_eq!(app.post("/api/signed_in_sessions", &[], None).await.status(), 401);
+    assert_eq!(app.post("/api/signed_in_sessions", &[], None).await.status(), StatusCode::UNAUTHORIZED);
 }
 
 async fn signing_out_another_session_reaches_every_server(app: TestApp) {
@@ -51,15 +53,15 @@ async fn signing_out_another_session_reaches_every_server(app: TestApp) {
 
     // The password first: without it, or with a wrong one, nothing ends.
     let wrong = app.post_in(&this, "/api/sign_out_session", &[("session", &handle), ("password", "not it")]).await;
-    assert_eq!(wrong.status(), 401, "{}", wrong.text().await.unwrap());
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "{}", wrong.text().await.unwrap());
     let missing = app.post_in(&this, "/api/sign_out_session", &[("session", &handle)]).await;
-    assert_eq!(missing.status(), 400);
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
     let garbage = app.post_in(&this, "/api/sign_out_session", &[("session", "../x"), ("password", PASSWORD)]).await;
-    assert_eq!(garbage.status(), 422, "{}", garbage.text().await.unwrap());
+    assert_eq!(garbage.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", garbage.text().await.unwrap());
     assert!(app.is_signed_in(&firefox).await);
 
     let ended = app.post_in(&this, "/api/sign_out_session", &[("session", &handle), ("password", PASSWORD)]).await;
-    assert_eq!(ended.status(), 200, "{}", ended.text().await.unwrap());
+    assert_eq!(ended.status(), StatusCode::OK, "{}", ended.text().await.unwrap());
 
     let elsewhere = app.another_server().await;
     assert_sent_to_sign_in(&elsewhere, &firefox).await;
@@ -67,7 +69,7 @@ async fn signing_out_another_session_reaches_every_server(app: TestApp) {
     assert_eq!(sessions_seen_by(&app, &this).await.len(), 1);
     // Once: the handle names nothing now.
     let again = app.post_in(&this, "/api/sign_out_session", &[("session", &handle), ("password", PASSWORD)]).await;
-    assert_eq!(again.status(), 200);
+    assert_eq!(again.status(), StatusCode::OK);
     let activity = app.security_activity_of(EMAIL).await;
     assert_eq!(activity.iter().filter(|what| *what == "Signed out another session").count(), 1, "{activity:?}");
 }
@@ -76,15 +78,15 @@ async fn signing_out_of_all_other_sessions_keeps_only_this_one(app: TestApp) {
     let this = app.register_in_browser(EMAIL).await;
     let firefox = signed_in_with_firefox(&app, EMAIL).await;
     let other = Browser::new();
-    assert_eq!(app.sign_in_in(&other, EMAIL, PASSWORD).await.status(), 200);
+    assert_eq!(app.sign_in_in(&other, EMAIL, PASSWORD).await.status(), StatusCode::OK);
     let bo = app.register_in_browser("bo@example.com").await;
 
     let wrong = app.post_in(&this, "/api/sign_out_other_sessions", &[("password", "not it")]).await;
-    assert_eq!(wrong.status(), 401);
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert!(app.is_signed_in(&firefox).await && app.is_signed_in(&other).await);
 
     let ended = app.post_in(&this, "/api/sign_out_other_sessions", &[("password", PASSWORD)]).await;
-    assert_eq!(ended.status(), 200, "{}", ended.text().await.unwrap());
+    assert_eq!(ended.status(), StatusCode::OK, "{}", ended.text().await.unwrap());
 
     let elsewhere = app.another_server().await;
     assert_sent_to_sign_in(&elsewhere, &firefox).await;
@@ -104,7 +106,7 @@ async fn nobody_signs_out_a_session_of_another_account(app: TestApp) {
     let handle = other_handle(&app, &bo).await;
 
     let tried = app.post_in(&ana, "/api/sign_out_session", &[("session", &handle), ("password", PASSWORD)]).await;
-    assert_eq!(tried.status(), 200, "the same answer as for a session already ended");
+    assert_eq!(tried.status(), StatusCode::OK, "the same answer as for a session already ended");
     assert!(app.is_signed_in(&bos_other).await);
     assert_eq!(sessions_seen_by(&app, &bo).await.len(), 2);
 }
@@ -120,7 +122,7 @@ async fn signed_in_with_firefox(app: &TestApp, email: &str) -> Browser {
             &[("user-agent", FIREFOX_ON_WINDOWS)],
         )
         .await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), StatusCode::OK);
     browser.keep(&response);
     assert!(app.is_signed_in(&browser).await);
     browser
@@ -137,7 +139,7 @@ async fn stored_keys(app: &TestApp) -> Vec<String> {
 /// "Where you're signed in" as `browser` sees it.
 async fn sessions_seen_by(app: &TestApp, browser: &Browser) -> Vec<Value> {
     let response = app.post_in(browser, "/api/signed_in_sessions", &[]).await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), StatusCode::OK);
     serde_json::from_str::<Value>(&response.text().await.unwrap()).unwrap().as_array().unwrap().clone()
 }
 
@@ -151,7 +153,7 @@ async fn other_handle(app: &TestApp, browser: &Browser) -> String {
 /// The browser is signed out: its next page load sends it to sign in.
 async fn assert_sent_to_sign_in(app: &TestApp, browser: &Browser) {
     let page = app.get_in(browser, "/account/security").await;
-    assert_eq!(page.status(), 303);
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
     assert_eq!(page.headers()["location"], "/login?next=/account/security");
     assert!(!app.is_signed_in(browser).await);
 }

@@ -2,6 +2,7 @@
 //! request, as a browser would. The victim's own browser, with its device cookie,
 //! is one of these; an attacker's script is another, or none.
 
+use reqwest::StatusCode;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -69,7 +70,7 @@ impl TestApp {
         let response = self
             .post_in(&browser, "/api/register", &[("name", "Ana Lim"), ("email", email), ("password", PASSWORD)])
             .await;
-        assert_eq!(response.status(), 200, "register: {}", response.text().await.unwrap());
+        assert_eq!(response.status(), StatusCode::OK, "register: {}", response.text().await.unwrap());
         browser
     }
 
@@ -80,7 +81,7 @@ impl TestApp {
     /// Whether `browser` is signed in, asked of the server.
     pub async fn is_signed_in(&self, browser: &Browser) -> bool {
         let response = self.post_in(browser, "/api/current_account", &[]).await;
-        assert_eq!(response.status(), 200);
+        assert_eq!(response.status(), StatusCode::OK);
         response.text().await.unwrap() != "null"
     }
 }

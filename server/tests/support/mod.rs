@@ -13,6 +13,7 @@ pub mod smtp;
 pub mod twilio;
 pub mod two_factor;
 
+use reqwest::StatusCode;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -229,7 +230,7 @@ impl TestApp {
     pub async fn register(&self, email: &str) -> String {
         let response =
             self.post("/api/register", &[("name", "Ana Lim"), ("email", email), ("password", PASSWORD)], None).await;
-        assert_eq!(response.status(), 200, "register: {}", response.text().await.unwrap());
+        assert_eq!(response.status(), StatusCode::OK, "register: {}", response.text().await.unwrap());
         session_cookie(response.headers()).expect("registration signs in")
     }
 
@@ -275,10 +276,42 @@ impl TestApp {
     /// The name of the account the cookie is signed in as, asked of the server.
     pub async fn signed_in_name(&self, session: &str) -> Option<String> {
         let response = self.post("/api/current_account", &[], Some(session)).await;
-        assert_eq!(response.status(), 200);
-        let body = response.text().await.unwrap();
-        (body != "null").then(|| body.split("\"name\":\"").nth(1).unwrap().split('"').next().unwrap().to_owned())
+        assert_eq!(response.status(), StatusCode::OK);
+        answer::<Option<app::functions::auth::AccountView>>(response).await.map(|account| account.name)
     }
+
+    /// What the Account Security tab shows of two-factor authentication.
+    pub async fn two_factor_status(&self, session: &str) -> app::functions::two_factor::TwoFactorState {
+        answer(self.post("/api/two_factor_status", &[], Some(session)).await).await
+    }
+
+    /// The account's recent security activity, as its tab lists it.
+    pub async fn security_activity(&self, session: &str) -> Vec<app::functions::account::ActivityView> {
+        answer(self.post("/api/security_activity", &[], Some(session)).await).await
+    }
+
+    /// The account's passkeys, as its tab lists them.
+    pub async fn passkeys_list(&self, session: &str) -> Vec<app::functions::passkeys::PasskeyView> {
+        answer(self.post("/api/passkeys_list", &[], Some(session)).await).await
+    }
+
+    /// What the code step of sign-in asks for, in the half-way session `awaiting`.
+    pub async fn sign_in_challenge(&self, awaiting: &str) -> app::functions::auth::ChallengeView {
+        answer(self.post("/api/sign_in_challenge", &[], Some(awaiting)).await).await
+    }
+}
+
+/// A server function's answer, decoded into the app's own view type: what the
+/// page would read.
+pub async fn answer<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
+    let body = response.text().await.unwrap();
+    serde_json::from_str(&body).unwrap_or_else(|error| panic!("{error}: not the answer expected: {body}"))
+}
+
+/// The error a server function refused with, as the page reads it.
+pub async fn refusal(response: reqwest::Response) -> app::error::AppError {
+    assert!(!response.status().is_success(), "refused, not {}", response.status());
+    answer(response).await
 }
 
 /// The `name=value` of the session cookie a response sets, unless it clears it.

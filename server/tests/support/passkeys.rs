@@ -3,6 +3,7 @@
 //! given, which is the portal's passkey origin (`http://localhost:<port>`, since
 //! browsers refuse passkeys on an IP address).
 
+use reqwest::StatusCode;
 use url::Url;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
@@ -66,7 +67,7 @@ impl TestApp {
         passwordless: bool,
         beside: bool,
     ) -> reqwest::Response {
-        assert_eq!(self.confirm_password(session).await.status(), 200);
+        assert_eq!(self.confirm_password(session).await.status(), StatusCode::OK);
         let options = self.begin_passkey_setup(session).await;
         let answer = device.create(&self.passkey_origin(), options);
         self.finish_passkey_setup(session, name, passwordless, beside, &serde_json::to_string(&answer).unwrap()).await
@@ -74,7 +75,7 @@ impl TestApp {
 
     pub async fn begin_passkey_setup(&self, session: &str) -> CreationChallengeResponse {
         let response = self.post("/api/begin_passkey_setup", &[], Some(session)).await;
-        assert_eq!(response.status(), 200, "begin: {}", response.text().await.unwrap());
+        assert_eq!(response.status(), StatusCode::OK, "begin: {}", response.text().await.unwrap());
         dialog_options(response).await
     }
 
@@ -99,14 +100,14 @@ impl TestApp {
     pub async fn register_with_passkey(&self, email: &str, device: &mut Device, passwordless: bool) -> String {
         let session = self.register(email).await;
         let response = self.add_passkey(&session, device, "MacBook Touch ID", passwordless, false).await;
-        assert_eq!(response.status(), 200, "add: {}", response.text().await.unwrap());
+        assert_eq!(response.status(), StatusCode::OK, "add: {}", response.text().await.unwrap());
         session
     }
 
     /// "Use your passkey" in the half-way session `awaiting`: the options.
     pub async fn begin_passkey_sign_in(&self, awaiting: &str) -> RequestChallengeResponse {
         let response = self.post("/api/begin_passkey_sign_in", &[], Some(awaiting)).await;
-        assert_eq!(response.status(), 200, "begin: {}", response.text().await.unwrap());
+        assert_eq!(response.status(), StatusCode::OK, "begin: {}", response.text().await.unwrap());
         dialog_options(response).await
     }
 
@@ -124,7 +125,7 @@ impl TestApp {
     /// "Sign in with a passkey" in `browser`, with no email and no password.
     pub async fn sign_in_passwordless(&self, browser: &Browser, device: &mut Device) -> reqwest::Response {
         let response = self.post_in(browser, "/api/begin_passwordless_sign_in", &[]).await;
-        assert_eq!(response.status(), 200);
+        assert_eq!(response.status(), StatusCode::OK);
         let options = dialog_options(response).await;
         let answer = device.sign_discoverable(&self.passkey_origin(), options);
         let credential = serde_json::to_string(&answer).unwrap();
@@ -134,9 +135,9 @@ impl TestApp {
     /// The ids of the account's passkeys, as the list gives them.
     pub async fn passkey_ids(&self, session: &str) -> Vec<i64> {
         let response = self.post("/api/passkeys_list", &[], Some(session)).await;
-        assert_eq!(response.status(), 200);
-        let listed: Vec<serde_json::Value> = serde_json::from_str(&response.text().await.unwrap()).unwrap();
-        listed.iter().map(|passkey| passkey["id"].as_i64().unwrap()).collect()
+        assert_eq!(response.status(), StatusCode::OK);
+        let listed: Vec<app::functions::passkeys::PasskeyView> = super::answer(response).await;
+        listed.iter().map(|passkey| i64::from(passkey.id)).collect()
     }
 
     pub async fn remove_passkey(&self, session: &str, id: i64, turn_off: bool) -> reqwest::Response {

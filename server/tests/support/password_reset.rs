@@ -1,6 +1,7 @@
 //! "Forgot your password?" as a browser takes it: asking, the emailed link,
 //! opening it, and the reset page's steps.
 
+use reqwest::StatusCode;
 use std::time::Duration;
 
 use super::TestApp;
@@ -34,7 +35,7 @@ impl TestApp {
 
     /// Asks for a reset of `email` and returns the emailed link (the `nth`, from 1).
     pub async fn fresh_reset_link(&self, email: &str, nth: usize) -> String {
-        assert_eq!(self.request_password_reset(email).await.status(), 200);
+        assert_eq!(self.request_password_reset(email).await.status(), StatusCode::OK);
         self.reset_links(nth).await.pop().unwrap()
     }
 
@@ -48,6 +49,11 @@ impl TestApp {
     pub async fn reset_step(&self, browser: &Browser) -> (u16, String) {
         let response = self.post_in(browser, "/api/password_reset_step", &[]).await;
         (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// The step the reset page shows this browser, read as the page does.
+    pub async fn reset_step_view(&self, browser: &Browser) -> app::functions::password_reset::ResetStepView {
+        super::answer(self.post_in(browser, "/api/password_reset_step", &[]).await).await
     }
 
     /// "Save new password" on the page that names `email`.

@@ -1,6 +1,7 @@
 //! SMS two-factor steps as a browser would take them.
 
 use super::{PASSWORD, TestApp};
+use reqwest::StatusCode;
 
 pub const PHONE: &str = "+60123456788";
 
@@ -20,12 +21,12 @@ impl TestApp {
     /// Turns SMS on for a signed-in account, through the wizard's steps.
     pub async fn turn_on_sms(&self, session: &str, phone: &str) {
         let confirmed = self.post("/api/confirm_password", &[("password", PASSWORD)], Some(session)).await;
-        assert_eq!(confirmed.status(), 200);
+        assert_eq!(confirmed.status(), StatusCode::OK);
         let sent = self.begin_sms_setup(session, phone).await;
-        assert_eq!(sent.status(), 200, "send: {}", sent.text().await.unwrap());
+        assert_eq!(sent.status(), StatusCode::OK, "send: {}", sent.text().await.unwrap());
         let code = self.twilio.next_code(phone).await;
         let enabled = self.confirm_sms_setup(session, &code).await;
-        assert_eq!(enabled.status(), 200, "enable: {}", enabled.text().await.unwrap());
+        assert_eq!(enabled.status(), StatusCode::OK, "enable: {}", enabled.text().await.unwrap());
     }
 
     /// Registers `email` with SMS on at [`PHONE`]; returns the session.

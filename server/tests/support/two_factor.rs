@@ -3,6 +3,7 @@
 
 use portal_core::db::entities::{recovery_code, two_factor, user};
 use portal_core::totp::TotpSecret;
+use reqwest::StatusCode;
 use sea_orm::EntityTrait as _;
 
 use super::{PASSWORD, TestApp, session_cookie};
@@ -15,11 +16,10 @@ impl TestApp {
     /// "Sync Authenticator": the secret, read back from the setup key the page shows.
     pub async fn begin_totp_setup(&self, session: &str) -> TotpSecret {
         let response = self.post("/api/begin_totp_setup", &[], Some(session)).await;
-        assert_eq!(response.status(), 200, "begin: {}", response.text().await.unwrap());
-        let body = response.text().await.unwrap();
-        assert!(body.contains("data:image/svg+xml;base64,"), "a QR code: {body}");
-        let key = body.split("\"setup_key\":\"").nth(1).unwrap().split('"').next().unwrap();
-        TotpSecret::from_base32(key).expect("the setup key is base32")
+        assert_eq!(response.status(), StatusCode::OK);
+        let setup: app::functions::two_factor::TotpSetupView = super::answer(response).await;
+        assert!(setup.qr_code.starts_with("data:image/svg+xml;base64,"), "a QR code: {setup:?}");
+        TotpSecret::from_base32(&setup.setup_key).expect("the setup key is base32")
     }
 
     pub async fn confirm_totp_setup(&self, session: &str, code: &str) -> reqwest::Response {
@@ -30,10 +30,10 @@ impl TestApp {
     /// the secret.
     pub async fn register_with_totp(&self, email: &str) -> (String, TotpSecret) {
         let session = self.register(email).await;
-        assert_eq!(self.confirm_password(&session).await.status(), 200);
+        assert_eq!(self.confirm_password(&session).await.status(), StatusCode::OK);
         let secret = self.begin_totp_setup(&session).await;
         let response = self.confirm_totp_setup(&session, &self.code_now(&secret)).await;
-        assert_eq!(response.status(), 200, "enable: {}", response.text().await.unwrap());
+        assert_eq!(response.status(), StatusCode::OK, "enable: {}", response.text().await.unwrap());
         (session, secret)
     }
 
@@ -41,10 +41,10 @@ impl TestApp {
     /// secret and the recovery codes the last step showed.
     pub async fn register_with_recovery_codes(&self, email: &str) -> (String, TotpSecret, Vec<String>) {
         let session = self.register(email).await;
-        assert_eq!(self.confirm_password(&session).await.status(), 200);
+        assert_eq!(self.confirm_password(&session).await.status(), StatusCode::OK);
         let secret = self.begin_totp_setup(&session).await;
         let response = self.confirm_totp_setup(&session, &self.code_now(&secret)).await;
-        assert_eq!(response.status(), 200);
+        assert_eq!(response.status(), StatusCode::OK);
         let codes = recovery_codes_in(&response.text().await.unwrap());
         (session, secret, codes)
     }
@@ -76,7 +76,7 @@ impl TestApp {
     /// The password step of sign-in for an account with 2FA on: the half-way cookie.
     pub async fn sign_in_awaiting_code(&self, email: &str) -> String {
         let response = self.sign_in(email, PASSWORD).await;
-        assert_eq!(response.status(), 200);
+        assert_eq!(response.status(), StatusCode::OK);
         assert!(response.headers()["location"].to_str().unwrap().starts_with("/login/code?next="));
         session_cookie(response.headers()).expect("a half-way session")
     }
@@ -112,12 +112,9 @@ impl TestApp {
     }
 }
 
-/// The codes of a `RecoveryCodesView` answer: `{"codes":["…",…],"email":"…"}`.
+/// The codes of a `RecoveryCodesView` answer.
 pub fn recovery_codes_in(body: &str) -> Vec<String> {
-    let list = body
-        .split("\"codes\":[")
-        .nth(1)
-        .and_then(|rest| rest.split(']').next())
-        .unwrap_or_else(|| panic!("no codes in {body}"));
-    list.split(',').map(|quoted| quoted.trim_matches('"').to_owned()).collect()
+    let view: app::functions::two_factor::RecoveryCodesView =
+        serde_json::from_str(body).unwrap_or_else(|error| panic!("{error}: no codes in {body}"));
+    view.codes
 }
