@@ -29,6 +29,16 @@ impl TestApp {
         assert_eq!(enabled.status(), StatusCode::OK, "enable: {}", enabled.text().await.unwrap());
     }
 
+    /// How many text messages to `phone` the portal has stored to send. A text is
+    /// stored in the transaction of the request that sends it, so once the answer
+    /// is in, this says whether it sent one: no waiting for one not to arrive.
+    pub async fn texts_stored_to(&self, phone: &str) -> usize {
+        use portal_core::db::entities::outbox_message::{Column, Entity};
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
+        let stored = Entity::find().filter(Column::Channel.eq("sms")).filter(Column::Recipient.eq(phone));
+        usize::try_from(stored.count(&self.portal.db).await.unwrap()).unwrap()
+    }
+
     /// Registers `email` with SMS on at [`PHONE`]; returns the session.
     pub async fn register_with_sms(&self, email: &str) -> String {
         let session = self.register(email).await;

@@ -96,13 +96,6 @@ impl TwilioStandIn {
         count()
     }
 
-    /// Whether a message to `to` arrives within `wait` that the test has not read.
-    pub async fn has_unread(&self, to: &str, wait: Duration) -> bool {
-        tokio::time::sleep(wait).await;
-        let read = self.inner.read.lock().unwrap().get(to).copied().unwrap_or(0);
-        self.accepted().iter().filter(|message| message.to == to).count() > read
-    }
-
     fn take_unread(&self, to: &str) -> Option<TextMessage> {
         let mut read = self.inner.read.lock().unwrap();
         let seen = read.entry(to.to_owned()).or_default();
