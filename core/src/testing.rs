@@ -91,41 +91,31 @@ impl Scene {
 
     /// The text messages stored for `to` (E.164), opened, oldest first.
     pub(crate) async fn texts(&self, to: &str) -> Vec<String> {
-        use crate::db::entities::outbox_message::{Column, Entity};
-        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
-        let rows = Entity::find()
-            .filter(Column::Recipient.eq(to))
-            .filter(Column::Channel.eq("sms"))
-            .order_by_asc(Column::Id)
-            .all(&self.portal.db)
-            .await
-            .unwrap();
-        let context = crate::secrets::contexts::text_message(to);
-        rows.into_iter()
-            .map(|row| {
-                let opened = crate::secrets::SealedSecret::from_stored(row.body_text).open(&self.key, &context);
-                String::from_utf8(opened.unwrap().to_vec()).unwrap()
-            })
-            .collect()
+        self.opened(to, "sms", &crate::secrets::contexts::text_message(to)).await
     }
 
     /// The links of the password-reset emails stored for `to`, opened, oldest first.
     pub(crate) async fn reset_links(&self, to: &str) -> Vec<String> {
-        use crate::db::entities::outbox_message::{Column, Entity};
+        let emails = self.opened(to, "sealed_email", &crate::secrets::contexts::secret_email(to)).await;
+        emails.iter().map(|text| text.lines().find(|line| line.starts_with("http")).unwrap().to_owned()).collect()
+    }
+
+    /// The sealed messages on `channel` stored for `to`, opened, oldest first.
+    async fn opened(&self, to: &str, channel: &str, context: &str) -> Vec<String> {
         use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+
+        use crate::db::entities::outbox_message::{Column, Entity};
         let rows = Entity::find()
             .filter(Column::Recipient.eq(to))
-            .filter(Column::Channel.eq("sealed_email"))
+            .filter(Column::Channel.eq(channel))
             .order_by_asc(Column::Id)
             .all(&self.portal.db)
             .await
             .unwrap();
-        let context = crate::secrets::contexts::secret_email(to);
         rows.into_iter()
             .map(|row| {
-                let opened = crate::secrets::SealedSecret::from_stored(row.body_text).open(&self.key, &context);
-                let text = String::from_utf8(opened.unwrap().to_vec()).unwrap();
-                text.lines().find(|line| line.starts_with("http")).unwrap().to_owned()
+                let opened = crate::secrets::SealedSecret::from_stored(row.body_text).open(&self.key, context);
+                String::from_utf8(opened.unwrap().to_vec()).unwrap()
             })
             .collect()
     }

@@ -8,7 +8,6 @@ use crate::support;
 use app::method::TwoFactorMethod;
 use reqwest::StatusCode;
 
-
 use support::sms::PHONE;
 use support::{PASSWORD, TestApp};
 
