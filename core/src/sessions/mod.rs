@@ -168,11 +168,10 @@ impl Sessions {
     pub(crate) async fn promote(
         &self,
         connection: &impl ConnectionTrait,
-        pending: &SignedIn,
-        requester: &Requester,
+        (pending, requester): (&SignedIn, &Requester),
+        now: UnixTime,
     ) -> Result<SessionToken, CoreError> {
         let token = SessionToken::generate()?;
-        let now = self.clock.now();
         // Nothing of the half-way session carries over, a step-up least of all.
         let (awaiting_code_since, password_confirmed_at) =
             Stage::SignedIn { password_confirmed_at: None }.into_columns();
@@ -452,18 +451,18 @@ mod tests {
         let pending = half_way(&sessions, &ana).await;
         let requester = Requester::default();
 
-        let signed_in = sessions.promote(&db, &pending, &requester).await.unwrap();
+        let signed_in = sessions.promote(&db, (&pending, &requester), testing::NOW).await.unwrap();
         assert_ne!(signed_in, pending.token, "a new id");
         assert_eq!(sessions.resolve(&signed_in).await.unwrap().map(|found| found.id), Some(ana.id));
         assert!(sessions.resolve_awaiting_code(&pending.token).await.unwrap().is_none(), "the old id is worthless");
         assert!(sessions.resolve(&pending.token).await.unwrap().is_none());
 
         // Once only: a racing second request finds nothing to complete.
-        let again = sessions.promote(&db, &pending, &requester).await;
+        let again = sessions.promote(&db, (&pending, &requester), testing::NOW).await;
         assert!(matches!(again, Err(CoreError::SessionEnded)), "{again:?}");
         // Nor can a signed-in session be "completed" again under another id.
         let signed_in_pending = SignedIn { token: signed_in, account: ana };
-        let promoted = sessions.promote(&db, &signed_in_pending, &requester).await;
+        let promoted = sessions.promote(&db, (&signed_in_pending, &requester), testing::NOW).await;
         assert!(matches!(promoted, Err(CoreError::SessionEnded)), "{promoted:?}");
         assert_eq!(session::Entity::find().all(&db).await.unwrap().len(), 1);
     }
@@ -474,7 +473,7 @@ mod tests {
         let pending = half_way(&sessions, &ana).await;
         end_all(&db, &ana).await.unwrap();
 
-        let completed = sessions.promote(&db, &pending, &Requester::default()).await;
+        let completed = sessions.promote(&db, (&pending, &Requester::default()), testing::NOW).await;
         assert!(matches!(completed, Err(CoreError::SessionEnded)), "{completed:?}");
         assert!(session::Entity::find().all(&db).await.unwrap().is_empty());
     }

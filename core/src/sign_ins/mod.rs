@@ -5,6 +5,8 @@
 //! [`crate::sessions`]'.
 
 mod new_browser;
+#[cfg(test)]
+mod tests;
 
 use crate::CoreError;
 use crate::devices::Devices;
@@ -77,7 +79,7 @@ impl SignIns {
         pending: &SignedIn,
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
-        let token = self.sessions.promote(change.connection(), pending, requester).await?;
+        let token = self.sessions.promote(change.connection(), (pending, requester), change.now()).await?;
         change.record(SecurityEvent::SignedIn).await?;
         self.tell_if_new_browser(change, requester).await?;
         Ok(token)

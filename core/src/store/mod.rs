@@ -67,7 +67,7 @@ impl Store {
         account: &Account,
         requester: &'a Requester,
     ) -> Result<SecurityChange<'a>, CoreError> {
-        let change = self.begin(account, requester).await?;
+        let mut change = self.begin(account, requester).await?;
         change.lock_account().await?;
         Ok(change)
     }

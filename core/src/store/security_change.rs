@@ -65,8 +65,12 @@ impl<'a> SecurityChange<'a> {
 
     /// Takes the account's row: what [`Store::change`] does first, and what a
     /// check does once it finds it must change the account (a copied passkey).
-    pub(crate) async fn lock_account(&self) -> Result<(), CoreError> {
-        Ok(lock_for_change(&self.transaction, self.account.id).await?)
+    /// The change's moment is read again once it holds the row: it may have
+    /// waited for another change to commit.
+    pub(crate) async fn lock_account(&mut self) -> Result<(), CoreError> {
+        lock_for_change(&self.transaction, self.account.id).await?;
+        self.now = self.store.now();
+        Ok(())
     }
 
     /// Records `event` in the account's security activity.

@@ -79,6 +79,8 @@ async fn strangers_wait_then_lock_while_the_customers_own_browser_signs_in() {
     let code = app.code_at(scene.clock.now());
     assert!(scene.portal.two_factor.verify_sign_in_code(&pending, &code, &own_browser).await.is_ok());
     assert_eq!(scene.portal.support_desk.unlock(EMAIL, "ticket 42").await.unwrap(), 1);
+    assert_eq!(scene.activity(ana.account.id).await[0], "Locks cleared, by support: ticket 42");
+    assert!(scene.emails(EMAIL).await.last().unwrap().ends_with("Our support team unlocked your account"));
     assert!(matches!(guess(&scene, &stranger).await, Err(CoreError::InvalidCode)), "the count starts afresh");
 }
 

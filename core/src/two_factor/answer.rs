@@ -53,7 +53,8 @@ impl TwoFactor {
                 self.app.accept_code(change.connection(), account.id, sealed_secret, (code, change.now())).await?
             }
             (Answer::Code(code), SecondFactor::Sms { .. }) => {
-                self.sms.take(change.connection(), account.id, Purpose::SignIn, code).await?.map(drop)
+                let (connection, now) = (change.connection(), change.now());
+                self.sms.take(connection, (account.id, Purpose::SignIn), code, now).await?.map(drop)
             }
             (Answer::Code(_), SecondFactor::Passkey) => Verdict::Wrong(CoreError::InvalidCode),
             (Answer::Passkey { answer, ceremony }, _) => self.passkeys.check(change, ceremony, answer).await?,

@@ -119,11 +119,10 @@ impl SmsCodes {
     pub(super) async fn take(
         &self,
         connection: &impl ConnectionTrait,
-        account_id: i32,
-        purpose: Purpose,
+        (account_id, purpose): (i32, Purpose),
         code: &str,
+        now: UnixTime,
     ) -> Result<Verdict<PhoneNumber>, CoreError> {
-        let now = self.store.now();
         let live = Entity::find_by_id(account_id).one(connection).await?.filter(|row| is_live(row, purpose, now));
         let (Some(live), Some(code)) = (live, normalize_code(code)) else {
             return Ok(Verdict::Wrong(CoreError::InvalidCode));

@@ -35,7 +35,7 @@ impl TwoFactor {
     ) -> Result<Activated, CoreError> {
         let account = &signed_in.account;
         let attempt = self.codes.reserve(&Subject::UntrustedAccount(account.id), Some(account), requester).await?;
-        let taken = self.sms.take(self.store.db(), account.id, Purpose::Setup, code).await?;
+        let taken = self.sms.take(self.store.db(), (account.id, Purpose::Setup), code, self.store.now()).await?;
         let phone = attempt.settle(taken).await?;
         let mut change = self.store.change(account, requester).await?;
         let activated = self.turn_on(&mut change, signed_in, SecondFactor::Sms { phone }).await?;

@@ -115,7 +115,8 @@ async fn unlock_lets_a_locked_out_customer_sign_in_again(app: TestApp) {
         "signs in again"
     );
     // The support tool is a process of its own, on the system's clock, hours behind
-    // the test's after the twenty guesses: its event is read from the table.
+    // the test's after the twenty guesses: its event is read from the table (the
+    // customer's words for it: core/src/throttle/scenarios.rs).
     let recorded = support_events(&app).await;
     assert_eq!(recorded, [("unlocked".to_owned(), "ticket 4711, caller verified".to_owned())]);
     let told = app.smtp.wait_for_subject("Our support team unlocked your account").await.text();
