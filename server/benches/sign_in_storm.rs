@@ -40,7 +40,7 @@ async fn storm() {
     for registered in registering.collect::<Vec<_>>() {
         registered.await.unwrap();
     }
-    tokio::spawn(server::serve(listener, server::router(&config, portal), std::future::pending()));
+    tokio::spawn(server::serve(listener, server::router(&config, portal), config.connections, std::future::pending()));
 
     let client = reqwest::Client::new();
     let base = format!("http://{addr}");

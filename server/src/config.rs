@@ -15,6 +15,7 @@ use portal_core::{KeySource, PortalConfig};
 use url::Url;
 
 pub use crate::layers::client_ip::TrustedProxies;
+pub use crate::serve::ConnectionLimits;
 
 /// What the server needs to start.
 #[derive(Clone, Debug)]
@@ -40,6 +41,9 @@ pub struct Config {
     pub shutdown_finish: Duration,
     /// Where `/metrics` is served (`METRICS_ADDR`), apart from the customers' port.
     pub metrics_addr: Option<SocketAddr>,
+    /// What one slow, silent or greedy client may cost (`HEADER_READ_TIMEOUT_SECONDS`,
+    /// `BODY_READ_TIMEOUT_SECONDS`, `IDLE_TIMEOUT_SECONDS`, `MAX_CONNECTIONS`).
+    pub connections: ConnectionLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +113,24 @@ impl Config {
             })?),
             None => None,
         };
-        Ok(Self { leptos, portal, site_url, trusted_proxies, watching, shutdown_drain, shutdown_finish, metrics_addr })
+        let defaults = ConnectionLimits::default();
+        let connections = ConnectionLimits {
+            header_read: positive_seconds("HEADER_READ_TIMEOUT_SECONDS")?.unwrap_or(defaults.header_read),
+            body_read: positive_seconds("BODY_READ_TIMEOUT_SECONDS")?.unwrap_or(defaults.body_read),
+            idle: positive_seconds("IDLE_TIMEOUT_SECONDS")?.unwrap_or(defaults.idle),
+            max_connections: number("MAX_CONNECTIONS")?.unwrap_or(defaults.max_connections),
+        };
+        Ok(Self {
+            leptos,
+            portal,
+            site_url,
+            trusted_proxies,
+            watching,
+            shutdown_drain,
+            shutdown_finish,
+            metrics_addr,
+            connections,
+        })
     }
 
     /// A portal on `addr` over `database_url` with a fresh master key and mail written
@@ -138,6 +159,7 @@ impl Config {
             shutdown_drain: DEFAULT_SHUTDOWN_DRAIN,
             shutdown_finish: DEFAULT_SHUTDOWN_FINISH,
             metrics_addr: None,
+            connections: ConnectionLimits::default(),
         }
     }
 
@@ -232,6 +254,11 @@ fn seconds(name: &'static str) -> Result<Option<Duration>, ConfigError> {
             text.trim().parse().map(Duration::from_secs).map_err(|_| ConfigError::Invalid { name, problem: problem() })
         })
         .transpose()
+}
+
+/// A whole number of seconds, at least one.
+fn positive_seconds(name: &'static str) -> Result<Option<Duration>, ConfigError> {
+    Ok(number(name)?.map(|seconds| Duration::from_secs(seconds as u64)))
 }
 
 fn minutes(name: &'static str) -> Result<Option<Duration>, ConfigError> {

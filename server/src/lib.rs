@@ -17,4 +17,4 @@ pub mod workers;
 pub use config::Config;
 pub use readiness::Readiness;
 pub use router::{router, router_with};
-pub use serve::serve;
+pub use serve::{ConnectionLimits, serve};

@@ -111,7 +111,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         drain_then_stop(draining, drain).await;
         let _ = stopping.send(());
     };
-    let serving = server::serve(listener, router_with(&config, portal, readiness), stop);
+    let serving = server::serve(listener, router_with(&config, portal, readiness), config.connections, stop);
     let finish = config.shutdown_finish;
     let deadline = async {
         match stopped_taking.await {

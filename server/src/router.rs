@@ -64,7 +64,10 @@ pub fn router_with(config: &Config, portal: Portal, readiness: Readiness) -> Rou
         .layer(middleware::from_fn_with_state(state, account_guard::guard))
         .layer(middleware::from_fn(url_errors::refuse_foreign_words))
         .layer(middleware::from_fn_with_state(config.trusted_proxies.clone(), client_ip::resolve))
-        .layer(middleware::from_fn(form_fields::refuse_malformed))
+        .layer(middleware::from_fn_with_state(
+            form_fields::BodyDeadline(config.connections.body_read),
+            form_fields::refuse_malformed,
+        ))
         .layer(middleware::from_fn_with_state(origin, cross_origin::refuse_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::add))
         // Outside the other layers, so their answers (a 403, a 503) are counted too.

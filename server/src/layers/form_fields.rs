@@ -1,6 +1,8 @@
 //! Server-function input the portal's own forms never send, refused before any
-//! server function sees it: a body over [`MAX_BODY_BYTES`] gets `413`, and NUL or any
-//! other control character in any field gets `400` with a message. Names, emails,
+//! server function sees it: a body over [`MAX_BODY_BYTES`] gets `413`, one still
+//! arriving after the body-read timeout gets `408` (a client that trickles a byte at
+//! a time holds a connection no longer), and NUL or any other control character in
+//! any field gets `400` with a message. Names, emails,
 //! passwords, codes and numbers are one line of printable text; and PostgreSQL
 //! refuses NUL in text outright, which would otherwise surface as a server error.
 //!
@@ -9,7 +11,9 @@
 
 use app::error::AppError;
 use axum::body::{Body, Bytes};
-use axum::extract::Request;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
@@ -21,7 +25,11 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// connection is closed.
 const READ_TO_REFUSE_BYTES: usize = 256 * 1024;
 
-pub async fn refuse_malformed(request: Request, next: Next) -> Response {
+/// How long a server function's body may take to arrive, once its headers did.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyDeadline(pub Duration);
+
+pub async fn refuse_malformed(State(deadline): State<BodyDeadline>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST || !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
@@ -36,15 +44,18 @@ pub async fn refuse_malformed(request: Request, next: Next) -> Response {
     // too large is not read at all.
     let readable = declared.is_none_or(|length: usize| length <= READ_TO_REFUSE_BYTES);
     let read = match readable {
-        true => axum::body::to_bytes(body, READ_TO_REFUSE_BYTES).await.ok(),
-        false => None,
+        true => {
+            tokio::time::timeout(deadline.0, axum::body::to_bytes(body, READ_TO_REFUSE_BYTES)).await.map(Result::ok)
+        }
+        false => Ok(None),
     };
-    let Some(bytes) = read else {
-        let mut response = too_large();
-        // The rest of the body is left unread, so this connection cannot carry
-        // another request: say so, or a client may reuse it as it closes.
-        response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
-        return response;
+    let bytes = match read {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return closing(too_large()),
+        Err(_elapsed) => {
+            let error = AppError::Invalid("The request took too long to arrive. Please try again.".into());
+            return closing(answer(StatusCode::REQUEST_TIMEOUT, &error));
+        }
     };
     if bytes.len() > MAX_BODY_BYTES {
         return too_large();
@@ -54,6 +65,13 @@ pub async fn refuse_malformed(request: Request, next: Next) -> Response {
         return answer(StatusCode::BAD_REQUEST, &error);
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// The rest of the body is left unread, so this connection cannot carry another
+/// request: say so, or a client may reuse it as it closes.
+fn closing(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    response
 }
 
 fn has_control_characters(body: &Bytes) -> bool {

@@ -212,7 +212,7 @@ on_each_database!(ready_once_the_database_answers_the_schema_is_current_and_the_
 async fn serve(router: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(server::serve(listener, router, std::future::pending()));
+    tokio::spawn(server::serve(listener, router, Default::default(), std::future::pending()));
     base
 }
 

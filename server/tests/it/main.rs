@@ -11,6 +11,7 @@ mod support;
 mod accounts;
 mod activity;
 mod change_password;
+mod connections;
 mod email;
 mod fail_closed;
 mod fleet;

@@ -350,8 +350,8 @@ pub async fn fresh_postgres_schema() -> Option<String> {
 async fn launch(listener: tokio::net::TcpListener, config: &Config) -> (Portal, reqwest::Client) {
     let portal = Portal::start(&config.portal).await.unwrap();
     server::workers::spawn_all(&portal);
-    let router = server::router(config, portal.clone());
-    tokio::spawn(async move { server::serve(listener, router, std::future::pending()).await.unwrap() });
+    let (router, limits) = (server::router(config, portal.clone()), config.connections);
+    tokio::spawn(async move { server::serve(listener, router, limits, std::future::pending()).await.unwrap() });
     (portal, reqwest::Client::builder().redirect(Policy::none()).build().unwrap())
 }
 

@@ -1,0 +1,144 @@
+//! Serving the portal on a listening socket, the one way the server, the tests and
+//! the benchmarks do it. What one client may cost is bounded: its request's headers
+//! must arrive within a timeout, a connection on which nothing moves is closed, and
+//! past a cap of open connections a newcomer displaces the biggest network's oldest
+//! (`admission`). Each request knows its peer's address (security events and the
+//! network budgets use it), and every connection gets `TCP_NODELAY`: without it,
+//! Nagle's algorithm holds back a response's last small segment until the client
+//! acknowledges the one before, and every response after the first on a
+//! kept-alive connection stalled about 40 ms.
+
+mod activity;
+mod admission;
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use portal_core::vocabulary::Network;
+use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt as _;
+
+use self::activity::{Activity, Watched};
+use self::admission::Admission;
+
+/// What one slow, silent or greedy client may cost; the README lists their variables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A request's headers must all arrive within this, counted from when the
+    /// connection is ready for one: just opened, or idle after an answer.
+    pub header_read: Duration,
+    /// A server function's body must all arrive within this once its headers did.
+    pub body_read: Duration,
+    /// A connection on which nothing moved for this long, while no request on it
+    /// was being worked on, is closed.
+    pub idle: Duration,
+    /// How many connections may be open at once.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(10),
+            idle: Duration::from_secs(10),
+            max_connections: 4096,
+        }
+    }
+}
+
+/// Headers and buffered body larger than this get `431` or a closed connection:
+/// far above any browser's request, and bounds the memory a connection may hold.
+const MAX_BUFFER_BYTES: usize = 64 * 1024;
+
+/// Serves `router` on `listener` until `shutdown` resolves, then lets requests in
+/// flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let admission = Admission::new(limits.max_connections);
+    let graceful = GracefulShutdown::new();
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(limits.header_read).max_buf_size(MAX_BUFFER_BYTES);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    pause_after(&error).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(mut ticket) = admission.admit(Network::of(peer.ip())) else {
+            metrics::counter!("portal_connections_closed_total", "reason" => "refused").increment(1);
+            continue;
+        };
+        metrics::gauge!("portal_connections_open").set(admission.count() as f64);
+        set_nodelay(&stream);
+        let activity = Activity::new();
+        let service = hyper::service::service_fn({
+            let (router, activity) = (router.clone(), activity.clone());
+            move |request| answer(router.clone(), activity.working(), peer, request)
+        });
+        let connection =
+            graceful.watch(http.serve_connection(TokioIo::new(Watched::new(stream, activity.clone())), service));
+        let (idle, admission) = (limits.idle, admission.clone());
+        tokio::spawn(async move {
+            let reason = tokio::select! {
+                served = connection => match served {
+                    Err(error) if error.is_timeout() => "header_timeout",
+                    _ => "ended",
+                },
+                () = activity.idle_for(idle) => "idle",
+                () = ticket.displaced() => "displaced",
+            };
+            drop(ticket);
+            metrics::counter!("portal_connections_closed_total", "reason" => reason).increment(1);
+            metrics::gauge!("portal_connections_open").set(admission.count() as f64);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// One request, with its peer's address, marked as worked on until answered.
+async fn answer(
+    router: Router,
+    _working: activity::Working,
+    peer: SocketAddr,
+    mut request: hyper::Request<Incoming>,
+) -> Result<axum::response::Response, Infallible> {
+    request.extensions_mut().insert(ConnectInfo(peer));
+    router.oneshot(request.map(axum::body::Body::new)).await
+}
+
+/// After a failed accept: at once if only that connection failed; a moment if the
+/// process ran out of file descriptors, so the loop does not spin meanwhile.
+async fn pause_after(error: &std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if !matches!(error.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+        tracing::warn!(%error, "cannot accept a connection");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn set_nodelay(stream: &TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
+    }
+}
