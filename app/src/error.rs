@@ -61,6 +61,20 @@ pub enum AppError {
          or try again in an hour."
     )]
     TooManyPasskeySignIns,
+    /// The client's network created as many accounts as it may this hour.
+    #[error("Too many accounts were created from your network lately. Try again in {}.", in_words(*retry_after_secs))]
+    TooManyRegistrations { retry_after_secs: i64 },
+    /// The client's network had as many passwords checked as it may this hour, from
+    /// browsers the account does not know; the customer's own browser still signs in.
+    #[error(
+        "Too many sign-ins from your network lately. Try again in {}, or sign in from a browser you have used \
+         before.",
+        in_words(*retry_after_secs)
+    )]
+    NetworkBusy { retry_after_secs: i64 },
+    /// More sign-ins are waiting than the server takes on at once.
+    #[error("The portal is busy right now. Please try again in a few seconds.")]
+    Busy,
     #[error("That passkey is no longer on your account.")]
     PasskeyNotFound,
     #[error("This is your last passkey: removing it turns two-factor authentication off. Confirm that you want this.")]
@@ -92,6 +106,9 @@ pub fn in_words(seconds: i64) -> String {
     if seconds < 120 { format!("{seconds} s") } else { format!("{} min", seconds.saturating_add(59) / 60) }
 }
 
+/// When to try again after [`AppError::Busy`]: a queue drains in about a second.
+const BUSY_RETRY_SECS: i64 = 2;
+
 /// The longest wait the portal ever names: the hourly SMS cap.
 const LONGEST_WAIT_SECS: i64 = 60 * 60;
 
@@ -101,7 +118,10 @@ impl AppError {
         match self {
             Self::TooManyPasswords { retry_after_secs }
             | Self::TooManyCodes { retry_after_secs }
-            | Self::ResendTooSoon { retry_after_secs } => Some(*retry_after_secs),
+            | Self::ResendTooSoon { retry_after_secs }
+            | Self::TooManyRegistrations { retry_after_secs }
+            | Self::NetworkBusy { retry_after_secs } => Some(*retry_after_secs),
+            Self::Busy => Some(BUSY_RETRY_SECS),
             _ => None,
         }
     }
@@ -139,7 +159,12 @@ impl AppError {
             | Self::TwoFactorAlreadyOn
             | Self::TwoFactorOff => 409,
             Self::CodesLocked | Self::ChangesLocked => 423,
-            Self::TooManyPasswords { .. } | Self::TooManyCodes { .. } | Self::ResendTooSoon { .. } => 429,
+            Self::TooManyPasswords { .. }
+            | Self::TooManyCodes { .. }
+            | Self::ResendTooSoon { .. }
+            | Self::TooManyRegistrations { .. }
+            | Self::NetworkBusy { .. } => 429,
+            Self::Busy => 503,
             Self::BadRequest => 400,
             Self::Unreachable => 503,
             // Not the customer's doing: a fault in what the server stores.

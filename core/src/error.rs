@@ -1,10 +1,10 @@
 //! The errors the core reports. Each says what a caller can act on; database and
 //! worker failures are kept apart from what the customer did wrong.
 
-use crate::password::{HashingFailed, PasswordRejected};
+use crate::password::{HashError, PasswordRejected};
 use crate::phone::InvalidPhone;
 use crate::secrets::SealError;
-use crate::vocabulary::{Guess, InvalidInput};
+use crate::vocabulary::{Budget, Guess, InvalidInput};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -37,9 +37,9 @@ pub enum CoreError {
     /// a challenge used or expired, from a credential the account does not have.
     #[error("the passkey was refused")]
     PasskeyRefused,
-    /// Too many passwordless sign-ins started from this network in the hour.
-    #[error("too many passkey sign-ins from this network")]
-    TooManyPasskeySignIns,
+    /// The requester's network spent its hourly budget.
+    #[error("the network spent its {budget:?} budget; retry in {retry_after_secs} s")]
+    NetworkBudgetSpent { budget: Budget, retry_after_secs: i64 },
     /// The account has no passkey with that id.
     #[error("no such passkey")]
     PasskeyNotFound,
@@ -91,7 +91,7 @@ pub enum CoreError {
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error(transparent)]
-    Hashing(#[from] HashingFailed),
+    Hashing(#[from] HashError),
     /// Something the server stores that it cannot read back (a credential id, a
     /// sealed passkey that does not parse), or the system's random source failed.
     #[error("internal failure: {0}")]

@@ -34,6 +34,7 @@ pub mod sessions;
 pub mod store;
 // The services, each over the ones before it.
 pub mod accounts;
+pub mod network_budgets;
 pub mod passkeys;
 pub mod password_reset;
 mod portal;

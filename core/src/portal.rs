@@ -11,9 +11,10 @@ use crate::accounts::Accounts;
 use crate::clock::Clock;
 use crate::db;
 use crate::devices::Devices;
+use crate::network_budgets::{NetworkBudgets, NetworkLimits};
 use crate::outbox::{MailConfig, Mailer, Outbox, SmsTransport};
 use crate::passkeys::{PasskeyConfig, Passkeys};
-use crate::password::PasswordHasher;
+use crate::password::{HashingLimits, PasswordHasher};
 use crate::password_reset::PasswordResets;
 use crate::secrets::{KeyError, MasterKey};
 use crate::security_events::SecurityEvents;
@@ -48,9 +49,12 @@ impl KeySource {
 pub struct PortalConfig {
     pub database_url: String,
     pub session: SessionPolicy,
-    /// How many passwords may be hashed at once. Each Argon2 hash holds 19 MiB, so
-    /// this bounds memory when many customers sign in together.
-    pub hashing_concurrency: usize,
+    /// How many passwords may be hashed at once in each lane (each Argon2 hash
+    /// holds 19 MiB, so this bounds memory when many sign in together), and how
+    /// many strangers may wait.
+    pub hashing: HashingLimits,
+    /// What each network may spend in an hour.
+    pub networks: NetworkLimits,
     pub master_key: KeySource,
     /// The issuer name authenticator apps show.
     pub totp_issuer: String,
@@ -75,7 +79,11 @@ impl Default for PortalConfig {
         Self {
             database_url: db::DEFAULT_URL.to_owned(),
             session: SessionPolicy { idle: Duration::from_secs(30 * 60), absolute: Duration::from_secs(12 * 60 * 60) },
-            hashing_concurrency: std::thread::available_parallelism().map_or(2, usize::from),
+            hashing: HashingLimits {
+                concurrency: std::thread::available_parallelism().map_or(2, usize::from),
+                untrusted_waiting: 64,
+            },
+            networks: NetworkLimits::default(),
             master_key: KeySource::File(PathBuf::from("data/master.key")),
             totp_issuer: "Customer Portal".to_owned(),
             mail: MailConfig::default(),
@@ -149,6 +157,8 @@ pub struct Portal {
     pub password_resets: PasswordResets,
     /// Passkeys (WebAuthn).
     pub passkeys: Passkeys,
+    /// What each network spent of its hourly budgets.
+    pub budgets: NetworkBudgets,
 }
 
 /// One TLS crypto provider for the whole process (ring, which lettre uses too), so
@@ -185,14 +195,16 @@ impl Portal {
         let store = Store::new(db.clone(), clock.clone(), outbox.clone(), key.clone(), words);
         let throttle = |rule| Throttle::new(store.clone(), rule);
         let devices = Devices::new(key.clone(), clock.clone());
-        let hasher = PasswordHasher::new(config.hashing_concurrency);
+        let hasher = PasswordHasher::new(config.hashing);
+        let budgets = NetworkBudgets::new(store.clone(), config.networks);
         let password_throttles = [throttle(Rule::SIGN_IN), throttle(Rule::PASSWORD_CHANGE)];
-        let accounts = Accounts::new(store.clone(), hasher, devices.clone(), password_throttles);
+        let accounts = Accounts::new(store.clone(), hasher, devices.clone(), budgets.clone(), password_throttles);
         accounts.warm_up().await?;
         let sessions = Sessions::new(db.clone(), clock.clone(), config.session);
         let sign_ins = SignIns::new(store.clone(), sessions.clone(), devices.clone());
         let step_up = StepUp::new(accounts.clone(), sessions.clone(), devices.clone(), throttle(Rule::STEP_UP));
-        let passkeys = Passkeys::new(store.clone(), key.clone(), &config.passkeys).map_err(StartError::Passkeys)?;
+        let passkeys = Passkeys::new(store.clone(), key.clone(), budgets.clone(), &config.passkeys)
+            .map_err(StartError::Passkeys)?;
         let checks = Checks {
             codes: throttle(Rule::CODE),
             devices: devices.clone(),
@@ -224,6 +236,7 @@ impl Portal {
             support_desk,
             password_resets,
             passkeys,
+            budgets,
             db,
         })
     }

@@ -39,27 +39,42 @@ pub(crate) fn throttle_refusal(scope: &'static str, reason: &'static str) {
     metrics::counter!("portal_throttle_refusals_total", "scope" => scope, "reason" => reason).increment(1);
 }
 
+/// A network refused past its hourly `budget`.
+pub(crate) fn network_budget_refusal(budget: &'static str) {
+    metrics::counter!("portal_network_budget_refusals_total", "budget" => budget).increment(1);
+}
+
 /// A count that just locked, in the throttle `scope`.
 pub(crate) fn throttle_lock(scope: &'static str) {
     metrics::counter!("portal_throttle_locks_total", "scope" => scope).increment(1);
 }
 
-/// A password hash waiting for a slot of the Argon2 pool: counted in the queue
-/// until dropped (its slot came, or its caller gave up), then its wait recorded.
-pub(crate) struct HashQueued(Instant);
+/// A password hash waiting for a slot of the Argon2 pool in its lane (`known` or
+/// `untrusted`): counted in the queue until dropped (its slot came, or its caller
+/// gave up), then its wait recorded.
+pub(crate) struct HashQueued {
+    lane: &'static str,
+    since: Instant,
+}
 
 impl HashQueued {
-    pub(crate) fn start() -> Self {
-        metrics::gauge!("portal_password_hash_queue").increment(1.0);
-        Self(Instant::now())
+    pub(crate) fn start(lane: &'static str) -> Self {
+        metrics::gauge!("portal_password_hash_queue", "lane" => lane).increment(1.0);
+        Self { lane, since: Instant::now() }
     }
 }
 
 impl Drop for HashQueued {
     fn drop(&mut self) {
-        metrics::gauge!("portal_password_hash_queue").decrement(1.0);
-        metrics::histogram!("portal_password_hash_wait_seconds").record(self.0.elapsed().as_secs_f64());
+        metrics::gauge!("portal_password_hash_queue", "lane" => self.lane).decrement(1.0);
+        metrics::histogram!("portal_password_hash_wait_seconds", "lane" => self.lane)
+            .record(self.since.elapsed().as_secs_f64());
     }
+}
+
+/// An untrusted password check refused at once: its lane had as many waiting as it may.
+pub(crate) fn hash_refused() {
+    metrics::counter!("portal_password_hash_refusals_total").increment(1);
 }
 
 /// A message delivered (`sent`) or not (`failed`: to be retried, or set aside).

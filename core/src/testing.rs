@@ -61,7 +61,7 @@ impl Scene {
                 ..Default::default()
             },
             sms: crate::outbox::SmsTransport::LogFile(folder.join("sms.log")),
-            hashing_concurrency: 2,
+            hashing: crate::password::HashingLimits { concurrency: 2, untrusted_waiting: 64 },
             clock: clock.clone(),
             ..Default::default()
         };
@@ -71,7 +71,7 @@ impl Scene {
     /// Registers Ana with `email`, signed in: what registering in a browser leaves.
     pub(crate) async fn signed_in(&self, email: &str) -> crate::sessions::SignedIn {
         let password = crate::password::Password::new(PASSWORD.into());
-        let account = self.portal.accounts.register("Ana Lim", email, password).await.unwrap();
+        let account = self.portal.accounts.register("Ana Lim", email, password, &self.stranger()).await.unwrap();
         let token = self.portal.sessions.start(&account).await.unwrap();
         crate::sessions::SignedIn { token, account }
     }

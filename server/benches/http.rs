@@ -334,8 +334,8 @@ struct Stage<'a> {
 
 impl<'a> Stage<'a> {
     async fn new(portal: &'a Portal) -> Self {
-        let first = portal.accounts.register("Bench", "first@bench.test", Password::new(PASSWORD.into())).await;
-        let first = first.unwrap();
+        let password = Password::new(PASSWORD.into());
+        let first = portal.accounts.register("Bench", "first@bench.test", password, &Default::default()).await.unwrap();
         let row = user::Entity::find_by_id(first.id).one(&portal.db).await.unwrap().unwrap();
         Self { portal, password_hash: row.password_hash }
     }

@@ -9,7 +9,9 @@
 use std::time::{Duration, Instant};
 
 use portal_core::Portal;
+use portal_core::network_budgets::NetworkLimits;
 use portal_core::password::Password;
+use portal_core::requester::Requester;
 use server::Config;
 
 const PASSWORD: &str = "tangerine orchestra 42";
@@ -26,7 +28,9 @@ async fn storm() {
     let folder = std::env::temp_dir().join(format!("portal-bench-{}", std::process::id()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let config = Config::local(addr, format!("sqlite://{}/portal.db?mode=rwc", folder.display()));
+    let mut config = Config::local(addr, format!("sqlite://{}/portal.db?mode=rwc", folder.display()));
+    // Every customer here signs in from one loopback address: one network.
+    config.portal.networks = NetworkLimits { registrations_per_hour: u32::MAX, password_checks_per_hour: u32::MAX };
     let portal = Portal::start(&config.portal).await.unwrap();
     // One account a customer: sign-ins to one account are throttled as guesses
     // once more than the free tries are in flight at once.
@@ -34,7 +38,7 @@ async fn storm() {
         let accounts = portal.accounts.clone();
         tokio::spawn(async move {
             let email = format!("customer{customer}@example.com");
-            accounts.register("Customer", &email, Password::new(PASSWORD.into())).await.unwrap();
+            accounts.register("Customer", &email, Password::new(PASSWORD.into()), &Requester::default()).await.unwrap();
         })
     });
     for registered in registering.collect::<Vec<_>>() {
@@ -83,7 +87,7 @@ async fn storm() {
 
     println!(
         "sign-in storm: {sign_ins} concurrent sign-ins, hashing pool of {} ({} cores)",
-        config.portal.hashing_concurrency,
+        config.portal.hashing.concurrency,
         cores()
     );
     println!(

@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use app::ssr::ClientFiles;
 use leptos::config::LeptosOptions;
+use portal_core::network_budgets::NetworkLimits;
 use portal_core::outbox::sms::{TWILIO_API_BASE, TwilioConfig};
 use portal_core::outbox::{MailConfig, MailTransport, SmsTransport};
 use portal_core::passkeys::PasskeyConfig;
+use portal_core::password::HashingLimits;
 use portal_core::secrets::MasterKey;
 use portal_core::sessions::SessionPolicy;
 use portal_core::{KeySource, PortalConfig};
@@ -78,7 +80,16 @@ impl Config {
                 idle: minutes("SESSION_IDLE_MINUTES")?.unwrap_or(defaults.session.idle),
                 absolute: minutes("SESSION_ABSOLUTE_MINUTES")?.unwrap_or(defaults.session.absolute),
             },
-            hashing_concurrency: number("PASSWORD_HASH_CONCURRENCY")?.unwrap_or(defaults.hashing_concurrency),
+            hashing: HashingLimits {
+                concurrency: number("PASSWORD_HASH_CONCURRENCY")?.unwrap_or(defaults.hashing.concurrency),
+                untrusted_waiting: number("PASSWORD_HASH_QUEUE")?.unwrap_or(defaults.hashing.untrusted_waiting),
+            },
+            networks: NetworkLimits {
+                registrations_per_hour: count("REGISTRATIONS_PER_NETWORK_HOUR")?
+                    .unwrap_or(defaults.networks.registrations_per_hour),
+                password_checks_per_hour: count("PASSWORD_CHECKS_PER_NETWORK_HOUR")?
+                    .unwrap_or(defaults.networks.password_checks_per_hour),
+            },
             master_key: master_key()?.unwrap_or(defaults.master_key),
             totp_issuer: var("TOTP_ISSUER").unwrap_or(defaults.totp_issuer),
             mail: MailConfig {
@@ -228,6 +239,15 @@ fn number(name: &'static str) -> Result<Option<usize>, ConfigError> {
         .map(|text| match text.trim().parse::<usize>() {
             Ok(value) if value > 0 => Ok(value),
             _ => Err(ConfigError::Invalid { name, problem: format!("expected a positive whole number, got {text:?}") }),
+        })
+        .transpose()
+}
+
+/// A positive whole number as a database counts it.
+fn count(name: &'static str) -> Result<Option<u32>, ConfigError> {
+    number(name)?
+        .map(|value| {
+            u32::try_from(value).map_err(|_| ConfigError::Invalid { name, problem: format!("{value} is too large") })
         })
         .transpose()
 }

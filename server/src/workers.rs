@@ -39,6 +39,9 @@ async fn purge_expired(portal: Portal) {
         if let Err(error) = portal.password_resets.purge_expired().await {
             tracing::warn!(%error, "cannot purge expired password-reset links");
         }
+        if let Err(error) = portal.budgets.purge().await {
+            tracing::warn!(%error, "cannot purge the networks' past hours");
+        }
         if let Err(error) = portal.outbox.purge_sent().await {
             tracing::warn!(%error, "cannot purge old sent messages");
         }

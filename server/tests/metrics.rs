@@ -1,5 +1,6 @@
 //! `/metrics` on the metrics listener, after a few sign-ins: requests by route
-//! and status with latencies, sign-ins by outcome, the Argon2 pool, the outbox.
+//! and status with latencies, sign-ins by outcome, the Argon2 pool's two lanes,
+//! open connections, the outbox.
 //! One test in this file: it owns the process's recorder.
 
 mod support;
@@ -46,7 +47,10 @@ async fn metrics_count_requests_and_outcomes_and_name_no_customer() {
         "portal_sign_ins_total{outcome=\"wrong\"} 1",
         "portal_sign_ins_total{outcome=\"right\"} 1",
         "portal_passwordless_sign_ins_total{outcome=\"right\"} 1",
-        "portal_password_hash_wait_seconds_count",
+        // Strangers' checks and the customer's own (the step-up before adding a passkey).
+        "portal_password_hash_wait_seconds_count{lane=\"untrusted\"}",
+        "portal_password_hash_wait_seconds_count{lane=\"known\"}",
+        "portal_connections_open",
         "portal_outbox_deliveries_total{channel=\"email\",outcome=\"sent\"}",
         "portal_outbox_waiting{channel=\"email\"} 0",
         "portal_outbox_oldest_age_seconds{channel=\"sms\"} 0",

@@ -6,7 +6,8 @@ use http::header::{ACCEPT, HeaderValue, RETRY_AFTER};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use portal_core::CoreError;
-use portal_core::vocabulary::Guess;
+use portal_core::password::HashError;
+use portal_core::vocabulary::{Budget, Guess};
 
 use crate::error::AppError;
 
@@ -72,7 +73,12 @@ impl From<CoreError> for AppError {
             CoreError::PasskeyRefused => AppError::PasskeyRefused,
             CoreError::PasskeyCloned => AppError::PasskeyCloned,
             CoreError::PasskeyNotFound => AppError::PasskeyNotFound,
-            CoreError::TooManyPasskeySignIns => AppError::TooManyPasskeySignIns,
+            CoreError::NetworkBudgetSpent { budget, retry_after_secs } => match budget {
+                Budget::Registrations => AppError::TooManyRegistrations { retry_after_secs },
+                Budget::PasswordChecks => AppError::NetworkBusy { retry_after_secs },
+                Budget::PasswordlessStarts => AppError::TooManyPasskeySignIns,
+            },
+            CoreError::Hashing(HashError::Busy) => AppError::Busy,
             CoreError::LastPasskey => AppError::LastPasskey,
             CoreError::TwoFactorAlreadyOn => AppError::TwoFactorAlreadyOn,
             CoreError::TwoFactorOff => AppError::TwoFactorOff,

@@ -7,7 +7,7 @@ use super::Accounts;
 use crate::CoreError;
 use crate::db::entities::user;
 use crate::notices::Notice;
-use crate::password::{Password, PasswordHash, check_new_password};
+use crate::password::{Lane, Password, PasswordHash, check_new_password};
 use crate::requester::Requester;
 use crate::security_events::SecurityEvent;
 use crate::sessions::{self, SessionToken, SignedIn};
@@ -55,7 +55,7 @@ impl Accounts {
         };
         attempt.settle(verdict).await?;
 
-        let PasswordHash(hash) = self.hasher.hash(new).await?;
+        let PasswordHash(hash) = self.hasher.hash(self.hasher.place(Lane::Known)?, new).await?;
         let mut change = self.store.change(account, requester).await?;
         user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, Expr::value(hash))

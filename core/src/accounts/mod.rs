@@ -10,17 +10,19 @@ use sea_orm::{ActiveModelTrait as _, ColumnTrait as _, EntityTrait as _, QueryFi
 use crate::CoreError;
 use crate::db::entities::user;
 use crate::devices::{Client, Devices};
-use crate::password::{Password, PasswordHash, PasswordHasher, check_new_password};
+use crate::network_budgets::NetworkBudgets;
+use crate::password::{Lane, Password, PasswordHash, PasswordHasher, Place, check_new_password};
 use crate::requester::Requester;
 use crate::store::Store;
 use crate::throttle::{Subject, Throttle, Verdict};
-use crate::vocabulary::{Account, SecurityStamp, normalize_email, normalize_name};
+use crate::vocabulary::{Account, Budget, SecurityStamp, normalize_email, normalize_name};
 
 #[derive(Clone)]
 pub struct Accounts {
     store: Store,
     hasher: PasswordHasher,
     devices: Devices,
+    budgets: NetworkBudgets,
     /// Built for [`crate::throttle::Rule::SIGN_IN`].
     throttle: Throttle,
     /// Built for [`crate::throttle::Rule::PASSWORD_CHANGE`]: sign-in's counts.
@@ -29,9 +31,15 @@ pub struct Accounts {
 
 impl Accounts {
     /// `throttles`: sign-in's, and the password change's.
-    pub fn new(store: Store, hasher: PasswordHasher, devices: Devices, throttles: [Throttle; 2]) -> Self {
+    pub fn new(
+        store: Store,
+        hasher: PasswordHasher,
+        devices: Devices,
+        budgets: NetworkBudgets,
+        throttles: [Throttle; 2],
+    ) -> Self {
         let [throttle, password_change_throttle] = throttles;
-        Self { store, hasher, devices, throttle, password_change_throttle }
+        Self { store, hasher, devices, budgets, throttle, password_change_throttle }
     }
 
     /// The throttle on wrong passwords at sign-in, for the purge worker.
@@ -49,15 +57,27 @@ impl Accounts {
         Ok(self.hasher.warm_up().await?)
     }
 
-    /// Creates an account. The email is the sign-in name: trimmed, lower-cased, unique.
-    pub async fn register(&self, name: &str, email: &str, password: Password) -> Result<Account, CoreError> {
+    /// Creates an account for `requester`. The email is the sign-in name: trimmed,
+    /// lower-cased, unique. Each try with valid input spends one of the network's
+    /// registrations and password checks, before it is told whether the email is
+    /// taken: a network learns which emails are registered only so fast.
+    pub async fn register(
+        &self,
+        name: &str,
+        email: &str,
+        password: Password,
+        requester: &Requester,
+    ) -> Result<Account, CoreError> {
         let name = normalize_name(name)?;
         let email = normalize_email(email)?;
         check_new_password(&password, &email)?;
+        let place = self.hasher.place(Lane::Untrusted)?;
+        self.budgets.spend(Budget::Registrations, requester).await?;
+        self.budgets.spend(Budget::PasswordChecks, requester).await?;
         if self.find_by_email(&email).await?.is_some() {
             return Err(CoreError::EmailTaken);
         }
-        let PasswordHash(password_hash) = self.hasher.hash(password).await?;
+        let PasswordHash(password_hash) = self.hasher.hash(place, password).await?;
         let inserted = user::ActiveModel {
             email: Set(email),
             name: Set(name),
@@ -93,6 +113,8 @@ impl Accounts {
             Err(CoreError::InvalidCredentials) => "wrong",
             Err(CoreError::TooManyAttempts { .. }) => "throttled",
             Err(CoreError::Locked(_)) => "locked",
+            Err(CoreError::NetworkBudgetSpent { .. }) => "network_budget",
+            Err(CoreError::Hashing(crate::password::HashError::Busy)) => "busy",
             Err(_) => "error",
         });
         result
@@ -109,31 +131,54 @@ impl Accounts {
             .find_by_email(&email)
             .await?
             .map(|model| (PasswordHash(model.password_hash.clone()), Account::from(model)));
-        let client = found
-            .as_ref()
-            .map_or(Client::Untrusted, |(_, account)| self.devices.recognise(&requester.device_cookies, account));
         let account = found.as_ref().map(|(_, account)| account);
+        let (place, client) = self.admit(requester, account).await?;
         let attempt = self.throttle.reserve(&Subject::sign_in(client, &email), account, requester).await?;
         let (stored, account) = found.unzip();
-        let verdict = match (self.hasher.verify(password, stored).await?, account) {
+        let verdict = match (self.hasher.verify(place, password, stored).await?, account) {
             (true, Some(account)) => Verdict::Right(account),
             _ => Verdict::Wrong(CoreError::InvalidCredentials),
         };
         attempt.settle(verdict).await
     }
 
-    /// Whether `password` is the account's password (re-confirmation before a change).
-    pub async fn check_password(&self, account: &Account, password: Password) -> Result<bool, CoreError> {
-        let found = user::Entity::find_by_id(account.id).one(self.store.db()).await?;
-        let stored = found.map(|model| PasswordHash(model.password_hash));
-        Ok(self.hasher.verify(password, stored).await?)
+    /// A place in the Argon2 lane for a check of `account`'s password by
+    /// `requester`, and whom the account takes `requester` for: a browser it knows
+    /// waits in the known lane and spends nothing; anyone else waits among
+    /// strangers (or is refused at once when too many do) and spends one of the
+    /// network's password checks.
+    async fn admit(&self, requester: &Requester, account: Option<&Account>) -> Result<(Place, Client), CoreError> {
+        let client =
+            account.map_or(Client::Untrusted, |account| self.devices.recognise(&requester.device_cookies, account));
+        if let Client::Trusted { .. } = client {
+            return Ok((self.hasher.place(Lane::Known)?, client));
+        }
+        let place = self.hasher.place(Lane::Untrusted)?;
+        self.budgets.spend(Budget::PasswordChecks, requester).await?;
+        Ok((place, client))
     }
 
-    /// The stored hash of `password` as `account`'s new password, once it meets
-    /// the registration policy.
-    pub(crate) async fn hash_new_password(&self, account: &Account, password: Password) -> Result<String, CoreError> {
+    /// Whether `password` is the account's password (re-confirmation before a
+    /// change, in a signed-in session: the known lane).
+    pub async fn check_password(&self, account: &Account, password: Password) -> Result<bool, CoreError> {
+        let place = self.hasher.place(Lane::Known)?;
+        let found = user::Entity::find_by_id(account.id).one(self.store.db()).await?;
+        let stored = found.map(|model| PasswordHash(model.password_hash));
+        Ok(self.hasher.verify(place, password, stored).await?)
+    }
+
+    /// The stored hash of `password` as `account`'s new password, chosen by
+    /// `requester` outside a session (a reset link), once it meets the
+    /// registration policy: paid for as a check of the account's password.
+    pub(crate) async fn hash_new_password(
+        &self,
+        account: &Account,
+        password: Password,
+        requester: &Requester,
+    ) -> Result<String, CoreError> {
         check_new_password(&password, &account.email)?;
-        let PasswordHash(hash) = self.hasher.hash(password).await?;
+        let (place, _) = self.admit(requester, Some(account)).await?;
+        let PasswordHash(hash) = self.hasher.hash(place, password).await?;
         Ok(hash)
     }
 

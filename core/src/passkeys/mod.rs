@@ -13,7 +13,6 @@
 
 mod ceremonies;
 mod config;
-mod networks;
 mod passwordless;
 
 pub use config::PasskeyConfig;
@@ -37,6 +36,7 @@ use webauthn_rs_proto::options::ResidentKeyRequirement;
 use crate::CoreError;
 use crate::clock::UnixTime;
 use crate::db::entities::passkey;
+use crate::network_budgets::NetworkBudgets;
 use crate::notices::Notice;
 use crate::secrets::{MasterKey, SealedSecret, contexts, keyed_digest};
 use crate::security_events::SecurityEvent;
@@ -88,14 +88,16 @@ pub struct Passkeys {
     store: Store,
     key: MasterKey,
     webauthn: Arc<Webauthn>,
+    /// Passwordless starts are counted per network.
+    budgets: NetworkBudgets,
 }
 
 impl Passkeys {
-    pub fn new(store: Store, key: MasterKey, config: &PasskeyConfig) -> Result<Self, String> {
+    pub fn new(store: Store, key: MasterKey, budgets: NetworkBudgets, config: &PasskeyConfig) -> Result<Self, String> {
         let webauthn = WebauthnBuilder::new(&config.rp_id, &config.origin)
             .and_then(|builder| builder.rp_name(&config.rp_name).build())
             .map_err(|error| format!("passkeys for {} at {}: {error}", config.rp_id, config.origin))?;
-        Ok(Self { store, key, webauthn: Arc::new(webauthn) })
+        Ok(Self { store, key, webauthn: Arc::new(webauthn), budgets })
     }
 
     fn db(&self) -> &DatabaseConnection {
@@ -326,12 +328,9 @@ impl Passkeys {
         }
     }
 
-    /// Deletes ceremonies past their five minutes, and the counts of
-    /// passwordless starts whose hour is over; returns how many.
+    /// Deletes ceremonies past their five minutes; returns how many.
     pub async fn purge_expired(&self) -> Result<u64, CoreError> {
-        let now = self.store.now();
-        let ceremonies = ceremonies::purge_expired(self.db(), now).await?;
-        Ok(ceremonies + networks::purge(self.db(), now).await?)
+        ceremonies::purge_expired(self.db(), self.store.now()).await
     }
 
     /// In `change`: a use whose counter went backwards: two copies of the passkey

@@ -11,12 +11,12 @@ use webauthn_rs::prelude::{
 };
 
 use super::ceremonies::{Ceremony, Purpose};
-use super::{Passkeys, networks, refused};
+use super::{Passkeys, refused};
 use crate::CoreError;
 use crate::db::entities::{passkey, user};
 use crate::requester::Requester;
 use crate::throttle::Verdict;
-use crate::vocabulary::Account;
+use crate::vocabulary::{Account, Budget};
 
 /// The secret of the cookie a passwordless ceremony belongs to. Never printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -51,18 +51,16 @@ impl fmt::Debug for VisitorToken {
 impl Passkeys {
     /// The options for the browser's dialog that offers the site's passkeys,
     /// under the visitor cookie `visitor` (a new one when the browser has none),
-    /// counted for `requester`'s network first: past [`networks::STARTS_PER_HOUR`]
+    /// counted for `requester`'s network first: past
+    /// [`PASSWORDLESS_STARTS_PER_HOUR`](crate::network_budgets::PASSWORDLESS_STARTS_PER_HOUR)
     /// in its hour, refused.
     pub async fn start_passwordless(
         &self,
         visitor: Option<VisitorToken>,
         requester: &Requester,
     ) -> Result<(VisitorToken, RequestChallengeResponse), CoreError> {
+        self.budgets.spend(Budget::PasswordlessStarts, requester).await?;
         let now = self.store.now();
-        if !networks::count(self.db(), &self.key, requester.ip, now).await? {
-            crate::telemetry::throttle_refusal("passwordless_start", "wait");
-            return Err(CoreError::TooManyPasskeySignIns);
-        }
         let visitor = match visitor {
             Some(visitor) => visitor,
             None => VisitorToken::generate()?,

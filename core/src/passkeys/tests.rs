@@ -7,8 +7,10 @@ use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
 use super::*;
+use crate::network_budgets::PASSWORDLESS_STARTS_PER_HOUR;
 use crate::requester::Requester;
 use crate::testing::{Scene, minutes};
+use crate::vocabulary::Budget;
 
 /// The origin the portal's passkeys belong to: a scene's site is 127.0.0.1:3000,
 /// whose relying party is localhost.
@@ -253,15 +255,16 @@ async fn a_passkey_alone_signs_in_its_account_once() {
 async fn a_network_starts_at_most_a_hundred_passwordless_sign_ins_an_hour() {
     let setup = setup().await;
     let stranger = Requester::new(Some("2001:db8::1".parse().unwrap()), None, Vec::new());
-    for _ in 0..networks::STARTS_PER_HOUR {
+    for _ in 0..PASSWORDLESS_STARTS_PER_HOUR {
         setup.passkeys.start_passwordless(None, &stranger).await.unwrap();
     }
     // Another address of the same /64 counts with it.
     let same_network = Requester::new(Some("2001:db8::2".parse().unwrap()), None, Vec::new());
     let refused = setup.passkeys.start_passwordless(None, &same_network).await;
-    assert!(matches!(refused, Err(CoreError::TooManyPasskeySignIns)), "{refused:?}");
+    let spent = matches!(refused, Err(CoreError::NetworkBudgetSpent { budget: Budget::PasswordlessStarts, .. }));
+    assert!(spent, "{refused:?}");
     let ceremonies = crate::db::entities::webauthn_ceremony::Entity::find().count(&setup.db).await.unwrap();
-    assert_eq!(ceremonies, networks::STARTS_PER_HOUR as u64, "nothing stored for the refused one");
+    assert_eq!(ceremonies, u64::from(PASSWORDLESS_STARTS_PER_HOUR), "nothing stored for the refused one");
     let elsewhere = Requester::new(Some("192.0.2.1".parse().unwrap()), None, Vec::new());
     setup.passkeys.start_passwordless(None, &elsewhere).await.unwrap();
 }

@@ -1,12 +1,16 @@
-//! Argon2id hashing on a bounded blocking pool.
+//! Argon2id hashing on a bounded blocking pool, in two lanes.
 //!
 //! A hash takes tens of milliseconds of CPU and 19 MiB of memory, so it never runs
 //! on the async workers (it would stall every other request) and only a fixed
-//! number run at once. While hashes keep coming, each slot's 19 MiB buffer is
-//! reused, so memory stays flat at `concurrency` × 19 MiB when hundreds sign in
-//! together; once none is running or waiting, the buffers are let go, so an idle
-//! server holds none (the server's allocator gives freed memory back to the
-//! system at once).
+//! number run at once in each lane. The customer's own requests (a browser the
+//! account knows, a signed-in session) have a lane of their own, so strangers
+//! queueing for the other never delay them; and strangers may queue only so many
+//! at once: past that, they are refused at once rather than joining a queue that
+//! grows with the attacker's concurrency. While hashes keep coming, each slot's
+//! 19 MiB buffer is reused, so memory stays flat at 2 × `concurrency` × 19 MiB
+//! however many sign in together; once none is running or waiting, the buffers
+//! are let go, so an idle server holds none (the server's allocator gives freed
+//! memory back to the system at once).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,16 +20,22 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::{OnceCell, Semaphore};
 
 use super::Password;
+use crate::telemetry::{self, HashQueued};
 
-/// A hash that could not be computed: its blocking task panicked or was
-/// cancelled, or the system gave no random salt.
+/// Why a password could not be hashed or checked.
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashingFailed(String);
+pub enum HashError {
+    /// The strangers' lane has as many waiting as it may: try again shortly.
+    #[error("too many password checks are waiting")]
+    Busy,
+    /// The blocking task panicked or was cancelled, or the system gave no random salt.
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+}
 
-impl HashingFailed {
-    fn new(error: impl ToString) -> Self {
-        Self(error.to_string())
+impl HashError {
+    fn failed(error: impl ToString) -> Self {
+        Self::Failed(error.to_string())
     }
 }
 
@@ -38,10 +48,41 @@ const PARALLELISM: u32 = 1;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PasswordHash(pub String);
 
-/// Hashes and verifies passwords, at most `concurrency` at a time.
+/// Whose request a hash is for, and so which queue it waits in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// A browser with a valid device note for the account, or a signed-in session.
+    Known,
+    /// Anyone else: a bounded number may wait.
+    Untrusted,
+}
+
+impl Lane {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Known => "known",
+            Self::Untrusted => "untrusted",
+        }
+    }
+}
+
+/// How many hashes run at once, and how many strangers may wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashingLimits {
+    /// Hashes running at once in each lane.
+    pub concurrency: usize,
+    /// Untrusted hashes running or waiting, at most.
+    pub untrusted_waiting: usize,
+}
+
+/// Hashes and verifies passwords, at most `concurrency` at a time in each lane.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    known: Arc<Semaphore>,
+    untrusted: Arc<Semaphore>,
+    /// Untrusted hashes holding a [`Place`].
+    untrusted_waiting: Arc<AtomicUsize>,
+    max_untrusted_waiting: usize,
     /// Argon2's working memory, one buffer per slot in use, kept for reuse while
     /// hashes keep coming.
     buffers: Arc<Mutex<Vec<Vec<Block>>>>,
@@ -55,14 +96,36 @@ pub struct PasswordHasher {
     verifications: Arc<AtomicU64>,
 }
 
+/// A place in a lane, taken before anything is counted or read for the hash, so a
+/// full lane refuses before the request has cost anything.
+#[derive(Debug)]
+pub struct Place {
+    lane: Lane,
+    _waiting: Option<Waiting>,
+}
+
+/// An untrusted place, given back when dropped.
+#[derive(Debug)]
+struct Waiting(Arc<AtomicUsize>);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 fn owasp_params() -> Params {
     Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("OWASP's Argon2 parameters are valid")
 }
 
 impl PasswordHasher {
-    pub fn new(concurrency: usize) -> Self {
+    pub fn new(limits: HashingLimits) -> Self {
+        let concurrency = limits.concurrency.max(1);
         Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            known: Arc::new(Semaphore::new(concurrency)),
+            untrusted: Arc::new(Semaphore::new(concurrency)),
+            untrusted_waiting: Arc::new(AtomicUsize::new(0)),
+            max_untrusted_waiting: limits.untrusted_waiting.max(1),
             buffers: Arc::new(Mutex::new(Vec::new())),
             busy: Arc::new(AtomicUsize::new(0)),
             decoy: Arc::new(OnceCell::new()),
@@ -70,28 +133,41 @@ impl PasswordHasher {
         }
     }
 
+    /// A place in `lane`: always in the known lane; in the untrusted one while
+    /// fewer than its bound hold one (counted before it checks, so racing
+    /// requests cannot pass it together).
+    pub fn place(&self, lane: Lane) -> Result<Place, HashError> {
+        if lane == Lane::Known {
+            return Ok(Place { lane, _waiting: None });
+        }
+        let waiting = Waiting(Arc::clone(&self.untrusted_waiting));
+        if self.untrusted_waiting.fetch_add(1, Ordering::AcqRel) >= self.max_untrusted_waiting {
+            telemetry::hash_refused();
+            return Err(HashError::Busy);
+        }
+        Ok(Place { lane, _waiting: Some(waiting) })
+    }
+
     /// Hashes a new password with a fresh random salt.
-    pub async fn hash(&self, password: Password) -> Result<PasswordHash, HashingFailed> {
-        self.run(move |memory| {
-            let salt = SaltString::generate(&mut OsRng);
-            let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, owasp_params());
-            compute(&argon, password.expose().as_bytes(), salt.as_salt(), memory)
-                .map(|(hash, _)| PasswordHash(hash))
-                .map_err(HashingFailed::new)
-        })
-        .await?
+    pub async fn hash(&self, place: Place, password: Password) -> Result<PasswordHash, HashError> {
+        self.run(place, move |memory| hash(&password, memory)).await?
     }
 
     /// Whether `password` matches `stored`. With no stored hash (unknown account)
     /// it checks a decoy instead and answers `false`, taking the same time.
-    pub async fn verify(&self, password: Password, stored: Option<PasswordHash>) -> Result<bool, HashingFailed> {
+    pub async fn verify(
+        &self,
+        place: Place,
+        password: Password,
+        stored: Option<PasswordHash>,
+    ) -> Result<bool, HashError> {
         self.verifications.fetch_add(1, Ordering::Relaxed);
         let known = stored.is_some();
         let stored = match stored {
             Some(stored) => stored,
             None => self.decoy().await?,
         };
-        let matches = self.run(move |memory| matches(password.expose().as_bytes(), &stored.0, memory)).await?;
+        let matches = self.run(place, move |memory| matches(password.expose().as_bytes(), &stored.0, memory)).await?;
         Ok(known && matches)
     }
 
@@ -102,37 +178,42 @@ impl PasswordHasher {
 
     /// Prepares the decoy hash now, so that even the first sign-in with an unknown
     /// email costs one verification, like every other.
-    pub async fn warm_up(&self) -> Result<(), HashingFailed> {
+    pub async fn warm_up(&self) -> Result<(), HashError> {
         self.decoy().await.map(drop)
     }
 
-    async fn decoy(&self) -> Result<PasswordHash, HashingFailed> {
+    async fn decoy(&self) -> Result<PasswordHash, HashError> {
         self.decoy
             .get_or_try_init(|| async {
                 let mut random = [0u8; 32];
-                getrandom::fill(&mut random).map_err(HashingFailed::new)?;
+                getrandom::fill(&mut random).map_err(HashError::failed)?;
                 let text = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, random);
-                self.hash(Password::new(text)).await
+                self.hash(Place { lane: Lane::Known, _waiting: None }, Password::new(text)).await
             })
             .await
             .cloned()
     }
 
-    /// Runs `work` on the blocking pool once a slot is free, lending it the slot's
-    /// buffer. The slot is held until the work is done, even if the caller stops
-    /// waiting.
+    /// Runs `work` on the blocking pool once a slot of the place's lane is free,
+    /// lending it the slot's buffer. The slot (and the place) is held until the
+    /// work is done, even if the caller stops waiting.
     async fn run<T: Send + 'static>(
         &self,
+        place: Place,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
-    ) -> Result<T, HashingFailed> {
+    ) -> Result<T, HashError> {
         let busy = Busy::start(&self.busy, &self.buffers);
-        let queued = crate::telemetry::HashQueued::start();
-        let permit = Arc::clone(&self.permits).acquire_owned().await;
+        let lane = match place.lane {
+            Lane::Known => &self.known,
+            Lane::Untrusted => &self.untrusted,
+        };
+        let queued = HashQueued::start(place.lane.label());
+        let permit = Arc::clone(lane).acquire_owned().await;
         drop(queued);
-        let permit = permit.map_err(HashingFailed::new)?;
+        let permit = permit.map_err(HashError::failed)?;
         let buffers = Arc::clone(&self.buffers);
         tokio::task::spawn_blocking(move || {
-            let (_busy, _permit) = (busy, permit);
+            let (_busy, _permit, _place) = (busy, permit, place);
             let taken = buffers.lock().ok().and_then(|mut free| free.pop());
             let mut memory = taken.unwrap_or_else(|| vec![Block::default(); MEMORY_KIB as usize]);
             let result = work(&mut memory);
@@ -142,7 +223,7 @@ impl PasswordHasher {
             result
         })
         .await
-        .map_err(HashingFailed::new)
+        .map_err(HashError::failed)
     }
 }
 
@@ -167,6 +248,15 @@ impl Drop for Busy {
             free.clear();
         }
     }
+}
+
+/// A new hash of `password` with a fresh random salt.
+fn hash(password: &Password, memory: &mut [Block]) -> Result<PasswordHash, HashError> {
+    let salt = SaltString::generate(&mut OsRng);
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, owasp_params());
+    compute(&argon, password.expose().as_bytes(), salt.as_salt(), memory)
+        .map(|(hash, _)| PasswordHash(hash))
+        .map_err(HashError::failed)
 }
 
 /// Argon2 over `memory`, as `argon2::PasswordHasher::hash_password` computes it;
@@ -225,27 +315,35 @@ mod tests {
         Password::new(text.into())
     }
 
+    fn hasher(concurrency: usize) -> PasswordHasher {
+        PasswordHasher::new(HashingLimits { concurrency, untrusted_waiting: 4 })
+    }
+
+    fn known() -> Place {
+        Place { lane: Lane::Known, _waiting: None }
+    }
+
     #[tokio::test]
     async fn hashes_with_owasp_argon2id_parameters_and_a_fresh_salt() {
-        let hasher = PasswordHasher::new(2);
-        let first = hasher.hash(password("tangerine orchestra")).await.unwrap();
-        let second = hasher.hash(password("tangerine orchestra")).await.unwrap();
+        let hasher = hasher(2);
+        let first = hasher.hash(known(), password("tangerine orchestra")).await.unwrap();
+        let second = hasher.hash(known(), password("tangerine orchestra")).await.unwrap();
         assert!(first.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", first.0);
         assert_ne!(first, second, "each hash has its own salt");
     }
 
     #[tokio::test]
     async fn verifies_the_right_password_only() {
-        let hasher = PasswordHasher::new(1);
-        let stored = hasher.hash(password("tangerine orchestra")).await.unwrap();
-        assert!(hasher.verify(password("tangerine orchestra"), Some(stored.clone())).await.unwrap());
-        assert!(!hasher.verify(password("tangerine orchestrA"), Some(stored)).await.unwrap());
+        let hasher = hasher(1);
+        let stored = hasher.hash(known(), password("tangerine orchestra")).await.unwrap();
+        assert!(hasher.verify(known(), password("tangerine orchestra"), Some(stored.clone())).await.unwrap());
+        assert!(!hasher.verify(known(), password("tangerine orchestrA"), Some(stored)).await.unwrap());
     }
 
     #[tokio::test]
     async fn an_unknown_account_never_verifies() {
-        let hasher = PasswordHasher::new(1);
-        assert!(!hasher.verify(password("anything at all"), None).await.unwrap());
+        let hasher = hasher(1);
+        assert!(!hasher.verify(known(), password("anything at all"), None).await.unwrap());
     }
 
     #[tokio::test]
@@ -254,8 +352,8 @@ mod tests {
         let salt = SaltString::generate(&mut OsRng);
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, owasp_params());
         let theirs = argon.hash_password(b"tangerine orchestra", &salt).unwrap().to_string();
-        let hasher = PasswordHasher::new(1);
-        assert!(hasher.verify(password("tangerine orchestra"), Some(PasswordHash(theirs))).await.unwrap());
+        let hasher = hasher(1);
+        assert!(hasher.verify(known(), password("tangerine orchestra"), Some(PasswordHash(theirs))).await.unwrap());
     }
 
     #[tokio::test]
@@ -267,15 +365,27 @@ mod tests {
             .hash_password(b"tangerine orchestra", &salt)
             .unwrap()
             .to_string();
-        let hasher = PasswordHasher::new(1);
-        assert!(hasher.verify(password("tangerine orchestra"), Some(PasswordHash(theirs.clone()))).await.unwrap());
-        assert!(!hasher.verify(password("tangerine"), Some(PasswordHash(theirs))).await.unwrap());
+        let hasher = hasher(1);
+        assert!(
+            hasher.verify(known(), password("tangerine orchestra"), Some(PasswordHash(theirs.clone()))).await.unwrap()
+        );
+        assert!(!hasher.verify(known(), password("tangerine"), Some(PasswordHash(theirs))).await.unwrap());
     }
 
     #[tokio::test]
     async fn a_corrupt_stored_hash_is_a_mismatch_not_a_panic() {
-        let hasher = PasswordHasher::new(1);
+        let hasher = hasher(1);
         let corrupt = PasswordHash("$argon2id$garbage".into());
-        assert!(!hasher.verify(password("anything at all"), Some(corrupt)).await.unwrap());
+        assert!(!hasher.verify(known(), password("anything at all"), Some(corrupt)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn strangers_past_the_bound_are_refused_at_once_and_the_known_lane_never_is() {
+        let hasher = hasher(1);
+        let places: Vec<Place> = (0..4).map(|_| hasher.place(Lane::Untrusted).unwrap()).collect();
+        assert!(matches!(hasher.place(Lane::Untrusted), Err(HashError::Busy)));
+        assert!(hasher.place(Lane::Known).is_ok());
+        drop(places);
+        assert!(hasher.place(Lane::Untrusted).is_ok(), "places come back");
     }
 }

@@ -4,7 +4,7 @@
 mod hasher;
 mod policy;
 
-pub use hasher::{HashingFailed, PasswordHash, PasswordHasher};
+pub use hasher::{HashError, HashingLimits, Lane, PasswordHash, PasswordHasher, Place};
 pub use policy::{PasswordRejected, check_new_password};
 
 use std::fmt;

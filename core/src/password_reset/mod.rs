@@ -255,7 +255,7 @@ impl PasswordResets {
         if factor.is_some() && link.second_factor_at.is_none() {
             return Err(CoreError::SecondFactorRequired);
         }
-        let hash = self.accounts.hash_new_password(&account, password).await?;
+        let hash = self.accounts.hash_new_password(&account, password, requester).await?;
 
         let mut change = self.store.change(&account, requester).await?;
         let stamp = account.security_stamp.as_str();

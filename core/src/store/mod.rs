@@ -55,6 +55,11 @@ impl Store {
         self.clock.now()
     }
 
+    /// The master key, for keyed digests of what must not be stored in the clear.
+    pub(crate) fn key(&self) -> &MasterKey {
+        &self.key
+    }
+
     pub(crate) fn words(&self) -> &Words {
         &self.words
     }

@@ -1,6 +1,7 @@
-//! The network a request comes from, as the limits on many callers count it: an
-//! IPv4 address, or an IPv6 /64, which is what one customer's router is given
-//! (counting IPv6 addresses one by one would give each attacker 2^64 of them).
+//! The network a request comes from, and the budgets it spends, as the limits on
+//! many callers count them: an IPv4 address, or an IPv6 /64, which is what one
+//! customer's router is given (counting IPv6 addresses one by one would give each
+//! attacker 2^64 of them).
 
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
@@ -24,6 +25,28 @@ impl Network {
 }
 
 const PREFIX_64: u128 = !0 << 64;
+
+/// What a network spends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// Accounts created.
+    Registrations,
+    /// Passwords checked or hashed for browsers the account does not know: sign-in,
+    /// registration, choosing a new password through a reset link.
+    PasswordChecks,
+    /// "Sign in with a passkey" started: each stores a challenge before anyone is known.
+    PasswordlessStarts,
+}
+
+impl Budget {
+    pub(crate) fn stored(self) -> &'static str {
+        match self {
+            Self::Registrations => "registration",
+            Self::PasswordChecks => "password_check",
+            Self::PasswordlessStarts => "passwordless_start",
+        }
+    }
+}
 
 /// `192.0.2.1` or `2001:db8:1:2::/64`: how budgets key it and events show it.
 impl fmt::Display for Network {

@@ -192,7 +192,7 @@ async fn key_recorded(portal: &Portal) -> bool {
 
 async fn register(portal: &Portal, email: &str) -> portal_core::vocabulary::Account {
     let password = portal_core::password::Password::new("tangerine orchestra 42".into());
-    portal.accounts.register("Fleet", email, password).await.unwrap()
+    portal.accounts.register("Fleet", email, password, &Default::default()).await.unwrap()
 }
 
 /// Turns the authenticator app on for `account`: its secret sealed in the database.

@@ -17,6 +17,7 @@ mod fail_closed;
 mod fleet;
 mod fuzz;
 mod lockout;
+mod networks;
 mod new_sign_in;
 mod other_sessions;
 mod passkeys;

@@ -16,7 +16,7 @@ on_each_database!(thirty_racing_wrong_passwords_and_codes_get_at_most_six_answer
 const MOST_ANSWERS: u64 = 6;
 
 async fn thirty_racing_wrong_passwords_and_codes_get_at_most_six_answers(app: TestApp) {
-    let first = TestApp::start_with(app.backend(), |config| config.portal.hashing_concurrency = 16).await.unwrap();
+    let first = TestApp::start_with(app.backend(), |config| config.portal.hashing.concurrency = 16).await.unwrap();
     let second = first.another_server().await;
     let servers = [&first, &second];
     let (_, secret) = first.register_with_totp("ana@example.com").await;

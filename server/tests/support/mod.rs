@@ -18,6 +18,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use portal_core::clock::{Clock, UnixTime};
+use portal_core::network_budgets::NetworkLimits;
 use portal_core::outbox::MailTransport;
 use portal_core::outbox::SmsTransport;
 use portal_core::secrets::MasterKey;
@@ -139,6 +140,9 @@ impl TestApp {
         config.portal.mail.transport = MailTransport::Smtp(smtp.url());
         let twilio = TwilioStandIn::start().await;
         config.portal.sms = SmsTransport::Twilio(twilio.config());
+        // Every test's customers come from one loopback address, one network; the
+        // tests of the networks' budgets set their own.
+        config.portal.networks = NetworkLimits { registrations_per_hour: 1_000, password_checks_per_hour: 100_000 };
         adjust(&mut config);
         let (portal, client) = launch(listener, &config).await;
         Some(Self { addr, config, portal, smtp, twilio, master_key, client, _folder: folder })

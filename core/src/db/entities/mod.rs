@@ -2,11 +2,11 @@
 
 pub mod failure_count;
 pub mod master_key_check;
+pub mod network_budget;
 pub mod outbox_message;
 pub mod passkey;
 pub mod password_reset;
 pub mod password_reset_request;
-pub mod passwordless_start;
 pub mod recovery_code;
 pub mod security_event;
 pub mod session;

@@ -1,16 +1,19 @@
-//! The passwordless passkey sign-ins one network started in the current hour: the
-//! client's address (an IPv6 one by its /64) kept only as a keyed digest.
+//! What one network spent of one hourly budget: the client's network kept only as
+//! a keyed digest.
 
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "passwordless_starts")]
+#[sea_orm(table_name = "network_budgets")]
 pub struct Model {
+    /// Which budget: `registration`, `password_check` or `passwordless_start`.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub budget: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub network_digest: String,
     /// The hour the count belongs to started here.
     pub window_started_at: i64,
-    pub starts_in_window: i32,
+    pub spent_in_window: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
