@@ -72,6 +72,15 @@ pub enum AppError {
         in_words(*retry_after_secs)
     )]
     NetworkBusy { retry_after_secs: i64 },
+    /// Texts do not go to this country (`SMS_COUNTRIES`).
+    #[error("Text messages cannot be sent to +{country_code} numbers. Choose another way to verify.")]
+    SmsCountryNotServed { country_code: u16 },
+    /// The portal sent as many texts as it may this hour.
+    #[error(
+        "Text messages cannot be sent right now. Try again in {}, or choose another way to verify.",
+        in_words(*retry_after_secs)
+    )]
+    TextsUnavailable { retry_after_secs: i64 },
     /// More sign-ins are waiting than the server takes on at once.
     #[error("The portal is busy right now. Please try again in a few seconds.")]
     Busy,
@@ -120,7 +129,8 @@ impl AppError {
             | Self::TooManyCodes { retry_after_secs }
             | Self::ResendTooSoon { retry_after_secs }
             | Self::TooManyRegistrations { retry_after_secs }
-            | Self::NetworkBusy { retry_after_secs } => Some(*retry_after_secs),
+            | Self::NetworkBusy { retry_after_secs }
+            | Self::TextsUnavailable { retry_after_secs } => Some(*retry_after_secs),
             Self::Busy => Some(BUSY_RETRY_SECS),
             _ => None,
         }
@@ -133,6 +143,7 @@ impl AppError {
     pub fn is_worded_by_portal(&self) -> bool {
         match self {
             Self::Invalid(_) => false,
+            Self::SmsCountryNotServed { country_code } => *country_code < 1000,
             _ => self.retry_after_secs().is_none_or(|seconds| (0..=LONGEST_WAIT_SECS).contains(&seconds)),
         }
     }
@@ -164,7 +175,8 @@ impl AppError {
             | Self::ResendTooSoon { .. }
             | Self::TooManyRegistrations { .. }
             | Self::NetworkBusy { .. } => 429,
-            Self::Busy => 503,
+            Self::Busy | Self::TextsUnavailable { .. } => 503,
+            Self::SmsCountryNotServed { .. } => 422,
             Self::BadRequest => 400,
             Self::Unreachable => 503,
             // Not the customer's doing: a fault in what the server stores.

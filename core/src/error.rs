@@ -71,6 +71,12 @@ pub enum CoreError {
     SmsResendTooSoon { retry_after_secs: i64 },
     #[error(transparent)]
     InvalidPhone(#[from] InvalidPhone),
+    /// Texts do not go to this country (`SMS_COUNTRIES`).
+    #[error("texts are not sent to +{country_code} numbers")]
+    SmsCountryNotServed { country_code: u16 },
+    /// The portal sent as many texts as it may this hour.
+    #[error("the hourly ceiling of texts is reached; retry in {retry_after_secs} s")]
+    SmsCeilingReached { retry_after_secs: i64 },
     /// No setup in progress, or it expired (10 minutes).
     #[error("no authenticator setup is in progress")]
     SetupExpired,

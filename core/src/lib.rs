@@ -20,6 +20,7 @@ pub mod totp;
 // Over those: the database and what it stores.
 pub mod db;
 mod error;
+mod hourly_budgets;
 pub mod password;
 mod random_token;
 pub mod vocabulary;

@@ -6,11 +6,8 @@
 //! note for the account never spends a network's budget: the customer behind an
 //! office's NAT still signs in while someone else on it floods.
 
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, Set};
-
 use crate::CoreError;
-use crate::db::entities::network_budget::{ActiveModel, Column, Entity};
-use crate::hourly_window::HourlyWindow;
+use crate::hourly_budgets::{HourlyBudget, Spent};
 use crate::requester::Requester;
 use crate::secrets::keyed_digest;
 use crate::store::Store;
@@ -36,8 +33,6 @@ impl Default for NetworkLimits {
 /// behind one address, and few enough to keep the ceremonies table small.
 pub const PASSWORDLESS_STARTS_PER_HOUR: u32 = 100;
 
-const HOUR: i64 = 60 * 60;
-
 /// The networks' hourly budgets; cheap to clone.
 #[derive(Clone)]
 pub struct NetworkBudgets {
@@ -62,33 +57,21 @@ impl NetworkBudgets {
     /// until that network's hour is over (nothing is counted then). A requester
     /// without an address (none comes over HTTP) counts as one network of its own.
     pub async fn spend(&self, budget: Budget, requester: &Requester) -> Result<(), CoreError> {
-        let now = self.store.now();
         let network = requester.ip.map_or_else(|| "unknown".to_owned(), |ip| Network::of(ip).to_string());
-        let digest = keyed_digest(self.store.key(), "network", &network);
-        let cap = i32::try_from(self.cap(budget)).unwrap_or(i32::MAX);
-        let window = HourlyWindow::new(Entity, Column::WindowStartedAt, Column::SpentInWindow, cap, now);
-        let counted = Entity::insert(ActiveModel {
-            budget: Set(budget.stored().to_owned()),
-            network_digest: Set(digest.clone()),
-            window_started_at: Set(now),
-            spent_in_window: Set(1),
-        })
-        .on_conflict(window.counting_on([Column::Budget, Column::NetworkDigest]))
-        .exec_without_returning(self.store.db())
-        .await?;
-        if counted == 1 {
-            return Ok(());
+        let holder = keyed_digest(self.store.key(), "network", &network);
+        let hourly = HourlyBudget { name: budget.stored(), holder: &holder, cap: self.cap(budget) };
+        match hourly.spend(self.store.db(), self.store.now()).await? {
+            Spent::Counted => Ok(()),
+            Spent::Refused { retry_after_secs } => {
+                crate::telemetry::network_budget_refusal(budget.stored());
+                Err(CoreError::NetworkBudgetSpent { budget, retry_after_secs })
+            }
         }
-        let started = Entity::find_by_id((budget.stored().to_owned(), digest)).one(self.store.db()).await?;
-        let ends = started.map_or(now + HOUR, |row| row.window_started_at + HOUR);
-        crate::telemetry::network_budget_refusal(budget.stored());
-        Err(CoreError::NetworkBudgetSpent { budget, retry_after_secs: (ends - now).max(1) })
     }
 
-    /// Deletes the counts of hours that are over; returns how many.
+    /// Deletes the counts of hours that are over, the portal's own included;
+    /// returns how many.
     pub async fn purge(&self) -> Result<u64, CoreError> {
-        let over = self.store.now() - HOUR;
-        let purged = Entity::delete_many().filter(Column::WindowStartedAt.lte(over)).exec(self.store.db()).await?;
-        Ok(purged.rows_affected)
+        crate::hourly_budgets::purge(self.store.db(), self.store.now()).await
     }
 }

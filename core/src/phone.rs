@@ -79,6 +79,11 @@ impl PhoneNumber {
         &self.e164
     }
 
+    /// The country calling code: `60` for `+60123456788`.
+    pub fn country_code(&self) -> u16 {
+        self.e164[1..=self.country_digits].parse().expect("a country code is digits")
+    }
+
     /// `+60 •••• ••88`: the country code and the last two digits, enough for a
     /// customer to recognise their number and too little for anyone else to use it.
     /// Always the same number of dots, so the length does not show either.
@@ -109,6 +114,38 @@ fn country_code_length(digits: &str) -> Option<usize> {
             .and_then(|prefix| prefix.parse::<u16>().ok())
             .is_some_and(|code| COUNTRY_CODES.contains(&code))
     })
+}
+
+/// The countries texts may go to (`SMS_COUNTRIES`): all, or those listed by
+/// calling code. Premium-rate fraud ("SMS pumping") targets a few countries, and a
+/// provider serving a few countries has no customer anywhere else.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SmsCountries {
+    #[default]
+    All,
+    Only(Vec<u16>),
+}
+
+impl SmsCountries {
+    /// `60, 65 1`: calling codes without the `+`, separated by commas or spaces.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let codes = text.split([',', ' ']).filter(|part| !part.is_empty()).map(|part| {
+            let code = part.trim_start_matches('+').parse::<u16>().ok().filter(|code| COUNTRY_CODES.contains(code));
+            code.ok_or_else(|| format!("{part:?} is not a country calling code (such as 60 or 1)"))
+        });
+        let codes = codes.collect::<Result<Vec<_>, _>>()?;
+        if codes.is_empty() {
+            return Err("list at least one calling code, or leave it unset for all countries".into());
+        }
+        Ok(Self::Only(codes))
+    }
+
+    pub fn allows(&self, phone: &PhoneNumber) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(codes) => codes.contains(&phone.country_code()),
+        }
+    }
 }
 
 #[rustfmt::skip]
@@ -165,6 +202,19 @@ mod tests {
         assert_eq!(PhoneNumber::parse("+14155550134").unwrap().masked(), "+1 •••• ••34");
         assert_eq!(PhoneNumber::parse("+353871234567").unwrap().masked(), "+353 •••• ••67");
         assert_eq!(format!("{:?}", PhoneNumber::parse("+60123456788").unwrap()), "PhoneNumber(+60 •••• ••88)");
+    }
+
+    #[test]
+    fn texts_go_to_the_listed_countries_only() {
+        let malaysia = PhoneNumber::parse("+60123456788").unwrap();
+        let us = PhoneNumber::parse("+14155550134").unwrap();
+        let listed = SmsCountries::parse("60, +65").unwrap();
+        assert!(listed.allows(&malaysia) && !listed.allows(&us));
+        assert_eq!(us.country_code(), 1);
+        assert!(SmsCountries::All.allows(&us));
+        for bad in ["", "999", "sixty", "60,,abc"] {
+            assert!(SmsCountries::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

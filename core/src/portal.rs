@@ -24,7 +24,7 @@ use crate::step_up::StepUp;
 use crate::store::{Store, Words};
 use crate::support_desk::SupportDesk;
 use crate::throttle::{Rule, Throttle};
-use crate::two_factor::{Checks, TwoFactor};
+use crate::two_factor::{Checks, SmsLimits, TwoFactor};
 
 /// Where the master key that seals secrets comes from.
 #[derive(Clone, Debug)]
@@ -60,6 +60,8 @@ pub struct PortalConfig {
     pub totp_issuer: String,
     pub mail: MailConfig,
     pub sms: SmsTransport,
+    /// What texts may cost: an hourly ceiling and the countries they go to.
+    pub sms_limits: SmsLimits,
     /// Security events older than this are purged.
     pub security_events_retention: Duration,
     /// The address customers use, e.g. `https://portal.example.com`: where the
@@ -88,6 +90,7 @@ impl Default for PortalConfig {
             totp_issuer: "Customer Portal".to_owned(),
             mail: MailConfig::default(),
             sms: SmsTransport::default(),
+            sms_limits: SmsLimits::default(),
             security_events_retention: Duration::from_secs(365 * 24 * 60 * 60),
             site_url: "http://127.0.0.1:3000".to_owned(),
             passkeys: PasskeyConfig::for_site(&url::Url::parse("http://127.0.0.1:3000").expect("a URL"), None, None)
@@ -211,7 +214,7 @@ impl Portal {
             sign_ins: sign_ins.clone(),
             passkeys: passkeys.clone(),
         };
-        let two_factor = TwoFactor::new(store.clone(), key.clone(), checks);
+        let two_factor = TwoFactor::new(store.clone(), key.clone(), checks, config.sms_limits.clone());
         let events = SecurityEvents::new(db.clone(), clock.clone(), config.security_events_retention);
         let password_resets =
             PasswordResets::new(store.clone(), accounts.clone(), two_factor.clone(), key, &config.site_url);

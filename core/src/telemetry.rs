@@ -44,6 +44,12 @@ pub(crate) fn network_budget_refusal(budget: &'static str) {
     metrics::counter!("portal_network_budget_refusals_total", "budget" => budget).increment(1);
 }
 
+/// A text refused for what it would cost: `ceiling` (the portal's hourly) or
+/// `country` (not in `SMS_COUNTRIES`).
+pub(crate) fn sms_refusal(reason: &'static str) {
+    metrics::counter!("portal_sms_refusals_total", "reason" => reason).increment(1);
+}
+
 /// A count that just locked, in the throttle `scope`.
 pub(crate) fn throttle_lock(scope: &'static str) {
     metrics::counter!("portal_throttle_locks_total", "scope" => scope).increment(1);

@@ -11,8 +11,10 @@ use portal_core::outbox::sms::{TWILIO_API_BASE, TwilioConfig};
 use portal_core::outbox::{MailConfig, MailTransport, SmsTransport};
 use portal_core::passkeys::PasskeyConfig;
 use portal_core::password::HashingLimits;
+use portal_core::phone::SmsCountries;
 use portal_core::secrets::MasterKey;
 use portal_core::sessions::SessionPolicy;
+use portal_core::two_factor::SmsLimits;
 use portal_core::{KeySource, PortalConfig};
 use url::Url;
 
@@ -101,6 +103,14 @@ impl Config {
                 support_contact: var("SUPPORT_CONTACT").unwrap_or(defaults.mail.support_contact),
             },
             sms: sms_transport()?.unwrap_or(defaults.sms),
+            sms_limits: SmsLimits {
+                texts_per_hour: count("SMS_PER_HOUR")?.unwrap_or(defaults.sms_limits.texts_per_hour),
+                countries: match var("SMS_COUNTRIES") {
+                    Some(text) => SmsCountries::parse(&text)
+                        .map_err(|problem| ConfigError::Invalid { name: "SMS_COUNTRIES", problem })?,
+                    None => defaults.sms_limits.countries,
+                },
+            },
             security_events_retention: days("SECURITY_EVENTS_RETENTION_DAYS")?
                 .unwrap_or(defaults.security_events_retention),
             site_url: site_url.to_string(),

@@ -66,6 +66,8 @@ impl From<CoreError> for AppError {
             CoreError::Locked(Guess::Password) => AppError::ChangesLocked,
             CoreError::SmsResendTooSoon { retry_after_secs } => AppError::ResendTooSoon { retry_after_secs },
             CoreError::InvalidPhone(invalid) => AppError::Invalid(invalid.to_string()),
+            CoreError::SmsCountryNotServed { country_code } => AppError::SmsCountryNotServed { country_code },
+            CoreError::SmsCeilingReached { retry_after_secs } => AppError::TextsUnavailable { retry_after_secs },
             CoreError::SetupExpired => AppError::SetupExpired,
             CoreError::ResetLinkInvalid => AppError::ResetLinkInvalid,
             CoreError::SecondFactorRequired => AppError::SecondFactorRequired,

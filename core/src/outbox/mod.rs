@@ -9,10 +9,12 @@
 
 mod channel;
 mod mailer;
+mod priority;
 mod redact;
 pub mod sms;
 
 use channel::Channel;
+pub use priority::Priority;
 
 pub use mailer::{MailConfig, MailTransport, Mailer};
 pub use sms::{SmsGateway, SmsTransport};
@@ -26,7 +28,7 @@ use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
     QueryOrder as _, QuerySelect as _, Set,
 };
-use tokio::sync::Notify;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use crate::CoreError;
 use crate::clock::{Clock, UnixTime};
@@ -68,12 +70,16 @@ pub struct Outbox {
     wake: Arc<Notify>,
     /// When this server's worker last began a pass (0: never): readiness asks.
     last_pass_at: Arc<AtomicI64>,
+    /// Deliveries under way, one lane a priority, so slow ones of one priority
+    /// never hold up the other.
+    lanes: Arc<[Arc<Semaphore>; 2]>,
 }
 
 impl Outbox {
     pub fn new(db: DatabaseConnection, clock: Clock, mailer: Mailer, sms: Arc<dyn SmsGateway>, key: MasterKey) -> Self {
         let last_pass_at = Arc::new(AtomicI64::new(0));
-        Self { db, clock, mailer, sms, key, wake: Arc::new(Notify::new()), last_pass_at }
+        let lanes = Arc::new(Priority::ALL.map(|priority| Arc::new(Semaphore::new(priority.lane_width()))));
+        Self { db, clock, mailer, sms, key, wake: Arc::new(Notify::new()), last_pass_at, lanes }
     }
 
     /// Whether this server's worker is delivering: it began a pass lately (it
@@ -91,24 +97,25 @@ impl Outbox {
         email: Email,
         now: UnixTime,
     ) -> Result<(), CoreError> {
-        let message = new_message(Channel::Email, email.to, Some(email.subject), email.text, Some(email.html), now);
+        let message = new_message(Channel::Email, email.to, Some(email.subject), (email.text, Some(email.html)), now);
         message.insert(connection).await?;
         Ok(())
     }
 
     /// Stores a text message to `to`, sealed under `key` (it holds a code), on
-    /// `connection`; it is dropped unsent if still waiting at `deliver_by` (when its
-    /// code expires: a dead code arriving late only confuses).
+    /// `connection`, to go out with `priority`; it is dropped unsent if still
+    /// waiting at `deliver_by` (when its code expires: a dead code arriving late
+    /// only confuses).
     pub(crate) async fn enqueue_sms(
         connection: &impl ConnectionTrait,
         key: &MasterKey,
-        to: &PhoneNumber,
-        text: &str,
+        (to, text, priority): (&PhoneNumber, &str, Priority),
         (now, deliver_by): (UnixTime, UnixTime),
     ) -> Result<(), CoreError> {
         let sealed = SealedSecret::seal(key, &contexts::text_message(to.e164()), text.as_bytes()).into_stored();
-        let mut message = new_message(Channel::Sms, to.e164().to_owned(), None, sealed, None, now);
+        let mut message = new_message(Channel::Sms, to.e164().to_owned(), None, (sealed, None), now);
         message.deliver_by = Set(Some(deliver_by));
+        message.priority = Set(priority.stored());
         message.insert(connection).await?;
         Ok(())
     }
@@ -124,7 +131,7 @@ impl Outbox {
         let context = contexts::secret_email(&email.to);
         let seal = |body: &str| SealedSecret::seal(key, &context, body.as_bytes()).into_stored();
         let (text, html) = (seal(&email.text), seal(&email.html));
-        let mut message = new_message(Channel::SealedEmail, email.to, Some(email.subject), text, Some(html), now);
+        let mut message = new_message(Channel::SealedEmail, email.to, Some(email.subject), (text, Some(html)), now);
         message.deliver_by = Set(Some(deliver_by));
         message.insert(connection).await?;
         Ok(())
@@ -137,20 +144,26 @@ impl Outbox {
     }
 
     /// Delivers messages forever: whenever woken, and every few seconds for retries
-    /// and for messages other servers stored.
+    /// and for messages other servers stored. A pass runs beside those still
+    /// waiting on a slow provider: what they claimed stays theirs (the lease), and
+    /// what came since goes out at once, in its priority's lane.
     pub async fn run(self) {
         loop {
             self.last_pass_at.store(self.clock.now(), Ordering::Relaxed);
-            if let Err(error) = self.deliver_due().await {
-                tracing::warn!(%error, "outbox: cannot read due messages");
-            }
+            let pass = self.clone();
+            tokio::spawn(async move {
+                if let Err(error) = pass.deliver_due().await {
+                    tracing::warn!(%error, "outbox: cannot read due messages");
+                }
+            });
             let _ = tokio::time::timeout(POLL_EVERY, self.wake.notified()).await;
         }
     }
 
-    /// One pass: sends every message that is due; returns how many went out. Codes
-    /// go first (a text waits with a deadline), then messages that have failed
-    /// least, so a message that keeps failing never holds up newer ones.
+    /// One pass: sends the messages that are due, each as soon as its priority's
+    /// lane has room, all at once; returns how many went out. Sign-in codes go
+    /// first, then messages with a deadline, then those that have failed least, so
+    /// a message that keeps failing never holds up newer ones.
     pub async fn deliver_due(&self) -> Result<usize, CoreError> {
         use sea_orm::sea_query::ExprTrait as _;
 
@@ -159,6 +172,7 @@ impl Outbox {
             .filter(outbox_message::Column::SentAt.is_null())
             .filter(outbox_message::Column::FailedAt.is_null())
             .filter(outbox_message::Column::NextAttemptAt.lte(now))
+            .order_by_asc(outbox_message::Column::Priority)
             .order_by_asc(Expr::col(outbox_message::Column::DeliverBy).is_null())
             .order_by_asc(outbox_message::Column::Attempts)
             .order_by_asc(outbox_message::Column::Id)
@@ -170,17 +184,32 @@ impl Outbox {
         {
             tracing::warn!(%error, "outbox: cannot measure what waits");
         }
-        let mut sent = 0;
+        let mut deliveries = Vec::new();
         for message in due {
-            // A pass may wait on a slow provider: each message shows the worker is alive.
-            let now = self.clock.now();
-            self.last_pass_at.store(now, Ordering::Relaxed);
-            // The lease runs from the claim: the pass may have waited long on others.
-            if self.claim(&message, now).await? {
-                sent += usize::from(self.deliver(message).await?);
+            // A full lane leaves its messages for a later pass.
+            let Some(place) = self.place_in_lane(&message) else { continue };
+            if self.claim(&message, self.clock.now()).await? {
+                deliveries.push(async move {
+                    let delivered = self.deliver(message).await;
+                    drop(place);
+                    // A pass may wait on a slow provider: each message shows the worker is alive.
+                    self.last_pass_at.store(self.clock.now(), Ordering::Relaxed);
+                    delivered
+                });
             }
         }
+        let mut sent = 0;
+        for delivered in futures::future::join_all(deliveries).await {
+            sent += usize::from(delivered?);
+        }
         Ok(sent)
+    }
+
+    /// Room for `message` in its priority's lane, if there is.
+    fn place_in_lane(&self, message: &outbox_message::Model) -> Option<OwnedSemaphorePermit> {
+        let priority = Priority::from_stored(message.priority);
+        let lane = Priority::ALL.iter().position(|each| *each == priority).and_then(|index| self.lanes.get(index))?;
+        Arc::clone(lane).try_acquire_owned().ok()
     }
 
     /// Reports what waits on each channel (not sent, not set aside), for operators.
@@ -324,8 +353,7 @@ fn new_message(
     channel: Channel,
     recipient: String,
     subject: Option<String>,
-    text: String,
-    html: Option<String>,
+    (text, html): (String, Option<String>),
     now: UnixTime,
 ) -> outbox_message::ActiveModel {
     outbox_message::ActiveModel {
@@ -341,6 +369,7 @@ fn new_message(
         sent_at: Set(None),
         failed_at: Set(None),
         last_error: Set(None),
+        priority: Set(Priority::Ordinary.stored()),
         ..Default::default()
     }
 }
@@ -404,7 +433,8 @@ mod tests {
         fail_every_waiting_message(&outbox, 3).await;
         let phone = PhoneNumber::parse("+60123456788").unwrap();
         let now = outbox.clock.now();
-        Outbox::enqueue_sms(&outbox.db, &outbox.key, &phone, "123456 is your code", (now, now + 300)).await.unwrap();
+        let text = (&phone, "123456 is your code", Priority::SignInCode);
+        Outbox::enqueue_sms(&outbox.db, &outbox.key, text, (now, now + 300)).await.unwrap();
 
         assert_eq!(outbox.deliver_due().await.unwrap(), 1, "the text went out in the first pass");
         assert_eq!(*recorder.0.lock().unwrap(), ["+60123456788"]);

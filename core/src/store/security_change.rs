@@ -10,7 +10,7 @@ use super::Store;
 use crate::CoreError;
 use crate::clock::UnixTime;
 use crate::notices::{Notice, Text};
-use crate::outbox::Outbox;
+use crate::outbox::{Outbox, Priority};
 use crate::phone::PhoneNumber;
 use crate::requester::Requester;
 use crate::security_events::{self, Actor, SecurityEvent};
@@ -112,11 +112,15 @@ impl<'a> SecurityChange<'a> {
         Ok(())
     }
 
-    /// Stores the text message `text` to `to`, sealed (it carries a code), to be
-    /// dropped unsent at `deliver_by`.
-    pub(crate) async fn text(&mut self, to: &PhoneNumber, text: Text, deliver_by: UnixTime) -> Result<(), CoreError> {
+    /// Stores the text message `text` to `to`, sealed (it carries a code), to go
+    /// out with `priority` and be dropped unsent at `deliver_by`.
+    pub(crate) async fn text(
+        &mut self,
+        (to, text, priority): (&PhoneNumber, Text, Priority),
+        deliver_by: UnixTime,
+    ) -> Result<(), CoreError> {
         let body = text.body(&self.store.words().issuer);
-        Outbox::enqueue_sms(&self.transaction, &self.store.key, to, &body, (self.now, deliver_by)).await?;
+        Outbox::enqueue_sms(&self.transaction, &self.store.key, (to, &body, priority), (self.now, deliver_by)).await?;
         self.stored_a_message = true;
         Ok(())
     }

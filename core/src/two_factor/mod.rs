@@ -34,7 +34,7 @@ pub use authenticator_app::TotpSetup;
 pub use passkey_factor::{PasskeyAdded, PasskeyPlace};
 pub use second_factor::SecondFactor;
 pub use sign_in::Challenge;
-pub use sms_codes::SmsStatus;
+pub use sms_codes::{SmsLimits, SmsStatus};
 
 use authenticator_app::AuthenticatorApp;
 use sms_codes::SmsCodes;
@@ -77,12 +77,13 @@ pub struct Checks {
 }
 
 impl TwoFactor {
-    /// Secrets and codes are sealed and digested under `key`.
-    pub fn new(store: Store, key: MasterKey, checks: Checks) -> Self {
+    /// Secrets and codes are sealed and digested under `key`; texts cost no more
+    /// than `sms_limits` allow.
+    pub fn new(store: Store, key: MasterKey, checks: Checks, sms_limits: SmsLimits) -> Self {
         let Checks { codes, devices, sign_ins, passkeys } = checks;
         Self {
             app: AuthenticatorApp::new(store.clone(), key.clone()),
-            sms: SmsCodes::new(store.clone(), key.clone()),
+            sms: SmsCodes::new(store.clone(), key.clone(), sms_limits),
             recovery_codes: RecoveryCodes::new(key),
             store,
             passkeys,

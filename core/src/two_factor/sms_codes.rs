@@ -16,9 +16,11 @@ use crate::CoreError;
 use crate::clock::UnixTime;
 use crate::db::entities::sms_code::{self, Column, Entity};
 use crate::db::entities::sms_number_window;
+use crate::hourly_budgets::{HourlyBudget, Spent};
 use crate::hourly_window::HourlyWindow;
 use crate::notices::Text;
-use crate::phone::PhoneNumber;
+use crate::outbox::Priority;
+use crate::phone::{PhoneNumber, SmsCountries};
 use crate::requester::Requester;
 use crate::secrets::{MasterKey, keyed_digest};
 use crate::store::Store;
@@ -35,6 +37,24 @@ pub const SENDS_PER_HOUR: i32 = 5;
 pub const TEXTS_PER_NUMBER_PER_HOUR: i32 = 10;
 const HOUR: i64 = 60 * 60;
 
+/// What texts may cost the portal, whoever asks: a ceiling an hour, and the
+/// countries they may go to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmsLimits {
+    /// Texts the whole portal sends in an hour (`SMS_PER_HOUR`); setup texts, to
+    /// numbers anyone can type, may take half of them, so a flood of those never
+    /// keeps customers from their sign-in codes.
+    pub texts_per_hour: u32,
+    /// Where texts may go (`SMS_COUNTRIES`).
+    pub countries: SmsCountries,
+}
+
+impl Default for SmsLimits {
+    fn default() -> Self {
+        Self { texts_per_hour: 1_000, countries: SmsCountries::All }
+    }
+}
+
 /// What a code is for: signing in, or proving a number being set up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Purpose {
@@ -47,6 +67,14 @@ impl Purpose {
         match self {
             Self::SignIn => "sign_in",
             Self::Setup => "setup",
+        }
+    }
+
+    /// How soon its text must go out: a customer waits at the sign-in page.
+    fn priority(self) -> Priority {
+        match self {
+            Self::SignIn => Priority::SignInCode,
+            Self::Setup => Priority::Ordinary,
         }
     }
 
@@ -72,22 +100,28 @@ pub struct SmsStatus {
 pub(super) struct SmsCodes {
     store: Store,
     key: MasterKey,
+    limits: SmsLimits,
 }
 
 impl SmsCodes {
-    pub(super) fn new(store: Store, key: MasterKey) -> Self {
-        Self { store, key }
+    pub(super) fn new(store: Store, key: MasterKey, limits: SmsLimits) -> Self {
+        Self { store, key, limits }
     }
 
     /// Sends a new code for `purpose` to `phone`, replacing any earlier one, unless a
     /// limit says to wait. The limits are counted and the text message stored in one
-    /// unit of work, for the outbox worker to deliver.
+    /// unit of work, for the outbox worker to deliver; the portal's hourly ceiling
+    /// last, so a text another limit refuses never spends it.
     pub(super) async fn send(
         &self,
         account: &Account,
         purpose: Purpose,
         phone: &PhoneNumber,
     ) -> Result<SmsStatus, CoreError> {
+        if !self.limits.countries.allows(phone) {
+            crate::telemetry::sms_refusal("country");
+            return Err(CoreError::SmsCountryNotServed { country_code: phone.country_code() });
+        }
         let code = random_code();
         let requester = Requester::default();
         let mut change = self.store.begin(account, &requester).await?;
@@ -106,11 +140,35 @@ impl SmsCodes {
             );
             return Err(CoreError::SmsResendTooSoon { retry_after_secs: wait.max(1) });
         }
+        if let Spent::Refused { retry_after_secs } = self.spend_from_ceiling(change.connection(), purpose, now).await? {
+            change.roll_back().await?;
+            crate::telemetry::sms_refusal("ceiling");
+            tracing::warn!(account = account.id, purpose = purpose.stored(), "SMS code refused: the hourly ceiling");
+            return Err(CoreError::SmsCeilingReached { retry_after_secs });
+        }
         let text = Text::VerificationCode { code, valid_minutes: CODE_VALID_SECS / 60 };
-        change.text(phone, text, now + CODE_VALID_SECS).await?;
+        change.text((phone, text, purpose.priority()), now + CODE_VALID_SECS).await?;
         change.commit().await?;
         tracing::info!(account = account.id, purpose = purpose.stored(), to = ?phone, "SMS code stored for sending");
         self.status(account.id, purpose, phone).await
+    }
+
+    /// Spends one text of the portal's hourly ceiling, and for a setup text one of
+    /// the half setup texts may take.
+    async fn spend_from_ceiling(
+        &self,
+        transaction: &impl ConnectionTrait,
+        purpose: Purpose,
+        now: UnixTime,
+    ) -> Result<Spent, CoreError> {
+        let ceiling = self.limits.texts_per_hour;
+        if purpose == Purpose::Setup {
+            let setup = HourlyBudget { name: "setup_texts", holder: "all", cap: ceiling.div_ceil(2) };
+            if let refused @ Spent::Refused { .. } = setup.spend(transaction, now).await? {
+                return Ok(refused);
+            }
+        }
+        HourlyBudget { name: "texts", holder: "all", cap: ceiling }.spend(transaction, now).await
     }
 
     /// Takes the live code for `purpose` if `code` is it: the one call that clears

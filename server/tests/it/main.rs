@@ -26,6 +26,7 @@ mod races;
 mod recovery_codes;
 mod sign_in_page;
 mod sms;
+mod sms_costs;
 mod static_files;
 mod support_tool;
 mod switching;

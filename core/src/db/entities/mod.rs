@@ -1,8 +1,8 @@
 //! The tables, one entity a file.
 
 pub mod failure_count;
+pub mod hourly_budget;
 pub mod master_key_check;
-pub mod network_budget;
 pub mod outbox_message;
 pub mod passkey;
 pub mod password_reset;

@@ -25,6 +25,8 @@ pub struct Model {
     pub last_error: Option<String>,
     /// Set when delivery was given up after failing for a day: kept for an operator.
     pub failed_at: Option<i64>,
+    /// Lower goes first: 0 for sign-in codes, 1 for the rest.
+    pub priority: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

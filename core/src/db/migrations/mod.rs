@@ -13,7 +13,7 @@ mod m20261207_000009_password_resets;
 mod m20261207_000010_passkeys;
 mod m20261207_000011_passwordless_starts;
 mod m20261207_000012_master_key_check;
-mod m20261207_000013_network_budgets;
+mod m20261207_000013_hourly_budgets;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -35,7 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_passkeys::Migration),
             Box::new(m20261207_000011_passwordless_starts::Migration),
             Box::new(m20261207_000012_master_key_check::Migration),
-            Box::new(m20261207_000013_network_budgets::Migration),
+            Box::new(m20261207_000013_hourly_budgets::Migration),
         ]
     }
 }
