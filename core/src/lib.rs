@@ -22,6 +22,7 @@ pub mod db;
 mod error;
 mod hourly_budgets;
 pub mod password;
+mod pending_setups;
 mod random_token;
 pub mod vocabulary;
 // Records, messages and sessions.

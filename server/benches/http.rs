@@ -354,10 +354,10 @@ impl<'a> Stage<'a> {
         if !two_factor {
             return (account, None);
         }
-        let setup = self.portal.two_factor.begin_totp_setup(&account).await.unwrap();
-        let secret = TotpSecret::from_base32(&setup.setup_key).unwrap();
         let token = self.portal.sessions.start(&account).await.unwrap();
         let signed_in = SignedIn { token, account: account.clone() };
+        let setup = self.portal.two_factor.begin_totp_setup(&signed_in).await.unwrap();
+        let secret = TotpSecret::from_base32(&setup.setup_key).unwrap();
         let code = secret.code_at(clock::Clock::system().now());
         let activated =
             self.portal.two_factor.confirm_totp_setup(&signed_in, &code, &Requester::default()).await.unwrap();

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 use crate::CoreError;
 use crate::clock::UnixTime;
-use crate::db::entities::webauthn_ceremony::{ActiveModel, Column, Entity};
+use crate::db::entities::webauthn_ceremony::{self, ActiveModel, Column, Entity};
 use crate::secrets::{MasterKey, SealedSecret, contexts};
 
 /// How long the browser's dialog may take.
@@ -30,7 +30,7 @@ pub(super) enum Purpose {
 impl Purpose {
     fn stored(self) -> &'static str {
         match self {
-            Self::Register => "register",
+            Self::Register => webauthn_ceremony::PURPOSE_REGISTER,
             Self::SignIn => "sign_in",
             Self::Passwordless => "passwordless",
         }

@@ -91,7 +91,7 @@ async fn with_the_app_on_the_code_comes_before_the_new_password_and_the_app_stay
     let scene = Scene::new().await;
     let (portal, requester) = (&scene.portal, Requester::default());
     let ana = scene.signed_in(EMAIL).await;
-    let setup = portal.two_factor.begin_totp_setup(&ana.account).await.unwrap();
+    let setup = portal.two_factor.begin_totp_setup(&ana).await.unwrap();
     let app = TotpSecret::from_base32(&setup.setup_key).unwrap();
     portal.two_factor.confirm_totp_setup(&ana, &app.code_at(scene.clock.now()), &requester).await.unwrap();
 

@@ -382,7 +382,7 @@ pub(crate) async fn renew_token(
 /// On `connection`: ends the session `token` names, whoever's it is.
 pub(crate) async fn end_token(connection: &impl ConnectionTrait, token: &SessionToken) -> Result<(), CoreError> {
     session::Entity::delete_by_id(token.digest()).exec(connection).await?;
-    Ok(())
+    crate::pending_setups::discard_of_session(connection, &token.digest()).await
 }
 
 /// On `connection`: ends the account's session `id` (its stored key); whether it
@@ -393,6 +393,7 @@ pub(crate) async fn end_one(connection: &impl ConnectionTrait, account_id: i32, 
         .filter(session::Column::UserId.eq(account_id))
         .exec(connection)
         .await?;
+    crate::pending_setups::discard_of_session(connection, id).await?;
     Ok(ended.rows_affected == 1)
 }
 

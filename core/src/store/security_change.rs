@@ -80,19 +80,22 @@ impl<'a> SecurityChange<'a> {
     }
 
     /// Ends every other session of the account, keeping `keep` (the session that
-    /// makes the change) under the account's new security stamp; how many ended.
-    /// Refuses ([`CoreError::SessionEnded`]) when another change committed since
+    /// makes the change) under the account's new security stamp, and every setup
+    /// under way, this session's too; how many sessions ended. Refuses ([`CoreError::SessionEnded`]) when another change committed since
     /// the account was read, or `keep` has ended.
     pub(crate) async fn end_other_sessions(&mut self, keep: &SessionToken) -> Result<u64, CoreError> {
         let keep = SignedIn { token: keep.clone(), account: self.account.clone() };
         let (renewed, ended) = sessions::end_others(&self.transaction, &keep).await?;
+        crate::pending_setups::discard_all(&self.transaction, renewed.id).await?;
         self.account = renewed;
         Ok(ended)
     }
 
-    /// Ends every session of the account (a new security stamp); how many ended.
+    /// Ends every session of the account (a new security stamp), and every setup
+    /// under way; how many sessions ended.
     pub(crate) async fn end_all_sessions(&mut self) -> Result<u64, CoreError> {
         let (renewed, ended) = sessions::end_all(&self.transaction, &self.account).await?;
+        crate::pending_setups::discard_all(&self.transaction, renewed.id).await?;
         self.account = renewed;
         Ok(ended)
     }

@@ -18,7 +18,7 @@ const EMAIL: &str = "ana@example.com";
 /// Ana with the authenticator app on; its secret.
 async fn ana_with_the_app(scene: &Scene) -> (SignedIn, TotpSecret) {
     let ana = scene.signed_in(EMAIL).await;
-    let setup = scene.portal.two_factor.begin_totp_setup(&ana.account).await.unwrap();
+    let setup = scene.portal.two_factor.begin_totp_setup(&ana).await.unwrap();
     let app = TotpSecret::from_base32(&setup.setup_key).unwrap();
     let code = app.code_at(scene.clock.now());
     let activated = scene.portal.two_factor.confirm_totp_setup(&ana, &code, &Requester::default()).await.unwrap();

@@ -54,7 +54,7 @@ impl TwoFactor {
             }
             (Answer::Code(code), SecondFactor::Sms { .. }) => {
                 let (connection, now) = (change.connection(), change.now());
-                self.sms.take(connection, (account.id, Purpose::SignIn), code, now).await?.map(drop)
+                self.sms.take(connection, (account.id, Purpose::SignIn, None), code, now).await?.map(drop)
             }
             (Answer::Code(_), SecondFactor::Passkey) => Verdict::Wrong(CoreError::InvalidCode),
             (Answer::Passkey { answer, ceremony }, _) => self.passkeys.check(change, ceremony, answer).await?,

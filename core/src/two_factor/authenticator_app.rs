@@ -18,7 +18,6 @@ use crate::sessions::SignedIn;
 use crate::store::Store;
 use crate::throttle::{Subject, Verdict};
 use crate::totp::{TimeStep, TotpSecret};
-use crate::vocabulary::Account;
 
 /// A pending secret lives this long; opening the wizard again within it shows the same one.
 const ENROLLMENT_SECS: i64 = 10 * 60;
@@ -44,45 +43,62 @@ impl AuthenticatorApp {
         Self { store, key }
     }
 
-    /// The account's pending secret, a new one if none is pending, and how to
-    /// show it.
-    async fn pending_or_new(&self, account: &Account) -> Result<TotpSetup, CoreError> {
+    /// The pending secret `signed_in`'s session started, a new one if it has none
+    /// (replacing one another session started: the newest session to open the
+    /// wizard owns the setup), and how to show it.
+    async fn pending_or_new(&self, signed_in: &SignedIn) -> Result<TotpSetup, CoreError> {
+        use sea_orm::sea_query::{Expr, ExprTrait as _};
+        let (account, session) = (&signed_in.account, signed_in.token.digest());
         let now = self.store.now();
-        let db = self.store.db();
-        totp_enrollment::Entity::delete_many()
-            .filter(totp_enrollment::Column::UserId.eq(account.id))
-            .filter(totp_enrollment::Column::ExpiresAt.lte(now))
-            .exec(db)
-            .await?;
         let fresh = self.seal(account.id, &TotpSecret::generate());
-        // Inserted only if none is pending, so a double click or a reload keeps the
-        // secret (and QR code) the customer may already have scanned.
+        // A double click or a reload in the same session keeps the secret (and
+        // QR code) the customer may already have scanned.
+        let theirs_or_expired = Expr::col((totp_enrollment::Entity, totp_enrollment::Column::SessionId))
+            .ne(session.as_str())
+            .or(Expr::col((totp_enrollment::Entity, totp_enrollment::Column::SessionId)).is_null())
+            .or(Expr::col((totp_enrollment::Entity, totp_enrollment::Column::ExpiresAt)).lte(now));
         totp_enrollment::Entity::insert(totp_enrollment::ActiveModel {
             user_id: Set(account.id),
             sealed_secret: Set(fresh.into_stored()),
             expires_at: Set(now + ENROLLMENT_SECS),
+            session_id: Set(Some(session.clone())),
         })
-        .on_conflict(OnConflict::column(totp_enrollment::Column::UserId).do_nothing().to_owned())
-        .exec_without_returning(db)
+        .on_conflict(
+            OnConflict::column(totp_enrollment::Column::UserId)
+                .update_columns([
+                    totp_enrollment::Column::SealedSecret,
+                    totp_enrollment::Column::ExpiresAt,
+                    totp_enrollment::Column::SessionId,
+                ])
+                .action_and_where(theirs_or_expired)
+                .to_owned(),
+        )
+        .exec_without_returning(self.store.db())
         .await?;
-        let pending = self.pending(account.id, now).await?.ok_or(CoreError::SetupExpired)?;
+        let pending = self.pending(account.id, &session, now).await?.ok_or(CoreError::SetupExpired)?;
         let secret = self.open(account.id, &pending)?;
         let uri = secret.otpauth_uri(&self.store.words().issuer, &account.email);
         Ok(TotpSetup { qr_svg: crate::qr::svg(&uri), setup_key: grouped(&secret.to_base32()) })
     }
 
-    /// The pending secret of the account at `now`, unless it has expired.
-    async fn pending(&self, account_id: i32, now: UnixTime) -> Result<Option<SealedSecret>, CoreError> {
+    /// The secret pending for the account in the session stored under `session`
+    /// at `now`, unless it has expired.
+    async fn pending(&self, account_id: i32, session: &str, now: UnixTime) -> Result<Option<SealedSecret>, CoreError> {
         let found = totp_enrollment::Entity::find_by_id(account_id).one(self.store.db()).await?;
         Ok(found
-            .filter(|pending| pending.expires_at > now)
+            .filter(|pending| pending.expires_at > now && pending.session_id.as_deref() == Some(session))
             .map(|pending| SealedSecret::from_stored(pending.sealed_secret)))
     }
 
-    /// On `connection`: takes the account's pending secret, once; whoever takes
-    /// it turns it on, and a racing twin finds it gone.
-    async fn take_pending(connection: &impl ConnectionTrait, account_id: i32) -> Result<(), CoreError> {
-        let taken = totp_enrollment::Entity::delete_by_id(account_id).exec(connection).await?;
+    /// On `connection`: takes the secret pending in the session stored under
+    /// `session`, once; whoever takes it turns it on, and a racing twin (or a
+    /// setup another session replaced meanwhile) finds it gone.
+    async fn take_pending(connection: &impl ConnectionTrait, account_id: i32, session: &str) -> Result<(), CoreError> {
+        let taken = totp_enrollment::Entity::delete_many()
+            .filter(totp_enrollment::Column::UserId.eq(account_id))
+            .filter(totp_enrollment::Column::SessionId.eq(session))
+            .exec(connection)
+            .await?;
         if taken.rows_affected != 1 {
             return Err(CoreError::SetupExpired);
         }
@@ -131,13 +147,14 @@ impl AuthenticatorApp {
 }
 
 impl TwoFactor {
-    /// The pending authenticator-app secret of `account`: the one already pending,
-    /// or a new one. The caller checks that the password was re-confirmed.
-    pub async fn begin_totp_setup(&self, account: &Account) -> Result<TotpSetup, CoreError> {
-        if self.method(account.id).await? == Some(Method::AuthenticatorApp) {
+    /// The authenticator-app secret pending in `signed_in`'s session: the one
+    /// already pending, or a new one. The caller checks that the password was
+    /// re-confirmed.
+    pub async fn begin_totp_setup(&self, signed_in: &SignedIn) -> Result<TotpSetup, CoreError> {
+        if self.method(signed_in.account.id).await? == Some(Method::AuthenticatorApp) {
             return Err(CoreError::TwoFactorAlreadyOn);
         }
-        self.app.pending_or_new(account).await
+        self.app.pending_or_new(signed_in).await
     }
 
     /// Turns the authenticator app on if `code` is right for the pending secret
@@ -152,9 +169,9 @@ impl TwoFactor {
         code: &str,
         requester: &Requester,
     ) -> Result<Activated, CoreError> {
-        let account = &signed_in.account;
+        let (account, session) = (&signed_in.account, signed_in.token.digest());
         let now = self.store.now();
-        let pending = self.app.pending(account.id, now).await?.ok_or(CoreError::SetupExpired)?;
+        let pending = self.app.pending(account.id, &session, now).await?.ok_or(CoreError::SetupExpired)?;
         let secret = self.app.open(account.id, &pending)?;
         let subject = Subject::UntrustedAccount(account.id);
         let attempt = self.codes.reserve(&subject, Some(account), requester).await?;
@@ -165,7 +182,7 @@ impl TwoFactor {
         let TimeStep(step) = attempt.settle(verdict).await?;
 
         let mut change = self.store.change(account, requester).await?;
-        AuthenticatorApp::take_pending(change.connection(), account.id).await?;
+        AuthenticatorApp::take_pending(change.connection(), account.id, &session).await?;
         let factor = SecondFactor::AuthenticatorApp { sealed_secret: pending, last_used_step: Some(step) };
         let activated = self.turn_on(&mut change, signed_in, factor).await?;
         change.commit().await?;

@@ -44,7 +44,7 @@ async fn the_app_is_turned_on_used_once_a_step_and_switched_for_sms() {
     let elsewhere = portal.sessions.start(&ana.account).await.unwrap();
 
     // The QR code's secret, and its first code, which turns the app on.
-    let setup = portal.two_factor.begin_totp_setup(&ana.account).await.unwrap();
+    let setup = portal.two_factor.begin_totp_setup(&ana).await.unwrap();
     let app = TotpSecret::from_base32(&setup.setup_key).unwrap();
     let wrong = portal.two_factor.confirm_totp_setup(&ana, "000000", &requester).await;
     assert!(matches!(wrong, Err(CoreError::InvalidCode)), "{wrong:?}");
@@ -84,7 +84,7 @@ async fn the_app_is_turned_on_used_once_a_step_and_switched_for_sms() {
 
     // Switching to SMS: the app stays on until the texted code is right.
     let phone = PhoneNumber::parse(PHONE).unwrap();
-    portal.two_factor.begin_sms_setup(&ana.account, &phone).await.unwrap();
+    portal.two_factor.begin_sms_setup(&ana, &phone).await.unwrap();
     assert_eq!(portal.two_factor.method(ana.account.id).await.unwrap(), Some(Method::AuthenticatorApp));
     let texted = texted_code(&scene).await;
     let switched = portal.two_factor.confirm_sms_setup(&ana, &texted, &requester).await.unwrap();

@@ -34,7 +34,7 @@ impl TwoFactor {
         if let Some(phone) = factor.phone()
             && Passkeys::usable(self.store.db(), account.id).await? == 0
         {
-            match self.sms.send(account, Purpose::SignIn, phone).await {
+            match self.sms.send(account, (Purpose::SignIn, phone), None).await {
                 Ok(_) | Err(CoreError::SmsResendTooSoon { .. }) => {}
                 Err(error) => return Err(error),
             }
@@ -46,7 +46,7 @@ impl TwoFactor {
     /// hourly cap says to wait.
     pub async fn resend_sign_in_code(&self, account: &Account) -> Result<SmsStatus, CoreError> {
         let phone = self.sms_phone(account).await?;
-        self.sms.send(account, Purpose::SignIn, &phone).await
+        self.sms.send(account, (Purpose::SignIn, &phone), None).await
     }
 
     /// What the code page shows.

@@ -65,8 +65,8 @@ pub(super) enum Purpose {
 impl Purpose {
     fn stored(self) -> &'static str {
         match self {
-            Self::SignIn => "sign_in",
-            Self::Setup => "setup",
+            Self::SignIn => sms_code::PURPOSE_SIGN_IN,
+            Self::Setup => sms_code::PURPOSE_SETUP,
         }
     }
 
@@ -112,11 +112,13 @@ impl SmsCodes {
     /// limit says to wait. The limits are counted and the text message stored in one
     /// unit of work, for the outbox worker to deliver; the portal's hourly ceiling
     /// last, so a text another limit refuses never spends it.
+    /// A setup code belongs to the session stored under `session` (none for a
+    /// sign-in code): no other session may use it.
     pub(super) async fn send(
         &self,
         account: &Account,
-        purpose: Purpose,
-        phone: &PhoneNumber,
+        (purpose, phone): (Purpose, &PhoneNumber),
+        session: Option<&str>,
     ) -> Result<SmsStatus, CoreError> {
         if !self.limits.countries.allows(phone) {
             crate::telemetry::sms_refusal("country");
@@ -127,7 +129,8 @@ impl SmsCodes {
         let mut change = self.store.begin(account, &requester).await?;
         let now = change.now();
         let digest = self.code_digest(account.id, purpose, phone.e164(), &code);
-        if !(store_code(change.connection(), account.id, purpose, phone, digest, now).await?
+        let code_row = CodeRow { account_id: account.id, purpose, phone, digest, session };
+        if !(store_code(change.connection(), code_row, now).await?
             && count_text_to_number(change.connection(), purpose, phone, now).await?)
         {
             change.roll_back().await?;
@@ -174,14 +177,16 @@ impl SmsCodes {
     /// Takes the live code for `purpose` if `code` is it: the one call that clears
     /// its digest wins, so a code works once. Right, the verdict holds the number
     /// the code was sent to. The caller holds the attempt in the code throttle.
+    /// A setup code is taken only in the session that asked for it (`session`).
     pub(super) async fn take(
         &self,
         connection: &impl ConnectionTrait,
-        (account_id, purpose): (i32, Purpose),
+        (account_id, purpose, session): (i32, Purpose, Option<&str>),
         code: &str,
         now: UnixTime,
     ) -> Result<Verdict<PhoneNumber>, CoreError> {
-        let live = Entity::find_by_id(account_id).one(connection).await?.filter(|row| is_live(row, purpose, now));
+        let live = Entity::find_by_id(account_id).one(connection).await?;
+        let live = live.filter(|row| is_live(row, purpose, now) && row.session_id.as_deref() == session);
         let (Some(live), Some(code)) = (live, normalize_code(code)) else {
             return Ok(Verdict::Wrong(CoreError::InvalidCode));
         };
@@ -194,6 +199,10 @@ impl SmsCodes {
             .filter(Column::Purpose.eq(purpose.stored()))
             .filter(Column::CodeHash.eq(self.code_digest(account_id, purpose, phone.e164(), &code)))
             .filter(Column::ExpiresAt.gt(now))
+            .filter(match session {
+                Some(session) => Column::SessionId.eq(session),
+                None => Column::SessionId.is_null(),
+            })
             .exec(connection)
             .await?;
         Ok(match taken.rows_affected {
@@ -274,16 +283,20 @@ fn is_live(row: &sms_code::Model, purpose: Purpose, now: UnixTime) -> bool {
     Purpose::from_stored(&row.purpose) == Some(purpose) && row.code_hash.is_some() && row.expires_at > now
 }
 
-/// The account's new code, replacing the old one only when the cooldown has passed
-/// and the account's hour has room; counts the send. False when refused.
-async fn store_code(
-    transaction: &impl ConnectionTrait,
+/// A code to store: whose, what for, where it goes, its digest, and the session
+/// a setup code belongs to.
+struct CodeRow<'a> {
     account_id: i32,
     purpose: Purpose,
-    phone: &PhoneNumber,
+    phone: &'a PhoneNumber,
     digest: String,
-    now: UnixTime,
-) -> Result<bool, CoreError> {
+    session: Option<&'a str>,
+}
+
+/// The account's new code, replacing the old one only when the cooldown has passed
+/// and the account's hour has room; counts the send. False when refused.
+async fn store_code(transaction: &impl ConnectionTrait, code: CodeRow<'_>, now: UnixTime) -> Result<bool, CoreError> {
+    let CodeRow { account_id, purpose, phone, digest, session } = code;
     use sea_orm::sea_query::ExprTrait as _;
 
     let window = HourlyWindow::new(Entity, Column::WindowStartedAt, Column::SendsInWindow, SENDS_PER_HOUR, now);
@@ -297,10 +310,18 @@ async fn store_code(
         sent_at: Set(now),
         window_started_at: Set(now),
         sends_in_window: Set(1),
+        session_id: Set(session.map(str::to_owned)),
     })
     .on_conflict({
         let replacing = OnConflict::column(Column::UserId)
-            .update_columns([Column::Purpose, Column::Phone, Column::CodeHash, Column::ExpiresAt, Column::SentAt])
+            .update_columns([
+                Column::Purpose,
+                Column::Phone,
+                Column::CodeHash,
+                Column::ExpiresAt,
+                Column::SentAt,
+                Column::SessionId,
+            ])
             .to_owned();
         window.counted_in(replacing).action_and_where(cooled_down.and(window.has_room())).to_owned()
     })

@@ -9,16 +9,17 @@ use crate::phone::PhoneNumber;
 use crate::requester::Requester;
 use crate::sessions::SignedIn;
 use crate::throttle::Subject;
-use crate::vocabulary::Account;
 
 impl TwoFactor {
     /// Sends a code to `phone`, the number being set up ("Send code", and again for
     /// "Resend code"). The caller checks that the password was re-confirmed.
-    pub async fn begin_sms_setup(&self, account: &Account, phone: &PhoneNumber) -> Result<SmsStatus, CoreError> {
+    /// The code belongs to `signed_in`'s session: no other can use it.
+    pub async fn begin_sms_setup(&self, signed_in: &SignedIn, phone: &PhoneNumber) -> Result<SmsStatus, CoreError> {
+        let account = &signed_in.account;
         if self.method(account.id).await? == Some(Method::Sms) {
             return Err(CoreError::TwoFactorAlreadyOn);
         }
-        self.sms.send(account, Purpose::Setup, phone).await
+        self.sms.send(account, (Purpose::Setup, phone), Some(&signed_in.token.digest())).await
     }
 
     /// Turns SMS on for the number the code went to, if `code` is right (counted
@@ -35,7 +36,9 @@ impl TwoFactor {
     ) -> Result<Activated, CoreError> {
         let account = &signed_in.account;
         let attempt = self.codes.reserve(&Subject::UntrustedAccount(account.id), Some(account), requester).await?;
-        let taken = self.sms.take(self.store.db(), (account.id, Purpose::Setup), code, self.store.now()).await?;
+        let session = signed_in.token.digest();
+        let owner = (account.id, Purpose::Setup, Some(session.as_str()));
+        let taken = self.sms.take(self.store.db(), owner, code, self.store.now()).await?;
         let phone = attempt.settle(taken).await?;
         let mut change = self.store.change(account, requester).await?;
         let activated = self.turn_on(&mut change, signed_in, SecondFactor::Sms { phone }).await?;

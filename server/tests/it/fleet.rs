@@ -116,7 +116,8 @@ async fn a_server_refuses_a_schema_newer_than_itself(url: String) {
 async fn a_server_with_another_master_key_refuses_to_start(url: String) {
     let portal = Portal::start(&config(&url)).await.unwrap();
     let account = register(&portal, "fleet@example.com").await;
-    let sealed = portal.two_factor.begin_totp_setup(&account).await.unwrap();
+    let signed_in = sign_in(&portal, &account).await;
+    let sealed = portal.two_factor.begin_totp_setup(&signed_in).await.unwrap();
 
     // A replica that made a key of its own, or was given a mistyped one.
     let another_key = KeySource::Key(MasterKey::generate());
@@ -128,7 +129,7 @@ async fn a_server_with_another_master_key_refuses_to_start(url: String) {
 
     // The fleet's key still starts, and still opens what was sealed.
     let again = Portal::start(&config(&url)).await.unwrap();
-    let reopened = again.two_factor.begin_totp_setup(&account).await.unwrap();
+    let reopened = again.two_factor.begin_totp_setup(&signed_in).await.unwrap();
     assert_eq!(reopened.setup_key, sealed.setup_key, "the waiting secret, unsealed by another server");
 }
 
@@ -195,12 +196,17 @@ async fn register(portal: &Portal, email: &str) -> portal_core::vocabulary::Acco
     portal.accounts.register("Fleet", email, password, &Default::default()).await.unwrap()
 }
 
+/// A session of `account`'s.
+async fn sign_in(portal: &Portal, account: &portal_core::vocabulary::Account) -> portal_core::sessions::SignedIn {
+    let token = portal.sessions.start(account).await.unwrap();
+    portal_core::sessions::SignedIn { token, account: account.clone() }
+}
+
 /// Turns the authenticator app on for `account`: its secret sealed in the database.
 async fn turn_on_the_app(portal: &Portal, account: &portal_core::vocabulary::Account) {
-    let setup = portal.two_factor.begin_totp_setup(account).await.unwrap();
+    let signed_in = sign_in(portal, account).await;
+    let setup = portal.two_factor.begin_totp_setup(&signed_in).await.unwrap();
     let secret = portal_core::totp::TotpSecret::from_base32(&setup.setup_key).unwrap();
-    let token = portal.sessions.start(account).await.unwrap();
-    let signed_in = portal_core::sessions::SignedIn { token, account: account.clone() };
     let code = secret.code_at(portal.clock.now());
     let requester = portal_core::requester::Requester::default();
     portal.two_factor.confirm_totp_setup(&signed_in, &code, &requester).await.unwrap();

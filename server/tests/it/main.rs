@@ -22,6 +22,7 @@ mod new_sign_in;
 mod other_sessions;
 mod passkeys;
 mod password_reset;
+mod pending_setups;
 mod races;
 mod recovery_codes;
 mod sign_in_page;

@@ -33,5 +33,5 @@ pub async fn begin_sms_setup(phone: String) -> Result<SmsStatusView, AppError> {
     let signed_in = crate::ssr::require_signed_in().await?;
     state.portal.step_up.require_recent(&signed_in.token).await?;
     let phone = PhoneNumber::parse(&phone).map_err(CoreError::from)?;
-    Ok(state.portal.two_factor.begin_sms_setup(&signed_in.account, &phone).await?.into())
+    Ok(state.portal.two_factor.begin_sms_setup(&signed_in, &phone).await?.into())
 }

@@ -20,7 +20,7 @@ pub async fn begin_totp_setup() -> Result<TotpSetupView, AppError> {
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
     state.portal.step_up.require_recent(&signed_in.token).await?;
-    let setup = state.portal.two_factor.begin_totp_setup(&signed_in.account).await?;
+    let setup = state.portal.two_factor.begin_totp_setup(&signed_in).await?;
     let svg = base64::engine::general_purpose::STANDARD.encode(setup.qr_svg);
     Ok(TotpSetupView { qr_code: format!("data:image/svg+xml;base64,{svg}"), setup_key: setup.setup_key })
 }

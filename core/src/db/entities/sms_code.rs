@@ -20,7 +20,15 @@ pub struct Model {
     /// The hour the send count belongs to started here.
     pub window_started_at: i64,
     pub sends_in_window: i32,
+    /// For a setup code, the session that asked for it (its stored key): no other
+    /// may use it.
+    pub session_id: Option<String>,
 }
+
+/// `purpose` of a code to sign in with.
+pub const PURPOSE_SIGN_IN: &str = "sign_in";
+/// `purpose` of a code to a number being set up.
+pub const PURPOSE_SETUP: &str = "setup";
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

@@ -10,6 +10,8 @@ pub struct Model {
     pub user_id: i32,
     pub sealed_secret: String,
     pub expires_at: i64,
+    /// The session that started it (its stored key): no other sees it.
+    pub session_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,9 @@ pub struct Model {
     pub expires_at: i64,
 }
 
+/// `purpose` of a passkey being created.
+pub const PURPOSE_REGISTER: &str = "register";
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

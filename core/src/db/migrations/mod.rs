@@ -14,6 +14,7 @@ mod m20261207_000010_passkeys;
 mod m20261207_000011_passwordless_starts;
 mod m20261207_000012_master_key_check;
 mod m20261207_000013_hourly_budgets;
+mod m20261207_000014_setups_per_session;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_passwordless_starts::Migration),
             Box::new(m20261207_000012_master_key_check::Migration),
             Box::new(m20261207_000013_hourly_budgets::Migration),
+            Box::new(m20261207_000014_setups_per_session::Migration),
         ]
     }
 }
