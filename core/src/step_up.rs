@@ -11,6 +11,12 @@ use crate::requester::Requester;
 use crate::sessions::{SessionToken, Sessions, SignedIn};
 use crate::throttle::{Subject, Throttle, Verdict};
 
+/// Proof that the password was re-typed and right in this very request: what
+/// adding a passkey asks for, since a passkey outlives a password reset and a
+/// session within its ten minutes is not proof enough that the customer is there.
+#[derive(Debug)]
+pub struct PasswordConfirmed(());
+
 #[derive(Clone)]
 pub struct StepUp {
     accounts: Accounts,
@@ -33,7 +39,7 @@ impl StepUp {
         signed_in: &SignedIn,
         password: Password,
         requester: &Requester,
-    ) -> Result<(), CoreError> {
+    ) -> Result<PasswordConfirmed, CoreError> {
         let account = &signed_in.account;
         let subject = Subject::account(self.devices.recognise(&requester.device_cookies, account), account.id);
         let attempt = self.throttle.reserve(&subject, Some(account), requester).await?;
@@ -42,7 +48,8 @@ impl StepUp {
             false => Verdict::Wrong(CoreError::WrongPassword),
         };
         attempt.settle(verdict).await?;
-        self.sessions.mark_password_confirmed(&signed_in.token).await
+        self.sessions.mark_password_confirmed(&signed_in.token).await?;
+        Ok(PasswordConfirmed(()))
     }
 
     /// Fails unless the password was re-confirmed in this session lately.

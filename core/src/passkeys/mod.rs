@@ -41,6 +41,7 @@ use crate::notices::Notice;
 use crate::secrets::{MasterKey, SealedSecret, contexts, keyed_digest};
 use crate::security_events::SecurityEvent;
 use crate::sessions::{SessionToken, SignedIn};
+use crate::step_up::PasswordConfirmed;
 use crate::store::{SecurityChange, Store};
 use crate::throttle::Verdict;
 use crate::vocabulary::InvalidInput;
@@ -105,10 +106,14 @@ impl Passkeys {
     }
 
     /// The options for the browser's dialog that creates a passkey for the
-    /// account signed in as `signed_in` (the caller checks the password was
-    /// re-confirmed). The account's passkeys are excluded, so one authenticator
-    /// is not registered twice; a passkey that stays on the device is preferred.
-    pub async fn start_registration(&self, signed_in: &SignedIn) -> Result<CreationChallengeResponse, CoreError> {
+    /// account signed in as `signed_in`, whose password was typed in this request.
+    /// The account's passkeys are excluded, so one authenticator is not registered
+    /// twice; a passkey that stays on the device is preferred.
+    pub async fn start_registration(
+        &self,
+        signed_in: &SignedIn,
+        _: PasswordConfirmed,
+    ) -> Result<CreationChallengeResponse, CoreError> {
         let account = &signed_in.account;
         let exclude = self.credential_ids(account.id).await?;
         let (mut options, state) = self

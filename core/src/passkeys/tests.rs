@@ -30,6 +30,12 @@ async fn setup() -> Setup {
     Setup { scene, passkeys, signed_in, db }
 }
 
+/// The password, typed for the request that starts a passkey.
+async fn confirmed(setup: &Setup) -> crate::step_up::PasswordConfirmed {
+    let password = crate::password::Password::new(crate::testing::PASSWORD.into());
+    setup.scene.portal.step_up.confirm_password(&setup.signed_in, password, &Requester::default()).await.unwrap()
+}
+
 fn authenticator() -> WebauthnAuthenticator<SoftPasskey> {
     WebauthnAuthenticator::new(SoftPasskey::new(true))
 }
@@ -65,7 +71,7 @@ async fn register_discoverable(
     device: &mut WebauthnAuthenticator<SoftPasskey>,
     passwordless: bool,
 ) -> (PasskeyListing, Vec<u8>, Vec<u8>) {
-    let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
+    let options = setup.passkeys.start_registration(&setup.signed_in, confirmed(&setup).await).await.unwrap();
     let handle = options.public_key.user.id.to_vec();
     let answer = device.do_registration(origin(), options).unwrap();
     let listing = finish_registration(setup, (" MacBook Touch ID ", passwordless), &answer).await.unwrap();
@@ -205,7 +211,7 @@ async fn a_counter_that_goes_backwards_is_refused_and_recorded() {
 async fn a_registration_is_answered_once_and_names_are_checked() {
     let setup = setup().await;
     let mut device = authenticator();
-    let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
+    let options = setup.passkeys.start_registration(&setup.signed_in, confirmed(&setup).await).await.unwrap();
     let answer = device.do_registration(origin(), options).unwrap();
     let unnamed = finish_registration(&setup, ("  ", true), &answer).await;
     assert!(matches!(unnamed, Err(CoreError::InvalidInput(InvalidInput::PasskeyName))), "{unnamed:?}");
@@ -218,7 +224,7 @@ async fn a_registration_is_answered_once_and_names_are_checked() {
 async fn an_account_holds_at_most_ten_passkeys() {
     let setup = setup().await;
     for n in 0..=MAX_PASSKEYS {
-        let options = setup.passkeys.start_registration(&setup.signed_in).await.unwrap();
+        let options = setup.passkeys.start_registration(&setup.signed_in, confirmed(&setup).await).await.unwrap();
         let answer = authenticator().do_registration(origin(), options).unwrap();
         match finish_registration(&setup, ("Key", true), &answer).await {
             Ok(_) => assert!(n < MAX_PASSKEYS),

@@ -8,6 +8,7 @@ use crate::support;
 use app::functions::passkeys::PasskeySetupDone;
 use app::method::TwoFactorMethod;
 use reqwest::StatusCode;
+use sea_orm::EntityTrait as _;
 
 use support::browser::Browser;
 use support::passkeys::Device;
@@ -23,7 +24,22 @@ on_each_database!(
     disabling_two_factor_removes_the_passkeys,
     a_challenge_given_by_one_server_is_answered_on_another_once,
     answers_in_the_shape_browsers_write_are_read,
+    adding_a_passkey_needs_the_password_in_that_request,
 );
+
+/// A session whose password was confirmed minutes ago (a stolen one, say) cannot
+/// start a passkey without typing the password again: a passkey outlives a reset.
+async fn adding_a_passkey_needs_the_password_in_that_request(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK, "the ten minutes are open");
+    let without = app.post("/api/begin_passkey_setup", &[], Some(&session)).await;
+    assert_eq!(without.status(), StatusCode::BAD_REQUEST);
+    let wrong = app.post("/api/begin_passkey_setup", &[("password", "not the password")], Some(&session)).await;
+    assert_eq!(support::refusal(wrong).await, app::error::AppError::WrongPassword);
+    let ceremonies = portal_core::db::entities::webauthn_ceremony::Entity::find().all(&app.portal.db).await.unwrap();
+    assert!(ceremonies.is_empty(), "no ceremony started: {ceremonies:?}");
+    app.begin_passkey_setup(&session).await;
+}
 
 async fn a_passkey_turns_two_factor_on_and_signs_in(app: TestApp) {
     let mut device = Device::new();
@@ -45,7 +61,8 @@ async fn a_passkey_turns_two_factor_on_and_signs_in(app: TestApp) {
     let challenge = app.sign_in_challenge(&awaiting).await;
     assert_eq!((challenge.method, challenge.passkeys), (TwoFactorMethod::Passkey, true));
     // Half-way is not signed in: no passkey can be added from there.
-    assert_eq!(app.post("/api/begin_passkey_setup", &[], Some(&awaiting)).await.status(), StatusCode::UNAUTHORIZED);
+    let halfway = app.post("/api/begin_passkey_setup", &[("password", PASSWORD)], Some(&awaiting)).await;
+    assert_eq!(halfway.status(), StatusCode::UNAUTHORIZED);
     let signed_in = app.sign_in_with_passkey(&awaiting, &mut device).await;
     assert_eq!(signed_in.status(), StatusCode::OK);
     assert_eq!(signed_in.headers()["location"], "/account");

@@ -73,8 +73,9 @@ impl TestApp {
         self.finish_passkey_setup(session, name, passwordless, beside, &serde_json::to_string(&answer).unwrap()).await
     }
 
+    /// The dialog's options, asked for with the password, as the page does.
     pub async fn begin_passkey_setup(&self, session: &str) -> CreationChallengeResponse {
-        let response = self.post("/api/begin_passkey_setup", &[], Some(session)).await;
+        let response = self.post("/api/begin_passkey_setup", &[("password", PASSWORD)], Some(session)).await;
         assert_eq!(response.status(), StatusCode::OK, "begin: {}", response.text().await.unwrap());
         dialog_options(response).await
     }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::functions::passkeys::{PasskeySetupDone, begin_passkey_setup, finish_passkey_setup};
+use crate::functions::passkeys::{PasskeySetupDone, finish_passkey_setup};
 use crate::passkey_dialog::{self, Ceremony};
 
 /// What the create form sends.
@@ -11,10 +11,13 @@ struct Creating {
 }
 
 /// The passkey's name, "Also use this passkey to sign in without a password",
-/// and the browser's dialog that creates it. The password must have been
-/// re-confirmed in this session; the server checks it.
+/// and the browser's dialog that creates it, with the options the server gave
+/// for the password typed just before (`begin_passkey_setup`): the dialog opens
+/// on the click itself, as Safari wants.
 #[component]
 pub fn CreatePasskey(
+    /// The dialog's options, as JSON.
+    options: String,
     /// Beside the account's method ("Add a passkey"), not in its place (the wizard).
     beside: bool,
     on_created: Callback<PasskeySetupDone>,
@@ -24,8 +27,8 @@ pub fn CreatePasskey(
     let passwordless = RwSignal::new(false);
     let create = Action::new_unsync(move |creating: &Creating| {
         let Creating { name, passwordless } = creating.clone();
+        let options = options.clone();
         async move {
-            let options = begin_passkey_setup().await.map_err(|error| error.to_string())?;
             let credential =
                 passkey_dialog::open(&options, Ceremony::Create).await.map_err(|error| error.to_string())?;
             finish_passkey_setup(name, passwordless, beside, credential).await.map_err(|error| error.to_string())

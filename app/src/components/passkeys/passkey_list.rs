@@ -2,8 +2,7 @@ use leptos::prelude::*;
 
 use super::CreatePasskey;
 use crate::components::{FormError, focus_after_render};
-use crate::functions::passkeys::{PasskeyView, RemovePasskey, RenamePasskey, passkeys_list};
-use crate::functions::two_factor::ConfirmPassword;
+use crate::functions::passkeys::{BeginPasskeySetup, PasskeyView, RemovePasskey, RenamePasskey, passkeys_list};
 use crate::method::TwoFactorMethod;
 
 /// What the form under the list is doing.
@@ -193,23 +192,24 @@ fn PasswordField() -> impl IntoView {
     }
 }
 
-/// "Add a passkey": the password first, then the passkey beside the method.
+/// "Add a passkey": the password first (it starts the passkey's ceremony), then
+/// the passkey beside the method.
 #[component]
 fn AddPasskey(
     on_created: Callback<crate::functions::passkeys::PasskeySetupDone>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let confirm = ServerAction::<ConfirmPassword>::new();
-    let confirmed = move || matches!(confirm.value().get(), Some(Ok(())));
+    let confirm = ServerAction::<BeginPasskeySetup>::new();
+    let options = move || confirm.value().get().and_then(Result::ok);
     Effect::new(move |_| {
-        if confirmed() {
+        if options().is_some() {
             focus_after_render("#passkey-name");
         }
     });
     view! {
         <div class="manage">
             <Show
-                when=confirmed
+                when=move || options().is_some()
                 fallback=move || view! {
                     <p>"Key in your account password to add a passkey."</p>
                     <ActionForm action=confirm>
@@ -222,7 +222,7 @@ fn AddPasskey(
                     </ActionForm>
                 }
             >
-                <CreatePasskey beside=true on_created on_cancel/>
+                <CreatePasskey options=options().unwrap_or_default() beside=true on_created on_cancel/>
             </Show>
         </div>
     }

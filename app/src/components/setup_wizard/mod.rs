@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use self::phone_step::PhoneStep;
 use self::qr_modal::QrModal;
 use crate::components::{CreatePasskey, FormError, SaveRecoveryCodes, focus_after_render};
-use crate::functions::passkeys::PasskeySetupDone;
+use crate::functions::passkeys::{BeginPasskeySetup, PasskeySetupDone};
 use crate::functions::two_factor::{
     BeginTotpSetup, ConfirmPassword, ConfirmSmsSetup, ConfirmTotpSetup, RecoveryCodesView, TotpSetupView,
 };
@@ -23,7 +23,7 @@ enum Step {
     SelectMethod,
     VerifyIdentity(TwoFactorMethod),
     /// "Sync Authenticator" (with the app's QR code), "Verify Phone Number",
-    /// "Create Passkey".
+    /// "Create Passkey" (with the dialog's options).
     Connect(Connecting),
     /// Done: the recovery codes to save, then "Okay".
     ConfirmActivation(TwoFactorMethod, Option<RecoveryCodesView>),
@@ -34,7 +34,7 @@ enum Step {
 enum Connecting {
     App(TotpSetupView),
     Sms,
-    Passkey,
+    Passkey(String),
 }
 
 /// What moves the wizard on: a choice, or a server's answer.
@@ -42,6 +42,8 @@ enum Moved {
     Chose(TwoFactorMethod),
     /// The password is right; for the app, with the secret to scan.
     IdentityVerified(Option<TotpSetupView>),
+    /// The password is right, and the passkey's dialog has its options.
+    PasskeyReady(String),
     /// The first code (or the passkey) is right: 2FA is on.
     Activated(Option<RecoveryCodesView>),
 }
@@ -57,7 +59,9 @@ impl Step {
                 Self::Connect(Connecting::App(setup))
             }
             (Self::VerifyIdentity(Sms), Moved::IdentityVerified(_)) => Self::Connect(Connecting::Sms),
-            (Self::VerifyIdentity(Passkey), Moved::IdentityVerified(_)) => Self::Connect(Connecting::Passkey),
+            (Self::VerifyIdentity(Passkey), Moved::PasskeyReady(options)) => {
+                Self::Connect(Connecting::Passkey(options))
+            }
             (Self::Connect(connecting), Moved::Activated(codes)) => Self::ConfirmActivation(connecting.method(), codes),
             (step, _) => step,
         }
@@ -87,7 +91,7 @@ impl Connecting {
         match self {
             Self::App(_) => TwoFactorMethod::AuthenticatorApp,
             Self::Sms => TwoFactorMethod::Sms,
-            Self::Passkey => TwoFactorMethod::Passkey,
+            Self::Passkey(_) => TwoFactorMethod::Passkey,
         }
     }
 }
@@ -135,6 +139,8 @@ fn Wizard(
     let step = RwSignal::new(preset.map_or(Step::SelectMethod, Step::VerifyIdentity));
     let advance = move |moved: Moved| step.update(|step| *step = step.clone().after(moved));
     let confirm_password = ServerAction::<ConfirmPassword>::new();
+    // A passkey's password starts its ceremony: typed for that very request.
+    let begin_passkey = ServerAction::<BeginPasskeySetup>::new();
     let begin = ServerAction::<BeginTotpSetup>::new();
     let confirm_code = ServerAction::<ConfirmTotpSetup>::new();
     let confirm_sms = ServerAction::<ConfirmSmsSetup>::new();
@@ -154,6 +160,11 @@ fn Wizard(
     Effect::new(move |_| {
         if let Some(Ok(setup)) = begin.value().get() {
             advance(Moved::IdentityVerified(Some(setup)));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(options)) = begin_passkey.value().get() {
+            advance(Moved::PasskeyReady(options));
         }
     });
     Effect::new(move |_| {
@@ -188,12 +199,24 @@ fn Wizard(
             <p class="actions"><button type="button" on:click=cancel>"Cancel"</button></p>
         }
         .into_any(),
+        Step::VerifyIdentity(TwoFactorMethod::Passkey) => view! {
+            <h4 tabindex="-1">"Verify Identity"</h4>
+            <p>"Key in your account password to authorize this security change."</p>
+            <ActionForm action=begin_passkey>
+                <WizardPassword/>
+                <FormError action=begin_passkey/>
+                <p class="actions">
+                    <button type="submit" class="primary" disabled=begin_passkey.pending()>"Confirm"</button>
+                    <button type="button" on:click=cancel>"Cancel"</button>
+                </p>
+            </ActionForm>
+        }
+        .into_any(),
         Step::VerifyIdentity(_) => view! {
             <h4 tabindex="-1">"Verify Identity"</h4>
             <p>"Key in your account password to authorize this security change."</p>
             <ActionForm action=confirm_password>
-                <label for="wizard-password">"Password"</label>
-                <input id="wizard-password" type="password" name="password" autocomplete="current-password" required/>
+                <WizardPassword/>
                 <FormError action=confirm_password/>
                 <FormError action=begin/>
                 <p class="actions">
@@ -213,9 +236,9 @@ fn Wizard(
             <PhoneStep confirm=confirm_sms on_cancel/>
         }
         .into_any(),
-        Step::Connect(Connecting::Passkey) => view! {
+        Step::Connect(Connecting::Passkey(options)) => view! {
             <h4 tabindex="-1">"Create Passkey"</h4>
-            <CreatePasskey beside=false on_created=passkey_created on_cancel/>
+            <CreatePasskey options beside=false on_created=passkey_created on_cancel/>
         }
         .into_any(),
         Step::ConfirmActivation(method, codes) => {
@@ -252,6 +275,15 @@ fn Wizard(
     }
 }
 
+/// "Password", as "Verify Identity" asks for it.
+#[component]
+fn WizardPassword() -> impl IntoView {
+    view! {
+        <label for="wizard-password">"Password"</label>
+        <input id="wizard-password" type="password" name="password" autocomplete="current-password" required/>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +305,10 @@ mod tests {
 
         let sms = Step::VerifyIdentity(TwoFactorMethod::Sms).after(Moved::IdentityVerified(None));
         assert_eq!(sms, Step::Connect(Connecting::Sms));
+        let passkey = Step::VerifyIdentity(TwoFactorMethod::Passkey);
+        assert_eq!(passkey.clone().after(Moved::IdentityVerified(None)), passkey, "a passkey needs its options");
+        let creating = passkey.after(Moved::PasskeyReady("{}".into()));
+        assert_eq!(creating, Step::Connect(Connecting::Passkey("{}".into())));
         assert_eq!(Step::SelectMethod.after(Moved::Activated(None)), Step::SelectMethod);
     }
 
