@@ -15,6 +15,14 @@ pub const RESET_PASSWORD: &str = "/password/reset";
 /// "My Account", where a customer lands after signing in when no page asked for it.
 pub const MY_ACCOUNT: &str = "/account";
 pub const ACCOUNT_SECURITY: &str = "/account/security";
+/// `review=` this on Account Security: what was added lately comes first (after a
+/// password reset).
+pub const REVIEW_RECENT: &str = "recent";
+
+/// Account Security, showing first what was added to the account's sign-in lately.
+pub fn review_recent_path() -> String {
+    format!("{ACCOUNT_SECURITY}?review={REVIEW_RECENT}")
+}
 
 /// The sign-in page, going on to `next` once signed in.
 pub fn sign_in_path(next: Option<&str>) -> String {

@@ -31,10 +31,13 @@ test("a forgotten password is reset from the email's link", async ({ page }) => 
   await expect(page.getByRole("status")).toBeFocused();
   await expectEmail(email, "Your password was reset");
 
+  // Signed in again, the customer first sees what was added to how they sign in lately.
   await page.locator("#content").getByRole("link", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=\/account\/security%3Freview%3Drecent$/);
   await signIn(page, email, NEW_PASSWORD);
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/account\/security\?review=recent$/);
+  const review = page.getByRole("region", { name: "Added in the last 30 days" });
+  await expect(review.getByText("Nothing was added to how you sign in in the last 30 days.")).toBeVisible();
 
   // The link worked once: opened again, it says so and how to get a new one.
   await page.goto(link);

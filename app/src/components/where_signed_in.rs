@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::{FormError, focus_after_render};
+use crate::components::{FormError, RecentAdditions, focus_after_render};
 use crate::functions::account::{SessionView, SignOutOtherSessions, SignOutSession, signed_in_sessions};
 
 /// What the password form is about to end.
@@ -25,6 +25,8 @@ pub fn WhereSignedIn(changes: RwSignal<usize>) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let one = ServerAction::<SignOutSession>::new();
     let all = ServerAction::<SignOutOtherSessions>::new();
+    // After "Sign out of all other sessions": what was added lately, to check.
+    let review = RwSignal::new(false);
     let done = move |message: String| {
         ending.set(None);
         notice.set(Some(message));
@@ -50,6 +52,7 @@ pub fn WhereSignedIn(changes: RwSignal<usize>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = all.value().get() {
             all.value().set(None);
+            review.set(true);
             done("Every other session is signed out. Only this device is still signed in.".to_owned());
         }
     });
@@ -119,6 +122,13 @@ pub fn WhereSignedIn(changes: RwSignal<usize>) -> impl IntoView {
         <section class="sessions" aria-labelledby="sessions-title">
             <h2 id="sessions-title" tabindex="-1">"Where you're signed in"</h2>
             {move || notice.get().map(|text| view! { <p class="notice" role="status" tabindex="-1">{text}</p> })}
+            {move || review.get().then(|| {
+                let on_close = Callback::new(move |()| {
+                    review.set(false);
+                    focus_after_render("#sessions-title");
+                });
+                view! { <RecentAdditions changes on_close/> }
+            })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match listed.await {

@@ -66,7 +66,11 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     "Your password has been reset. Every device and browser signed in to your account has been "
                     "signed out, and we have sent you an email to confirm it."
                 </p>
-                <p><A href=routes::SIGN_IN>"Sign in"</A>" with your new password."</p>
+                <p>
+                    <A href=routes::sign_in_path(Some(&routes::review_recent_path()))>"Sign in"</A>
+                    " with your new password. We will show you what was added to how you sign in lately, "
+                    "so you can remove anything you do not recognise."
+                </p>
             </Show>
         </section>
     }

@@ -71,7 +71,7 @@ async fn register_discoverable(
     device: &mut WebauthnAuthenticator<SoftPasskey>,
     passwordless: bool,
 ) -> (PasskeyListing, Vec<u8>, Vec<u8>) {
-    let options = setup.passkeys.start_registration(&setup.signed_in, confirmed(&setup).await).await.unwrap();
+    let options = setup.passkeys.start_registration(&setup.signed_in, confirmed(setup).await).await.unwrap();
     let handle = options.public_key.user.id.to_vec();
     let answer = device.do_registration(origin(), options).unwrap();
     let listing = finish_registration(setup, (" MacBook Touch ID ", passwordless), &answer).await.unwrap();

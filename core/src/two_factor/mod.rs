@@ -19,6 +19,7 @@ mod activation;
 mod answer;
 mod authenticator_app;
 mod passkey_factor;
+mod recent;
 mod recovery;
 #[cfg(test)]
 mod scenarios;
@@ -32,6 +33,7 @@ pub use activation::Activated;
 pub use answer::Answer;
 pub use authenticator_app::TotpSetup;
 pub use passkey_factor::{PasskeyAdded, PasskeyPlace};
+pub use recent::{RECENT_SECS, RecentAdditions};
 pub use second_factor::SecondFactor;
 pub use sign_in::Challenge;
 pub use sms_codes::{SmsLimits, SmsStatus};

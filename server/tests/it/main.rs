@@ -24,6 +24,7 @@ mod passkeys;
 mod password_reset;
 mod pending_setups;
 mod races;
+mod recent_additions;
 mod recovery_codes;
 mod sign_in_page;
 mod sms;

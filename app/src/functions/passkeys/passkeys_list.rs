@@ -22,20 +22,23 @@ pub struct PasskeyView {
 /// The account's passkeys, oldest first.
 #[server(endpoint = "passkeys_list")]
 pub async fn passkeys_list() -> Result<Vec<PasskeyView>, AppError> {
-    use portal_core::clock::format_utc;
-
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
     let listed = state.portal.passkeys.of_account(signed_in.account.id).await?;
-    Ok(listed
-        .into_iter()
-        .map(|passkey| PasskeyView {
+    Ok(listed.into_iter().map(PasskeyView::from).collect())
+}
+
+#[cfg(feature = "ssr")]
+impl From<portal_core::passkeys::PasskeyListing> for PasskeyView {
+    fn from(passkey: portal_core::passkeys::PasskeyListing) -> Self {
+        use portal_core::clock::format_utc;
+        Self {
             id: passkey.id,
             name: passkey.name,
             added_at: format_utc(passkey.added_at),
             last_used_at: passkey.last_used_at.map(format_utc),
             passwordless: passkey.passwordless,
             suspended: passkey.suspended,
-        })
-        .collect())
+        }
+    }
 }

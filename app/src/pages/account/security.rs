@@ -2,10 +2,12 @@ use leptos::prelude::*;
 
 use super::CONFIRMATION_SENT;
 use crate::components::{
-    ManageTwoFactor, PasskeyList, RecoveryCodesPanel, SecurityActivity, SetupWizard, WhereSignedIn, focus_after_render,
+    ManageTwoFactor, PasskeyList, RecentAdditions, RecoveryCodesPanel, SecurityActivity, SetupWizard, WhereSignedIn,
+    focus_after_render,
 };
 use crate::functions::two_factor::{TwoFactorState, two_factor_status};
 use crate::method::TwoFactorMethod;
+use crate::routes::REVIEW_RECENT;
 
 /// What the tab shows below the status.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -20,9 +22,12 @@ enum Panel {
 /// "Account Security": the state of two-factor authentication, the wizard that sets
 /// it up, "Manage two-factor authentication" (turn off, or switch) and the recovery
 /// codes when it is on, where the account is signed in, and the recent security
-/// activity.
+/// activity. Opened after a password reset (`?review=recent`), it first shows
+/// what was added to the account's sign-in lately.
 #[component]
 pub fn AccountSecurityTab() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let review = RwSignal::new(query.with_untracked(|query| query.get("review").as_deref() == Some(REVIEW_RECENT)));
     let panel = RwSignal::new(Panel::Closed);
     let notice = RwSignal::new(None::<String>);
     let changes = RwSignal::new(0_usize);
@@ -51,8 +56,14 @@ pub fn AccountSecurityTab() -> impl IntoView {
         changes.update(|n| *n += 1);
     });
 
+    let close_review = Callback::new(move |()| {
+        review.set(false);
+        focus_after_render("#two-factor-title");
+    });
+
     view! {
-        <h2>"Two-factor authentication"</h2>
+        {move || review.get().then(|| view! { <RecentAdditions changes on_close=close_review/> })}
+        <h2 id="two-factor-title" tabindex="-1">"Two-factor authentication"</h2>
         {move || notice.get().map(|text| view! { <p class="notice" role="status" tabindex="-1">{text}</p> })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
