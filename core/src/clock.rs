@@ -93,9 +93,30 @@ pub fn format_utc(time: UnixTime) -> String {
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", seconds / 3_600, seconds % 3_600 / 60)
 }
 
+/// From `since` to `at`, as one line of the activity shows a run of failures:
+/// `2026-11-22 08:30–09:10 UTC` within a day, both in full across days, and one
+/// time when they are the same minute.
+pub fn format_utc_range(since: UnixTime, at: UnixTime) -> String {
+    let (first, last) = (format_utc(since), format_utc(at));
+    match (first.split_once(' '), last.split_once(' ')) {
+        _ if first == last => last,
+        (Some((day, from)), Some((same_day, to))) if day == same_day => {
+            format!("{day} {}–{to}", from.trim_end_matches(" UTC"))
+        }
+        _ => format!("{first} – {last}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_ranges_shortest_within_a_day() {
+        assert_eq!(format_utc_range(1_795_336_200, 1_795_336_230), "2026-11-22 08:30 UTC");
+        assert_eq!(format_utc_range(1_795_336_200, 1_795_338_600), "2026-11-22 08:30–09:10 UTC");
+        assert_eq!(format_utc_range(1_795_336_200, 1_795_422_600), "2026-11-22 08:30 UTC – 2026-11-23 08:30 UTC");
+    }
 
     #[test]
     fn formats_utc_dates() {

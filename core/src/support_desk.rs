@@ -11,7 +11,7 @@ use crate::clock;
 use crate::db::entities::user;
 use crate::notices::{Notice, SupportAction};
 use crate::requester::Requester;
-use crate::security_events::{RecordedEvent, SecurityEvent, SecurityEvents};
+use crate::security_events::{ActivityEntry, SecurityEvent, SecurityEvents};
 use crate::sessions::{SessionSummary, Sessions};
 use crate::store::{SecurityChange, Store};
 use crate::throttle::{FailureCount, Throttle};
@@ -64,7 +64,7 @@ pub struct AccountReport {
     /// Counts and locks, of every rule.
     pub failure_counts: Vec<FailureCount>,
     pub sessions: Vec<SessionSummary>,
-    pub events: Vec<RecordedEvent>,
+    pub events: Vec<ActivityEntry>,
 }
 
 #[derive(Clone)]

@@ -135,6 +135,6 @@ impl Scene {
     /// The account's security activity in words, newest first.
     pub(crate) async fn activity(&self, account_id: i32) -> Vec<String> {
         let recent = self.portal.events.recent(account_id).await.unwrap();
-        recent.iter().map(crate::security_events::RecordedEvent::in_words).collect()
+        recent.iter().map(crate::security_events::ActivityEntry::in_words).collect()
     }
 }

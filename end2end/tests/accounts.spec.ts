@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, comesWithTheClient, open, register, signIn, signOut, uniqueEmail } from "./helpers";
+import { PASSWORD, comesWithTheClient, open, openAccountSecurity, register, signIn, signOut, uniqueEmail } from "./helpers";
 
 test("a customer registers, signs in and finds Account Security with 2FA off", async ({ page }) => {
   const email = uniqueEmail("ana");
@@ -98,4 +98,23 @@ test("a customer changes their password on the Profile tab, and signs in with th
   await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
   await signIn(page, email, newPassword);
   await expect(page).toHaveURL(/\/account$/);
+});
+
+test("the activity pages back with Show more, focus on the first older line", async ({ page }) => {
+  const email = uniqueEmail("activity");
+  await register(page, "Ola Page", email);
+  // Twenty-one sign-ins: the registration's, then twenty more.
+  for (let round = 0; round < 20; round++) {
+    await signOut(page, "Ola Page");
+    await signIn(page, email);
+    await expect(page).toHaveURL(/\/account$/);
+  }
+  await openAccountSecurity(page, "Ola Page");
+  const activity = page.getByRole("region", { name: "Recent security activity" });
+  await expect(activity.getByRole("row")).toHaveCount(21);
+  await activity.getByRole("button", { name: "Show more" }).click();
+  await expect(activity.getByRole("row")).toHaveCount(22);
+  await expect(activity.getByRole("row").nth(21)).toBeFocused();
+  await expect(activity.getByRole("row").nth(21)).toContainText("Signed in");
+  await expect(activity.getByRole("button", { name: "Show more" })).toHaveCount(0);
 });

@@ -10,9 +10,10 @@ use crate::error::AppError;
 /// Focuses the first element matching `selector` once the browser has drawn the
 /// change that put it there. The element needs `tabindex="-1"` unless it is a
 /// control.
-pub fn focus_after_render(selector: &'static str) {
+pub fn focus_after_render(selector: impl Into<String>) {
+    let selector = selector.into();
     request_animation_frame(move || {
-        let found = document().query_selector(selector).ok().flatten();
+        let found = document().query_selector(&selector).ok().flatten();
         if let Some(element) = found.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = element.focus();
         }

@@ -5,7 +5,7 @@
 use crate::vocabulary::{Guess, Method};
 
 /// Something that happened to an account's security.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SecurityEvent {
     /// Signed in (with the second factor, when on).
     SignedIn,
@@ -120,6 +120,20 @@ impl SecurityEvent {
             ("signed_in_with_passkey", None) => Self::SignedInWithPasskey,
             _ => return None,
         })
+    }
+
+    /// Whether repeats of it collapse into one line of the activity: failures a
+    /// stranger can cause at will, which would otherwise push what matters out of
+    /// sight.
+    pub(crate) fn repeats_collapse(&self) -> bool {
+        matches!(
+            self,
+            Self::SignInFailed
+                | Self::WrongCode
+                | Self::StepUpFailed
+                | Self::PasswordChangeFailed
+                | Self::PasswordResetRequested
+        )
     }
 
     /// What happened, as the customer's activity list says it.

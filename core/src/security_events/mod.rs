@@ -4,42 +4,31 @@
 //! [`crate::store::SecurityChange`], in the transaction of what they record; old events
 //! are purged after the retention time.
 
+mod activity;
 mod event;
 
 use std::time::Duration;
 
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, Set,
+    Set,
 };
 
+pub use self::activity::{ActivityCursor, ActivityEntry, ActivityPage, PAGE_LINES};
 pub use self::event::{Actor, SecurityEvent};
 use crate::CoreError;
 use crate::clock::{self, Clock, UnixTime};
 use crate::db::entities::security_event;
 use crate::requester::Requester;
 
-/// How many events the activity list and the support tool show.
-pub const RECENT_EVENTS: u64 = 20;
-
 /// One recorded event, read back.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecordedEvent {
-    pub at: UnixTime,
-    pub event: SecurityEvent,
-    pub actor: Actor,
-    pub ip: Option<String>,
-    pub browser: String,
-}
-
-impl RecordedEvent {
-    /// The event in a customer's words, saying so when support did it.
-    pub fn in_words(&self) -> String {
-        match &self.actor {
-            Actor::Client => self.event.in_words(),
-            Actor::Support { reason } => format!("{}, by support: {reason}", self.event.in_words()),
-        }
-    }
+struct RecordedEvent {
+    at: UnixTime,
+    event: SecurityEvent,
+    actor: Actor,
+    ip: Option<String>,
+    browser: String,
 }
 
 /// Records `event` of `account_id`, done by `actor` from `requester` at `at`, on
@@ -85,19 +74,6 @@ impl SecurityEvents {
         Self { db, clock, retention }
     }
 
-    /// The last [`RECENT_EVENTS`] events of the account, newest first. A row this
-    /// server cannot read is an error (logged), never skipped or guessed at.
-    pub async fn recent(&self, account_id: i32) -> Result<Vec<RecordedEvent>, CoreError> {
-        let rows = security_event::Entity::find()
-            .filter(security_event::Column::UserId.eq(account_id))
-            .order_by_desc(security_event::Column::OccurredAt)
-            .order_by_desc(security_event::Column::Id)
-            .limit(RECENT_EVENTS)
-            .all(&self.db)
-            .await?;
-        rows.into_iter().map(read).collect()
-    }
-
     /// Deletes events older than the retention time; returns how many.
     pub async fn purge_expired(&self) -> Result<u64, CoreError> {
         let before = self.clock.now() - clock::seconds(self.retention);
@@ -141,11 +117,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_last_twenty_events_newest_first_with_address_and_browser() {
+    async fn the_first_page_newest_first_with_address_and_browser() {
         let db = crate::db::for_tests().await;
         let events = events(&db, 365);
         for _ in 0..25 {
-            record(&db, 1, SecurityEvent::WrongCode, &Actor::Client, &from_a_browser(), NOW).await.unwrap();
+            record(&db, 1, SecurityEvent::SignedIn, &Actor::Client, &from_a_browser(), NOW).await.unwrap();
         }
         let support = Actor::Support { reason: "ticket 42".into() };
         record(&db, 1, SecurityEvent::Unlocked, &support, &Requester::default(), NOW).await.unwrap();
@@ -154,7 +130,7 @@ mod tests {
         let recent = events.recent(1).await.unwrap();
         assert_eq!(recent.len(), 20);
         assert_eq!(recent[0].in_words(), "Locks cleared, by support: ticket 42");
-        assert_eq!(recent[1].event, SecurityEvent::WrongCode);
+        assert_eq!(recent[1].event, SecurityEvent::SignedIn);
         assert_eq!(recent[1].ip.as_deref(), Some("203.0.113.7"));
         assert_eq!(recent[1].browser, "Firefox on Windows");
     }

@@ -2,7 +2,7 @@
 //! asked: words the services, the events and the emails share.
 
 /// A second factor a customer can sign in with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     /// TOTP codes from an app such as Google Authenticator or Authy.
     AuthenticatorApp,
@@ -48,7 +48,7 @@ impl Method {
 }
 
 /// What was guessed wrong, in errors and lockout emails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Guess {
     Password,
     Code,

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use portal_core::clock::format_utc;
+use portal_core::clock::{format_utc, format_utc_range};
 use portal_core::support_desk::{AccountReport, FactorState};
 use portal_core::throttle::FailureCount;
 
@@ -38,10 +38,15 @@ pub fn render(report: &AccountReport) -> String {
             format_utc(session.last_seen_at)
         );
     }
-    let _ = writeln!(out, "Events       the last {}, newest first", report.events.len());
+    let _ = writeln!(
+        out,
+        "Events       the last {} lines, newest first (a run of failures is one line)",
+        report.events.len()
+    );
     for event in &report.events {
         let ip = event.ip.as_deref().unwrap_or("-");
-        let _ = writeln!(out, "  {}  {}  [{}, {ip}]", format_utc(event.at), event.in_words(), event.browser);
+        let when = format_utc_range(event.since, event.at);
+        let _ = writeln!(out, "  {when}  {}  [{}, {ip}]", event.in_words(), event.browser);
     }
     out
 }

@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use app::functions::account::ActivityView;
+use app::functions::account::{ActivityPageView, ActivityView};
 use reqwest::StatusCode;
 
 use std::time::Duration;
@@ -15,6 +15,8 @@ use support::{PASSWORD, TestApp, session_cookie};
 on_each_database!(
     sign_ins_changes_and_failures_are_listed_newest_first_with_address_and_browser,
     forwarded_addresses_and_request_ids_are_ignored_unless_the_proxy_is_trusted,
+    a_strangers_failures_cannot_push_what_matters_out_of_sight,
+    show_more_pages_back_through_older_events,
 );
 
 const EMAIL: &str = "ana@example.com";
@@ -79,4 +81,69 @@ async fn forwarded_addresses_and_request_ids_are_ignored_unless_the_proxy_is_tru
     assert_eq!(response.headers()["x-request-id"], "lb-7f3a", "the load balancer's id, in both logs");
     let events = behind_proxy.portal.events.recent(behind_proxy.account_id(EMAIL).await).await.unwrap();
     assert_eq!(events[0].ip.as_deref(), Some("198.51.100.7"), "the trusted proxy's word");
+}
+
+/// Twenty-five wrong passwords and three reset requests from one network were
+/// enough to push "Two-factor authentication turned on" out of the 20 lines: now
+/// each run is one line, with a count and a time range, and support sees the same.
+async fn a_strangers_failures_cannot_push_what_matters_out_of_sight(app: TestApp) {
+    use portal_core::db::entities::security_event;
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
+
+    // The flood takes hours of waits: the customer's session outlasts them.
+    let day = Duration::from_secs(24 * 60 * 60);
+    let policy = portal_core::sessions::SessionPolicy { idle: day, absolute: day };
+    let app = TestApp::start_with(app.backend(), |config| config.portal.session = policy).await.unwrap();
+    let (session, _) = app.register_with_totp(EMAIL).await;
+    // Twenty-five wrong passwords, each once the wait the last one earned is over
+    // (from the fifth on, a wrong password's answer names the next wait).
+    for _ in 0..25 {
+        let response = app.sign_in(EMAIL, "not the password").await;
+        assert!([StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&response.status()));
+        if let Some(wait) = response.headers().get("retry-after") {
+            app.wait(Duration::from_secs(wait.to_str().unwrap().parse().unwrap()));
+        }
+    }
+    for _ in 0..3 {
+        assert_eq!(app.request_password_reset(EMAIL).await.status(), StatusCode::OK);
+    }
+    // Failed sign-ins and reset requests are recorded after their answer.
+    let db = &app.portal.db;
+    let recorded = move |kind: &'static str| async move {
+        let rows = security_event::Entity::find().filter(security_event::Column::Kind.eq(kind));
+        rows.count(db).await.unwrap()
+    };
+    let all_in = move || async move { (recorded("sign_in_failed").await, recorded("password_reset_requested").await) };
+    assert_eq!(support::eventually(Duration::from_secs(10), all_in, |counts| *counts == (25, 3)).await, (25, 3));
+
+    let listed = app.security_activity(&session).await;
+    let what: Vec<&str> = listed.iter().map(|line| line.what.as_str()).collect();
+    assert_eq!(
+        what[..3],
+        [
+            "Password reset link requested (3 times)",
+            "Sign-in failed: wrong password (25 times)",
+            "Two-factor authentication turned on (TOTP (Authenticator App))",
+        ]
+    );
+    assert!(listed[1].when.contains('–'), "a run shows its time range: {}", listed[1].when);
+
+    let shown = app.portal.support_desk.show(EMAIL).await.unwrap();
+    let support_sees: Vec<String> = shown.events.iter().map(|line| line.in_words()).collect();
+    assert_eq!(support_sees, what, "`server admin show` lists the same lines");
+}
+
+async fn show_more_pages_back_through_older_events(app: TestApp) {
+    let session = app.register(EMAIL).await;
+    for _ in 0..24 {
+        assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), StatusCode::OK);
+    }
+    let first: ActivityPageView = support::answer(app.post("/api/security_activity", &[], Some(&session)).await).await;
+    assert_eq!(first.lines.len(), 20);
+    let before = first.more.expect("more to show");
+    let older = app.post("/api/security_activity", &[("before", before.as_str())], Some(&session)).await;
+    let second: ActivityPageView = support::answer(older).await;
+    assert_eq!((second.lines.len(), second.more.clone()), (5, None), "25 sign-ins in all");
+    let bad = app.post("/api/security_activity", &[("before", "yesterday")], Some(&session)).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }

@@ -291,7 +291,9 @@ impl TestApp {
 
     /// The account's recent security activity, as its tab lists it.
     pub async fn security_activity(&self, session: &str) -> Vec<app::functions::account::ActivityView> {
-        answer(self.post("/api/security_activity", &[], Some(session)).await).await
+        let page: app::functions::account::ActivityPageView =
+            answer(self.post("/api/security_activity", &[], Some(session)).await).await;
+        page.lines
     }
 
     /// The account's passkeys, as its tab lists them.
