@@ -6,14 +6,18 @@
 //! the login page, the signed-in Account Security page, the code step of sign-in
 //! alone (its half-way sessions staged beforehand), a whole sign-in (password, then
 //! code) and "Forgot your password?" for customers' addresses and for nobody's,
-//! the servers' CPU time per request and their memory. The servers log and record
-//! metrics as in production (JSON lines, to nowhere). Asserts nothing.
+//! the servers' CPU time per request and their memory; then the customer's own
+//! browser signing in while strangers flood sign-in ([`flood`]). The servers log
+//! and record metrics as in production (JSON lines, to nowhere). Asserts nothing.
 //!
 //! `bench/http.sh` builds the release site and runs it. `PORTAL_SERVER_BIN` names the
 //! server (default `target/release/server`); `BENCH_DATABASE_URL` runs it on another
 //! database than a fresh SQLite file; `BENCH_SERVERS` (1) starts that many servers
-//! on it; `BENCH_SECONDS` (5), `BENCH_CODE_STEPS` (3000) and `BENCH_SIGN_INS` (300)
-//! size the runs.
+//! on it; `BENCH_SECONDS` (5), `BENCH_CODE_STEPS` (3000), `BENCH_SIGN_INS` (300)
+//! and `BENCH_FLOOD_SECONDS` (10) size the runs.
+
+#[path = "http/flood.rs"]
+mod flood;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -48,6 +52,7 @@ async fn main() {
     let seconds = Duration::from_secs(setting("BENCH_SECONDS", 5) as u64);
     let code_steps = setting("BENCH_CODE_STEPS", 3000);
     let sign_ins = setting("BENCH_SIGN_INS", 300);
+    let flood_seconds = Duration::from_secs(setting("BENCH_FLOOD_SECONDS", 10) as u64);
     let folder = std::env::temp_dir().join(format!("portal-http-bench-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
     let database_url = std::env::var("BENCH_DATABASE_URL")
@@ -64,6 +69,8 @@ async fn main() {
     let stage = Stage::new(&portal).await;
     let reader = stage.account("reader".to_owned(), false).await;
     let reader_session = portal.sessions.start(&reader.0).await.unwrap();
+    let (customer, _) = stage.account("customer".to_owned(), false).await;
+    let customers_browser = portal.devices.remember(&[], &customer);
     let code_steps = stage.awaiting_code(code_steps).await;
     let sign_ins: Vec<_> = join_all((0..sign_ins).map(|n| stage.account(format!("sign-in-{n}"), true))).await;
     // The staging's emails would otherwise be sent while the server is measured.
@@ -133,6 +140,16 @@ async fn main() {
     let quiet_strangers: Vec<String> = (0..100).map(|n| format!("nobody-quiet-{n}@example.com")).collect();
     fleet.measure("  one at a time: a customer's", one_at_a_time(addrs[0], quiet_customers, ask)).await;
     fleet.measure("  one at a time: nobody's", one_at_a_time(addrs[0], quiet_strangers, ask)).await;
+
+    println!(
+        "\nThe customer's own browser (its device cookie) signing in while {} strangers sign in with unknown \
+         emails:",
+        flood::STRANGERS
+    );
+    println!("{:<34}{:>10}{:>10}{:>10}", "", "sign-ins", "p50 ms", "p99 ms");
+    for origin in [flood::Origin::Nobody, flood::Origin::OneAddress, flood::Origin::Addresses(200)] {
+        flood::measure(addrs[0], origin, (&customer.email, &customers_browser), flood_seconds).await;
+    }
 
     // Long enough for the hashing pool to let its idle buffers go.
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -465,6 +482,9 @@ impl Server {
             // As in production: a JSON line per request, and metrics recorded.
             .env("LOG_FORMAT", "json")
             .env("METRICS_ADDR", "127.0.0.1:0")
+            // Every client here is on loopback: the networks' budgets would stop the
+            // sign-in scenarios, and the floods measure the Argon2 lanes without them.
+            .env("PASSWORD_CHECKS_PER_NETWORK_HOUR", "1000000")
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()

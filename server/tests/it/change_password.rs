@@ -85,7 +85,10 @@ async fn a_wrong_current_password_changes_nothing_and_is_counted_like_a_sign_in(
     assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
 
     let activity = app.security_activity_of(EMAIL).await;
-    assert!(activity.iter().any(|line| line.starts_with("Wrong current password entered to change it")), "{activity:?}");
+    assert!(
+        activity.iter().any(|line| line.starts_with("Wrong current password entered to change it")),
+        "{activity:?}"
+    );
 
     app.let_the_delay_pass().await;
     assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), StatusCode::OK, "the password is unchanged");
