@@ -6,6 +6,7 @@
 //! it for the customer to finish: the QR code the customer scans is always one
 //! the customer's own session asked for.
 
+use sea_orm::sea_query::{ExprTrait as _, SimpleExpr};
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
 
 use crate::CoreError;
@@ -17,11 +18,7 @@ pub(crate) async fn discard_all(connection: &impl ConnectionTrait, account_id: i
         .filter(totp_enrollment::Column::UserId.eq(account_id))
         .exec(connection)
         .await?;
-    sms_code::Entity::delete_many()
-        .filter(sms_code::Column::UserId.eq(account_id))
-        .filter(sms_code::Column::Purpose.eq(sms_code::PURPOSE_SETUP))
-        .exec(connection)
-        .await?;
+    sms_code::void(connection, sms_code::Column::UserId.eq(account_id).and(setup_codes())).await?;
     webauthn_ceremony::Entity::delete_many()
         .filter(webauthn_ceremony::Column::UserId.eq(account_id))
         .filter(webauthn_ceremony::Column::Purpose.eq(webauthn_ceremony::PURPOSE_REGISTER))
@@ -37,14 +34,15 @@ pub(crate) async fn discard_of_session(connection: &impl ConnectionTrait, sessio
         .filter(totp_enrollment::Column::SessionId.eq(session_id))
         .exec(connection)
         .await?;
-    sms_code::Entity::delete_many()
-        .filter(sms_code::Column::SessionId.eq(session_id))
-        .filter(sms_code::Column::Purpose.eq(sms_code::PURPOSE_SETUP))
-        .exec(connection)
-        .await?;
+    sms_code::void(connection, sms_code::Column::SessionId.eq(session_id).and(setup_codes())).await?;
     webauthn_ceremony::Entity::delete_many()
         .filter(webauthn_ceremony::Column::OwnerDigest.eq(session_id))
         .exec(connection)
         .await?;
     Ok(())
+}
+
+/// Codes texted to a number being set up.
+fn setup_codes() -> SimpleExpr {
+    sms_code::Column::Purpose.eq(sms_code::PURPOSE_SETUP)
 }

@@ -216,8 +216,12 @@ impl Portal {
         };
         let two_factor = TwoFactor::new(store.clone(), key.clone(), checks, config.sms_limits.clone());
         let events = SecurityEvents::new(db.clone(), clock.clone(), config.security_events_retention);
-        let password_resets =
-            PasswordResets::new(store.clone(), accounts.clone(), two_factor.clone(), key, &config.site_url);
+        let password_resets = PasswordResets::new(
+            store.clone(),
+            (accounts.clone(), budgets.clone(), two_factor.clone()),
+            key,
+            &config.site_url,
+        );
         let support_desk = SupportDesk::new(
             store.clone(),
             sessions.clone(),

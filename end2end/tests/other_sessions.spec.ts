@@ -75,7 +75,7 @@ test("after signing out everywhere else, what was added lately is shown with Rem
   await other.getByRole("button", { name: "Verify" }).click();
   await expect(other).toHaveURL(/\/account$/);
 
-  await page.reload();
+  await open(page, "/account/security");
   const sessions = page.getByRole("region", { name: "Where you're signed in" });
   await sessions.getByRole("button", { name: "Sign out of all other sessions" }).click();
   await sessions.getByLabel("Password").fill(PASSWORD);

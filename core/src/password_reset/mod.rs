@@ -31,6 +31,7 @@ use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilte
 use crate::CoreError;
 use crate::accounts::Accounts;
 use crate::db::entities::{password_reset, user};
+use crate::network_budgets::NetworkBudgets;
 use crate::notices::Notice;
 use crate::password::Password;
 use crate::requester::Requester;
@@ -39,7 +40,7 @@ use crate::security_events::SecurityEvent;
 use crate::store::{SecurityChange, Store};
 use crate::throttle::Verdict;
 use crate::two_factor::{Answer, Challenge, SmsStatus, TwoFactor};
-use crate::vocabulary::{Account, Asked, normalize_email};
+use crate::vocabulary::{Account, Asked, Budget, normalize_email};
 
 /// How long a link works.
 pub const LINK_VALID_SECS: i64 = 30 * 60;
@@ -60,6 +61,7 @@ pub enum ResetStep {
 pub struct PasswordResets {
     store: Store,
     accounts: Accounts,
+    budgets: NetworkBudgets,
     two_factor: TwoFactor,
     /// Keys the digests of addresses.
     key: MasterKey,
@@ -69,9 +71,14 @@ pub struct PasswordResets {
 }
 
 impl PasswordResets {
-    pub fn new(store: Store, accounts: Accounts, two_factor: TwoFactor, key: MasterKey, site_url: &str) -> Self {
+    pub fn new(
+        store: Store,
+        (accounts, budgets, two_factor): (Accounts, NetworkBudgets, TwoFactor),
+        key: MasterKey,
+        site_url: &str,
+    ) -> Self {
         let site_url = site_url.trim_end_matches('/').to_owned();
-        Self { store, accounts, two_factor, key, site_url }
+        Self { store, accounts, budgets, two_factor, key, site_url }
     }
 
     fn db(&self) -> &DatabaseConnection {
@@ -79,12 +86,15 @@ impl PasswordResets {
     }
 
     /// "Forgot your password?" for `email`, by `requester`. Whatever the address,
-    /// the answer is the same after the same work: the request is counted (a
-    /// malformed address is refused, which says nothing about accounts). Then,
+    /// the answer is the same after the same work: the request spends one of the
+    /// network's password checks (so one network cannot mail every customer) and
+    /// is counted for the address (a malformed address is refused, which says
+    /// nothing about accounts). Then,
     /// once the caller has answered, if an account has the address and the hour
     /// had room, a new link replaces its last and is emailed.
     pub async fn request(&self, email: &str, requester: &Requester) -> Result<(), CoreError> {
         let email = normalize_email(email)?;
+        self.budgets.spend(Budget::PasswordChecks, requester).await?;
         if requests::count(self.db(), &self.key, &email, self.store.now()).await? {
             let (resets, requester) = (self.clone(), requester.clone());
             tokio::spawn(async move {

@@ -1,11 +1,12 @@
 //! The activity list as customers and support read it: newest first, a page at a
 //! time ("Show more"), with repeated failures collapsed. A stranger can cause
-//! wrong passwords, wrong codes and reset requests at will; each run of one kind
-//! from one network, between two events that are not such failures, is one line
-//! with a count and a time range. So "Two-factor authentication turned off" stays
-//! in sight however many failures follow it.
+//! wrong passwords, wrong codes and reset requests at will, from as many networks
+//! as a botnet has; all failures of one kind between two events that are not such
+//! failures are one line, with a count, a time range and how many networks they
+//! came from. So "Two-factor authentication turned off" stays in sight however
+//! many failures follow it: at most one line for each kind of failure.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::{Condition, ExprTrait as _};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
@@ -34,6 +35,8 @@ pub struct ActivityEntry {
     pub since: UnixTime,
     /// How many events the line stands for.
     pub count: u32,
+    /// How many networks they came from (1 for a single event).
+    pub networks: u32,
     pub event: SecurityEvent,
     pub actor: Actor,
     /// The newest event's client address, when known.
@@ -50,9 +53,10 @@ impl ActivityEntry {
             Actor::Client => self.event.in_words(),
             Actor::Support { reason } => format!("{}, by support: {reason}", self.event.in_words()),
         };
-        match self.count {
-            1 => what,
-            count => format!("{what} ({count} times)"),
+        match (self.count, self.networks) {
+            (1, _) => what,
+            (count, 1) => format!("{what} ({count} times)"),
+            (count, networks) => format!("{what} ({count} times, from {networks} networks)"),
         }
     }
 }
@@ -84,8 +88,11 @@ pub struct ActivityPage {
     pub more: Option<ActivityCursor>,
 }
 
-/// What a run of failures is told apart by: the failure, and the network it came from.
-type RunKey = (SecurityEvent, Option<Network>);
+/// A run of one failure still open: its line, and the networks it came from.
+struct Run {
+    line: usize,
+    networks: HashSet<Option<Network>>,
+}
 
 impl SecurityEvents {
     /// The account's activity older than `before` (from the newest when `None`):
@@ -94,7 +101,7 @@ impl SecurityEvents {
     pub async fn page(&self, account_id: i32, before: Option<ActivityCursor>) -> Result<ActivityPage, CoreError> {
         let mut entries: Vec<ActivityEntry> = Vec::new();
         // The runs still open: since the last event that is not a repeatable failure.
-        let mut runs: HashMap<RunKey, usize> = HashMap::new();
+        let mut runs: HashMap<SecurityEvent, Run> = HashMap::new();
         let (mut cursor, mut scanned) = (before, 0);
         loop {
             let rows = self.older_than(account_id, cursor).await?;
@@ -104,24 +111,29 @@ impl SecurityEvents {
             for row in rows {
                 let here = ActivityCursor { at: row.occurred_at, id: row.id };
                 let recorded = read(row)?;
-                let key = (recorded.actor == Actor::Client && recorded.event.repeats_collapse())
-                    .then(|| (recorded.event, recorded.ip.as_deref().and_then(|ip| ip.parse().ok()).map(Network::of)));
-                match key.as_ref().and_then(|key| runs.get(key)) {
-                    Some(&line) => {
-                        let run = &mut entries[line];
-                        run.since = recorded.at;
-                        run.count = run.count.saturating_add(1);
+                let collapses = recorded.actor == Actor::Client && recorded.event.repeats_collapse();
+                let network = recorded.ip.as_deref().and_then(|ip| ip.parse().ok()).map(Network::of);
+                match runs.get_mut(&recorded.event).filter(|_| collapses) {
+                    Some(run) => {
+                        run.networks.insert(network);
+                        let line = &mut entries[run.line];
+                        line.since = recorded.at;
+                        line.count = line.count.saturating_add(1);
+                        line.networks = u32::try_from(run.networks.len()).unwrap_or(u32::MAX);
                     }
                     None if entries.len() == PAGE_LINES => return Ok(ActivityPage { entries, more: cursor }),
                     None => {
-                        match key {
-                            Some(key) => _ = runs.insert(key, entries.len()),
-                            None => runs.clear(),
+                        if collapses {
+                            let run = Run { line: entries.len(), networks: HashSet::from([network]) };
+                            runs.insert(recorded.event, run);
+                        } else {
+                            runs.clear();
                         }
                         entries.push(ActivityEntry {
                             at: recorded.at,
                             since: recorded.at,
                             count: 1,
+                            networks: 1,
                             event: recorded.event,
                             actor: recorded.actor,
                             ip: recorded.ip,
@@ -207,15 +219,35 @@ mod tests {
         assert_eq!(
             lines(&page),
             [
-                "Sign-in failed: wrong password",
+                "Sign-in failed: wrong password (31 times, from 2 networks)",
                 "Password reset link requested (30 times)",
-                "Sign-in failed: wrong password (30 times)",
                 "Two-factor authentication turned off (SMS (text message codes))",
             ]
         );
-        let run = &page.entries[2];
-        assert_eq!((run.since, run.at, run.ip.as_deref()), (NOW - 50, NOW - 21, Some("2001:db8:1:2::29")));
+        let run = &page.entries[0];
+        assert_eq!((run.since, run.at, run.ip.as_deref()), (NOW - 50, NOW, Some("192.0.2.1")));
         assert_eq!(page.more, None);
+    }
+
+    #[tokio::test]
+    async fn a_botnet_of_many_networks_is_one_line_for_each_kind_of_failure() {
+        let (db, events) = events().await;
+        note(&db, SecurityEvent::TwoFactorOff(Method::Sms), &from("198.51.100.7"), NOW - 100).await;
+        for bot in 0..40 {
+            let stranger = from(&format!("203.0.{bot}.9"));
+            let failure =
+                if bot % 2 == 0 { SecurityEvent::SignInFailed } else { SecurityEvent::PasswordResetRequested };
+            note(&db, failure, &stranger, NOW - 50 + bot).await;
+        }
+        let page = events.page(1, None).await.unwrap();
+        assert_eq!(
+            lines(&page),
+            [
+                "Password reset link requested (20 times, from 20 networks)",
+                "Sign-in failed: wrong password (20 times, from 20 networks)",
+                "Two-factor authentication turned off (SMS (text message codes))",
+            ]
+        );
     }
 
     #[tokio::test]

@@ -250,7 +250,8 @@ impl SmsCodes {
         Ok(account_wait.max(number_wait).max(0))
     }
 
-    /// Forgets the account's SMS code, if any (2FA turned off, or the number set up).
+    /// Forgets the account's SMS code, if any (2FA turned off, or the number set
+    /// up: a change that took the password or a right code).
     pub(super) async fn forget(connection: &impl ConnectionTrait, account_id: i32) -> Result<(), CoreError> {
         Entity::delete_many().filter(Column::UserId.eq(account_id)).exec(connection).await?;
         Ok(())

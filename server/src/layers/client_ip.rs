@@ -34,8 +34,12 @@ impl TrustedProxies {
         let mut client = peer;
         let hops = forwarded_for.iter().flat_map(|value| value.split(',')).map(str::trim);
         for hop in hops.collect::<Vec<_>>().into_iter().rev() {
-            let Ok(ip) = hop.parse::<IpAddr>() else {
+            let Some(ip) = parse_hop(hop) else {
                 // Garbage: believe no further than the last trusted hop's word.
+                // Said once: if the proxy writes it, every client would share
+                // the proxy's address, and with it one network's budgets.
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| tracing::warn!(hop, "X-Forwarded-For from a trusted proxy holds no address"));
                 return client;
             };
             client = ip;
@@ -45,6 +49,18 @@ impl TrustedProxies {
         }
         client
     }
+}
+
+/// One hop of `X-Forwarded-For`: an address, or one with a port as some proxies
+/// write it (`192.0.2.7:5678`, `[2001:db8::7]:5678`, `[2001:db8::7]`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = hop.parse() {
+        return Some(ip);
+    }
+    if let Ok(socket) = hop.parse::<SocketAddr>() {
+        return Some(socket.ip());
+    }
+    hop.strip_prefix('[')?.strip_suffix(']')?.parse().ok()
 }
 
 /// An address, or a CIDR range of them.
@@ -131,6 +147,15 @@ mod tests {
         assert_eq!(proxies.client(ip("10.1.2.3"), &[]), ip("10.1.2.3"));
         assert_eq!(proxies.client(ip("::ffff:10.1.2.3"), &["198.51.100.1"]), ip("198.51.100.1"), "IPv4 over IPv6");
         assert_eq!(TrustedProxies::default().client(ip("10.1.2.3"), &["198.51.100.1"]), ip("10.1.2.3"));
+    }
+
+    #[test]
+    fn hops_with_ports_name_their_client() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        assert_eq!(proxies.client(ip("10.1.2.3"), &["198.51.100.1:5678"]), ip("198.51.100.1"));
+        assert_eq!(proxies.client(ip("10.1.2.3"), &["[2001:db8::7]:5678"]), ip("2001:db8::7"));
+        assert_eq!(proxies.client(ip("10.1.2.3"), &["[2001:db8::7]"]), ip("2001:db8::7"));
+        assert_eq!(proxies.client(ip("10.1.2.3"), &["[2001:db8::7"]), ip("10.1.2.3"), "garbage");
     }
 
     #[test]

@@ -21,6 +21,7 @@ use support::{Backend, PASSWORD, TestApp, refusal};
 on_each_database!(
     a_network_registers_only_so_many_accounts_an_hour,
     strangers_spend_their_networks_password_checks_and_the_customers_own_browser_never_does,
+    a_network_asks_for_so_many_reset_links_an_hour,
     racing_sign_ins_on_two_servers_spend_the_budget_exactly,
     strangers_past_the_queues_bound_are_turned_away_while_the_customer_signs_in,
 );
@@ -58,6 +59,10 @@ impl TestApp {
     async fn register_from(&self, network: &str, email: &str) -> reqwest::Response {
         let form = [("name", "Ana Lim"), ("email", email), ("password", PASSWORD)];
         self.post_from(network, &Browser::new(), "/api/register", &form).await
+    }
+
+    async fn ask_reset_from(&self, network: &str, email: &str) -> reqwest::Response {
+        self.post_from(network, &Browser::new(), "/api/request_password_reset", &[("email", email)]).await
     }
 
     async fn sign_in_from(&self, network: &str, browser: &Browser, email: &str, password: &str) -> reqwest::Response {
@@ -129,6 +134,23 @@ async fn strangers_spend_their_networks_password_checks_and_the_customers_own_br
     // …and elsewhere has its own.
     let at_home = app.sign_in_from("198.51.100.1", &Browser::new(), "ana@example.com", PASSWORD).await;
     assert_eq!(at_home.status(), StatusCode::OK);
+}
+
+async fn a_network_asks_for_so_many_reset_links_an_hour(app: TestApp) {
+    use portal_core::db::entities::password_reset_request;
+    use sea_orm::{EntityTrait as _, PaginatorTrait as _};
+
+    let app = portal(app.backend(), 1_000, 3).await;
+    for email in ["ana@example.com", "bo@example.com", "cy@example.com"] {
+        assert_eq!(app.ask_reset_from(OFFICE, email).await.status(), StatusCode::OK);
+    }
+    let (status, wait, error) = refused_with_wait(app.ask_reset_from(OFFICE, "dee@example.com").await).await;
+    assert_eq!((status, wait), (StatusCode::TOO_MANY_REQUESTS, HOUR));
+    assert_eq!(error, AppError::NetworkBusy { retry_after_secs: HOUR });
+    let counted = password_reset_request::Entity::find().count(&app.portal.db).await.unwrap();
+    assert_eq!(counted, 3, "the refused request was neither counted for its address nor acted on");
+    let elsewhere = app.ask_reset_from("198.51.100.1", "dee@example.com").await;
+    assert_eq!(elsewhere.status(), StatusCode::OK, "another network");
 }
 
 async fn racing_sign_ins_on_two_servers_spend_the_budget_exactly(app: TestApp) {

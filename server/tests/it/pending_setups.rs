@@ -34,7 +34,8 @@ async fn intruders_session(app: &TestApp) -> String {
 async fn setups_stored(app: &TestApp) -> (u64, u64) {
     let secrets = totp_enrollment::Entity::find().count(&app.portal.db).await.unwrap();
     let codes = sms_code::Entity::find().all(&app.portal.db).await.unwrap();
-    let setup_codes = codes.iter().filter(|code| code.purpose == sms_code::PURPOSE_SETUP).count();
+    let live = |code: &&sms_code::Model| code.purpose == sms_code::PURPOSE_SETUP && code.code_hash.is_some();
+    let setup_codes = codes.iter().filter(live).count();
     (secrets, setup_codes as u64)
 }
 
@@ -80,6 +81,9 @@ async fn signing_out_of_other_sessions_discards_every_setup_under_way(app: TestA
     let signed_out = app.post("/api/sign_out_other_sessions", &[("password", PASSWORD)], Some(&customer)).await;
     assert_eq!(signed_out.status(), StatusCode::OK);
     assert_eq!(setups_stored(&app).await, (0, 0), "every setup under way, the customer's own too");
+    // The texts already sent still count: signing out starts no fresh hour of texts.
+    let again = app.begin_sms_setup(&customer, "+60123450009").await;
+    assert_eq!(again.status(), StatusCode::TOO_MANY_REQUESTS, "the 30 s between two texts has not passed");
 
     // A session's own end takes its setups with it.
     let another = intruders_session(&app).await;

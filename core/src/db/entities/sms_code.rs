@@ -2,6 +2,7 @@
 //! counts that limit how often codes are sent to it.
 
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::IntoCondition;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sms_codes")]
@@ -29,6 +30,19 @@ pub struct Model {
 pub const PURPOSE_SIGN_IN: &str = "sign_in";
 /// `purpose` of a code to a number being set up.
 pub const PURPOSE_SETUP: &str = "setup";
+
+/// Voids the codes of the rows `which` picks: each stops working and leaves its
+/// session. The rows stay, so their cooldowns and hourly counts go on limiting
+/// texts: deleting them would let a sign-out or a change start a fresh hour.
+pub(crate) async fn void(connection: &impl ConnectionTrait, which: impl IntoCondition) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::CodeHash, Expr::value(None::<String>))
+        .col_expr(Column::SessionId, Expr::value(None::<String>))
+        .filter(which)
+        .exec(connection)
+        .await?;
+    Ok(())
+}
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
