@@ -55,7 +55,7 @@ impl Accounts {
         };
         attempt.settle(verdict).await?;
 
-        let PasswordHash(hash) = self.hasher.hash(self.hasher.place(Lane::Known)?, new).await?;
+        let PasswordHash(hash) = self.hasher.hash(self.hasher.place(Lane::Known { account: account.id })?, new).await?;
         let mut change = self.store.change(account, requester).await?;
         user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, Expr::value(hash))

@@ -148,11 +148,12 @@ impl Accounts {
     /// strangers (or is refused at once when too many do) and spends one of the
     /// network's password checks.
     async fn admit(&self, requester: &Requester, account: Option<&Account>) -> Result<(Place, Client), CoreError> {
-        let client =
-            account.map_or(Client::Untrusted, |account| self.devices.recognise(&requester.device_cookies, account));
-        if let Client::Trusted { .. } = client {
-            return Ok((self.hasher.place(Lane::Known)?, client));
+        if let Some(account) = account
+            && let client @ Client::Trusted { .. } = self.devices.recognise(&requester.device_cookies, account)
+        {
+            return Ok((self.hasher.place(Lane::Known { account: account.id })?, client));
         }
+        let client = Client::Untrusted;
         let place = self.hasher.place(Lane::Untrusted)?;
         self.budgets.spend(Budget::PasswordChecks, requester).await?;
         Ok((place, client))
@@ -161,7 +162,7 @@ impl Accounts {
     /// Whether `password` is the account's password (re-confirmation before a
     /// change, in a signed-in session: the known lane).
     pub async fn check_password(&self, account: &Account, password: Password) -> Result<bool, CoreError> {
-        let place = self.hasher.place(Lane::Known)?;
+        let place = self.hasher.place(Lane::Known { account: account.id })?;
         let found = user::Entity::find_by_id(account.id).one(self.store.db()).await?;
         let stored = found.map(|model| PasswordHash(model.password_hash));
         Ok(self.hasher.verify(place, password, stored).await?)

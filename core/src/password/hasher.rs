@@ -6,12 +6,17 @@
 //! account knows, a signed-in session) have a lane of their own, so strangers
 //! queueing for the other never delay them; and strangers may queue only so many
 //! at once: past that, they are refused at once rather than joining a queue that
-//! grows with the attacker's concurrency. While hashes keep coming, each slot's
+//! grows with the attacker's concurrency. In the known lane each account takes
+//! its turn: one of its checks waits in the lane at a time, a few more wait behind
+//! it, and past that the account's own requests are refused. So someone flooding
+//! with their own accounts' browsers is one place in the queue per account, never
+//! a queue that grows with their concurrency. While hashes keep coming, each slot's
 //! 19 MiB buffer is reused, so memory stays flat at 2 × `concurrency` × 19 MiB
 //! however many sign in together; once none is running or waiting, the buffers
 //! are let go, so an idle server holds none (the server's allocator gives freed
 //! memory back to the system at once).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -25,7 +30,8 @@ use crate::telemetry::{self, HashQueued};
 /// Why a password could not be hashed or checked.
 #[derive(Debug, thiserror::Error)]
 pub enum HashError {
-    /// The strangers' lane has as many waiting as it may: try again shortly.
+    /// The strangers' lane, or the account's turn in the known lane, has as many
+    /// waiting as it may: try again shortly.
     #[error("too many password checks are waiting")]
     Busy,
     /// The blocking task panicked or was cancelled, or the system gave no random salt.
@@ -51,13 +57,25 @@ pub struct PasswordHash(pub String);
 /// Whose request a hash is for, and so which queue it waits in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lane {
-    /// A browser with a valid device note for the account, or a signed-in session.
-    Known,
+    /// A browser with a valid device note for the account (its id), or a
+    /// signed-in session of it.
+    Known { account: i32 },
     /// Anyone else: a bounded number may wait.
     Untrusted,
 }
 
-impl Lane {
+/// Checks of one account in the known lane, waiting or running, at most: the one
+/// in the lane and a few behind it (a double click, two tabs).
+const TURNS_WAITING_PER_ACCOUNT: usize = 4;
+
+/// The two queues for a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Queue {
+    Known,
+    Untrusted,
+}
+
+impl Queue {
     fn label(self) -> &'static str {
         match self {
             Self::Known => "known",
@@ -83,6 +101,8 @@ pub struct PasswordHasher {
     /// Untrusted hashes holding a [`Place`].
     untrusted_waiting: Arc<AtomicUsize>,
     max_untrusted_waiting: usize,
+    /// Each account's turn in the known lane.
+    turns: Arc<Mutex<HashMap<i32, AccountTurn>>>,
     /// Argon2's working memory, one buffer per slot in use, kept for reuse while
     /// hashes keep coming.
     buffers: Arc<Mutex<Vec<Vec<Block>>>>,
@@ -100,8 +120,45 @@ pub struct PasswordHasher {
 /// full lane refuses before the request has cost anything.
 #[derive(Debug)]
 pub struct Place {
-    lane: Lane,
+    queue: Queue,
     _waiting: Option<Waiting>,
+    /// In the known lane, the account's turn to wait for first.
+    turn: Option<Turn>,
+}
+
+impl Place {
+    /// A known-lane place of nobody's (the server's own decoy).
+    fn servers_own() -> Self {
+        Self { queue: Queue::Known, _waiting: None, turn: None }
+    }
+}
+
+/// One account's checks in the known lane: one at a time holds its turn.
+#[derive(Debug)]
+struct AccountTurn {
+    turn: Arc<Semaphore>,
+    /// Places holding it, waiting or running.
+    places: usize,
+}
+
+/// A place's hold on its account's turn; the last one to go removes the account.
+#[derive(Debug)]
+struct Turn {
+    account: i32,
+    turn: Arc<Semaphore>,
+    turns: Arc<Mutex<HashMap<i32, AccountTurn>>>,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let Ok(mut turns) = self.turns.lock() else { return };
+        if let Some(held) = turns.get_mut(&self.account) {
+            held.places -= 1;
+            if held.places == 0 {
+                turns.remove(&self.account);
+            }
+        }
+    }
 }
 
 /// An untrusted place, given back when dropped.
@@ -126,6 +183,7 @@ impl PasswordHasher {
             untrusted: Arc::new(Semaphore::new(concurrency)),
             untrusted_waiting: Arc::new(AtomicUsize::new(0)),
             max_untrusted_waiting: limits.untrusted_waiting.max(1),
+            turns: Arc::new(Mutex::new(HashMap::new())),
             buffers: Arc::new(Mutex::new(Vec::new())),
             busy: Arc::new(AtomicUsize::new(0)),
             decoy: Arc::new(OnceCell::new()),
@@ -133,19 +191,39 @@ impl PasswordHasher {
         }
     }
 
-    /// A place in `lane`: always in the known lane; in the untrusted one while
-    /// fewer than its bound hold one (counted before it checks, so racing
-    /// requests cannot pass it together).
+    /// A place in `lane`: in the known lane while the account holds fewer than
+    /// [`TURNS_WAITING_PER_ACCOUNT`]; in the untrusted one while fewer than its
+    /// bound hold one (counted before it checks, so racing requests cannot pass
+    /// it together).
     pub fn place(&self, lane: Lane) -> Result<Place, HashError> {
-        if lane == Lane::Known {
-            return Ok(Place { lane, _waiting: None });
+        match lane {
+            Lane::Known { account } => {
+                let turn = self.turn_of(account).ok_or_else(|| {
+                    telemetry::hash_refused();
+                    HashError::Busy
+                })?;
+                Ok(Place { queue: Queue::Known, _waiting: None, turn: Some(turn) })
+            }
+            Lane::Untrusted => {
+                let waiting = Waiting(Arc::clone(&self.untrusted_waiting));
+                if self.untrusted_waiting.fetch_add(1, Ordering::AcqRel) >= self.max_untrusted_waiting {
+                    telemetry::hash_refused();
+                    return Err(HashError::Busy);
+                }
+                Ok(Place { queue: Queue::Untrusted, _waiting: Some(waiting), turn: None })
+            }
         }
-        let waiting = Waiting(Arc::clone(&self.untrusted_waiting));
-        if self.untrusted_waiting.fetch_add(1, Ordering::AcqRel) >= self.max_untrusted_waiting {
-            telemetry::hash_refused();
-            return Err(HashError::Busy);
+    }
+
+    /// A hold on `account`'s turn, unless it has as many as it may.
+    fn turn_of(&self, account: i32) -> Option<Turn> {
+        let mut turns = self.turns.lock().ok()?;
+        let held = turns.entry(account).or_insert_with(|| AccountTurn { turn: Arc::new(Semaphore::new(1)), places: 0 });
+        if held.places >= TURNS_WAITING_PER_ACCOUNT {
+            return None;
         }
-        Ok(Place { lane, _waiting: Some(waiting) })
+        held.places += 1;
+        Some(Turn { account, turn: Arc::clone(&held.turn), turns: Arc::clone(&self.turns) })
     }
 
     /// Hashes a new password with a fresh random salt.
@@ -188,32 +266,37 @@ impl PasswordHasher {
                 let mut random = [0u8; 32];
                 getrandom::fill(&mut random).map_err(HashError::failed)?;
                 let text = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, random);
-                self.hash(Place { lane: Lane::Known, _waiting: None }, Password::new(text)).await
+                self.hash(Place::servers_own(), Password::new(text)).await
             })
             .await
             .cloned()
     }
 
-    /// Runs `work` on the blocking pool once a slot of the place's lane is free,
-    /// lending it the slot's buffer. The slot (and the place) is held until the
-    /// work is done, even if the caller stops waiting.
+    /// Runs `work` on the blocking pool once the account's turn has come (in
+    /// the known lane) and a slot of the place's lane is free, lending it the
+    /// slot's buffer. The slot, the turn and the place are held until the work is
+    /// done, even if the caller stops waiting.
     async fn run<T: Send + 'static>(
         &self,
         place: Place,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, HashError> {
         let busy = Busy::start(&self.busy, &self.buffers);
-        let lane = match place.lane {
-            Lane::Known => &self.known,
-            Lane::Untrusted => &self.untrusted,
+        let lane = match place.queue {
+            Queue::Known => &self.known,
+            Queue::Untrusted => &self.untrusted,
         };
-        let queued = HashQueued::start(place.lane.label());
+        let queued = HashQueued::start(place.queue.label());
+        let turn = match &place.turn {
+            Some(held) => Some(Arc::clone(&held.turn).acquire_owned().await.map_err(HashError::failed)?),
+            None => None,
+        };
         let permit = Arc::clone(lane).acquire_owned().await;
         drop(queued);
         let permit = permit.map_err(HashError::failed)?;
         let buffers = Arc::clone(&self.buffers);
         tokio::task::spawn_blocking(move || {
-            let (_busy, _permit, _place) = (busy, permit, place);
+            let (_busy, _permit, _turn, _place) = (busy, permit, turn, place);
             let taken = buffers.lock().ok().and_then(|mut free| free.pop());
             let mut memory = taken.unwrap_or_else(|| vec![Block::default(); MEMORY_KIB as usize]);
             let result = work(&mut memory);
@@ -320,7 +403,7 @@ mod tests {
     }
 
     fn known() -> Place {
-        Place { lane: Lane::Known, _waiting: None }
+        Place::servers_own()
     }
 
     #[tokio::test]
@@ -380,12 +463,45 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn strangers_past_the_bound_are_refused_at_once_and_the_known_lane_never_is() {
+    async fn strangers_past_the_bound_are_refused_at_once_and_the_known_lane_is_not_theirs() {
         let hasher = hasher(1);
         let places: Vec<Place> = (0..4).map(|_| hasher.place(Lane::Untrusted).unwrap()).collect();
         assert!(matches!(hasher.place(Lane::Untrusted), Err(HashError::Busy)));
-        assert!(hasher.place(Lane::Known).is_ok());
+        assert!(hasher.place(Lane::Known { account: 1 }).is_ok());
         drop(places);
         assert!(hasher.place(Lane::Untrusted).is_ok(), "places come back");
+    }
+
+    #[tokio::test]
+    async fn an_account_floods_only_its_own_turn() {
+        let hasher = hasher(2);
+        let flood: Vec<Place> =
+            (0..TURNS_WAITING_PER_ACCOUNT).map(|_| hasher.place(Lane::Known { account: 7 }).unwrap()).collect();
+        assert!(matches!(hasher.place(Lane::Known { account: 7 }), Err(HashError::Busy)), "its own requests wait");
+        assert!(hasher.place(Lane::Known { account: 8 }).is_ok(), "another account is not held up");
+        drop(flood);
+        assert!(hasher.place(Lane::Known { account: 7 }).is_ok(), "turns come back");
+        assert!(hasher.turns.lock().unwrap().is_empty(), "no account is remembered once its checks are over");
+
+        // However many lane slots are free, one account's checks run one at a time.
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let checks = (0..3).map(|_| {
+            let (place, running, most) =
+                (hasher.place(Lane::Known { account: 7 }).unwrap(), running.clone(), most.clone());
+            let hasher = hasher.clone();
+            async move {
+                hasher
+                    .run(place, move |_| {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+                    .unwrap();
+            }
+        });
+        futures::future::join_all(checks).await;
+        assert_eq!(most.load(Ordering::SeqCst), 1);
     }
 }

@@ -10,6 +10,7 @@
 
 mod activity;
 mod admission;
+mod open_files;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -59,6 +60,12 @@ impl Default for ConnectionLimits {
 /// far above any browser's request, and bounds the memory a connection may hold.
 const MAX_BUFFER_BYTES: usize = 64 * 1024;
 
+/// How long a displaced connection may go on answering the request it is working on.
+const DISPLACED_GRACE: Duration = Duration::from_secs(10);
+/// How long nothing moves on a displaced connection before it is closed: its
+/// answer has been written by then.
+const QUIET_AFTER_ANSWER: Duration = Duration::from_millis(100);
+
 /// Serves `router` on `listener` until `shutdown` resolves, then lets requests in
 /// flight finish.
 pub async fn serve(
@@ -67,7 +74,7 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let admission = Admission::new(limits.max_connections);
+    let admission = Admission::new(open_files::connections_that_fit(limits.max_connections));
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_read).max_buf_size(MAX_BUFFER_BYTES);
@@ -98,13 +105,25 @@ pub async fn serve(
             graceful.watch(http.serve_connection(TokioIo::new(Watched::new(stream, activity.clone())), service));
         let (idle, admission) = (limits.idle, admission.clone());
         tokio::spawn(async move {
+            let mut connection = std::pin::pin!(connection);
             let reason = tokio::select! {
-                served = connection => match served {
+                served = &mut connection => match served {
                     Err(error) if error.is_timeout() => "header_timeout",
                     _ => "ended",
                 },
                 () = activity.idle_for(idle) => "idle",
-                () = ticket.displaced() => "displaced",
+                () = ticket.displaced() => {
+                    // A request being answered is answered first (for a while at
+                    // most); a connection that only waits closes at once.
+                    let answered = async {
+                        tokio::select! {
+                            _ = &mut connection => {},
+                            () = activity.idle_for(QUIET_AFTER_ANSWER) => {},
+                        }
+                    };
+                    let _ = tokio::time::timeout(DISPLACED_GRACE, answered).await;
+                    "displaced"
+                }
             };
             drop(ticket);
             metrics::counter!("portal_connections_closed_total", "reason" => reason).increment(1);

@@ -109,6 +109,33 @@ async fn past_the_cap_a_crowd_from_one_network_displaces_only_itself() {
     assert!(answer.starts_with("HTTP/1.1 200"), "the crowd's other connections still work: {answer}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_displaced_connection_first_answers_the_request_it_is_working_on() {
+    let app = TestApp::start_with(Backend::Sqlite, |config| {
+        config.connections.max_connections = 2;
+    })
+    .await
+    .unwrap();
+    // The crowd's oldest connection is signing in: its body is on its way.
+    let mut signing_in = connect_from("127.0.0.2", app.addr).await;
+    let head = "POST /api/sign_in HTTP/1.1\r\nHost: portal\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                Content-Length: 49\r\n\r\nemail=ana%40example.com";
+    signing_in.write_all(head.as_bytes()).await.unwrap();
+    let mut crowd = connect_from("127.0.0.2", app.addr).await;
+    let answer = exchange(&mut crowd, "GET /healthz HTTP/1.1\r\nHost: portal\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    let mut customer = connect_from("127.0.0.3", app.addr).await;
+    let answer = exchange(&mut customer, "GET /healthz HTTP/1.1\r\nHost: portal\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "the customer gets in: {answer}");
+
+    // Displaced, the sign-in still gets its answer, and then the connection closes.
+    signing_in.write_all(b"&password=not-the-password").await.unwrap();
+    let mut answer = String::new();
+    tokio::time::timeout(NEVER, signing_in.read_to_string(&mut answer)).await.expect("closed after").unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "answered, not cut off: {answer}");
+}
+
 /// A connection from `source`, one of loopback's many addresses, as if from
 /// another network.
 async fn connect_from(source: &str, server: SocketAddr) -> TcpStream {
