@@ -36,7 +36,7 @@ pub use passkey_factor::{PasskeyAdded, PasskeyPlace};
 pub use recent::{RECENT_SECS, RecentAdditions};
 pub use second_factor::SecondFactor;
 pub use sign_in::Challenge;
-pub use sms_codes::{SmsLimits, SmsStatus};
+pub use sms_codes::{NEW_NUMBER_SECS, SmsLimits, SmsStatus};
 
 use authenticator_app::AuthenticatorApp;
 use sms_codes::SmsCodes;

@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter a
 use crate::CoreError;
 use crate::clock::UnixTime;
 use crate::db::entities::sms_code::{self, Column, Entity};
-use crate::db::entities::sms_number_window;
+use crate::db::entities::{sms_number_window, two_factor};
 use crate::hourly_budgets::{HourlyBudget, Spent};
 use crate::hourly_window::HourlyWindow;
 use crate::notices::Text;
@@ -36,14 +36,19 @@ pub const SENDS_PER_HOUR: i32 = 5;
 /// texting premium-rate numbers from many of them ("SMS pumping").
 pub const TEXTS_PER_NUMBER_PER_HOUR: i32 = 10;
 const HOUR: i64 = 60 * 60;
+/// How long a number counts as new once set up: its sign-in texts share the half
+/// of the ceiling that setup texts may take, so accounts made to pump texts, which
+/// can set up numbers and then ask for sign-in codes, cannot spend the other half.
+pub const NEW_NUMBER_SECS: i64 = 7 * 24 * HOUR;
 
 /// What texts may cost the portal, whoever asks: a ceiling an hour, and the
 /// countries they may go to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SmsLimits {
-    /// Texts the whole portal sends in an hour (`SMS_PER_HOUR`); setup texts, to
-    /// numbers anyone can type, may take half of them, so a flood of those never
-    /// keeps customers from their sign-in codes.
+    /// Texts the whole portal sends in an hour (`SMS_PER_HOUR`); texts to new
+    /// numbers (being set up, or set up in the last [`NEW_NUMBER_SECS`]) may take
+    /// half of them, so a flood from accounts made to pump texts never keeps
+    /// customers from their sign-in codes.
     pub texts_per_hour: u32,
     /// Where texts may go (`SMS_COUNTRIES`).
     pub countries: SmsCountries,
@@ -143,7 +148,9 @@ impl SmsCodes {
             );
             return Err(CoreError::SmsResendTooSoon { retry_after_secs: wait.max(1) });
         }
-        if let Spent::Refused { retry_after_secs } = self.spend_from_ceiling(change.connection(), purpose, now).await? {
+        if let Spent::Refused { retry_after_secs } =
+            self.spend_from_ceiling(change.connection(), (account.id, purpose), now).await?
+        {
             change.roll_back().await?;
             crate::telemetry::sms_refusal("ceiling");
             tracing::warn!(account = account.id, purpose = purpose.stored(), "SMS code refused: the hourly ceiling");
@@ -156,18 +163,18 @@ impl SmsCodes {
         self.status(account.id, purpose, phone).await
     }
 
-    /// Spends one text of the portal's hourly ceiling, and for a setup text one of
-    /// the half setup texts may take.
+    /// Spends one text of the portal's hourly ceiling, and for a text to a new
+    /// number one of the half those may take.
     async fn spend_from_ceiling(
         &self,
         transaction: &impl ConnectionTrait,
-        purpose: Purpose,
+        (account_id, purpose): (i32, Purpose),
         now: UnixTime,
     ) -> Result<Spent, CoreError> {
         let ceiling = self.limits.texts_per_hour;
-        if purpose == Purpose::Setup {
-            let setup = HourlyBudget { name: "setup_texts", holder: "all", cap: ceiling.div_ceil(2) };
-            if let refused @ Spent::Refused { .. } = setup.spend(transaction, now).await? {
+        if is_new_number(transaction, (account_id, purpose), now).await? {
+            let new_numbers = HourlyBudget { name: "new_number_texts", holder: "all", cap: ceiling.div_ceil(2) };
+            if let refused @ Spent::Refused { .. } = new_numbers.spend(transaction, now).await? {
                 return Ok(refused);
             }
         }
@@ -278,6 +285,21 @@ impl SmsCodes {
     fn code_digest(&self, account_id: i32, purpose: Purpose, e164: &str, code: &str) -> String {
         keyed_digest(&self.key, &format!("sms:user:{account_id}:{}:{e164}", purpose.stored()), code)
     }
+}
+
+/// Whether a text for `purpose` goes to a new number: one being set up, or the
+/// account's number if it was set up less than [`NEW_NUMBER_SECS`] ago (or is
+/// not found: refusing to guess, it counts as new).
+async fn is_new_number(
+    connection: &impl ConnectionTrait,
+    (account_id, purpose): (i32, Purpose),
+    now: UnixTime,
+) -> Result<bool, CoreError> {
+    if purpose == Purpose::Setup {
+        return Ok(true);
+    }
+    let factor = two_factor::Entity::find_by_id(account_id).one(connection).await?;
+    Ok(factor.is_none_or(|factor| factor.enabled_at > now - NEW_NUMBER_SECS))
 }
 
 fn is_live(row: &sms_code::Model, purpose: Purpose, now: UnixTime) -> bool {
