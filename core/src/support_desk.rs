@@ -11,7 +11,7 @@ use crate::clock;
 use crate::db::entities::user;
 use crate::notices::{Notice, SupportAction};
 use crate::requester::Requester;
-use crate::security_events::{ActivityEntry, SecurityEvent, SecurityEvents};
+use crate::security_events::{ActivityCursor, ActivityPage, SecurityEvent, SecurityEvents};
 use crate::sessions::{SessionSummary, Sessions};
 use crate::store::{SecurityChange, Store};
 use crate::throttle::{FailureCount, Throttle};
@@ -64,7 +64,8 @@ pub struct AccountReport {
     /// Counts and locks, of every rule.
     pub failure_counts: Vec<FailureCount>,
     pub sessions: Vec<SessionSummary>,
-    pub events: Vec<ActivityEntry>,
+    /// A page of the activity, as the customer's "Show more" pages it.
+    pub events: ActivityPage,
 }
 
 #[derive(Clone)]
@@ -89,8 +90,9 @@ impl SupportDesk {
     }
 
     /// `admin show`: the account, its second factor, locks and counts, live
-    /// sessions and last security events.
-    pub async fn show(&self, email: &str) -> Result<AccountReport, SupportError> {
+    /// sessions and a page of its security events, older than `before` (the
+    /// newest when `None`).
+    pub async fn show(&self, email: &str, before: Option<ActivityCursor>) -> Result<AccountReport, SupportError> {
         let (account, created_at) = self.find(email).await?;
         let factor = match self.two_factor.second_factor(account.id).await {
             Ok(None) => FactorState::Off,
@@ -107,7 +109,7 @@ impl SupportDesk {
         Ok(AccountReport {
             recovery_codes_left: self.two_factor.recovery_codes_left(account.id).await?,
             sessions: self.sessions.of_account(account.id).await?,
-            events: self.events.recent(account.id).await?,
+            events: self.events.page(account.id, before).await?,
             account,
             created_at,
             factor,

@@ -10,8 +10,9 @@ Usage:
   server migrate                                  Bring the database schema up to date, then exit (for deploy
                                                   pipelines; servers started with MIGRATE_ON_START=false
                                                   then find it current)
-  server admin show EMAIL                         Show an account: 2FA method, locks and failure counts,
-                                                  sessions, and its last 20 security events
+  server admin show EMAIL [--before CURSOR]       Show an account: 2FA method, locks and failure counts,
+                                                  sessions, and 20 lines of its security events (the
+                                                  newest, or older than CURSOR, which the last page names)
   server admin unlock EMAIL --reason TEXT         Clear the account's locks and failure counts
                                                   (code step, password re-confirmation, sign-in)
   server admin reset-two-factor EMAIL --reason TEXT
@@ -45,17 +46,30 @@ pub enum Command {
 /// A support desk action on the account with `email`.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Admin {
-    Show { email: String },
-    Unlock { email: String, reason: String },
-    ResetTwoFactor { email: String, reason: String },
-    SignOut { email: String, reason: String },
+    /// `before`: the cursor of the page to show (as `ActivityCursor::to_text`).
+    Show {
+        email: String,
+        before: Option<String>,
+    },
+    Unlock {
+        email: String,
+        reason: String,
+    },
+    ResetTwoFactor {
+        email: String,
+        reason: String,
+    },
+    SignOut {
+        email: String,
+        reason: String,
+    },
 }
 
 impl Admin {
     /// The account the action is for, as typed.
     pub fn email(&self) -> &str {
         match self {
-            Self::Show { email }
+            Self::Show { email, .. }
             | Self::Unlock { email, .. }
             | Self::ResetTwoFactor { email, .. }
             | Self::SignOut { email, .. } => email,
@@ -95,7 +109,7 @@ impl Command {
         let Some((action, rest)) = rest.split_first() else {
             return usage("say what to do: admin show, unlock, reset-two-factor or sign-out");
         };
-        let (positional, reason) = split_reason(rest)?;
+        let Options { positional, reason, before } = Options::split(rest)?;
         let [email] = positional.as_slice() else {
             return usage(&format!("admin {action} takes one EMAIL"));
         };
@@ -108,8 +122,9 @@ impl Command {
             })
         };
         Ok(Self::Admin(match action.as_str() {
-            "show" if reason.is_none() => Admin::Show { email },
+            "show" if reason.is_none() => Admin::Show { email, before },
             "show" => return usage("admin show takes no --reason"),
+            _ if before.is_some() => return usage("only admin show takes --before"),
             "unlock" => Admin::Unlock { email, reason: needs_reason()? },
             "reset-two-factor" => Admin::ResetTwoFactor { email, reason: needs_reason()? },
             "sign-out" => Admin::SignOut { email, reason: needs_reason()? },
@@ -118,29 +133,41 @@ impl Command {
     }
 }
 
-/// The positional arguments, and the value of `--reason TEXT` or `--reason=TEXT`.
-fn split_reason(args: &[String]) -> Result<(Vec<String>, Option<String>), UsageError> {
-    let mut positional = Vec::new();
-    let mut reason = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let value = if arg == "--reason" {
-            Some(args.next().cloned().ok_or_else(|| UsageError("--reason needs a TEXT".into()))?)
-        } else if let Some(value) = arg.strip_prefix("--reason=") {
-            Some(value.to_owned())
-        } else if arg.starts_with("--") {
-            return Err(UsageError(format!("unknown option {arg:?}")));
-        } else {
-            positional.push(arg.clone());
-            None
-        };
-        if let Some(value) = value
-            && reason.replace(value).is_some()
-        {
-            return Err(UsageError("give --reason once".into()));
+/// The positional arguments, and the values of `--reason TEXT` and `--before
+/// CURSOR` (or `--reason=TEXT`, `--before=CURSOR`), each given once at most.
+struct Options {
+    positional: Vec<String>,
+    reason: Option<String>,
+    before: Option<String>,
+}
+
+impl Options {
+    fn split(args: &[String]) -> Result<Self, UsageError> {
+        let mut options = Self { positional: Vec::new(), reason: None, before: None };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let Some(option) = arg.strip_prefix("--") else {
+                options.positional.push(arg.clone());
+                continue;
+            };
+            let (name, value) = match option.split_once('=') {
+                Some((name, value)) => (name, value.to_owned()),
+                None => {
+                    let value = args.next().cloned().ok_or_else(|| UsageError(format!("--{option} needs a value")))?;
+                    (option, value)
+                }
+            };
+            let slot = match name {
+                "reason" => &mut options.reason,
+                "before" => &mut options.before,
+                _ => return Err(UsageError(format!("unknown option {arg:?}"))),
+            };
+            if slot.replace(value).is_some() {
+                return Err(UsageError(format!("give --{name} once")));
+            }
         }
+        Ok(options)
     }
-    Ok((positional, reason))
 }
 
 #[cfg(test)]
@@ -159,7 +186,11 @@ mod tests {
         assert_eq!(parse("admin unlock --help"), Ok(Command::Help));
         assert_eq!(
             parse("admin show ana@example.com"),
-            Ok(Command::Admin(Admin::Show { email: "ana@example.com".into() }))
+            Ok(Command::Admin(Admin::Show { email: "ana@example.com".into(), before: None }))
+        );
+        assert_eq!(
+            parse("admin show ana@example.com --before 1795336200.42"),
+            Ok(Command::Admin(Admin::Show { email: "ana@example.com".into(), before: Some("1795336200.42".into()) }))
         );
         assert_eq!(
             parse("admin unlock ana@example.com --reason ticket-42"),
@@ -184,6 +215,8 @@ mod tests {
             "admin unlock ana@example.com --reason a --reason b",
             "admin unlock ana@example.com --force --reason x",
             "admin show ana@example.com --reason x",
+            "admin show ana@example.com --before",
+            "admin unlock ana@example.com --reason x --before 1.2",
         ] {
             assert!(parse(line).is_err(), "{line}");
         }

@@ -9,6 +9,7 @@ mod report;
 use std::process::ExitCode;
 
 use portal_core::Portal;
+use portal_core::security_events::ActivityCursor;
 use portal_core::support_desk::SupportError;
 
 pub use self::args::{Admin, Command, HELP, UsageError};
@@ -34,7 +35,15 @@ async fn act(admin: Admin) -> Result<String, String> {
     let desk = &portal.support_desk;
     let customer = admin.email().trim().to_lowercase();
     let done = match admin {
-        Admin::Show { email } => return desk.show(&email).await.map(|found| report::render(&found)).map_err(text),
+        Admin::Show { email, before } => {
+            let before = match before.as_deref().map(ActivityCursor::parse) {
+                None => None,
+                Some(Some(cursor)) => Some(cursor),
+                Some(None) => return Err("--before takes the CURSOR a page of events names".to_owned()),
+            };
+            let found = desk.show(&email, before).await.map_err(text)?;
+            return Ok(report::render(&found));
+        }
         Admin::Unlock { email, reason } => {
             let cleared = desk.unlock(&email, &reason).await.map_err(text)?;
             format!("Unlocked {email}: {cleared} lock(s) and count(s) cleared.")

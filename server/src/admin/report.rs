@@ -38,15 +38,19 @@ pub fn render(report: &AccountReport) -> String {
             format_utc(session.last_seen_at)
         );
     }
+    let events = &report.events;
     let _ = writeln!(
         out,
-        "Events       the last {} lines, newest first (a run of failures is one line)",
-        report.events.len()
+        "Events       {} lines, newest first (the failures of one kind between two other events are one line)",
+        events.entries.len()
     );
-    for event in &report.events {
+    for event in &events.entries {
         let ip = event.ip.as_deref().unwrap_or("-");
         let when = format_utc_range(event.since, event.at);
         let _ = writeln!(out, "  {when}  {}  [{}, {ip}]", event.in_words(), event.browser);
+    }
+    if let Some(more) = events.more {
+        let _ = writeln!(out, "More         server admin show {} --before {}", account.email, more.to_text());
     }
     out
 }

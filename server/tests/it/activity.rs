@@ -128,8 +128,8 @@ async fn a_strangers_failures_cannot_push_what_matters_out_of_sight(app: TestApp
     );
     assert!(listed[1].when.contains('–'), "a run shows its time range: {}", listed[1].when);
 
-    let shown = app.portal.support_desk.show(EMAIL).await.unwrap();
-    let support_sees: Vec<String> = shown.events.iter().map(|line| line.in_words()).collect();
+    let shown = app.portal.support_desk.show(EMAIL, None).await.unwrap();
+    let support_sees: Vec<String> = shown.events.entries.iter().map(|line| line.in_words()).collect();
     assert_eq!(support_sees, what, "`server admin show` lists the same lines");
 }
 

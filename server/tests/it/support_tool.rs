@@ -13,6 +13,7 @@ use support::{PASSWORD, TestApp};
 
 on_each_database!(
     show_prints_the_account_its_factor_locks_sessions_and_events,
+    show_pages_back_through_older_events,
     unlock_lets_a_locked_out_customer_sign_in_again,
     reset_two_factor_turns_it_off_spends_the_codes_and_ends_every_session,
     sign_out_ends_every_session,
@@ -88,8 +89,7 @@ async fn show_prints_the_account_its_factor_locks_sessions_and_events(app: TestA
         "codes at sign-in and setup, browsers the account does not know: 20 wrong in a row",
         "LOCKED since",
         "Sessions     2 signed in, 20 waiting for a code",
-        "Events       the last",
-        "lines, newest first (a run of failures is one line)",
+        "lines, newest first (the failures of one kind between two other events are one line)",
         "Sign-in locked after too many wrong codes",
         "Wrong verification code entered",
         "127.0.0.1",
@@ -97,6 +97,23 @@ async fn show_prints_the_account_its_factor_locks_sessions_and_events(app: TestA
         assert!(text.contains(part), "{part:?} missing from:\n{text}");
     }
     assert!(!text.contains(&codes[1]), "never a code");
+}
+
+async fn show_pages_back_through_older_events(app: TestApp) {
+    app.register(EMAIL).await;
+    for _ in 0..24 {
+        assert_eq!(app.sign_in(EMAIL, PASSWORD).await.status(), StatusCode::OK);
+    }
+    let first = stdout(&app.admin(&["show", EMAIL]).await);
+    assert!(first.contains("Events       20 lines"), "{first}");
+    let more = first.lines().find_map(|line| line.strip_prefix("More         server admin ")).expect("a next page");
+    let second = stdout(&app.admin(&more.split_whitespace().collect::<Vec<_>>()).await);
+    assert!(second.contains("Events       5 lines"), "25 events in all:\n{second}");
+    assert!(!second.contains("More"), "the last page:\n{second}");
+
+    let bad = app.admin(&["show", EMAIL, "--before", "yesterday"]).await;
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("--before takes the CURSOR"), "{}", stderr(&bad));
 }
 
 async fn unlock_lets_a_locked_out_customer_sign_in_again(app: TestApp) {
