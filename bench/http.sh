@@ -2,7 +2,9 @@
 # Requests per second and p50/p99 latency of the release server at 16 clients at once
 # (kept-alive connections, loopback): the login page, the signed-in Account Security
 # page, the code step of sign-in alone, a whole sign-in, and "Forgot your password?"
-# for customers' addresses and for nobody's; then the servers' memory.
+# for customers' addresses and for nobody's; the customer's own browser signing in
+# while strangers flood sign-in from one address and from 200 (BENCH_FLOOD_SECONDS
+# each); then the servers' memory.
 #
 #   bench/http.sh                                   one server on a fresh SQLite file
 #   bench/http.sh --database postgres://… --servers 2
@@ -16,7 +18,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --database) [ $# -ge 2 ] || fail "--database needs a database URL"; export BENCH_DATABASE_URL="$2"; shift 2 ;;
     --servers) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || fail "--servers needs a number of servers"; export BENCH_SERVERS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) fail "unknown option $1 (bench/http.sh --help)" ;;
   esac
 done

@@ -20,7 +20,7 @@ pub use mailer::{MailConfig, MailTransport, Mailer};
 pub use sms::{SmsGateway, SmsTransport};
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sea_query::Expr;
@@ -29,6 +29,7 @@ use sea_orm::{
     QueryOrder as _, QuerySelect as _, Set,
 };
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinHandle;
 
 use crate::CoreError;
 use crate::clock::{Clock, UnixTime};
@@ -144,27 +145,39 @@ impl Outbox {
     }
 
     /// Delivers messages forever: whenever woken, and every few seconds for retries
-    /// and for messages other servers stored. A pass runs beside those still
-    /// waiting on a slow provider: what they claimed stays theirs (the lease), and
-    /// what came since goes out at once, in its priority's lane.
+    /// and for messages other servers stored. One pass at a time picks what is
+    /// due, and wakes that come meanwhile make one more pass, however many there
+    /// were; the deliveries it starts run on their own, so a pass never waits on a
+    /// slow provider: what they claimed stays theirs (the lease), and what came
+    /// since goes out at once, in its priority's lane.
     pub async fn run(self) {
         loop {
             self.last_pass_at.store(self.clock.now(), Ordering::Relaxed);
-            let pass = self.clone();
-            tokio::spawn(async move {
-                if let Err(error) = pass.deliver_due().await {
-                    tracing::warn!(%error, "outbox: cannot read due messages");
-                }
-            });
+            if let Err(error) = self.start_due().await {
+                tracing::warn!(%error, "outbox: cannot read due messages");
+            }
             let _ = tokio::time::timeout(POLL_EVERY, self.wake.notified()).await;
         }
     }
 
-    /// One pass: sends the messages that are due, each as soon as its priority's
-    /// lane has room, all at once; returns how many went out. Sign-in codes go
-    /// first, then messages with a deadline, then those that have failed least, so
-    /// a message that keeps failing never holds up newer ones.
+    /// One pass, waiting for its deliveries; returns how many went out.
     pub async fn deliver_due(&self) -> Result<usize, CoreError> {
+        let mut sent = 0;
+        for delivery in self.start_due().await? {
+            match delivery.await {
+                Ok(delivered) => sent += usize::from(delivered?),
+                Err(error) => tracing::error!(%error, "outbox: a delivery panicked"),
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Claims the messages that are due, as many as their priorities' lanes have
+    /// room for, and starts delivering each beside the others. Sign-in codes go
+    /// first, then messages with a deadline, then those that have failed least, so
+    /// a message that keeps failing never holds up newer ones. When some were left
+    /// for later, each delivery's end wakes the worker for them.
+    async fn start_due(&self) -> Result<Vec<JoinHandle<Result<bool, CoreError>>>, CoreError> {
         use sea_orm::sea_query::ExprTrait as _;
 
         let now = self.clock.now();
@@ -184,25 +197,28 @@ impl Outbox {
         {
             tracing::warn!(%error, "outbox: cannot measure what waits");
         }
+        let left_behind = Arc::new(AtomicBool::new(due.len() as u64 == BATCH));
         let mut deliveries = Vec::new();
         for message in due {
-            // A full lane leaves its messages for a later pass.
-            let Some(place) = self.place_in_lane(&message) else { continue };
+            let Some(place) = self.place_in_lane(&message) else {
+                left_behind.store(true, Ordering::Relaxed);
+                continue;
+            };
             if self.claim(&message, self.clock.now()).await? {
-                deliveries.push(async move {
-                    let delivered = self.deliver(message).await;
+                let (outbox, left_behind) = (self.clone(), Arc::clone(&left_behind));
+                deliveries.push(tokio::spawn(async move {
+                    let delivered = outbox.deliver(message).await;
                     drop(place);
-                    // A pass may wait on a slow provider: each message shows the worker is alive.
-                    self.last_pass_at.store(self.clock.now(), Ordering::Relaxed);
+                    // Each message shows the worker is alive, however long it took.
+                    outbox.last_pass_at.store(outbox.clock.now(), Ordering::Relaxed);
+                    if left_behind.load(Ordering::Relaxed) {
+                        outbox.wake();
+                    }
                     delivered
-                });
+                }));
             }
         }
-        let mut sent = 0;
-        for delivered in futures::future::join_all(deliveries).await {
-            sent += usize::from(delivered?);
-        }
-        Ok(sent)
+        Ok(deliveries)
     }
 
     /// Room for `message` in its priority's lane, if there is.
