@@ -9,7 +9,7 @@ use crate::devices::Devices;
 use crate::password::Password;
 use crate::requester::Requester;
 use crate::sessions::{SessionToken, Sessions, SignedIn};
-use crate::throttle::{Subject, Throttle, Verdict};
+use crate::throttle::{Subject, Throttle};
 
 /// Proof that the password was re-typed and right in this very request: what
 /// adding a passkey asks for, since a passkey outlives a password reset and a
@@ -43,10 +43,7 @@ impl StepUp {
         let account = &signed_in.account;
         let subject = Subject::account(self.devices.recognise(&requester.device_cookies, account), account.id);
         let attempt = self.throttle.reserve(&subject, Some(account), requester).await?;
-        let verdict = match self.accounts.check_password(account, password).await? {
-            true => Verdict::Right(()),
-            false => Verdict::Wrong(CoreError::WrongPassword),
-        };
+        let verdict = self.accounts.check_password(account, password).await?;
         attempt.settle(verdict).await?;
         self.sessions.mark_password_confirmed(&signed_in.token).await?;
         Ok(PasswordConfirmed(()))

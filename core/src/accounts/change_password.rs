@@ -11,7 +11,7 @@ use crate::password::{Lane, Password, PasswordHash, check_new_password};
 use crate::requester::Requester;
 use crate::security_events::SecurityEvent;
 use crate::sessions::{self, SessionToken, SignedIn};
-use crate::throttle::{Subject, Verdict};
+use crate::throttle::Subject;
 use crate::vocabulary::Account;
 
 /// What a password change did.
@@ -49,10 +49,7 @@ impl Accounts {
         let client = self.devices.recognise(&requester.device_cookies, account);
         let subject = Subject::sign_in(client, &account.email);
         let attempt = self.password_change_throttle.reserve(&subject, Some(account), requester).await?;
-        let verdict = match self.check_password(account, current).await? {
-            true => Verdict::Right(()),
-            false => Verdict::Wrong(CoreError::WrongPassword),
-        };
+        let verdict = self.check_password(account, current).await?;
         attempt.settle(verdict).await?;
 
         let PasswordHash(hash) = self.hasher.hash(self.hasher.place(Lane::Known { account: account.id })?, new).await?;

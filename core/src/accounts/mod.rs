@@ -132,8 +132,26 @@ impl Accounts {
             .await?
             .map(|model| (PasswordHash(model.password_hash.clone()), Account::from(model)));
         let account = found.as_ref().map(|(_, account)| account);
-        let (place, client) = self.admit(requester, account).await?;
+        let client = self.client_of(requester, account);
+        // A stranger's place is taken first, so a full lane refuses before the
+        // attempt costs anything; a known browser's after its attempt is counted,
+        // so a browser the throttle refuses never holds the account's turn.
+        enum Admitted {
+            Stranger(Place),
+            Known { account: i32 },
+        }
+        let admitted = match &client {
+            Client::Trusted { account_id, .. } => Admitted::Known { account: *account_id },
+            Client::Untrusted => Admitted::Stranger(self.strangers_place(requester).await?),
+        };
         let attempt = self.throttle.reserve(&Subject::sign_in(client, &email), account, requester).await?;
+        let place = match admitted {
+            Admitted::Stranger(place) => place,
+            Admitted::Known { account } => match self.hasher.place(Lane::Known { account }) {
+                Ok(place) => place,
+                Err(busy) => return attempt.settle(Verdict::NotAGuess(busy.into())).await,
+            },
+        };
         let (stored, account) = found.unzip();
         let verdict = match (self.hasher.verify(place, password, stored).await?, account) {
             (true, Some(account)) => Verdict::Right(account),
@@ -142,30 +160,44 @@ impl Accounts {
         attempt.settle(verdict).await
     }
 
-    /// A place in the Argon2 lane for a check of `account`'s password by
-    /// `requester`, and whom the account takes `requester` for: a browser it knows
-    /// waits in the known lane and spends nothing; anyone else waits among
-    /// strangers (or is refused at once when too many do) and spends one of the
-    /// network's password checks.
-    async fn admit(&self, requester: &Requester, account: Option<&Account>) -> Result<(Place, Client), CoreError> {
-        if let Some(account) = account
-            && let client @ Client::Trusted { .. } = self.devices.recognise(&requester.device_cookies, account)
-        {
-            return Ok((self.hasher.place(Lane::Known { account: account.id })?, client));
-        }
-        let client = Client::Untrusted;
+    /// Whom the account takes `requester` for: a browser with a valid note for
+    /// it, or a stranger.
+    fn client_of(&self, requester: &Requester, account: Option<&Account>) -> Client {
+        account.map_or(Client::Untrusted, |account| self.devices.recognise(&requester.device_cookies, account))
+    }
+
+    /// A place among strangers in the Argon2 lanes (or a refusal at once when too
+    /// many wait), paid for with one of the network's password checks.
+    async fn strangers_place(&self, requester: &Requester) -> Result<Place, CoreError> {
         let place = self.hasher.place(Lane::Untrusted)?;
         self.budgets.spend(Budget::PasswordChecks, requester).await?;
-        Ok((place, client))
+        Ok(place)
+    }
+
+    /// A place in the Argon2 lanes for a check of `account`'s password by
+    /// `requester`: a browser the account knows waits in the known lane and
+    /// spends nothing; anyone else waits among strangers.
+    async fn admit(&self, requester: &Requester, account: &Account) -> Result<Place, CoreError> {
+        match self.client_of(requester, Some(account)) {
+            Client::Trusted { .. } => Ok(self.hasher.place(Lane::Known { account: account.id })?),
+            Client::Untrusted => self.strangers_place(requester).await,
+        }
     }
 
     /// Whether `password` is the account's password (re-confirmation before a
-    /// change, in a signed-in session: the known lane).
-    pub async fn check_password(&self, account: &Account, password: Password) -> Result<bool, CoreError> {
-        let place = self.hasher.place(Lane::Known { account: account.id })?;
+    /// change, in a signed-in session: the known lane), as the verdict for the
+    /// attempt the caller holds: no place in the account's turn is not a guess.
+    pub async fn check_password(&self, account: &Account, password: Password) -> Result<Verdict<()>, CoreError> {
+        let place = match self.hasher.place(Lane::Known { account: account.id }) {
+            Ok(place) => place,
+            Err(busy) => return Ok(Verdict::NotAGuess(busy.into())),
+        };
         let found = user::Entity::find_by_id(account.id).one(self.store.db()).await?;
         let stored = found.map(|model| PasswordHash(model.password_hash));
-        Ok(self.hasher.verify(place, password, stored).await?)
+        Ok(match self.hasher.verify(place, password, stored).await? {
+            true => Verdict::Right(()),
+            false => Verdict::Wrong(CoreError::WrongPassword),
+        })
     }
 
     /// The stored hash of `password` as `account`'s new password, chosen by
@@ -178,7 +210,7 @@ impl Accounts {
         requester: &Requester,
     ) -> Result<String, CoreError> {
         check_new_password(&password, &account.email)?;
-        let (place, _) = self.admit(requester, Some(account)).await?;
+        let place = self.admit(requester, account).await?;
         let PasswordHash(hash) = self.hasher.hash(place, password).await?;
         Ok(hash)
     }

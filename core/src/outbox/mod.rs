@@ -74,13 +74,17 @@ pub struct Outbox {
     /// Deliveries under way, one lane a priority, so slow ones of one priority
     /// never hold up the other.
     lanes: Arc<[Arc<Semaphore>; 2]>,
+    /// A pass left due messages for later (a full lane, a full batch): the next
+    /// delivery to end wakes the worker for them.
+    left_behind: Arc<AtomicBool>,
 }
 
 impl Outbox {
     pub fn new(db: DatabaseConnection, clock: Clock, mailer: Mailer, sms: Arc<dyn SmsGateway>, key: MasterKey) -> Self {
         let last_pass_at = Arc::new(AtomicI64::new(0));
         let lanes = Arc::new(Priority::ALL.map(|priority| Arc::new(Semaphore::new(priority.lane_width()))));
-        Self { db, clock, mailer, sms, key, wake: Arc::new(Notify::new()), last_pass_at, lanes }
+        let left_behind = Arc::new(AtomicBool::new(false));
+        Self { db, clock, mailer, sms, key, wake: Arc::new(Notify::new()), last_pass_at, lanes, left_behind }
     }
 
     /// Whether this server's worker is delivering: it began a pass lately (it
@@ -176,7 +180,8 @@ impl Outbox {
     /// room for, and starts delivering each beside the others. Sign-in codes go
     /// first, then messages with a deadline, then those that have failed least, so
     /// a message that keeps failing never holds up newer ones. When some were left
-    /// for later, each delivery's end wakes the worker for them.
+    /// for later, the next delivery to end, of this pass or an earlier one, wakes
+    /// the worker for them.
     async fn start_due(&self) -> Result<Vec<JoinHandle<Result<bool, CoreError>>>, CoreError> {
         use sea_orm::sea_query::ExprTrait as _;
 
@@ -197,21 +202,23 @@ impl Outbox {
         {
             tracing::warn!(%error, "outbox: cannot measure what waits");
         }
-        let left_behind = Arc::new(AtomicBool::new(due.len() as u64 == BATCH));
+        if due.len() as u64 == BATCH {
+            self.left_behind.store(true, Ordering::Release);
+        }
         let mut deliveries = Vec::new();
         for message in due {
             let Some(place) = self.place_in_lane(&message) else {
-                left_behind.store(true, Ordering::Relaxed);
+                self.left_behind.store(true, Ordering::Release);
                 continue;
             };
             if self.claim(&message, self.clock.now()).await? {
-                let (outbox, left_behind) = (self.clone(), Arc::clone(&left_behind));
+                let outbox = self.clone();
                 deliveries.push(tokio::spawn(async move {
                     let delivered = outbox.deliver(message).await;
                     drop(place);
                     // Each message shows the worker is alive, however long it took.
                     outbox.last_pass_at.store(outbox.clock.now(), Ordering::Relaxed);
-                    if left_behind.load(Ordering::Relaxed) {
+                    if outbox.left_behind.swap(false, Ordering::AcqRel) {
                         outbox.wake();
                     }
                     delivered

@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use argon2::password_hash::{Output, ParamsString, Salt, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -151,7 +151,7 @@ struct Turn {
 
 impl Drop for Turn {
     fn drop(&mut self) {
-        let Ok(mut turns) = self.turns.lock() else { return };
+        let mut turns = self.turns.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(held) = turns.get_mut(&self.account) {
             held.places -= 1;
             if held.places == 0 {
@@ -217,7 +217,7 @@ impl PasswordHasher {
 
     /// A hold on `account`'s turn, unless it has as many as it may.
     fn turn_of(&self, account: i32) -> Option<Turn> {
-        let mut turns = self.turns.lock().ok()?;
+        let mut turns = self.turns.lock().unwrap_or_else(PoisonError::into_inner);
         let held = turns.entry(account).or_insert_with(|| AccountTurn { turn: Arc::new(Semaphore::new(1)), places: 0 });
         if held.places >= TURNS_WAITING_PER_ACCOUNT {
             return None;

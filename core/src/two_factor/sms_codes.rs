@@ -257,10 +257,17 @@ impl SmsCodes {
         Ok(account_wait.max(number_wait).max(0))
     }
 
-    /// Forgets the account's SMS code, if any (2FA turned off, or the number set
-    /// up: a change that took the password or a right code).
+    /// Voids the account's SMS code, if any (a factor turned on or off: a change
+    /// that took the password or a right code). The hour's count stays, so turning
+    /// factors on and off sends no more texts; the wait between two texts is
+    /// lifted, so the first sign-in code goes at once.
     pub(super) async fn forget(connection: &impl ConnectionTrait, account_id: i32) -> Result<(), CoreError> {
-        Entity::delete_many().filter(Column::UserId.eq(account_id)).exec(connection).await?;
+        sms_code::void(connection, Column::UserId.eq(account_id)).await?;
+        Entity::update_many()
+            .col_expr(Column::SentAt, Expr::value(0_i64))
+            .filter(Column::UserId.eq(account_id))
+            .exec(connection)
+            .await?;
         Ok(())
     }
 

@@ -50,7 +50,8 @@ pub fn render(report: &AccountReport) -> String {
         let _ = writeln!(out, "  {when}  {}  [{}, {ip}]", event.in_words(), event.browser);
     }
     if let Some(more) = events.more {
-        let _ = writeln!(out, "More         server admin show {} --before {}", account.email, more.to_text());
+        // Only the cursor: an email may hold `$(…)`, and this line is for pasting.
+        let _ = writeln!(out, "More         add --before {} for the next lines", more.to_text());
     }
     out
 }

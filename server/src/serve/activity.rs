@@ -43,6 +43,11 @@ impl Activity {
         Working(self.clone())
     }
 
+    /// Whether a request on it is being worked on now.
+    pub fn is_working(&self) -> bool {
+        self.working.load(Ordering::Relaxed) > 0
+    }
+
     /// Resolves once nothing moved for `idle` while no request was worked on.
     pub async fn idle_for(&self, idle: Duration) {
         loop {

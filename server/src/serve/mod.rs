@@ -15,6 +15,8 @@ mod open_files;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -65,6 +67,27 @@ const DISPLACED_GRACE: Duration = Duration::from_secs(10);
 /// How long nothing moves on a displaced connection before it is closed: its
 /// answer has been written by then.
 const QUIET_AFTER_ANSWER: Duration = Duration::from_millis(100);
+/// Displaced connections finishing their request at once, at most: past it, a
+/// displaced connection closes at once whatever it was doing.
+const MAX_DRAINING: usize = 32;
+
+/// A displaced connection finishing its request, counted until dropped.
+struct Draining(Arc<AtomicUsize>);
+
+impl Draining {
+    /// A place among the draining connections, if there is one.
+    fn start(count: &Arc<AtomicUsize>) -> Option<Self> {
+        let draining = Self(Arc::clone(count));
+        // Counted before it checks, so two displaced at once cannot both pass it.
+        (count.fetch_add(1, Ordering::AcqRel) < MAX_DRAINING).then_some(draining)
+    }
+}
+
+impl Drop for Draining {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets requests in
 /// flight finish.
@@ -76,6 +99,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let admission = Admission::new(open_files::connections_that_fit(limits.max_connections));
     let graceful = GracefulShutdown::new();
+    let draining = Arc::new(AtomicUsize::new(0));
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_read).max_buf_size(MAX_BUFFER_BYTES);
     let mut shutdown = std::pin::pin!(shutdown);
@@ -103,7 +127,7 @@ pub async fn serve(
         });
         let connection =
             graceful.watch(http.serve_connection(TokioIo::new(Watched::new(stream, activity.clone())), service));
-        let (idle, admission) = (limits.idle, admission.clone());
+        let (idle, admission, draining) = (limits.idle, admission.clone(), draining.clone());
         tokio::spawn(async move {
             let mut connection = std::pin::pin!(connection);
             let reason = tokio::select! {
@@ -114,14 +138,17 @@ pub async fn serve(
                 () = activity.idle_for(idle) => "idle",
                 () = ticket.displaced() => {
                     // A request being answered is answered first (for a while at
-                    // most); a connection that only waits closes at once.
-                    let answered = async {
-                        tokio::select! {
-                            _ = &mut connection => {},
-                            () = activity.idle_for(QUIET_AFTER_ANSWER) => {},
-                        }
-                    };
-                    let _ = tokio::time::timeout(DISPLACED_GRACE, answered).await;
+                    // most, and only so many at once: a draining connection has
+                    // left the count); a connection that only waits closes at once.
+                    if let Some(_draining) = activity.is_working().then(|| Draining::start(&draining)).flatten() {
+                        let answered = async {
+                            tokio::select! {
+                                _ = &mut connection => {},
+                                () = activity.idle_for(QUIET_AFTER_ANSWER) => {},
+                            }
+                        };
+                        let _ = tokio::time::timeout(DISPLACED_GRACE, answered).await;
+                    }
                     "displaced"
                 }
             };

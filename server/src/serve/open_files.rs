@@ -4,15 +4,21 @@
 //! choosing whom to let in. So serving raises the soft limit to the hard one, and
 //! when even that is short, lowers the cap to what fits.
 
-/// Files kept for everything but connections: the database pool, the outbox's
-/// mail and SMS clients, logs, the metrics listener.
+/// Files kept for everything but connections (the database pool, the outbox's
+/// mail and SMS clients, logs, the metrics listener): this many, or a quarter of
+/// a small limit.
 const KEPT_FOR_THE_REST: u64 = 256;
+
+/// How many of `files` open files connections may take.
+fn for_connections(files: u64) -> u64 {
+    files - KEPT_FOR_THE_REST.min(files / 4)
+}
 
 /// How many connections may be open at once, at most `wanted`, once the soft
 /// limit of open files is as high as it may go.
 pub fn connections_that_fit(wanted: usize) -> usize {
     let Some(files) = raise_soft_limit() else { return wanted };
-    let fit = usize::try_from(files.saturating_sub(KEPT_FOR_THE_REST)).unwrap_or(usize::MAX).max(1);
+    let fit = usize::try_from(for_connections(files)).unwrap_or(usize::MAX).max(1);
     if fit < wanted {
         tracing::warn!(wanted, fit, files, "MAX_CONNECTIONS is more than this process may open files for: lowered");
     }
@@ -44,8 +50,11 @@ mod tests {
     #[test]
     fn the_cap_fits_the_files_a_process_may_open() {
         let fit = connections_that_fit(usize::MAX);
-        let files = raise_soft_limit().expect("Linux tells its limit");
-        assert_eq!(fit as u64, files - KEPT_FOR_THE_REST);
+        match raise_soft_limit() {
+            Some(files) => assert_eq!(fit as u64, for_connections(files)),
+            None => assert_eq!(fit, usize::MAX, "no limit"),
+        }
         assert_eq!(connections_that_fit(10), 10, "a cap that fits stays");
+        assert_eq!((for_connections(20_000), for_connections(256)), (19_744, 192), "a small limit keeps a quarter");
     }
 }

@@ -24,6 +24,7 @@ on_each_database!(
     the_code_step_answers_only_a_half_way_session,
     sign_in_sends_a_code_that_works_once,
     resends_wait_thirty_seconds_and_stop_at_five_an_hour,
+    turning_a_factor_on_starts_no_fresh_hour_of_texts,
     a_code_expires_after_five_minutes,
     wrong_sms_codes_are_throttled,
     codes_are_never_stored_in_clear,
@@ -139,6 +140,8 @@ async fn sign_in_sends_a_code_that_works_once(app: TestApp) {
 
 async fn resends_wait_thirty_seconds_and_stop_at_five_an_hour(app: TestApp) {
     app.register_with_sms("ana@example.com").await;
+    // The setup text's hour is over: the account's hour is the sign-in's alone.
+    app.wait(Duration::from_secs(3_600));
     let asked = app.now();
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     let first = app.twilio.next_code(PHONE).await;
@@ -176,6 +179,22 @@ async fn resends_wait_thirty_seconds_and_stop_at_five_an_hour(app: TestApp) {
     let awaiting = app.sign_in_awaiting_code("ana@example.com").await;
     app.twilio.next_code(PHONE).await;
     assert_eq!(app.resend_sign_in_code(&awaiting).await.status(), StatusCode::TOO_MANY_REQUESTS, "cooldown again");
+}
+
+async fn turning_a_factor_on_starts_no_fresh_hour_of_texts(app: TestApp) {
+    let session = app.register("ana@example.com").await;
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
+    for _ in 0..5 {
+        assert_eq!(app.begin_sms_setup(&session, PHONE).await.status(), StatusCode::OK);
+        app.let_the_cooldown_pass();
+    }
+    // Turning the app on voids the setup code; the hour's five texts still count.
+    let secret = app.begin_totp_setup(&session).await;
+    assert_eq!(app.confirm_totp_setup(&session, &app.code_now(&secret)).await.status(), StatusCode::OK);
+    assert_eq!(app.confirm_password(&session).await.status(), StatusCode::OK);
+    let sixth = app.begin_sms_setup(&session, PHONE).await;
+    assert_eq!(sixth.status(), StatusCode::TOO_MANY_REQUESTS, "the sixth text in the account's hour");
+    assert_eq!(app.texts_stored_to(PHONE).await, 5);
 }
 
 async fn a_code_expires_after_five_minutes(app: TestApp) {
@@ -280,7 +299,8 @@ async fn turning_sms_off_needs_the_password(app: TestApp) {
     let off = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
     assert_eq!(off.status(), StatusCode::OK);
     assert!(app.two_factor_method("ana@example.com").await.is_none());
-    assert!(sms_code::Entity::find().all(&app.portal.db).await.unwrap().is_empty());
+    let codes = sms_code::Entity::find().all(&app.portal.db).await.unwrap();
+    assert!(codes.iter().all(|code| code.code_hash.is_none()), "no code works any more: {codes:?}");
     let email = app.smtp.wait_for(2).await.remove(1).text();
     assert!(email.contains("turned off") && email.contains("SMS"), "{email}");
     let signed_in = app.sign_in("ana@example.com", PASSWORD).await;

@@ -106,8 +106,9 @@ async fn show_pages_back_through_older_events(app: TestApp) {
     }
     let first = stdout(&app.admin(&["show", EMAIL]).await);
     assert!(first.contains("Events       20 lines"), "{first}");
-    let more = first.lines().find_map(|line| line.strip_prefix("More         server admin ")).expect("a next page");
-    let second = stdout(&app.admin(&more.split_whitespace().collect::<Vec<_>>()).await);
+    let more = first.lines().find_map(|line| line.strip_prefix("More         add --before ")).expect("a next page");
+    let cursor = more.strip_suffix(" for the next lines").expect("only the cursor");
+    let second = stdout(&app.admin(&["show", EMAIL, "--before", cursor]).await);
     assert!(second.contains("Events       5 lines"), "25 events in all:\n{second}");
     assert!(!second.contains("More"), "the last page:\n{second}");
 
