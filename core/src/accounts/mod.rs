@@ -215,6 +215,14 @@ impl Accounts {
         Ok(hash)
     }
 
+    /// Whether `requester` is a browser the account with `email` (normalised)
+    /// knows. Only that browser's own valid note says yes, so the answer tells a
+    /// stranger nothing about which emails have accounts.
+    pub(crate) async fn knows_browser(&self, email: &str, requester: &Requester) -> Result<bool, CoreError> {
+        let account = self.find_by_email(email).await?.map(Account::from);
+        Ok(matches!(self.client_of(requester, account.as_ref()), Client::Trusted { .. }))
+    }
+
     async fn find_by_email(&self, email: &str) -> Result<Option<user::Model>, CoreError> {
         Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(self.store.db()).await?)
     }

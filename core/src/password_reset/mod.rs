@@ -87,14 +87,17 @@ impl PasswordResets {
 
     /// "Forgot your password?" for `email`, by `requester`. Whatever the address,
     /// the answer is the same after the same work: the request spends one of the
-    /// network's password checks (so one network cannot mail every customer) and
-    /// is counted for the address (a malformed address is refused, which says
+    /// network's password checks (so one network cannot mail every customer),
+    /// unless it comes from a browser the account knows, as a sign-in would; and
+    /// it is counted for the address (a malformed address is refused, which says
     /// nothing about accounts). Then,
     /// once the caller has answered, if an account has the address and the hour
     /// had room, a new link replaces its last and is emailed.
     pub async fn request(&self, email: &str, requester: &Requester) -> Result<(), CoreError> {
         let email = normalize_email(email)?;
-        self.budgets.spend(Budget::PasswordChecks, requester).await?;
+        if !self.accounts.knows_browser(&email, requester).await? {
+            self.budgets.spend(Budget::PasswordChecks, requester).await?;
+        }
         if requests::count(self.db(), &self.key, &email, self.store.now()).await? {
             let (resets, requester) = (self.clone(), requester.clone());
             tokio::spawn(async move {

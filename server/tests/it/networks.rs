@@ -140,17 +140,27 @@ async fn a_network_asks_for_so_many_reset_links_an_hour(app: TestApp) {
     use portal_core::db::entities::password_reset_request;
     use sea_orm::{EntityTrait as _, PaginatorTrait as _};
 
-    let app = portal(app.backend(), 1_000, 3).await;
-    for email in ["ana@example.com", "bo@example.com", "cy@example.com"] {
+    let app = portal(app.backend(), 1_000, 4).await;
+    // The customer signed up at home, and is at the office now.
+    let customer = Browser::new();
+    let form = [("name", "Ana Lim"), ("email", "ana@example.com"), ("password", PASSWORD)];
+    assert_eq!(app.post_from("198.51.100.9", &customer, "/api/register", &form).await.status(), StatusCode::OK);
+    for email in ["ana@example.com", "bo@example.com", "cy@example.com", "dan@example.com"] {
         assert_eq!(app.ask_reset_from(OFFICE, email).await.status(), StatusCode::OK);
     }
     let (status, wait, error) = refused_with_wait(app.ask_reset_from(OFFICE, "dee@example.com").await).await;
     assert_eq!((status, wait), (StatusCode::TOO_MANY_REQUESTS, HOUR));
     assert_eq!(error, AppError::NetworkBusy { retry_after_secs: HOUR });
     let counted = password_reset_request::Entity::find().count(&app.portal.db).await.unwrap();
-    assert_eq!(counted, 3, "the refused request was neither counted for its address nor acted on");
+    assert_eq!(counted, 4, "the refused request was neither counted for its address nor acted on");
     let elsewhere = app.ask_reset_from("198.51.100.1", "dee@example.com").await;
     assert_eq!(elsewhere.status(), StatusCode::OK, "another network");
+
+    // The customer's own browser asks as a sign-in would: the office's budget is not its.
+    let form = [("email", "ana@example.com")];
+    let own = app.post_from(OFFICE, &customer, "/api/request_password_reset", &form).await;
+    assert_eq!(own.status(), StatusCode::OK);
+    assert_eq!(app.reset_links(2).await.len(), 2, "the stranger's request and the customer's each sent a link");
 }
 
 async fn racing_sign_ins_on_two_servers_spend_the_budget_exactly(app: TestApp) {
