@@ -1,6 +1,7 @@
 //! What one network (an IPv4 address, an IPv6 /64) may do in an hour, whoever it
-//! says it is: the limits on many accounts, many emails and many callers together,
-//! where every other limit counts per account, per email or per number. Each is
+//! says it is, and an IPv6 site (a /48) [`SITE_NETWORKS`] times as much: the
+//! limits on many accounts, many emails and many callers together, where every
+//! other limit counts per account, per email or per number. Each is
 //! counted and checked in one upsert, before the work it pays for, so racing
 //! requests on any number of servers cannot pass it. A browser with a valid device
 //! note for the account never spends a network's budget: the customer behind an
@@ -11,7 +12,7 @@ use crate::hourly_budgets::{HourlyBudget, Spent};
 use crate::requester::Requester;
 use crate::secrets::keyed_digest;
 use crate::store::Store;
-use crate::vocabulary::{Budget, Network};
+use crate::vocabulary::{Budget, Network, Site};
 
 /// How much each network may spend in an hour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +34,10 @@ impl Default for NetworkLimits {
 /// behind one address, and few enough to keep the ceremonies table small.
 pub const PASSWORDLESS_STARTS_PER_HOUR: u32 = 100;
 
+/// What an IPv6 /48 may spend in an hour, in networks' worth: a site with a few
+/// busy /64s, never the 65,536 an attacker who holds the /48 could spread over.
+pub const SITE_NETWORKS: u32 = 16;
+
 /// The networks' hourly budgets; cheap to clone.
 #[derive(Clone)]
 pub struct NetworkBudgets {
@@ -53,13 +58,23 @@ impl NetworkBudgets {
         }
     }
 
-    /// Spends one of `budget` for `requester`'s network, or refuses with the wait
-    /// until that network's hour is over (nothing is counted then). A requester
-    /// without an address (none comes over HTTP) counts as one network of its own.
+    /// Spends one of `budget` for `requester`'s network, and for an IPv6 one its
+    /// site's too, or refuses with the wait until that hour is over (the budget that
+    /// refused counted nothing). A requester without an address (none comes over HTTP)
+    /// counts as one network of its own.
     pub async fn spend(&self, budget: Budget, requester: &Requester) -> Result<(), CoreError> {
         let network = requester.ip.map_or_else(|| "unknown".to_owned(), |ip| Network::of(ip).to_string());
-        let holder = keyed_digest(self.store.key(), "network", &network);
-        let hourly = HourlyBudget { name: budget.stored(), holder: &holder, cap: self.cap(budget) };
+        self.spend_as((budget, self.cap(budget)), &keyed_digest(self.store.key(), "network", &network)).await?;
+        if let Some(site) = requester.ip.and_then(Site::of) {
+            let holder = keyed_digest(self.store.key(), "site", &site.to_string());
+            self.spend_as((budget, self.cap(budget).saturating_mul(SITE_NETWORKS)), &holder).await?;
+        }
+        Ok(())
+    }
+
+    /// Spends one of `budget`, at most `cap` an hour, for `holder`.
+    async fn spend_as(&self, (budget, cap): (Budget, u32), holder: &str) -> Result<(), CoreError> {
+        let hourly = HourlyBudget { name: budget.stored(), holder, cap };
         match hourly.spend(self.store.db(), self.store.now()).await? {
             Spent::Counted => Ok(()),
             Spent::Refused { retry_after_secs } => {

@@ -13,4 +13,4 @@ pub use account::{Account, SecurityStamp};
 pub use factor::{Asked, Guess, Method};
 pub(crate) use input::normalize_name;
 pub use input::{InvalidInput, normalize_email};
-pub use network::{Budget, Network};
+pub use network::{Budget, Network, Site};

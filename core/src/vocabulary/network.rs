@@ -25,6 +25,33 @@ impl Network {
 }
 
 const PREFIX_64: u128 = !0 << 64;
+const PREFIX_48: u128 = !0 << 80;
+
+/// An IPv6 /48: one site, as providers hand them out, whose /64s are many networks
+/// to the budgets (65,536 of them). Its own budgets bound what one site's
+/// networks spend together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Site(Ipv6Addr);
+
+impl Site {
+    /// The /48 `ip` belongs to; none for IPv4 (however written), whose addresses
+    /// are each a network of their own.
+    pub fn of(ip: IpAddr) -> Option<Self> {
+        match ip {
+            IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+                Some(Self(Ipv6Addr::from_bits(v6.to_bits() & PREFIX_48)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `2001:db8:1::/48`.
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/48", self.0)
+    }
+}
 
 /// What a network spends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +98,15 @@ mod tests {
         assert_eq!(network("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
         assert_eq!(network("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
         assert_ne!(network("2001:db8:1:3::1"), network("2001:db8:1:2::1"));
+    }
+
+    #[test]
+    fn an_ipv6_site_is_its_first_48_bits_and_ipv4_has_none() {
+        let site = |text: &str| Site::of(text.parse().unwrap()).map(|site| site.to_string());
+        assert_eq!(site("2001:db8:1:2::1").as_deref(), Some("2001:db8:1::/48"));
+        assert_eq!(site("2001:db8:1:ffff::9"), site("2001:db8:1:2::1"));
+        assert_ne!(site("2001:db8:2::1"), site("2001:db8:1::1"));
+        assert_eq!((site("192.0.2.1"), site("::ffff:192.0.2.1")), (None, None));
     }
 
     #[test]

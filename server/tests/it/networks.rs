@@ -20,6 +20,7 @@ use support::{Backend, PASSWORD, TestApp, refusal};
 
 on_each_database!(
     a_network_registers_only_so_many_accounts_an_hour,
+    an_ipv6_site_spreading_over_its_networks_spends_its_own_budget,
     strangers_spend_their_networks_password_checks_and_the_customers_own_browser_never_does,
     a_network_asks_for_so_many_reset_links_an_hour,
     racing_sign_ins_on_two_servers_spend_the_budget_exactly,
@@ -100,6 +101,21 @@ async fn a_network_registers_only_so_many_accounts_an_hour(app: TestApp) {
     assert_eq!(app.register_from("198.51.100.1", "bo@example.com").await.status(), StatusCode::OK, "another network");
     app.wait(std::time::Duration::from_secs(HOUR as u64));
     assert_eq!(app.register_from(OFFICE, "bo2@example.com").await.status(), StatusCode::OK, "a new hour");
+}
+
+async fn an_ipv6_site_spreading_over_its_networks_spends_its_own_budget(app: TestApp) {
+    use portal_core::network_budgets::SITE_NETWORKS;
+
+    let app = portal(app.backend(), 1, 1_000).await;
+    // One registration from each of the site's first /64s: as many as the site may.
+    for network in 0..SITE_NETWORKS {
+        let (address, email) = (format!("2001:db8:7:{network:x}::1"), format!("n{network}@example.com"));
+        assert_eq!(app.register_from(&address, &email).await.status(), StatusCode::OK);
+    }
+    let (status, wait, _) = refused_with_wait(app.register_from("2001:db8:7:ffff::1", "more@example.com").await).await;
+    assert_eq!((status, wait), (StatusCode::TOO_MANY_REQUESTS, HOUR), "a fresh /64 of the same /48");
+    let another_site = app.register_from("2001:db8:8:1::1", "more@example.com").await;
+    assert_eq!(another_site.status(), StatusCode::OK, "another /48");
 }
 
 async fn strangers_spend_their_networks_password_checks_and_the_customers_own_browser_never_does(app: TestApp) {
