@@ -422,6 +422,15 @@ mod tests {
         }
     }
 
+    /// A gateway whose sends wait until the test lets them go, one permit each.
+    struct Gate(Arc<Semaphore>);
+
+    impl SmsGateway for Gate {
+        fn send<'a>(&'a self, _to: &'a str, _body: &'a str) -> sms::Sending<'a> {
+            Box::pin(async move { self.0.acquire().await.map(|permit| permit.forget()).map_err(|e| e.to_string()) })
+        }
+    }
+
     /// An outbox whose mail server refuses every connection, on a clock standing
     /// at [`NOW`], and no worker.
     async fn outbox_with_mail_down() -> (Outbox, Arc<Recorder>) {
@@ -461,6 +470,33 @@ mod tests {
 
         assert_eq!(outbox.deliver_due().await.unwrap(), 1, "the text went out in the first pass");
         assert_eq!(*recorder.0.lock().unwrap(), ["+60123456788"]);
+    }
+
+    #[tokio::test]
+    async fn a_delivery_ending_wakes_the_worker_for_what_a_full_lane_left() {
+        use futures::FutureExt as _;
+
+        let gate = Arc::new(Semaphore::new(0));
+        let mailer = Mailer::new(&MailConfig::default()).unwrap();
+        let db = crate::db::for_tests().await;
+        let outbox = Outbox::new(db, Clock::fixed(NOW), mailer, Arc::new(Gate(gate.clone())), MasterKey::generate());
+        let (width, phone) = (Priority::SignInCode.lane_width(), PhoneNumber::parse("+60123456788").unwrap());
+        for _ in 0..width + 2 {
+            let text = (&phone, "123456 is your code", Priority::SignInCode);
+            Outbox::enqueue_sms(&outbox.db, &outbox.key, text, (NOW, NOW + 300)).await.unwrap();
+        }
+
+        let deliveries = outbox.start_due().await.unwrap();
+        assert_eq!(deliveries.len(), width, "the lane is full: two codes are left for later");
+        assert!(outbox.wake.notified().now_or_never().is_none(), "nothing has woken the worker yet");
+        gate.add_permits(1);
+        let (delivered, _, rest) = futures::future::select_all(deliveries).await;
+        assert!(delivered.unwrap().unwrap());
+        assert!(outbox.wake.notified().now_or_never().is_some(), "the delivery's end woke the worker");
+        assert_eq!(outbox.start_due().await.unwrap().len(), 1, "the room it left goes to one of the two");
+
+        gate.add_permits(width + 2);
+        futures::future::join_all(rest).await;
     }
 
     #[tokio::test]
