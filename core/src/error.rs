@@ -89,6 +89,10 @@ pub enum CoreError {
     /// support looks at it.
     #[error("the stored second factor of account {account_id} cannot be read")]
     TwoFactorUnreadable { account_id: i32 },
+    /// A stored waiting reset this server cannot read: it is neither shown as
+    /// nobody's nor performed until support looks at it.
+    #[error("the waiting reset of account {account_id} cannot be read")]
+    WaitingResetUnreadable { account_id: i32 },
     /// A stored security event this server cannot read.
     #[error("security event {id} cannot be read")]
     EventUnreadable { id: i64 },

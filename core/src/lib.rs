@@ -34,6 +34,8 @@ pub mod security_events;
 pub mod sessions;
 // The one way to write a security change.
 pub mod store;
+// Below every service that signs in or turns a factor off.
+pub mod waiting_resets;
 // The services, each over the ones before it.
 pub mod accounts;
 pub mod network_budgets;

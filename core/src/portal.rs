@@ -25,6 +25,7 @@ use crate::store::{Store, Words};
 use crate::support_desk::SupportDesk;
 use crate::throttle::{Rule, Throttle};
 use crate::two_factor::{Checks, SmsLimits, TwoFactor};
+use crate::waiting_resets::WaitingResets;
 
 /// Where the master key that seals secrets comes from.
 #[derive(Clone, Debug)]
@@ -64,6 +65,9 @@ pub struct PortalConfig {
     pub sms_limits: SmsLimits,
     /// Security events older than this are purged.
     pub security_events_retention: Duration,
+    /// How long a reset of two-factor authentication waits before it is done,
+    /// for the customer to cancel it (`SUPPORT_RESET_WAIT_MINUTES`).
+    pub reset_wait: Duration,
     /// The address customers use, e.g. `https://portal.example.com`: where the
     /// links in emails point.
     pub site_url: String,
@@ -92,6 +96,7 @@ impl Default for PortalConfig {
             sms: SmsTransport::default(),
             sms_limits: SmsLimits::default(),
             security_events_retention: Duration::from_secs(365 * 24 * 60 * 60),
+            reset_wait: Duration::from_secs(72 * 60 * 60),
             site_url: "http://127.0.0.1:3000".to_owned(),
             passkeys: PasskeyConfig::for_site(&url::Url::parse("http://127.0.0.1:3000").expect("a URL"), None, None)
                 .expect("the default site has a host"),
@@ -162,6 +167,8 @@ pub struct Portal {
     pub passkeys: Passkeys,
     /// What each network spent of its hourly budgets.
     pub budgets: NetworkBudgets,
+    /// Resets of two-factor authentication that wait for the customer to cancel them.
+    pub waiting_resets: WaitingResets,
 }
 
 /// One TLS crypto provider for the whole process (ring, which lettre uses too), so
@@ -229,6 +236,7 @@ impl Portal {
             events.clone(),
             vec![throttle(Rule::SIGN_IN), throttle(Rule::CODE), throttle(Rule::STEP_UP)],
         );
+        let waiting_resets = WaitingResets::new(store.clone(), config.reset_wait, &config.site_url);
         Ok(Self {
             clock,
             store,
@@ -244,6 +252,7 @@ impl Portal {
             password_resets,
             passkeys,
             budgets,
+            waiting_resets,
             db,
         })
     }

@@ -113,6 +113,7 @@ impl Config {
             },
             security_events_retention: days("SECURITY_EVENTS_RETENTION_DAYS")?
                 .unwrap_or(defaults.security_events_retention),
+            reset_wait: minutes("SUPPORT_RESET_WAIT_MINUTES")?.unwrap_or(defaults.reset_wait),
             site_url: site_url.to_string(),
             passkeys: PasskeyConfig::for_site(&site_url, var("WEBAUTHN_RP_ID"), var("WEBAUTHN_RP_NAME"))
                 .map_err(|problem| ConfigError::Invalid { name: "SITE_URL", problem })?,

@@ -6,10 +6,14 @@ use std::time::Duration;
 use portal_core::Portal;
 
 const PURGE_EVERY: Duration = Duration::from_secs(10 * 60);
+/// How often a server looks for waiting resets that came due.
+const RESETS_EVERY: Duration = Duration::from_secs(30);
 
 /// Starts every worker of this server on the current runtime.
 pub fn spawn_all(portal: &Portal) {
     tokio::spawn(purge_expired(portal.clone()));
+    // Each reset is claimed in the change that performs it: once, on one server.
+    tokio::spawn(perform_due_resets(portal.clone()));
     // Emails and text messages stored by any server; delivery is claimed per
     // message, so several servers never send the same one twice at once.
     tokio::spawn(portal.outbox.clone().run());
@@ -49,6 +53,20 @@ async fn purge_expired(portal: Portal) {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "security events past their retention purged"),
             Err(error) => tracing::warn!(%error, "cannot purge old security events"),
+        }
+    }
+}
+
+/// Turns two-factor authentication off for the accounts whose waiting reset came
+/// due (the customer did not cancel it).
+async fn perform_due_resets(portal: Portal) {
+    let mut ticks = tokio::time::interval(RESETS_EVERY);
+    loop {
+        ticks.tick().await;
+        match portal.two_factor.complete_waiting_resets(&portal.waiting_resets).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "waiting resets of two-factor authentication performed"),
+            Err(error) => tracing::warn!(%error, "cannot perform the waiting resets that are due"),
         }
     }
 }

@@ -87,7 +87,7 @@ impl From<CoreError> for AppError {
             // Logged where it was found, with the account.
             CoreError::TwoFactorUnreadable { .. } => AppError::TwoFactorUnreadable,
             // Logged where it was found.
-            CoreError::EventUnreadable { .. } => AppError::Internal,
+            CoreError::EventUnreadable { .. } | CoreError::WaitingResetUnreadable { .. } => AppError::Internal,
             CoreError::Database(_) | CoreError::Hashing(_) | CoreError::Worker(_) | CoreError::Sealing(_) => {
                 tracing::error!(%error, "server function failed");
                 AppError::Internal

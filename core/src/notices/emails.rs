@@ -4,7 +4,7 @@
 use crate::clock::{self, UnixTime};
 use crate::outbox::Email;
 use crate::requester::Requester;
-use crate::vocabulary::{Account, Asked, Guess, Method};
+use crate::vocabulary::{Account, Asked, Guess, Method, RequestedBy};
 
 const PRODUCT: &str = "Customer Portal";
 /// Every change of a second factor, or of the password, ends the account's other sessions.
@@ -388,6 +388,80 @@ pub(super) fn support_acted(
         ),
     };
     notice(account, subject, &[what, format!("The reason given: {reason}"), next.into()], support)
+}
+
+/// Who asked for a waiting reset, in the customer's words.
+pub(super) fn reset_asked_by(requested_by: &RequestedBy) -> String {
+    match requested_by {
+        RequestedBy::Customer => "You (or someone with your password and access to your email) asked".to_owned(),
+        RequestedBy::Support { agent } => format!("Our support team ({agent}) asked, for a caller"),
+        RequestedBy::Operator { name } => format!("Our operations team ({name}) asked"),
+    }
+}
+
+/// A reset of two-factor authentication waits until `due_at`; `link` cancels it.
+/// Its own warning: this is what someone who took over the password would ask.
+pub(super) fn reset_scheduled(
+    account: &Account,
+    (requested_by, due_at, link): (&RequestedBy, UnixTime, &str),
+    at: UnixTime,
+    support: &str,
+) -> Email {
+    let paragraphs = [
+        format!(
+            "{} on {} to turn off two-factor authentication for your {PRODUCT} account ({}), as if its device was              lost. Nothing has changed yet.",
+            reset_asked_by(requested_by),
+            clock::format_utc(at),
+            account.email
+        ),
+        format!(
+            "On {} two-factor authentication will be turned off, your recovery codes will stop working and every              device and browser will be signed out, unless you cancel it first. Signing in with your second factor              cancels it too. To cancel it now, open this link (no sign-in needed; it works once):",
+            clock::format_utc(due_at)
+        ),
+        link.to_owned(),
+    ];
+    let warning = format!(
+        "If you did not ask for this, cancel it now, change your password, and contact {support}: someone may know          your password."
+    );
+    compose(
+        account,
+        "Two-factor authentication will be turned off unless you cancel",
+        &paragraphs,
+        &warning,
+        Some(link),
+    )
+}
+
+/// A waiting reset was cancelled, by the customer.
+pub(super) fn reset_cancelled(account: &Account, at: UnixTime, support: &str) -> Email {
+    notice(
+        account,
+        "The reset of your two-factor authentication was cancelled",
+        &[format!(
+            "The waiting reset of two-factor authentication for your {PRODUCT} account ({}) was cancelled on {}.              Two-factor authentication stays on as it was.",
+            account.email,
+            clock::format_utc(at)
+        )],
+        support,
+    )
+}
+
+/// A waiting reset came due: two-factor authentication is off.
+pub(super) fn reset_done(account: &Account, at: UnixTime, support: &str) -> Email {
+    notice(
+        account,
+        "Two-factor authentication was turned off",
+        &[
+            format!(
+                "As asked, and after the wait we told you about, two-factor authentication was turned off for your                  {PRODUCT} account ({}) on {}. Your recovery codes no longer work, and every device and browser was                  signed out.",
+                account.email,
+                clock::format_utc(at)
+            ),
+            "Sign in with your password, then set up two-factor authentication again under My Account, Account              Security."
+                .into(),
+        ],
+        support,
+    )
 }
 
 fn notice(account: &Account, subject: &str, paragraphs: &[String], support: &str) -> Email {

@@ -12,7 +12,7 @@ pub(crate) use texts::Text;
 use crate::clock::UnixTime;
 use crate::outbox::Email;
 use crate::requester::Requester;
-use crate::vocabulary::{Account, Asked, Guess, Method};
+use crate::vocabulary::{Account, Asked, Guess, Method, RequestedBy};
 
 /// What a security change tells its customer by email.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +59,16 @@ pub(crate) enum Notice {
         action: SupportAction,
         reason: String,
     },
+    /// A reset of two-factor authentication waits until `due_at`; `link` cancels
+    /// it: a secret, sealed until the reset is due.
+    ResetScheduled {
+        requested_by: RequestedBy,
+        due_at: UnixTime,
+        link: String,
+    },
+    ResetCancelled,
+    /// A waiting reset came due: two-factor authentication is off.
+    ResetDone,
 }
 
 impl Notice {
@@ -67,6 +77,7 @@ impl Notice {
     pub(crate) fn secret_until(&self, now: UnixTime) -> Option<UnixTime> {
         match self {
             Self::PasswordResetLink { valid_minutes, .. } => Some(now + valid_minutes * 60),
+            Self::ResetScheduled { due_at, .. } => Some(*due_at),
             _ => None,
         }
     }
@@ -96,6 +107,11 @@ impl Notice {
             Self::PasskeySuspended { name } => emails::passkey_suspended(account, name, at, support),
             Self::PasskeyRemoved { name } => emails::passkey_removed(account, name, at, support),
             Self::SupportActed { action, reason } => emails::support_acted(account, *action, reason, at, support),
+            Self::ResetScheduled { requested_by, due_at, link } => {
+                emails::reset_scheduled(account, (requested_by, *due_at, link), at, support)
+            }
+            Self::ResetCancelled => emails::reset_cancelled(account, at, support),
+            Self::ResetDone => emails::reset_done(account, at, support),
         }
     }
 }

@@ -6,6 +6,9 @@
 pub(crate) enum Text {
     /// A code to sign in, reset the password or prove a number being set up.
     VerificationCode { code: String, valid_minutes: i64 },
+    /// A reset of two-factor authentication waits until `due` (in words); `link`
+    /// cancels it.
+    ResetScheduled { due: String, link: String },
 }
 
 impl Text {
@@ -15,6 +18,10 @@ impl Text {
             Self::VerificationCode { code, valid_minutes } => format!(
                 "{code} is your {issuer} verification code. It expires in {valid_minutes} minutes. Never share it: \
                  we will not ask for it."
+            ),
+            Self::ResetScheduled { due, link } => format!(
+                "{issuer}: two-factor authentication on your account will be turned off on {due} unless you cancel. \
+                 Not you? Cancel now: {link}"
             ),
         }
     }

@@ -32,8 +32,15 @@ pub enum SecurityEvent {
     Locked(Guess),
     /// Support cleared the locks and counts.
     Unlocked,
-    /// Support turned two-factor authentication off.
+    /// Two-factor authentication was reset: by support, or once a waiting reset
+    /// was due.
     TwoFactorReset,
+    /// A reset of two-factor authentication was asked for: it waits, and the
+    /// customer may cancel it.
+    TwoFactorResetScheduled,
+    /// A waiting reset was cancelled: with its link, on the Account Security tab,
+    /// or by signing in with the second factor.
+    TwoFactorResetCancelled,
     /// Every session of the account was ended.
     SessionsEnded,
     /// The customer changed their password (every other session ended).
@@ -76,6 +83,8 @@ impl SecurityEvent {
             Self::Locked(guess) => ("locked", Some(guess.stored().to_owned())),
             Self::Unlocked => ("unlocked", None),
             Self::TwoFactorReset => ("two_factor_reset", None),
+            Self::TwoFactorResetScheduled => ("two_factor_reset_scheduled", None),
+            Self::TwoFactorResetCancelled => ("two_factor_reset_cancelled", None),
             Self::SessionsEnded => ("sessions_ended", None),
             Self::PasswordChanged => ("password_changed", None),
             Self::PasswordChangeFailed => ("password_change_failed", None),
@@ -107,6 +116,8 @@ impl SecurityEvent {
             ("locked", Some(guess)) => Self::Locked(Guess::from_stored(guess)?),
             ("unlocked", None) => Self::Unlocked,
             ("two_factor_reset", None) => Self::TwoFactorReset,
+            ("two_factor_reset_scheduled", None) => Self::TwoFactorResetScheduled,
+            ("two_factor_reset_cancelled", None) => Self::TwoFactorResetCancelled,
             ("sessions_ended", None) => Self::SessionsEnded,
             ("password_changed", None) => Self::PasswordChanged,
             ("password_change_failed", None) => Self::PasswordChangeFailed,
@@ -156,6 +167,8 @@ impl SecurityEvent {
             Self::Locked(Guess::Password) => "Security changes locked after too many wrong passwords".into(),
             Self::Unlocked => "Locks cleared".into(),
             Self::TwoFactorReset => "Two-factor authentication reset".into(),
+            Self::TwoFactorResetScheduled => "Reset of two-factor authentication asked for: it waits".into(),
+            Self::TwoFactorResetCancelled => "Waiting reset of two-factor authentication cancelled".into(),
             Self::SessionsEnded => "Signed out everywhere".into(),
             Self::PasswordChanged => "Password changed".into(),
             Self::PasswordChangeFailed => "Wrong current password entered to change it".into(),
@@ -202,7 +215,7 @@ impl Actor {
 mod tests {
     use super::*;
 
-    const EVERY_EVENT: [SecurityEvent; 27] = [
+    const EVERY_EVENT: [SecurityEvent; 29] = [
         SecurityEvent::SignedIn,
         SecurityEvent::StepUpFailed,
         SecurityEvent::SignInFailed,
@@ -218,6 +231,8 @@ mod tests {
         SecurityEvent::Locked(Guess::Password),
         SecurityEvent::Unlocked,
         SecurityEvent::TwoFactorReset,
+        SecurityEvent::TwoFactorResetScheduled,
+        SecurityEvent::TwoFactorResetCancelled,
         SecurityEvent::SessionsEnded,
         SecurityEvent::PasswordChanged,
         SecurityEvent::PasswordChangeFailed,

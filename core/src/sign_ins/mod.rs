@@ -16,6 +16,7 @@ use crate::security_events::SecurityEvent;
 use crate::sessions::{self, SessionToken, Sessions, SignedIn};
 use crate::store::{SecurityChange, Store};
 use crate::vocabulary::Account;
+use crate::waiting_resets::WaitingResets;
 
 /// How a browser came to be signed in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +55,9 @@ impl SignIns {
         arrival: Arrival,
     ) -> Result<SessionToken, CoreError> {
         let mut change = self.store.begin(account, requester).await?;
+        if arrival == Arrival::Passkey {
+            WaitingResets::cancel_in(&mut change).await?;
+        }
         if let Some(replaced) = replacing {
             sessions::end_token(change.connection(), replaced).await?;
         }
@@ -71,7 +75,8 @@ impl SignIns {
     }
 
     /// Completes the sign-in `pending` started, in `change` (the step that
-    /// accepted its second factor): the half-way session becomes a signed-in one
+    /// accepted its second factor): a reset waiting for the account is cancelled
+    /// (the device was not lost), the half-way session becomes a signed-in one
     /// under a new id, recorded, with an email if the browser is new to the account.
     pub(crate) async fn complete(
         &self,
@@ -79,6 +84,7 @@ impl SignIns {
         pending: &SignedIn,
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
+        WaitingResets::cancel_in(change).await?;
         let token = self.sessions.promote(change.connection(), (pending, requester), change.now()).await?;
         change.record(SecurityEvent::SignedIn).await?;
         self.tell_if_new_browser(change, requester).await?;

@@ -10,7 +10,8 @@
 //! - [`recovery`]: recovery codes in place of the factor, and a new set;
 //! - [`activation`]: what turning a factor on or off does to the account;
 //! - [`answer`] and [`sign_in`]: what a customer gives where the factor is
-//!   asked, and the code step of sign-in.
+//!   asked, and the code step of sign-in;
+//! - [`waiting_reset`]: a reset that waited and came due.
 //!
 //! Codes are single-use, every check is throttled ([`crate::throttle`]), and every
 //! change ends the account's other sessions, in one [`crate::store::SecurityChange`].
@@ -28,6 +29,7 @@ mod sign_in;
 mod sms_codes;
 mod sms_setup;
 mod totp_replay;
+mod waiting_reset;
 
 pub use activation::Activated;
 pub use answer::Answer;

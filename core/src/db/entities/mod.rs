@@ -15,4 +15,5 @@ pub mod sms_number_window;
 pub mod totp_enrollment;
 pub mod two_factor;
 pub mod user;
+pub mod waiting_reset;
 pub mod webauthn_ceremony;

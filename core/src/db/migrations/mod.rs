@@ -15,6 +15,7 @@ mod m20261207_000011_passwordless_starts;
 mod m20261207_000012_master_key_check;
 mod m20261207_000013_hourly_budgets;
 mod m20261207_000014_setups_per_session;
+mod m20261208_000015_waiting_resets;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_master_key_check::Migration),
             Box::new(m20261207_000013_hourly_budgets::Migration),
             Box::new(m20261207_000014_setups_per_session::Migration),
+            Box::new(m20261208_000015_waiting_resets::Migration),
         ]
     }
 }
