@@ -52,6 +52,8 @@ pub enum AppError {
     TwoFactorUnreadable,
     #[error("This link has expired or has already been used. Ask for a new one.")]
     ResetLinkInvalid,
+    #[error("This link has already been used, or the reset it was for is no longer waiting.")]
+    CancelLinkInvalid,
     #[error("We have already texted a code for this link. If it did not arrive, ask for a new link.")]
     ResetCodeAlreadySent,
     #[error("That passkey could not be used. Try again, or use another method.")]
@@ -158,7 +160,7 @@ impl AppError {
             | Self::InvalidCode
             | Self::InvalidRecoveryCode => 401,
             Self::PasswordConfirmationRequired | Self::SecondFactorRequired => 403,
-            Self::ResetLinkInvalid => 410,
+            Self::ResetLinkInvalid | Self::CancelLinkInvalid => 410,
             Self::PasskeyRefused | Self::PasskeyCloned => 401,
             Self::PasskeyNotFound => 404,
             Self::TooManyPasskeySignIns => 429,

@@ -22,8 +22,8 @@ use leptos_router::{Lazy, SsrMode, path};
 use crate::components::PortalHeader;
 use crate::pages::account::{AccountRoute, AccountSecurityRoute, ProfileTab};
 use crate::pages::{
-    ForgotPasswordRoute, HomePage, LoginCodeRoute, LoginPage, LoginPasskeyRoute, NotFound, RegisterRoute,
-    ResetPasswordRoute,
+    CancelResetRoute, ForgotPasswordRoute, HomePage, LoginCodeRoute, LoginPage, LoginPasskeyRoute, NotFound,
+    RegisterRoute, ResetPasswordRoute,
 };
 
 /// The HTML document around the app, rendered on the server only. The router
@@ -97,6 +97,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/password/reset")
                         view={Lazy::<ResetPasswordRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/cancel-reset")
+                        view={Lazy::<CancelResetRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <ParentRoute path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async>

@@ -12,6 +12,9 @@ pub const REGISTER: &str = "/register";
 pub const FORGOT_PASSWORD: &str = "/password/forgot";
 /// Where an emailed reset link leads, once its token is in a cookie.
 pub const RESET_PASSWORD: &str = "/password/reset";
+/// Where a waiting reset's emailed link leads (`portal_core::waiting_resets::CANCEL_PATH`):
+/// "Cancel this reset", without signing in.
+pub const CANCEL_RESET: &str = "/cancel-reset";
 /// "My Account", where a customer lands after signing in when no page asked for it.
 pub const MY_ACCOUNT: &str = "/account";
 pub const ACCOUNT_SECURITY: &str = "/account/security";

@@ -6,3 +6,4 @@ pub mod auth;
 pub mod passkeys;
 pub mod password_reset;
 pub mod two_factor;
+pub mod waiting_reset;

@@ -25,6 +25,7 @@ macro_rules! lazy_route {
 }
 
 pub mod account;
+mod cancel_reset;
 mod forgot_password;
 mod home;
 mod login;
@@ -34,6 +35,7 @@ mod not_found;
 mod register;
 mod reset_password;
 
+pub use cancel_reset::CancelResetRoute;
 pub use forgot_password::ForgotPasswordRoute;
 pub use home::HomePage;
 pub use login::LoginPage;

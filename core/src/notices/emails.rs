@@ -409,19 +409,23 @@ pub(super) fn reset_scheduled(
 ) -> Email {
     let paragraphs = [
         format!(
-            "{} on {} to turn off two-factor authentication for your {PRODUCT} account ({}), as if its device was              lost. Nothing has changed yet.",
+            "{} on {} to turn off two-factor authentication for your {PRODUCT} account ({}), as if its device was \
+             lost. Nothing has changed yet.",
             reset_asked_by(requested_by),
             clock::format_utc(at),
             account.email
         ),
         format!(
-            "On {} two-factor authentication will be turned off, your recovery codes will stop working and every              device and browser will be signed out, unless you cancel it first. Signing in with your second factor              cancels it too. To cancel it now, open this link (no sign-in needed; it works once):",
+            "On {} two-factor authentication will be turned off, your recovery codes will stop working and every \
+             device and browser will be signed out, unless you cancel it first. Signing in with your second factor \
+             cancels it too. To cancel it now, open this link (no sign-in needed; it works once):",
             clock::format_utc(due_at)
         ),
         link.to_owned(),
     ];
     let warning = format!(
-        "If you did not ask for this, cancel it now, change your password, and contact {support}: someone may know          your password."
+        "If you did not ask for this, cancel it now, change your password, and contact {support}: someone may know \
+         your password."
     );
     compose(
         account,
@@ -453,7 +457,9 @@ pub(super) fn reset_done(account: &Account, at: UnixTime, support: &str) -> Emai
         "Two-factor authentication was turned off",
         &[
             format!(
-                "As asked, and after the wait we told you about, two-factor authentication was turned off for your                  {PRODUCT} account ({}) on {}. Your recovery codes no longer work, and every device and browser was                  signed out.",
+                "As asked, and after the wait we told you about, two-factor authentication was turned off for your \
+                 {PRODUCT} account ({}) on {}. Your recovery codes no longer work, and every device and browser was \
+                 signed out.",
                 account.email,
                 clock::format_utc(at)
             ),

@@ -25,8 +25,9 @@ use crate::security_events::SecurityEvent;
 use crate::store::{SecurityChange, Store};
 use crate::vocabulary::{Account, RequestedBy};
 
-/// Where a cancel link points on the site.
-pub const CANCEL_PATH: &str = "/account/cancel-reset";
+/// Where a cancel link points on the site: a page that needs no sign-in, and
+/// acts only on its button (mail scanners open links too).
+pub const CANCEL_PATH: &str = "/cancel-reset";
 
 /// A reset that waits, as the customer and support are shown it.
 #[derive(Clone, Debug, PartialEq, Eq)]

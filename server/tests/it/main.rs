@@ -33,4 +33,5 @@ mod static_files;
 mod support_tool;
 mod switching;
 mod two_factor;
+mod waiting_resets;
 mod where_signed_in;
