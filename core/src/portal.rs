@@ -229,14 +229,14 @@ impl Portal {
             key,
             &config.site_url,
         );
+        let waiting_resets = WaitingResets::new(store.clone(), config.reset_wait, &config.site_url);
         let support_desk = SupportDesk::new(
             store.clone(),
             sessions.clone(),
-            two_factor.clone(),
+            (two_factor.clone(), waiting_resets.clone()),
             events.clone(),
             vec![throttle(Rule::SIGN_IN), throttle(Rule::CODE), throttle(Rule::STEP_UP)],
         );
-        let waiting_resets = WaitingResets::new(store.clone(), config.reset_wait, &config.site_url);
         Ok(Self {
             clock,
             store,

@@ -16,7 +16,8 @@ use crate::sessions::{SessionSummary, Sessions};
 use crate::store::{SecurityChange, Store};
 use crate::throttle::{FailureCount, Throttle};
 use crate::two_factor::TwoFactor;
-use crate::vocabulary::{Account, Method};
+use crate::vocabulary::{Account, Method, RequestedBy};
+use crate::waiting_resets::{Asked, WaitingReset, WaitingResets};
 
 /// The longest reason kept; a reason is a sentence or a ticket number.
 const MAX_REASON_CHARS: usize = 500;
@@ -32,6 +33,8 @@ pub enum SupportError {
     ReasonTooLong,
     #[error("two-factor authentication is already off for {0}: nothing to reset")]
     TwoFactorAlreadyOff(String),
+    #[error("a reset of two-factor authentication for {email} already waits until {due}: nothing changed")]
+    ResetAlreadyWaiting { email: String, due: String },
     #[error(transparent)]
     Core(#[from] CoreError),
 }
@@ -64,6 +67,8 @@ pub struct AccountReport {
     /// Counts and locks, of every rule.
     pub failure_counts: Vec<FailureCount>,
     pub sessions: Vec<SessionSummary>,
+    /// A reset of two-factor authentication that waits, if one does.
+    pub waiting_reset: Option<WaitingReset>,
     /// A page of the activity, as the customer's "Show more" pages it.
     pub events: ActivityPage,
 }
@@ -74,6 +79,7 @@ pub struct SupportDesk {
     sessions: Sessions,
     two_factor: TwoFactor,
     events: SecurityEvents,
+    waiting_resets: WaitingResets,
     /// One throttle per rule: sign-in, codes, step-up.
     throttles: Vec<Throttle>,
 }
@@ -82,11 +88,11 @@ impl SupportDesk {
     pub fn new(
         store: Store,
         sessions: Sessions,
-        two_factor: TwoFactor,
+        (two_factor, waiting_resets): (TwoFactor, WaitingResets),
         events: SecurityEvents,
         throttles: Vec<Throttle>,
     ) -> Self {
-        Self { store, sessions, two_factor, events, throttles }
+        Self { store, sessions, two_factor, events, waiting_resets, throttles }
     }
 
     /// `admin show`: the account, its second factor, locks and counts, live
@@ -109,6 +115,7 @@ impl SupportDesk {
         Ok(AccountReport {
             recovery_codes_left: self.two_factor.recovery_codes_left(account.id).await?,
             sessions: self.sessions.of_account(account.id).await?,
+            waiting_reset: self.waiting_resets.waiting(account.id).await?,
             events: self.events.page(account.id, before).await?,
             account,
             created_at,
@@ -154,6 +161,28 @@ impl SupportDesk {
         change.commit().await?;
         tracing::info!(account = account.id, sessions_ended = ended, %reason, "support reset two-factor authentication");
         Ok(ended)
+    }
+
+    /// `admin reset-two-factor` without `--now`: a reset that waits, asked for by
+    /// the operator `operator` for `reason`. The customer is told at once, with a
+    /// link that cancels it.
+    pub async fn schedule_reset(
+        &self,
+        email: &str,
+        reason: &str,
+        operator: &str,
+    ) -> Result<WaitingReset, SupportError> {
+        let reason = checked_reason(reason)?;
+        let (account, _) = self.find(email).await?;
+        let asked = RequestedBy::Operator { name: operator.to_owned() };
+        match self.waiting_resets.schedule(&account, (asked, &reason), &Requester::support_tool()).await {
+            Ok(Asked::Scheduled(waiting)) => Ok(waiting),
+            Ok(Asked::AlreadyWaiting(waiting)) => {
+                Err(SupportError::ResetAlreadyWaiting { email: account.email, due: clock::format_utc(waiting.due_at) })
+            }
+            Err(CoreError::TwoFactorOff) => Err(SupportError::TwoFactorAlreadyOff(account.email)),
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// `admin sign-out`: ends every session of the account. Returns how many.

@@ -62,19 +62,22 @@ impl WaitingResets {
     }
 
     /// Asks for a reset of `account`'s two-factor authentication, by
-    /// `requested_by` for `requester`: it is due once the wait is over. The
-    /// customer is told at once, by email and (with SMS on) by text, with the
-    /// link that cancels it. Refused while two-factor authentication is off.
+    /// `requested_by` for `requester` (support and operators give a `reason`,
+    /// recorded with their name): it is due once the wait is over. The customer
+    /// is told at once, by email and (with SMS on) by text, with the link that
+    /// cancels it. Refused while two-factor authentication is off.
     pub async fn schedule(
         &self,
         account: &Account,
-        requested_by: RequestedBy,
+        (requested_by, reason): (RequestedBy, &str),
         requester: &Requester,
     ) -> Result<Asked, CoreError> {
         let change = self.store.change(account, requester).await?;
         let mut change = match &requested_by {
             RequestedBy::Customer => change,
-            RequestedBy::Support { agent } | RequestedBy::Operator { name: agent } => change.by_support(agent),
+            RequestedBy::Support { agent } | RequestedBy::Operator { name: agent } => {
+                change.by_support(&format!("{reason} ({agent})"))
+            }
         };
         let connection = change.connection();
         let Some(factor) = two_factor::Entity::find_by_id(account.id).one(connection).await? else {

@@ -27,7 +27,7 @@ async fn with_the_app(scene: &Scene) -> (SignedIn, TotpSecret) {
 }
 
 async fn ask(scene: &Scene, ana: &SignedIn, by: RequestedBy) -> Result<Asked, CoreError> {
-    scene.portal.waiting_resets.schedule(&ana.account, by, &Requester::default()).await
+    scene.portal.waiting_resets.schedule(&ana.account, (by, "lost phone"), &Requester::default()).await
 }
 
 /// The token of the newest cancel link emailed to Ana.

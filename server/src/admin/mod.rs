@@ -9,10 +9,11 @@ mod report;
 use std::process::ExitCode;
 
 use portal_core::Portal;
+use portal_core::clock::format_utc;
 use portal_core::security_events::ActivityCursor;
 use portal_core::support_desk::SupportError;
 
-pub use self::args::{Admin, Command, HELP, UsageError};
+pub use self::args::{Acting, Admin, Command, HELP, UsageError};
 use crate::Config;
 
 /// Runs `admin` and prints what happened; the exit status says whether it did.
@@ -44,23 +45,38 @@ async fn act(admin: Admin) -> Result<String, String> {
             let found = desk.show(&email, before).await.map_err(text)?;
             return Ok(report::render(&found));
         }
-        Admin::Unlock { email, reason } => {
-            let cleared = desk.unlock(&email, &reason).await.map_err(text)?;
+        Admin::Unlock { email, by } => {
+            let cleared = desk.unlock(&email, &recorded(&by)).await.map_err(text)?;
             format!("Unlocked {email}: {cleared} lock(s) and count(s) cleared.")
         }
-        Admin::ResetTwoFactor { email, reason } => {
+        Admin::ResetTwoFactor { email, by, at_once: None } => {
+            let waiting = desk.schedule_reset(&email, &by.reason, &by.operator).await.map_err(text)?;
+            format!(
+                "A reset of two-factor authentication for {email} waits until {}. The customer is told by email \
+                 (and by text, with SMS on), with a link that cancels it; signing in with the second factor \
+                 cancels it too. Until then nothing changes.",
+                format_utc(waiting.due_at)
+            )
+        }
+        Admin::ResetTwoFactor { email, by, at_once: Some(approver) } => {
+            let reason = format!("{}, at once, approved by {approver}", recorded(&by));
             let ended = desk.reset_two_factor(&email, &reason).await.map_err(text)?;
             format!(
                 "Two-factor authentication is off for {email}; its recovery codes are spent and {ended} session(s) \
                  ended. The customer signs in with their password and sets it up again."
             )
         }
-        Admin::SignOut { email, reason } => {
-            let ended = desk.sign_out(&email, &reason).await.map_err(text)?;
+        Admin::SignOut { email, by } => {
+            let ended = desk.sign_out(&email, &recorded(&by)).await.map_err(text)?;
             format!("Signed {email} out everywhere: {ended} session(s) ended.")
         }
     };
     Ok(format!("{done}\n{}", send_now(&portal, &customer).await))
+}
+
+/// The reason as recorded and quoted to the customer: with who acted.
+fn recorded(by: &Acting) -> String {
+    format!("{} (operator {})", by.reason, by.operator)
 }
 
 /// Tries to deliver the email to `customer` before exiting.

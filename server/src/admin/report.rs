@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use portal_core::clock::{format_utc, format_utc_range};
 use portal_core::support_desk::{AccountReport, FactorState};
 use portal_core::throttle::FailureCount;
+use portal_core::vocabulary::RequestedBy;
 
 /// The report as lines of text.
 pub fn render(report: &AccountReport) -> String {
@@ -21,6 +22,15 @@ pub fn render(report: &AccountReport) -> String {
     let _ = writeln!(out, "Two-factor   {factor}");
     if report.factor != FactorState::Off {
         let _ = writeln!(out, "Recovery     {} codes left", report.recovery_codes_left);
+    }
+    if let Some(waiting) = &report.waiting_reset {
+        let by = match &waiting.requested_by {
+            RequestedBy::Customer => "the customer".to_owned(),
+            RequestedBy::Support { agent } => format!("support ({agent})"),
+            RequestedBy::Operator { name } => format!("an operator ({name})"),
+        };
+        let (asked, due) = (format_utc(waiting.requested_at), format_utc(waiting.due_at));
+        let _ = writeln!(out, "Reset        WAITS: 2FA goes {due} unless cancelled (asked {asked} by {by})");
     }
     if report.failure_counts.is_empty() {
         let _ = writeln!(out, "Failures     none, no locks");

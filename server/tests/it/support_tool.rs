@@ -16,6 +16,7 @@ on_each_database!(
     show_pages_back_through_older_events,
     unlock_lets_a_locked_out_customer_sign_in_again,
     reset_two_factor_turns_it_off_spends_the_codes_and_ends_every_session,
+    reset_two_factor_waits_and_tells_the_customer_first,
     sign_out_ends_every_session,
     unknown_emails_and_actions_without_a_reason_are_refused,
 );
@@ -123,7 +124,8 @@ async fn unlock_lets_a_locked_out_customer_sign_in_again(app: TestApp) {
     let awaiting = app.sign_in_awaiting_code(EMAIL).await;
     assert_eq!(app.verify_sign_in_code(&awaiting, &app.next_code(&secret)).await.status(), StatusCode::LOCKED);
 
-    let unlocked = app.admin(&["unlock", EMAIL, "--reason", "ticket 4711, caller verified"]).await;
+    let unlocked =
+        app.admin(&["unlock", EMAIL, "--reason", "ticket 4711, caller verified", "--operator", "Aisha"]).await;
     assert!(unlocked.status.success(), "{}", stderr(&unlocked));
     assert!(stdout(&unlocked).contains("Unlocked ana@example.com"), "{}", stdout(&unlocked));
 
@@ -137,7 +139,7 @@ async fn unlock_lets_a_locked_out_customer_sign_in_again(app: TestApp) {
     // the test's after the twenty guesses: its event is read from the table (the
     // customer's words for it: core/src/throttle/scenarios.rs).
     let recorded = support_events(&app).await;
-    assert_eq!(recorded, [("unlocked".to_owned(), "ticket 4711, caller verified".to_owned())]);
+    assert_eq!(recorded, [("unlocked".to_owned(), "ticket 4711, caller verified (operator Aisha)".to_owned())]);
     let told = app.smtp.wait_for_subject("Our support team unlocked your account").await.text();
     assert!(told.contains("The reason given: ticket 4711"), "{told}");
 }
@@ -148,7 +150,19 @@ async fn reset_two_factor_turns_it_off_spends_the_codes_and_ends_every_session(a
     let password_step = app.sign_in_in(&other, EMAIL, PASSWORD).await;
     assert_eq!(password_step.status(), StatusCode::OK);
 
-    let reset = app.admin(&["reset-two-factor", EMAIL, "--reason=lost phone, ID checked"]).await;
+    let reset =
+        app.admin(&["reset-two-factor", EMAIL, "--reason=lost phone, ID checked", "--operator=Aisha", "--now"]).await;
+    assert_eq!(reset.status.code(), Some(2), "at once needs a supervisor's approval");
+    let reset = app
+        .admin(&[
+            "reset-two-factor",
+            EMAIL,
+            "--reason=lost phone, ID checked",
+            "--operator=Aisha",
+            "--now",
+            "--approved-by=Bo",
+        ])
+        .await;
     assert!(reset.status.success(), "{}", stderr(&reset));
     assert_eq!(app.two_factor_method(EMAIL).await, None);
     assert!(app.stored_recovery_digests(EMAIL).await.is_empty());
@@ -157,38 +171,64 @@ async fn reset_two_factor_turns_it_off_spends_the_codes_and_ends_every_session(a
     // The customer signs in with the password alone, and can set 2FA up again.
     let response = app.sign_in(EMAIL, PASSWORD).await;
     assert_eq!(response.headers()["location"], "/account");
-    let again = app.admin(&["reset-two-factor", EMAIL, "--reason", "twice"]).await;
+    let again = app.admin(&["reset-two-factor", EMAIL, "--reason", "twice", "--operator", "Aisha"]).await;
     assert_eq!(again.status.code(), Some(1), "nothing to reset");
     assert!(stderr(&again).contains("already off"), "{}", stderr(&again));
 
     app.smtp.wait_for_subject("Our support team turned off two-factor authentication").await;
     let activity = app.security_activity_of(EMAIL).await;
-    assert!(activity.iter().any(|line| line == "Two-factor authentication reset, by support: lost phone, ID checked"));
+    let recorded = "Two-factor authentication reset, by support: lost phone, ID checked (operator Aisha), at once, approved \
+                    by Bo";
+    assert!(activity.iter().any(|line| line == recorded), "{activity:?}");
+}
+
+async fn reset_two_factor_waits_and_tells_the_customer_first(app: TestApp) {
+    let (session, _, _) = app.register_with_recovery_codes(EMAIL).await;
+    let reset =
+        app.admin(&["reset-two-factor", EMAIL, "--reason", "lost phone, ID checked", "--operator", "Aisha"]).await;
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    assert!(stdout(&reset).contains("waits until"), "{}", stdout(&reset));
+    assert_eq!(app.two_factor_method(EMAIL).await.as_deref(), Some("totp"), "nothing changes yet");
+    assert!(app.signed_in_name(&session).await.is_some());
+    let told = app.smtp.wait_for_subject("Two-factor authentication will be turned off").await.text();
+    assert!(told.contains("Our operations team (Aisha) asked") && told.contains("/cancel-reset?token="), "{told}");
+
+    let shown = stdout(&app.admin(&["show", EMAIL]).await);
+    assert!(shown.contains("Reset        WAITS: 2FA goes") && shown.contains("an operator (Aisha)"), "{shown}");
+    let again = app.admin(&["reset-two-factor", EMAIL, "--reason", "twice", "--operator", "Aisha"]).await;
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already waits"), "{}", stderr(&again));
+    let activity = app.security_activity_of(EMAIL).await;
+    let asked = "Reset of two-factor authentication asked for: it waits, by support: lost phone, ID checked (Aisha)";
+    assert_eq!(activity[0], asked);
 }
 
 async fn sign_out_ends_every_session(app: TestApp) {
     let session = app.register(EMAIL).await;
-    let out = app.admin(&["sign-out", EMAIL, "--reason", "laptop stolen"]).await;
+    let out = app.admin(&["sign-out", EMAIL, "--reason", "laptop stolen", "--operator", "Aisha"]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("1 session(s) ended"), "{}", stdout(&out));
     assert_eq!(app.signed_in_name(&session).await, None);
     let activity = app.security_activity_of(EMAIL).await;
-    assert_eq!(activity[0], "Signed out everywhere, by support: laptop stolen");
+    assert_eq!(activity[0], "Signed out everywhere, by support: laptop stolen (operator Aisha)");
 }
 
 async fn unknown_emails_and_actions_without_a_reason_are_refused(app: TestApp) {
     let session = app.register(EMAIL).await;
     let before = app.security_activity_of(EMAIL).await;
 
-    let unknown = app.admin(&["sign-out", "nobody@example.com", "--reason", "x"]).await;
+    let unknown = app.admin(&["sign-out", "nobody@example.com", "--reason", "x", "--operator", "Aisha"]).await;
     assert_eq!(unknown.status.code(), Some(1));
     assert!(stderr(&unknown).contains("no account has the email nobody@example.com"), "{}", stderr(&unknown));
     let unknown = app.admin(&["show", "nobody@example.com"]).await;
     assert_eq!(unknown.status.code(), Some(1));
 
-    for args in
-        [&["sign-out", EMAIL][..], &["sign-out", EMAIL, "--reason", "   "][..], &["unlock", EMAIL, "--reason"][..]]
-    {
+    for args in [
+        &["sign-out", EMAIL][..],
+        &["sign-out", EMAIL, "--reason", "   ", "--operator", "Aisha"][..],
+        &["unlock", EMAIL, "--reason"][..],
+        &["unlock", EMAIL, "--reason", "ticket 4711"][..],
+    ] {
         let refused = app.admin(args).await;
         assert_ne!(refused.status.code(), Some(0), "{args:?}");
         assert!(stderr(&refused).contains("reason"), "{args:?}: {}", stderr(&refused));

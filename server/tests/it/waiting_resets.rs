@@ -30,7 +30,11 @@ impl TestApp {
         use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
         let row = user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.portal.db).await.unwrap();
         let support = RequestedBy::Support { agent: "Aisha".into() };
-        let asked = self.portal.waiting_resets.schedule(&row.unwrap().into(), support, &Requester::default()).await;
+        let asked = self
+            .portal
+            .waiting_resets
+            .schedule(&row.unwrap().into(), (support, "lost phone"), &Requester::default())
+            .await;
         assert!(matches!(asked, Ok(Asked::Scheduled(_))), "{asked:?}");
     }
 
