@@ -42,3 +42,20 @@ test("a reset support asked for is cancelled from the email's link, and 2FA stay
   await open(page, "/account/security");
   await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();
 });
+
+test("the Account Security tab shows a waiting reset, and cancels it", async ({ page }) => {
+  const email = uniqueEmail("waiting-tab");
+  await register(page, "Bo Tan", email);
+  await syncAuthenticator(page, await openQrModal(page, "Bo Tan"));
+  admin("reset-two-factor", email, "--reason", "caller lost the phone", "--operator", "Aisha");
+
+  await open(page, "/account/security");
+  const waiting = page.getByRole("region", { name: "A reset of two-factor authentication waits" });
+  await expect(waiting).toContainText("As our operations team (Aisha) asked, two-factor authentication will be turned off on");
+  await waiting.getByRole("button", { name: "Cancel this reset" }).click();
+  const done = page.locator("#reset-cancelled");
+  await expect(done).toHaveText("The reset is cancelled. Two-factor authentication stays on as it was.");
+  await expect(done).toBeFocused();
+  await expect(waiting).toHaveCount(0);
+  await expect(page.getByText("Two-factor authentication is on with the Authenticator App")).toBeVisible();
+});

@@ -15,6 +15,7 @@ mod second_factor_form;
 mod security_activity;
 mod setup_wizard;
 mod user_menu;
+mod waiting_reset_notice;
 mod where_signed_in;
 
 pub use code_input::CodeInput;
@@ -32,4 +33,5 @@ pub use second_factor_form::SecondFactorForm;
 pub use security_activity::SecurityActivity;
 pub use setup_wizard::SetupWizard;
 pub use user_menu::UserMenu;
+pub use waiting_reset_notice::WaitingResetNotice;
 pub use where_signed_in::WhereSignedIn;

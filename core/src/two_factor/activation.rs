@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait as _, ConnectionTrait, EntityTrait as _};
 use super::sms_codes::SmsCodes;
 use super::{Method, SecondFactor, TwoFactor};
 use crate::CoreError;
-use crate::db::entities::{totp_enrollment, two_factor};
+use crate::db::entities::{totp_enrollment, two_factor, waiting_reset};
 use crate::notices::Notice;
 use crate::passkeys::Passkeys;
 use crate::recovery_codes::{RecoveryCode, RecoveryCodes};
@@ -99,6 +99,8 @@ impl TwoFactor {
 /// passkeys and any SMS code go. Whether there was a factor.
 pub(super) async fn turn_off(connection: &impl ConnectionTrait, account_id: i32) -> Result<bool, CoreError> {
     let removed = two_factor::Entity::delete_by_id(account_id).exec(connection).await?;
+    // Nothing is left for a waiting reset to turn off.
+    waiting_reset::Entity::delete_by_id(account_id).exec(connection).await?;
     SmsCodes::forget(connection, account_id).await?;
     RecoveryCodes::discard(connection, account_id).await?;
     Passkeys::discard(connection, account_id).await?;

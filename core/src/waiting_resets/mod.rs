@@ -22,6 +22,7 @@ use crate::outbox::Priority;
 use crate::phone::PhoneNumber;
 use crate::requester::Requester;
 use crate::security_events::SecurityEvent;
+use crate::sessions::SignedIn;
 use crate::store::{SecurityChange, Store};
 use crate::vocabulary::{Account, RequestedBy};
 
@@ -145,6 +146,18 @@ impl WaitingResets {
         Ok(true)
     }
 
+    /// Cancels the waiting reset of the signed-in customer, from the Account
+    /// Security tab (a session that passed the second factor, or an account
+    /// without one). False when none waits.
+    pub async fn cancel_signed_in(&self, signed_in: &SignedIn, requester: &Requester) -> Result<bool, CoreError> {
+        let mut change = self.store.change(&signed_in.account, requester).await?;
+        if !Self::cancel_in(&mut change).await? {
+            return Ok(false);
+        }
+        change.commit().await?;
+        Ok(true)
+    }
+
     /// Cancels the account's waiting reset, if one waits, in `change`: a sign-in
     /// with the second factor (or a recovery code, or a passkey) shows the
     /// device was not lost after all. The sign-in calls this before it touches
@@ -156,7 +169,7 @@ impl WaitingResets {
             return Ok(false);
         }
         told_cancelled(change).await?;
-        tracing::info!(account = account_id, "a waiting reset was cancelled by a sign-in with the second factor");
+        tracing::info!(account = account_id, "a waiting reset was cancelled by its customer");
         Ok(true)
     }
 

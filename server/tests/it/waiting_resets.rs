@@ -16,6 +16,8 @@ use support::{PASSWORD, TestApp, refusal};
 on_each_database!(
     the_emailed_link_cancels_the_reset_once_without_signing_in,
     a_reset_nobody_cancels_turns_two_factor_off_when_due,
+    the_signed_in_customer_sees_the_reset_and_cancels_it,
+    turning_two_factor_off_leaves_no_reset_waiting,
 );
 
 const EMAIL: &str = "ana@example.com";
@@ -92,4 +94,35 @@ async fn a_reset_nobody_cancels_turns_two_factor_off_when_due(app: TestApp) {
     let signed_in = app.sign_in(EMAIL, PASSWORD).await;
     assert_eq!(signed_in.status(), StatusCode::OK);
     assert!(!signed_in.headers()["location"].to_str().unwrap().starts_with("/login/code"), "no code step any more");
+}
+
+async fn the_signed_in_customer_sees_the_reset_and_cancels_it(app: TestApp) {
+    use app::functions::waiting_reset::WaitingResetView;
+
+    let (session, _) = app.register_with_totp(EMAIL).await;
+    let none: Option<WaitingResetView> =
+        support::answer(app.post("/api/waiting_reset", &[], Some(&session)).await).await;
+    assert_eq!(none, None);
+    app.reset_asked_by_support(EMAIL).await;
+    let shown: Option<WaitingResetView> =
+        support::answer(app.post("/api/waiting_reset", &[], Some(&session)).await).await;
+    let shown = shown.expect("the reset that waits");
+    assert_eq!(shown.asked_by, "our support team (Aisha)");
+    assert!(shown.due.ends_with(" UTC"), "{}", shown.due);
+
+    let stranger = app.post("/api/cancel_my_waiting_reset", &[], None).await;
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED, "only a signed-in session cancels here");
+    let cancelled = app.post("/api/cancel_my_waiting_reset", &[], Some(&session)).await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    assert_eq!(app.portal.waiting_resets.waiting(app.account_id(EMAIL).await).await.unwrap(), None);
+    let activity = app.security_activity_of(EMAIL).await;
+    assert_eq!(activity[0], "Waiting reset of two-factor authentication cancelled");
+}
+
+async fn turning_two_factor_off_leaves_no_reset_waiting(app: TestApp) {
+    let (session, _) = app.register_with_totp(EMAIL).await;
+    app.reset_asked_by_support(EMAIL).await;
+    let off = app.post("/api/disable_two_factor", &[("password", PASSWORD)], Some(&session)).await;
+    assert_eq!(off.status(), StatusCode::OK);
+    assert_eq!(app.portal.waiting_resets.waiting(app.account_id(EMAIL).await).await.unwrap(), None);
 }

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 
 use super::CONFIRMATION_SENT;
 use crate::components::{
-    ManageTwoFactor, PasskeyList, RecentAdditions, RecoveryCodesPanel, SecurityActivity, SetupWizard, WhereSignedIn,
-    focus_after_render,
+    ManageTwoFactor, PasskeyList, RecentAdditions, RecoveryCodesPanel, SecurityActivity, SetupWizard,
+    WaitingResetNotice, WhereSignedIn, focus_after_render,
 };
 use crate::functions::two_factor::{TwoFactorState, two_factor_status};
 use crate::method::TwoFactorMethod;
@@ -63,6 +63,7 @@ pub fn AccountSecurityTab() -> impl IntoView {
 
     view! {
         {move || review.get().then(|| view! { <RecentAdditions changes on_close=close_review/> })}
+        <WaitingResetNotice changes/>
         <h2 id="two-factor-title" tabindex="-1">"Two-factor authentication"</h2>
         {move || notice.get().map(|text| view! { <p class="notice" role="status" tabindex="-1">{text}</p> })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>

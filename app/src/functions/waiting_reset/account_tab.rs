@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A reset of two-factor authentication that waits, as the Account Security tab
+/// tells the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingResetView {
+    /// Who asked, in the customer's words: "you", "our support team (Aisha)".
+    pub asked_by: String,
+    /// Like `2026-12-10 08:30 UTC`.
+    pub due: String,
+}
+
+/// The reset waiting for the signed-in customer's account, if one does.
+#[server(endpoint = "waiting_reset")]
+pub async fn waiting_reset() -> Result<Option<WaitingResetView>, AppError> {
+    use portal_core::clock::format_utc;
+    use portal_core::vocabulary::RequestedBy;
+
+    let state = crate::ssr::state()?;
+    let signed_in = crate::ssr::require_signed_in().await?;
+    let waiting = state.portal.waiting_resets.waiting(signed_in.account.id).await?;
+    Ok(waiting.map(|waiting| WaitingResetView {
+        asked_by: match waiting.requested_by {
+            RequestedBy::Customer => "you".to_owned(),
+            RequestedBy::Support { agent } => format!("our support team ({agent})"),
+            RequestedBy::Operator { name } => format!("our operations team ({name})"),
+        },
+        due: format_utc(waiting.due_at),
+    }))
+}
+
+/// "Cancel this reset" on the Account Security tab.
+#[server(endpoint = "cancel_my_waiting_reset")]
+pub async fn cancel_my_waiting_reset() -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let signed_in = crate::ssr::require_signed_in().await?;
+    let requester = crate::ssr::requester(&state);
+    // None waiting (cancelled meanwhile, or done): the page shows what stands.
+    state.portal.waiting_resets.cancel_signed_in(&signed_in, &requester).await?;
+    Ok(())
+}
