@@ -172,9 +172,9 @@ impl SupportDesk {
         reason: &str,
         operator: &str,
     ) -> Result<WaitingReset, SupportError> {
-        let reason = checked_reason(reason)?;
+        let (reason, operator) = (checked_reason(reason)?, checked_reason(operator)?);
         let (account, _) = self.find(email).await?;
-        let asked = RequestedBy::Operator { name: operator.to_owned() };
+        let asked = RequestedBy::Operator { name: operator };
         match self.waiting_resets.schedule(&account, (asked, &reason), &Requester::support_tool()).await {
             Ok(Asked::Scheduled(waiting)) => Ok(waiting),
             Ok(Asked::AlreadyWaiting(waiting)) => {

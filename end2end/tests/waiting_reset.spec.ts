@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
-import { open, openQrModal, register, syncAuthenticator, uniqueEmail } from "./helpers";
+import { PASSWORD, open, openQrModal, register, syncAuthenticator, uniqueEmail } from "./helpers";
 import { emailedLink } from "./outbox";
 
 /** Runs `server admin …` on the test's portal, as an operator would where it runs. */
@@ -52,6 +52,7 @@ test("the Account Security tab shows a waiting reset, and cancels it", async ({ 
   await open(page, "/account/security");
   const waiting = page.getByRole("region", { name: "A reset of two-factor authentication waits" });
   await expect(waiting).toContainText("As our operations team (Aisha) asked, two-factor authentication will be turned off on");
+  await waiting.getByLabel("Password").fill(PASSWORD);
   await waiting.getByRole("button", { name: "Cancel this reset" }).click();
   const done = page.locator("#reset-cancelled");
   await expect(done).toHaveText("The reset is cancelled. Two-factor authentication stays on as it was.");

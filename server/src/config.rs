@@ -293,7 +293,7 @@ fn positive_seconds(name: &'static str) -> Result<Option<Duration>, ConfigError>
 }
 
 fn minutes(name: &'static str) -> Result<Option<Duration>, ConfigError> {
-    Ok(number(name)?.map(|minutes| Duration::from_secs(minutes as u64 * 60)))
+    Ok(number(name)?.map(|minutes| Duration::from_secs((minutes as u64).saturating_mul(60))))
 }
 
 #[cfg(test)]

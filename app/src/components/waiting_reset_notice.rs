@@ -40,10 +40,18 @@ pub fn WaitingResetNotice(changes: RwSignal<usize>) -> impl IntoView {
                             <p>{format!(
                                 "As {} asked, two-factor authentication will be turned off on {}, your recovery codes \
                                  will stop working and every device will be signed out. If you did not ask for this, \
-                                 cancel it and change your password.",
+                                 key in your password to cancel it, then change your password.",
                                 reset.asked_by, reset.due
                             )}</p>
                             <ActionForm action=cancel>
+                                <label for="waiting-reset-password">"Password"</label>
+                                <input
+                                    id="waiting-reset-password"
+                                    type="password"
+                                    name="password"
+                                    autocomplete="current-password"
+                                    required
+                                />
                                 <FormError action=cancel/>
                                 <button type="submit" class="primary" disabled=cancel.pending()>"Cancel this reset"</button>
                             </ActionForm>

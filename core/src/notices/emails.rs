@@ -390,6 +390,11 @@ pub(super) fn support_acted(
     notice(account, subject, &[what, format!("The reason given: {reason}"), next.into()], support)
 }
 
+const RESET_SCHEDULED: &str = "Two-factor authentication will be turned off unless you cancel";
+/// [`reset_scheduled`]'s subject, as stored with the message.
+pub(super) const RESET_SCHEDULED_SUBJECT: &str =
+    "Customer Portal: Two-factor authentication will be turned off unless you cancel";
+
 /// Who asked for a waiting reset, in the customer's words.
 pub(super) fn reset_asked_by(requested_by: &RequestedBy) -> String {
     match requested_by {
@@ -427,13 +432,7 @@ pub(super) fn reset_scheduled(
         "If you did not ask for this, cancel it now, change your password, and contact {support}: someone may know \
          your password."
     );
-    compose(
-        account,
-        "Two-factor authentication will be turned off unless you cancel",
-        &paragraphs,
-        &warning,
-        Some(link),
-    )
+    compose(account, RESET_SCHEDULED, &paragraphs, &warning, Some(link))
 }
 
 /// A waiting reset was cancelled, by the customer.
@@ -507,6 +506,11 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_subject_of_a_waiting_reset_is_the_one_sent() {
+        assert_eq!(format!("{PRODUCT}: {RESET_SCHEDULED}"), RESET_SCHEDULED_SUBJECT);
+    }
 
     fn account() -> Account {
         Account {

@@ -14,6 +14,14 @@ use crate::outbox::Email;
 use crate::requester::Requester;
 use crate::vocabulary::{Account, Asked, Guess, Method, RequestedBy};
 
+/// How long past its reset's due time the notice of a waiting reset keeps being
+/// tried: a reset waits for it.
+const RESET_NOTICE_KEPT_SECS: i64 = 30 * 24 * 60 * 60;
+
+/// The subject of the email that tells a customer a reset waits, as stored: a
+/// reset is not done while this email waits unsent.
+pub const RESET_SCHEDULED_SUBJECT: &str = emails::RESET_SCHEDULED_SUBJECT;
+
 /// What a security change tells its customer by email.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Notice {
@@ -77,7 +85,9 @@ impl Notice {
     pub(crate) fn secret_until(&self, now: UnixTime) -> Option<UnixTime> {
         match self {
             Self::PasswordResetLink { valid_minutes, .. } => Some(now + valid_minutes * 60),
-            Self::ResetScheduled { due_at, .. } => Some(*due_at),
+            // Kept until long after the reset is due: a reset never happens while
+            // this notice waits unsent (`waiting_resets`).
+            Self::ResetScheduled { due_at, .. } => Some(due_at.saturating_add(RESET_NOTICE_KEPT_SECS)),
             _ => None,
         }
     }

@@ -6,9 +6,9 @@
 pub(crate) enum Text {
     /// A code to sign in, reset the password or prove a number being set up.
     VerificationCode { code: String, valid_minutes: i64 },
-    /// A reset of two-factor authentication waits until `due` (in words); `link`
-    /// cancels it.
-    ResetScheduled { due: String, link: String },
+    /// A reset of two-factor authentication waits until `due` (in words). No
+    /// link: the phone may be the lost device, in someone else's hands.
+    ResetScheduled { due: String },
 }
 
 impl Text {
@@ -19,9 +19,9 @@ impl Text {
                 "{code} is your {issuer} verification code. It expires in {valid_minutes} minutes. Never share it: \
                  we will not ask for it."
             ),
-            Self::ResetScheduled { due, link } => format!(
+            Self::ResetScheduled { due } => format!(
                 "{issuer}: two-factor authentication on your account will be turned off on {due} unless you cancel. \
-                 Not you? Cancel now: {link}"
+                 Not you? Cancel it from our email, or sign in."
             ),
         }
     }

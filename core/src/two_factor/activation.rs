@@ -18,6 +18,7 @@ use crate::security_events::SecurityEvent;
 use crate::sessions::SignedIn;
 use crate::store::SecurityChange;
 use crate::vocabulary::Account;
+use crate::waiting_resets::WaitingResets;
 
 /// A second factor just turned on: the account under its renewed security stamp,
 /// and its new recovery codes, to be shown once.
@@ -55,6 +56,8 @@ impl TwoFactor {
             .await?;
         let ended = change.end_other_sessions(&signed_in.token).await?;
         change.notify(Notice::TwoFactorEnabled { method, previous, passkeys_kept }).await?;
+        // The new factor is the customer's way back: a reset waiting would remove it.
+        WaitingResets::cancel_in(change).await?;
         tracing::info!(
             account = account_id,
             method = method.stored(),

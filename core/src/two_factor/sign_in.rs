@@ -11,6 +11,7 @@ use crate::sessions::{SessionToken, SignedIn};
 use crate::store::SecurityChange;
 use crate::throttle::{Attempt, Verdict};
 use crate::vocabulary::{Account, Asked};
+use crate::waiting_resets::WaitingResets;
 
 /// What the code step asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +86,15 @@ impl TwoFactor {
         requester: &Requester,
     ) -> Result<SessionToken, CoreError> {
         let factor = self.second_factor(pending.account.id).await?.ok_or(CoreError::TwoFactorOff)?;
+        // A right answer cancels a waiting reset: then take the account's row first,
+        // as the reset does, so the two never wait on each other's rows. (Read
+        // before the transaction: on SQLite, a transaction that reads first cannot
+        // write once another has.)
+        let reset_waits = WaitingResets::waits(self.store.db(), pending.account.id).await?;
         let mut change = self.store.begin(&pending.account, requester).await?;
+        if reset_waits {
+            change.lock_account().await?;
+        }
         let (attempt, verdict) = self.check_answer(&mut change, &factor, (Asked::SignIn, answer), requester).await?;
         self.finish_sign_in(change, (attempt, verdict), pending, requester).await
     }

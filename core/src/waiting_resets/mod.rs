@@ -16,8 +16,8 @@ use sea_orm::{ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, EntityTr
 pub use self::cancel_token::CancelToken;
 use crate::CoreError;
 use crate::clock::{UnixTime, format_utc};
-use crate::db::entities::{two_factor, user, waiting_reset};
-use crate::notices::{Notice, Text};
+use crate::db::entities::{outbox_message, two_factor, user, waiting_reset};
+use crate::notices::{Notice, RESET_SCHEDULED_SUBJECT, Text};
 use crate::outbox::Priority;
 use crate::phone::PhoneNumber;
 use crate::requester::Requester;
@@ -103,10 +103,10 @@ impl WaitingResets {
         change.record(SecurityEvent::TwoFactorResetScheduled).await?;
         let link = format!("{}{CANCEL_PATH}?token={}", self.site_url, token.as_str());
         let phone = factor.phone.as_deref().and_then(PhoneNumber::from_stored);
-        let notice = Notice::ResetScheduled { requested_by: requested_by.clone(), due_at, link: link.clone() };
+        let notice = Notice::ResetScheduled { requested_by: requested_by.clone(), due_at, link };
         change.notify(notice).await?;
         if let Some(phone) = phone {
-            let text = Text::ResetScheduled { due: format_utc(due_at), link };
+            let text = Text::ResetScheduled { due: format_utc(due_at) };
             change.text((&phone, text, Priority::SignInCode), due_at).await?;
         }
         change.commit().await?;
@@ -182,9 +182,36 @@ impl WaitingResets {
         Ok(due.into_iter().map(|row| row.user_id).collect())
     }
 
-    /// Claims the account's reset in `change`, if it is due and still waiting:
-    /// the one change whose delete takes the row performs it.
+    /// Whether a reset waits for the account, on `connection`.
+    pub(crate) async fn waits(connection: &impl ConnectionTrait, account_id: i32) -> Result<bool, CoreError> {
+        Ok(waiting_reset::Entity::find_by_id(account_id).one(connection).await?.is_some())
+    }
+
+    /// Claims the account's reset in `change`, if it is due, still waiting, can
+    /// be read, and its customer was told: the one change whose delete takes the
+    /// row performs it. While the email that tells the customer waits unsent (a
+    /// mail outage, a mailbox that refuses it), the reset waits too: it never
+    /// happens unannounced.
     pub(crate) async fn claim_due(change: &SecurityChange<'_>) -> Result<bool, CoreError> {
+        let (connection, account) = (change.connection(), change.account());
+        let Some(row) = waiting_reset::Entity::find_by_id(account.id).one(connection).await? else {
+            return Ok(false);
+        };
+        if RequestedBy::from_stored(&row.requested_by, row.agent.as_deref()).is_none() {
+            tracing::error!(account = account.id, "a waiting reset this server cannot read is not performed");
+            return Ok(false);
+        }
+        let untold = outbox_message::Entity::find()
+            .filter(outbox_message::Column::Recipient.eq(&account.email))
+            .filter(outbox_message::Column::Subject.eq(RESET_SCHEDULED_SUBJECT))
+            .filter(outbox_message::Column::CreatedAt.gte(row.requested_at))
+            .filter(outbox_message::Column::SentAt.is_null())
+            .one(connection)
+            .await?;
+        if untold.is_some() {
+            tracing::warn!(account = account.id, "a due reset waits: the email that tells the customer is unsent");
+            return Ok(false);
+        }
         let claimed = waiting_reset::Entity::delete_many()
             .filter(waiting_reset::Column::UserId.eq(change.account().id))
             .filter(waiting_reset::Column::DueAt.lte(change.now()))

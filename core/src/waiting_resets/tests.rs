@@ -36,11 +36,16 @@ async fn cancel_link(scene: &Scene) -> CancelToken {
     CancelToken::parse(link.rsplit_once("token=").unwrap().1).unwrap()
 }
 
-/// A session of Ana's started now, under the account's security stamp as it is.
-async fn signed_in_now(scene: &Scene, ana: &SignedIn) -> crate::sessions::SessionToken {
+/// Ana's account as it is now (its security stamp moves with each change).
+async fn account_now(scene: &Scene, ana: &SignedIn) -> crate::vocabulary::Account {
     use sea_orm::EntityTrait as _;
     let row = crate::db::entities::user::Entity::find_by_id(ana.account.id).one(&scene.portal.db).await.unwrap();
-    scene.portal.sessions.start(&row.unwrap().into()).await.unwrap()
+    row.unwrap().into()
+}
+
+/// A session of Ana's started now, under the account's security stamp as it is.
+async fn signed_in_now(scene: &Scene, ana: &SignedIn) -> crate::sessions::SessionToken {
+    scene.portal.sessions.start(&account_now(scene, ana).await).await.unwrap()
 }
 
 async fn has_two_factor(scene: &Scene, ana: &SignedIn) -> bool {
@@ -72,6 +77,10 @@ async fn a_reset_changes_nothing_until_due_then_is_done_once() {
     assert!(scene.portal.sessions.resolve(&session).await.unwrap().is_some());
 
     scene.clock.advance(Duration::from_secs(1));
+    let untold = scene.portal.two_factor.complete_waiting_resets(resets).await.unwrap();
+    assert_eq!(untold, 0, "the email that tells the customer has not gone out yet");
+    assert!(has_two_factor(&scene, &ana).await);
+    scene.portal.outbox.deliver_due().await.unwrap();
     let racing = [
         scene.portal.two_factor.complete_waiting_resets(resets),
         scene.portal.two_factor.complete_waiting_resets(resets),
@@ -134,4 +143,38 @@ async fn without_two_factor_there_is_nothing_to_reset() {
     let ana = scene.signed_in(EMAIL).await;
     assert!(matches!(ask(&scene, &ana, RequestedBy::Customer).await, Err(CoreError::TwoFactorOff)));
     assert_eq!(scene.portal.waiting_resets.waiting(ana.account.id).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_new_factor_set_up_while_a_reset_waits_cancels_it() {
+    let scene = Scene::new().await;
+    let (ana, _) = with_the_app(&scene).await;
+    ask(&scene, &ana, RequestedBy::Customer).await.unwrap();
+    let (portal, requester) = (&scene.portal, Requester::default());
+    let ana = SignedIn { token: ana.token.clone(), account: account_now(&scene, &ana).await };
+    let phone = crate::phone::PhoneNumber::parse("+60123456788").unwrap();
+    portal.two_factor.begin_sms_setup(&ana, &phone).await.unwrap();
+    let texted = scene.texts("+60123456788").await.pop().expect("a setup code");
+    let code: String = texted.chars().take_while(char::is_ascii_digit).collect();
+    portal.two_factor.confirm_sms_setup(&ana, &code, &requester).await.unwrap();
+    assert_eq!(portal.waiting_resets.waiting(ana.account.id).await.unwrap(), None);
+    assert!(scene.activity(ana.account.id).await.iter().any(|line| line.starts_with("Waiting reset")));
+}
+
+#[tokio::test]
+async fn a_row_this_server_cannot_read_is_never_performed() {
+    use sea_orm::ConnectionTrait as _;
+
+    let scene = Scene::new().await;
+    let (ana, _) = with_the_app(&scene).await;
+    ask(&scene, &ana, RequestedBy::Customer).await.unwrap();
+    scene.portal.outbox.deliver_due().await.unwrap();
+    scene.portal.db.execute_unprepared("UPDATE waiting_resets SET requested_by = 'admin'").await.unwrap();
+    scene.clock.advance(WAIT);
+    assert_eq!(scene.portal.two_factor.complete_waiting_resets(&scene.portal.waiting_resets).await.unwrap(), 0);
+    assert!(has_two_factor(&scene, &ana).await);
+    assert!(matches!(
+        scene.portal.waiting_resets.waiting(ana.account.id).await,
+        Err(CoreError::WaitingResetUnreadable { .. })
+    ));
 }

@@ -54,6 +54,12 @@ impl TestApp {
         panic!("no email about the reset: {:?}", self.smtp.received());
     }
 
+    /// Waits until every email to `email` has gone out: a reset waits for its notice.
+    async fn told(&self, email: &str) {
+        let waiting = || async { self.portal.outbox.waiting_for(email).await.unwrap() };
+        assert_eq!(support::eventually(Duration::from_secs(15), waiting, |count| *count == 0).await, 0);
+    }
+
     async fn complete_due_resets(&self) -> u64 {
         self.portal.two_factor.complete_waiting_resets(&self.portal.waiting_resets).await.unwrap()
     }
@@ -87,6 +93,7 @@ async fn the_emailed_link_cancels_the_reset_once_without_signing_in(app: TestApp
 async fn a_reset_nobody_cancels_turns_two_factor_off_when_due(app: TestApp) {
     app.register_with_totp(EMAIL).await;
     app.reset_asked_by_support(EMAIL).await;
+    app.told(EMAIL).await;
     app.wait(WAIT);
     let (first, second) = tokio::join!(app.complete_due_resets(), app.complete_due_resets());
     assert_eq!(first + second, 1, "once");
@@ -110,9 +117,12 @@ async fn the_signed_in_customer_sees_the_reset_and_cancels_it(app: TestApp) {
     assert_eq!(shown.asked_by, "our support team (Aisha)");
     assert!(shown.due.ends_with(" UTC"), "{}", shown.due);
 
-    let stranger = app.post("/api/cancel_my_waiting_reset", &[], None).await;
+    let stranger = app.post("/api/cancel_my_waiting_reset", &[("password", PASSWORD)], None).await;
     assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED, "only a signed-in session cancels here");
-    let cancelled = app.post("/api/cancel_my_waiting_reset", &[], Some(&session)).await;
+    let cookie_alone = app.post("/api/cancel_my_waiting_reset", &[("password", "not the password")], Some(&session));
+    assert_eq!(cookie_alone.await.status(), StatusCode::UNAUTHORIZED, "and only with the password");
+    assert!(app.portal.waiting_resets.waiting(app.account_id(EMAIL).await).await.unwrap().is_some());
+    let cancelled = app.post("/api/cancel_my_waiting_reset", &[("password", PASSWORD)], Some(&session)).await;
     assert_eq!(cancelled.status(), StatusCode::OK);
     assert_eq!(app.portal.waiting_resets.waiting(app.account_id(EMAIL).await).await.unwrap(), None);
     let activity = app.security_activity_of(EMAIL).await;

@@ -32,12 +32,16 @@ pub async fn waiting_reset() -> Result<Option<WaitingResetView>, AppError> {
     }))
 }
 
-/// "Cancel this reset" on the Account Security tab.
+/// "Cancel this reset" on the Account Security tab, with the password: a session
+/// alone (a cookie left in a browser) must not keep the customer's way back shut.
 #[server(endpoint = "cancel_my_waiting_reset")]
-pub async fn cancel_my_waiting_reset() -> Result<(), AppError> {
+pub async fn cancel_my_waiting_reset(password: String) -> Result<(), AppError> {
+    use portal_core::password::Password;
+
     let state = crate::ssr::state()?;
     let signed_in = crate::ssr::require_signed_in().await?;
     let requester = crate::ssr::requester(&state);
+    state.portal.step_up.confirm_password(&signed_in, Password::new(password), &requester).await?;
     // None waiting (cancelled meanwhile, or done): the page shows what stands.
     state.portal.waiting_resets.cancel_signed_in(&signed_in, &requester).await?;
     Ok(())
