@@ -1,6 +1,9 @@
-//! The 256-bit random secrets browsers hold (the session cookie, a reset link's
-//! token): the one way they are made, and their shape. Only a SHA-256 of one is
-//! ever stored.
+//! The 256-bit random secrets browsers hold (the session cookie, the tokens of
+//! emailed links): the one way they are made, and their shape. Only a SHA-256 of
+//! one is ever stored.
+
+use std::fmt;
+use std::marker::PhantomData;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -21,6 +24,55 @@ pub(crate) fn has_shape(value: &str) -> bool {
     URL_SAFE_NO_PAD.decode(value).is_ok_and(|decoded| decoded.len() == BYTES)
 }
 
+/// The secret an emailed link carries, for one kind of link `K` (so a link of one
+/// kind is never taken for another): never printed, and stored only as its
+/// SHA-256, so a copy of the database opens no link.
+pub struct LinkToken<K> {
+    value: String,
+    kind: PhantomData<K>,
+}
+
+impl<K> LinkToken<K> {
+    pub(crate) fn generate() -> Result<Self, CoreError> {
+        generate().map(|value| Self { value, kind: PhantomData })
+    }
+
+    /// A token from a link or a cookie, if it has a token's shape.
+    pub fn parse(value: &str) -> Option<Self> {
+        has_shape(value).then(|| Self { value: value.to_owned(), kind: PhantomData })
+    }
+
+    /// The value to put in the link or the cookie.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+
+    /// The key its link is stored under.
+    pub(crate) fn digest(&self) -> String {
+        crate::digest::sha256_hex(&self.value)
+    }
+}
+
+impl<K> Clone for LinkToken<K> {
+    fn clone(&self) -> Self {
+        Self { value: self.value.clone(), kind: PhantomData }
+    }
+}
+
+impl<K> PartialEq for LinkToken<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<K> Eq for LinkToken<K> {}
+
+impl<K> fmt::Debug for LinkToken<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinkToken(<redacted>)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +86,14 @@ mod tests {
         for bad in ["", "short", "not base64!", &URL_SAFE_NO_PAD.encode([0u8; 16])] {
             assert!(!has_shape(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_link_token_reads_back_and_is_never_printed() {
+        let token = LinkToken::<()>::generate().unwrap();
+        assert_ne!(token, LinkToken::generate().unwrap());
+        assert_eq!(LinkToken::parse(token.as_str()), Some(token.clone()));
+        assert!(!format!("{token:?}").contains(token.as_str()));
+        assert_eq!(token.digest().len(), 64, "a hex SHA-256");
     }
 }
